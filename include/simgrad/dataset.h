@@ -1,0 +1,69 @@
+/* simgrad: datasets held in memory as dense row-major matrices.
+ *
+ * Pure C, no SimGrid. Readers return 0 on success, negative on error with err filled in
+ * (the message names the file and what was wrong). */
+#ifndef SIMGRAD_DATASET_H
+#define SIMGRAD_DATASET_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include "simgrad/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sgr_dataset {
+    size_t n;      /* samples (rows) */
+    size_t d;      /* features (columns), including a bias column if one was appended */
+    double *X;     /* n*d, row-major */
+    double *y;     /* n: real target (least squares), 0/1 (logistic), class index (softmax) */
+    int nclasses;  /* 0 for regression, 2 for binary, k for multiclass */
+} sgr_dataset;
+
+/* Synthetic least squares: X = G * diag(s) with G standard normal and singular-value-like
+ * column scales s spread geometrically so that the Hessian X^T X / n has condition number
+ * close to `cond` (>= 1); y = X w* + noise * N(0,1), w* standard normal. */
+int sgr_dataset_synth_lsq(sgr_dataset *out, size_t n, size_t d, double cond, double noise,
+                          gsl_rng *rng, sgr_err *err);
+
+/* Synthetic classification with `nclasses` >= 2 classes: Gaussian blobs whose centres are
+ * `separation` standard deviations apart, features scaled as in synth_lsq by `cond`. */
+int sgr_dataset_synth_classes(sgr_dataset *out, size_t n, size_t d, int nclasses, double cond,
+                              double separation, gsl_rng *rng, sgr_err *err);
+
+/* Read an IDX image file and IDX label file (gzip or plain; zlib reads both), such as
+ * Fashion-MNIST under /usr/share/datasets/fashion-mnist. Pixels become doubles in [0,1],
+ * labels class indices; nclasses = 1 + max label. `limit` > 0 keeps only the first `limit`
+ * samples. Checks magic numbers, dimensions, counts agreeing, and truncation. */
+int sgr_dataset_read_idx(sgr_dataset *out, const char *images_path, const char *labels_path,
+                         size_t limit, sgr_err *err);
+
+/* Read a LIBSVM text file ("label idx:val idx:val ...", 1-based ascending indices), gzip or
+ * plain. d = max(max index seen, d_min). Labels: if every label is in {-1,+1} or {0,1} they
+ * become 0/1 and nclasses = 2; if all are non-negative integers, class indices; otherwise
+ * regression (nclasses = 0). Errors name the file and line. */
+int sgr_dataset_read_libsvm(sgr_dataset *out, const char *path, size_t d_min, sgr_err *err);
+
+/* Copy the rows idx[0..m-1] of src into out (a new dataset). */
+int sgr_dataset_subset(const sgr_dataset *src, const size_t *idx, size_t m, sgr_dataset *out,
+                       sgr_err *err);
+
+/* Append a constant-1 column (an intercept). */
+int sgr_dataset_add_bias(sgr_dataset *ds, sgr_err *err);
+
+/* Split src into a train and a test set by a seeded shuffle; test gets round(n*test_fraction)
+ * rows. */
+int sgr_dataset_split(const sgr_dataset *src, double test_fraction, gsl_rng *rng,
+                      sgr_dataset *train, sgr_dataset *test, sgr_err *err);
+
+/* Shuffle rows in place. Can't fail. */
+void sgr_dataset_shuffle(sgr_dataset *ds, gsl_rng *rng);
+
+/* Release the arrays; safe on a zeroed or already-freed dataset. */
+void sgr_dataset_free(sgr_dataset *ds);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

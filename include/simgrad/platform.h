@@ -1,0 +1,81 @@
+/* simgrad: platform generation.
+ *
+ * Writes SimGrid platform XML for the topologies a scenario names; the file lands in the run
+ * directory so users can inspect and reuse it. Hosts are always named h0 .. h{N-1}.
+ * Generation does not call SimGrid (loading does, in the run layer). */
+#ifndef SIMGRAD_PLATFORM_H
+#define SIMGRAD_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include "simgrad/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    SGR_PLAT_STAR,       /* N hosts, each with its own link, behind one switch (a backbone) */
+    SGR_PLAT_LEAF_SPINE, /* leaves of hosts_per_leaf hosts; every leaf linked to every spine */
+    SGR_PLAT_FAT_TREE,   /* SimGrid <cluster topology="FAT_TREE"> */
+    SGR_PLAT_DRAGONFLY,  /* SimGrid <cluster topology="DRAGONFLY"> */
+    SGR_PLAT_TORUS,      /* SimGrid <cluster topology="TORUS"> */
+    SGR_PLAT_WAN,        /* sites (star clusters) joined pairwise by WAN links */
+    SGR_PLAT_FILE,       /* the user's own XML */
+} sgr_platform_kind;
+
+typedef enum {
+    SGR_SPEED_CONSTANT,  /* every host at host_speed */
+    SGR_SPEED_UNIFORM,   /* uniform in [speed_min, speed_max] */
+    SGR_SPEED_LOGNORMAL, /* median host_speed, log-standard-deviation speed_sigma */
+} sgr_speed_dist;
+
+typedef struct sgr_platform_cfg {
+    sgr_platform_kind kind;
+    const char *file;      /* FILE */
+    size_t hosts;          /* STAR */
+    double host_speed;     /* flop/s, nominal */
+    int cores;
+    double host_bw;        /* bytes/s of each host's NIC link */
+    double host_lat;       /* seconds */
+    double backbone_bw;    /* STAR: bytes/s of the switch backbone; 0 = non-blocking */
+    double backbone_lat;
+    /* LEAF_SPINE */
+    size_t leaves, hosts_per_leaf, spines;
+    double spine_bw;       /* bytes/s of each leaf-spine link; 0 = derive from oversub */
+    double spine_lat;
+    double oversubscription; /* hosts_per_leaf*host_bw / (spines*spine_bw), used if spine_bw=0 */
+    /* FAT_TREE, DRAGONFLY, TORUS: SimGrid's topo_parameters string */
+    const char *topo_parameters;
+    /* WAN */
+    size_t sites, hosts_per_site;
+    double wan_bw, wan_lat;
+    /* heterogeneity of host speeds */
+    sgr_speed_dist speed_dist;
+    double speed_min, speed_max, speed_sigma;
+} sgr_platform_cfg;
+
+/* Check the configuration (positive counts and rates, parameters that SimGrid's topology
+ * parser would reject) and compute the host count without writing anything. For FILE,
+ * *nhosts is set to 0 (known only after loading). Returns 0 or -1 with err naming the
+ * offending parameter. */
+int sgr_platform_check(const sgr_platform_cfg *cfg, size_t *nhosts, sgr_err *err);
+
+/* Write the platform XML to `path` (through a temporary name, renamed when complete).
+ * Not valid for FILE. */
+int sgr_platform_write_xml(const sgr_platform_cfg *cfg, const char *path, sgr_err *err);
+
+/* Relative speed of each host (speed / host_speed), drawn from the heterogeneity
+ * distribution: factors[0..n-1]. Actors divide their flops by it. Can't fail. */
+void sgr_platform_speed_factors(const sgr_platform_cfg *cfg, size_t n, gsl_rng *rng,
+                                double *factors);
+
+int sgr_platform_kind_parse(const char *s, sgr_platform_kind *out);
+const char *sgr_platform_kind_name(sgr_platform_kind k);
+int sgr_speed_dist_parse(const char *s, sgr_speed_dist *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
