@@ -1,0 +1,371 @@
+/* The ps-sgd family: synchronous data-parallel SGD through one parameter server.
+ *
+ * Each round the server sends the model to every worker, each worker computes a real
+ * minibatch gradient on its shard (BLAS), spends the kernel's flops in simulated time on its
+ * host (slowed as the straggler model says), and sends the gradient back. The server averages
+ * the first `wait_for` gradients of the round (all by default), drops late ones, and steps. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/comm.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/mailbox.h>
+#include <xbt/log.h>
+
+#include "simgrad/run.h"
+
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_ps_sgd, simgrad, "ps-sgd family");
+
+#define ANY -INFINITY, INFINITY
+
+static const sgr_key ps_sgd_keys[] = {
+    {"algorithm.workers", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
+     "Workers (0: one per host except the server's)."},
+    {"algorithm.rounds", SGR_T_INT, "100", 1, 1e9, NULL, NULL, "Training rounds."},
+    {"algorithm.batch_size", SGR_T_INT, "32", 1, 1e9, NULL, NULL,
+     "Minibatch per worker per round, in samples (capped at the shard size)."},
+    {"algorithm.learning_rate", SGR_T_NUM, "0.1", 1e-12, INFINITY, NULL, NULL, "Step size."},
+    {"algorithm.lr_decay", SGR_T_NUM, "0", 0, INFINITY, NULL, NULL,
+     "Step size in round t is learning_rate / (1 + lr_decay * t)."},
+    {"algorithm.wait_for", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
+     "Gradients the server waits for each round (0: all workers); later ones are dropped."},
+    {"algorithm.round_timeout", SGR_T_TIME, "0", 0, INFINITY, NULL, NULL,
+     "The server stops waiting this long after a round starts (0: no timeout); needed with "
+     "stragglers.fail_prob > 0 when waiting for all."},
+    {"algorithm.eval_every", SGR_T_INT, "1", 1, 1e9, NULL, NULL,
+     "Evaluate training loss and test accuracy every this many rounds (and at the last)."},
+    {"algorithm.server_host", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
+     "Index of the server's host; worker i runs on host (server_host + 1 + i) mod hosts."},
+    {NULL, 0, NULL, ANY, NULL, NULL, NULL},
+};
+
+typedef struct snapshot {
+    size_t refs;
+    double w[];
+} snapshot;
+
+typedef struct model_msg {
+    long round;
+    snapshot *snap;
+    sgr_straggle straggle;
+} model_msg;
+
+typedef struct grad_msg {
+    long round;
+    size_t worker;
+    double *grad;
+} grad_msg;
+
+typedef struct ps_state ps_state;
+
+typedef struct ps_worker {
+    ps_state *ps;
+    size_t index, host;
+    sg_mailbox_t inbox;
+    grad_msg out;
+    double *work;
+    size_t offset, batch;
+} ps_worker;
+
+struct ps_state {
+    sgr_run *run;
+    size_t nworkers, np, wait_for, server_host;
+    long rounds, eval_every, rounds_done;
+    double lr, lr_decay, timeout;
+    double *w, *acc;
+    ps_worker *workers;
+    sg_mailbox_t inbox;
+    sgr_straggler_model *strag;
+    sgr_straggle *round_strag;
+    int error;
+    sgr_err err;
+    /* totals */
+    double bytes, last_loss, last_acc, first_loss;
+    unsigned long gradients, dropped, stragglers, failures;
+};
+
+static void snapshot_unref(snapshot *s)
+{
+    if (--s->refs == 0)
+        free(s);
+}
+
+static void worker_main(int argc, char **argv)
+{
+    ps_worker *wk = sg_actor_self_get_data();
+    ps_state *ps = wk->ps;
+    const sgr_workload *wl = &ps->run->workload;
+    const sgr_dataset *part = &wl->parts[wk->index];
+    double flops = sgr_model_grad_flops(&wl->model, wk->batch);
+    double speed = ps->run->speed[wk->host];
+    sg_actor_daemonize(sg_actor_self());
+    for (;;) {
+        model_msg *m = sg_mailbox_get(wk->inbox);
+        /* A straggler that fell behind takes the freshest model and skips the stale ones. */
+        while (sg_mailbox_listen(sg_mailbox_get_name(wk->inbox))) {
+            snapshot_unref(m->snap);
+            free(m);
+            m = sg_mailbox_get(wk->inbox);
+        }
+        const double *X = part->X + wk->offset * part->d;
+        sgr_model_loss_grad(&wl->model, m->snap->w, X, part->y + wk->offset, wk->batch,
+                            wk->out.grad, wk->work);
+        wk->offset += wk->batch;
+        if (wk->offset + wk->batch > part->n)
+            wk->offset = 0;
+        snapshot_unref(m->snap);
+        sgr_actor_compute(flops, speed, &m->straggle);
+        bool failed = m->straggle.failed;
+        wk->out.round = m->round;
+        free(m);
+        if (!failed)
+            sg_mailbox_put(ps->inbox, &wk->out, (long)(ps->np * sizeof(double)));
+    }
+}
+
+static void evaluate(ps_state *ps, double *loss, double *acc)
+{
+    const sgr_workload *wl = &ps->run->workload;
+    *loss = sgr_model_loss(&wl->model, ps->w, &wl->train);
+    *acc = wl->test.n ? sgr_model_accuracy(&wl->model, ps->w, &wl->test) : NAN;
+}
+
+/* Receive until `need` gradients of this round arrived or the deadline passed. */
+static size_t gather(ps_state *ps, long round, size_t need, double deadline)
+{
+    size_t got = 0;
+    memset(ps->acc, 0, ps->np * sizeof *ps->acc);
+    while (got < need) {
+        grad_msg *g;
+        if (deadline > 0) {
+            double left = deadline - simgrid_get_clock();
+            if (left <= 0)
+                break;
+            sg_comm_t c = sg_mailbox_get_async(ps->inbox, (void **)&g);
+            if (sg_comm_wait_for(c, left) != SG_OK)
+                break;
+        } else {
+            g = sg_mailbox_get(ps->inbox);
+        }
+        ps->bytes += (double)(ps->np * sizeof(double));
+        if (g->round != round) {
+            ps->dropped++;
+            continue;
+        }
+        for (size_t j = 0; j < ps->np; j++)
+            ps->acc[j] += g->grad[j];
+        got++;
+    }
+    return got;
+}
+
+static void server_main(int argc, char **argv)
+{
+    ps_state *ps = sg_actor_self_get_data();
+    sgr_run *run = ps->run;
+    double loss, acc;
+    evaluate(ps, &loss, &acc);
+    ps->first_loss = loss;
+    for (long r = 0; r < ps->rounds && !sgr_run_interrupted(); r++) {
+        double t0 = simgrid_get_clock();
+        if (sgr_straggler_next_round(ps->strag, ps->round_strag, &ps->err) < 0) {
+            ps->error = SGR_EUSER;
+            break;
+        }
+        snapshot *snap = malloc(sizeof *snap + ps->np * sizeof(double));
+        snap->refs = ps->nworkers;
+        memcpy(snap->w, ps->w, ps->np * sizeof(double));
+        unsigned long nstrag = 0, nfail = 0;
+        for (size_t i = 0; i < ps->nworkers; i++) {
+            model_msg *m = malloc(sizeof *m);
+            m->round = r;
+            m->snap = snap;
+            m->straggle = ps->round_strag[i];
+            nstrag += m->straggle.straggler;
+            nfail += m->straggle.failed;
+            sg_comm_t c = sg_mailbox_put_async(ps->workers[i].inbox, m,
+                                               (long)(ps->np * sizeof(double)));
+            sg_comm_detach(c, NULL);
+            ps->bytes += (double)(ps->np * sizeof(double));
+        }
+        size_t got = gather(ps, r, ps->wait_for, ps->timeout > 0 ? t0 + ps->timeout : 0);
+        /* Averaging and the step, on the server's host. */
+        sgr_actor_compute(2.0 * (double)(ps->np * (got + 1)), run->speed[ps->server_host], NULL);
+        double lr = ps->lr / (1.0 + ps->lr_decay * (double)r);
+        if (got > 0)
+            for (size_t j = 0; j < ps->np; j++)
+                ps->w[j] -= lr * ps->acc[j] / (double)got;
+        ps->gradients += got;
+        ps->stragglers += nstrag;
+        ps->failures += nfail;
+        ps->rounds_done = r + 1;
+        bool eval = (r + 1) % ps->eval_every == 0 || r + 1 == ps->rounds;
+        if (eval) {
+            evaluate(ps, &loss, &acc);
+            ps->last_loss = loss;
+            ps->last_acc = acc;
+        }
+        double row[] = {(double)r,
+                        simgrid_get_clock(),
+                        simgrid_get_clock() - t0,
+                        eval ? loss : NAN,
+                        eval ? acc : NAN,
+                        (double)got,
+                        (double)nstrag,
+                        (double)nfail,
+                        (double)ps->dropped,
+                        ps->bytes};
+        sgr_metrics_row(run->metrics, row);
+        sgr_progress_update(&run->progress, "round", (double)(r + 1), (double)ps->rounds,
+                            simgrid_get_clock());
+    }
+}
+
+static int ps_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+{
+    long workers = sgr_scn_int(scn, "algorithm.workers");
+    long wait_for = sgr_scn_int(scn, "algorithm.wait_for");
+    long server = sgr_scn_int(scn, "algorithm.server_host");
+    if (workers == 0) {
+        if (nhosts == 1)
+            return sgr_fail(err, "algorithm.workers: the platform has one host; set the number "
+                                 "of workers explicitly");
+        workers = nhosts ? (long)nhosts - 1 : 0;
+    }
+    if (nhosts && (size_t)server >= nhosts)
+        return sgr_fail(err, "algorithm.server_host: %ld, but the platform has %zu hosts", server,
+                        nhosts);
+    if (workers == 0)
+        return sgr_fail(err, "algorithm.workers: set it when platform.type is file");
+    if (wait_for > workers)
+        return sgr_fail(err, "algorithm.wait_for: %ld exceeds the %ld workers", wait_for, workers);
+    if (sgr_scn_num(scn, "stragglers.fail_prob") > 0 && (wait_for == 0 || wait_for == workers) &&
+        sgr_scn_num(scn, "algorithm.round_timeout") <= 0)
+        return sgr_fail(err, "stragglers.fail_prob > 0 while waiting for every worker would wait "
+                             "forever: set algorithm.round_timeout or algorithm.wait_for");
+    *nparts = (size_t)workers;
+    return 0;
+}
+
+static int ps_deploy(sgr_run *run, sgr_err *err)
+{
+    static const char *const columns[] = {"round",          "time_s",     "round_duration_s",
+                                          "train_loss",     "test_accuracy", "gradients",
+                                          "stragglers",     "failed",     "dropped_total",
+                                          "bytes_total"};
+    const sgr_scenario *scn = run->scn;
+    ps_state *ps = calloc(1, sizeof *ps);
+    if (!ps)
+        return sgr_fail(err, "out of memory");
+    run->state = ps;
+    ps->run = run;
+    ps->nworkers = run->nparts;
+    ps->np = sgr_model_nparams(&run->workload.model);
+    ps->rounds = sgr_scn_int(scn, "algorithm.rounds");
+    ps->eval_every = sgr_scn_int(scn, "algorithm.eval_every");
+    ps->lr = sgr_scn_num(scn, "algorithm.learning_rate");
+    ps->lr_decay = sgr_scn_num(scn, "algorithm.lr_decay");
+    ps->timeout = sgr_scn_num(scn, "algorithm.round_timeout");
+    ps->wait_for = (size_t)sgr_scn_int(scn, "algorithm.wait_for");
+    if (ps->wait_for == 0)
+        ps->wait_for = ps->nworkers;
+    ps->server_host = (size_t)sgr_scn_int(scn, "algorithm.server_host");
+    if (ps->server_host >= run->nhosts) {
+        sgr_fail(err, "algorithm.server_host: %zu, but the platform has %zu hosts",
+                 ps->server_host, run->nhosts);
+        return SGR_EUSER;
+    }
+    ps->strag = sgr_straggler_new(&run->stragglers, ps->nworkers, run->seed, err);
+    if (!ps->strag)
+        return SGR_EUSER;
+    if (sgr_straggler_trace_rounds(ps->strag) &&
+        sgr_straggler_trace_rounds(ps->strag) < (size_t)ps->rounds) {
+        sgr_fail(err, "stragglers.trace has %zu rounds, the scenario runs %ld (algorithm.rounds)",
+                 sgr_straggler_trace_rounds(ps->strag), ps->rounds);
+        return SGR_EUSER;
+    }
+    ps->round_strag = calloc(ps->nworkers, sizeof *ps->round_strag);
+    ps->w = calloc(ps->np, sizeof *ps->w);
+    ps->acc = calloc(ps->np, sizeof *ps->acc);
+    ps->workers = calloc(ps->nworkers, sizeof *ps->workers);
+    if (!ps->round_strag || !ps->w || !ps->acc || !ps->workers)
+        return sgr_fail(err, "out of memory");
+    if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
+        return SGR_EFAIL;
+
+    char name[64];
+    ps->inbox = sg_mailbox_by_name("ps-server");
+    sgr_run_spawn(run, "server", run->hosts[ps->server_host], server_main, ps);
+    for (size_t i = 0; i < ps->nworkers; i++) {
+        ps_worker *wk = &ps->workers[i];
+        const sgr_dataset *part = &run->workload.parts[i];
+        wk->ps = ps;
+        wk->index = i;
+        wk->host = (ps->server_host + 1 + i) % run->nhosts;
+        wk->batch = (size_t)sgr_scn_int(scn, "algorithm.batch_size");
+        if (wk->batch > part->n)
+            wk->batch = part->n;
+        wk->out.worker = i;
+        wk->out.grad = malloc(ps->np * sizeof(double));
+        wk->work = malloc(sgr_model_work_size(&run->workload.model, wk->batch) * sizeof(double));
+        if (!wk->out.grad || !wk->work)
+            return sgr_fail(err, "out of memory");
+        snprintf(name, sizeof name, "ps-worker-%zu", i);
+        wk->inbox = sg_mailbox_by_name(name);
+        snprintf(name, sizeof name, "worker-%zu", i);
+        sgr_run_spawn(run, name, run->hosts[wk->host], worker_main, wk);
+    }
+    return 0;
+}
+
+static int ps_finish(sgr_run *run, sgr_err *err)
+{
+    ps_state *ps = run->state;
+    int rc = 0;
+    if (!ps)
+        return 0;
+    if (ps->error) {
+        *err = ps->err;
+        rc = ps->error;
+    } else if (ps->rounds_done < ps->rounds && !sgr_run_interrupted()) {
+        rc = sgr_fail(err, "ps-sgd stopped after %ld of %ld rounds (deadlock?)", ps->rounds_done,
+                      ps->rounds);
+    }
+    run->results = json_pack("{s:I, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
+                             "rounds", (json_int_t)ps->rounds_done, "simulated_time_s",
+                             simgrid_get_clock(), "initial_train_loss", ps->first_loss,
+                             "final_train_loss", ps->last_loss, "final_test_accuracy",
+                             isnan(ps->last_acc) ? 0.0 : ps->last_acc, "workers",
+                             (json_int_t)ps->nworkers, "gradients_used",
+                             (json_int_t)ps->gradients, "gradients_dropped",
+                             (json_int_t)ps->dropped, "straggler_events",
+                             (json_int_t)ps->stragglers, "failure_events",
+                             (json_int_t)ps->failures, "bytes_sent", ps->bytes, "parameters",
+                             (json_int_t)ps->np);
+    for (size_t i = 0; ps->workers && i < ps->nworkers; i++) {
+        free(ps->workers[i].out.grad);
+        free(ps->workers[i].work);
+    }
+    free(ps->workers);
+    free(ps->w);
+    free(ps->acc);
+    free(ps->round_strag);
+    sgr_straggler_free(ps->strag);
+    free(ps);
+    run->state = NULL;
+    return rc;
+}
+
+const sgr_family sgr_family_ps_sgd = {
+    .keys = {"ps-sgd",
+             "Synchronous data-parallel SGD through a parameter server: the baseline every other "
+             "family is compared with.",
+             ps_sgd_keys},
+    .check = ps_check,
+    .deploy = ps_deploy,
+    .finish = ps_finish,
+};

@@ -1,0 +1,14 @@
+/* The scenario families simgrad knows. Adding one: write its sgr_family and list it here. */
+#include "simgrad/run.h"
+
+extern const sgr_family sgr_family_ps_sgd;
+
+const sgr_family *const sgr_families[] = {
+    &sgr_family_ps_sgd,
+    NULL,
+};
+
+const sgr_family_keys *const sgr_family_key_tables[] = {
+    &sgr_family_ps_sgd.keys,
+    NULL,
+};

@@ -1,0 +1,371 @@
+/* One run of a scenario: platform, workload, the family's actors, simulation, outputs. */
+#include "simgrad/run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cblas.h>
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/version.h>
+#include <xbt/log.h>
+
+#include "simgrad/rng.h"
+
+XBT_LOG_NEW_DEFAULT_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_run, simgrad, "simgrad run layer");
+
+#ifndef SIMGRAD_VERSION
+#define SIMGRAD_VERSION "0"
+#endif
+#ifndef SIMGRAD_GIT
+#define SIMGRAD_GIT "unknown"
+#endif
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the process at once */
+}
+
+bool sgr_run_interrupted(void)
+{
+    return interrupted != 0;
+}
+
+const sgr_family *sgr_family_find(const char *name)
+{
+    for (size_t i = 0; sgr_families[i]; i++)
+        if (strcmp(sgr_families[i]->keys.name, name) == 0)
+            return sgr_families[i];
+    return NULL;
+}
+
+sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host,
+                         void (*code)(int, char **), void *data)
+{
+    sg_actor_t a = sg_actor_init(name, host);
+    sg_actor_set_stacksize(a, run->stack_size);
+    sg_actor_set_data(a, data);
+    sg_actor_start(a, code, 0, NULL);
+    return a;
+}
+
+int sgr_run_metrics(sgr_run *run, const char *const *columns, size_t ncols, sgr_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/metrics.csv", run->outdir);
+    run->metrics = sgr_metrics_open(path, columns, ncols, err);
+    return run->metrics ? 0 : -1;
+}
+
+double sgr_actor_compute(double flops, double speed, const sgr_straggle *s)
+{
+    double t0 = simgrid_get_clock();
+    if (s && s->task_time >= 0) {
+        sg_actor_sleep_for(s->task_time);
+    } else {
+        double factor = s ? s->factor : 1.0;
+        if (flops > 0)
+            sg_actor_execute(flops * factor / speed);
+        if (s && s->delay > 0)
+            sg_actor_sleep_for(s->delay);
+    }
+    return simgrid_get_clock() - t0;
+}
+
+/* SimGrid aborts on a platform file it cannot parse; try it in a child so that a user's bad
+ * XML is an error message, not a crash. */
+static int check_platform_file(const char *path, sgr_err *err)
+{
+    if (access(path, R_OK) < 0)
+        return sgr_fail(err, "platform.file: cannot read %s: %s", path, strerror(errno));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return sgr_fail(err, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        int devnull_argc = 2;
+        char *argv[] = {"simgrad-check", "--log=root.thres:critical", NULL};
+        simgrid_init(&devnull_argc, argv);
+        simgrid_load_platform(path);
+        _exit(sg_host_count() > 0 ? 0 : 3);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+        return sgr_fail(err, "platform.file: %s declares no host", path);
+    return sgr_fail(err, "platform.file: SimGrid cannot load %s (run `simgrad run` with "
+                         "--log=root.thres:info, or check the file against simgrid.dtd)",
+                    path);
+}
+
+static int cmp_host_names(const void *a, const void *b)
+{
+    const char *x = sg_host_get_name(*(sg_host_t const *)a);
+    const char *y = sg_host_get_name(*(sg_host_t const *)b);
+    return strverscmp(x, y);
+}
+
+static int collect_hosts(sgr_run *run, sgr_err *err)
+{
+    size_t n = sg_host_count();
+    run->hosts = malloc(n * sizeof *run->hosts);
+    run->speed = malloc(n * sizeof *run->speed);
+    if (!run->hosts || !run->speed)
+        return sgr_fail(err, "out of memory");
+    if (run->platform.kind == SGR_PLAT_FILE) {
+        sg_host_t *all = sg_host_list();
+        memcpy(run->hosts, all, n * sizeof *all);
+        free(all);
+        qsort(run->hosts, n, sizeof *run->hosts, cmp_host_names);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "h%zu", i);
+            run->hosts[i] = sg_host_by_name(name);
+            if (!run->hosts[i])
+                return sgr_fail(err, "internal: generated platform lacks host %s", name);
+        }
+    }
+    run->nhosts = n;
+    gsl_rng *rng = sgr_rng_new(run->seed, "host-speed", 0);
+    if (!rng)
+        return sgr_fail(err, "out of memory");
+    sgr_platform_speed_factors(&run->platform, n, rng, run->speed);
+    gsl_rng_free(rng);
+    return 0;
+}
+
+/* argv for simgrid_init: our settings first, the user's --cfg/--log after, so theirs win. */
+static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *argc)
+{
+    char **argv = calloc((size_t)opts->sg_argc + 16, sizeof *argv);
+    int n = 0;
+    if (!argv)
+        return NULL;
+    argv[n++] = strdup("simgrad");
+    argv[n++] = strdup("--log=xbt_cfg.thres:warning");
+    char buf[4200];
+    snprintf(buf, sizeof buf, "--cfg=contexts/stack-size:%u", run->stack_size / 1024);
+    argv[n++] = strdup(buf);
+    snprintf(buf, sizeof buf, "--cfg=network/model:%s",
+             sgr_scn_str(run->scn, "simulation.network_model"));
+    argv[n++] = strdup(buf);
+    if (sgr_scn_bool(run->scn, "output.paje")) {
+        argv[n++] = strdup("--cfg=tracing:yes");
+        argv[n++] = strdup("--cfg=tracing/uncategorized:yes");
+        snprintf(buf, sizeof buf, "--cfg=tracing/filename:%s/trace.paje", run->outdir);
+        argv[n++] = strdup(buf);
+        if (run->nhosts > 1000)
+            argv[n++] = strdup("--cfg=tracing/platform/topology:no");
+    }
+    for (int i = 0; i < opts->sg_argc; i++)
+        argv[n++] = strdup(opts->sg_argv[i]);
+    argv[n] = NULL;
+    *argc = n;
+    return argv;
+}
+
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024.0;
+}
+
+static json_t *summary_new(const sgr_run *run, bool complete, double wall)
+{
+    int maj, min, patch;
+    sg_version_get(&maj, &min, &patch);
+    char sgv[64];
+    snprintf(sgv, sizeof sgv, "%d.%d.%d", maj, min, patch);
+    json_t *files = json_pack("{s:s, s:s}", "metrics", "metrics.csv", "summary", "summary.json");
+    if (run->platform.kind != SGR_PLAT_FILE)
+        json_object_set_new(files, "platform", json_string("platform.xml"));
+    if (sgr_scn_bool(run->scn, "output.paje"))
+        json_object_set_new(files, "paje_trace", json_string("trace.paje"));
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, "
+                     "s:o}",
+                     "simgrad_version", SIMGRAD_VERSION, "simgrad_git", SIMGRAD_GIT,
+                     "simgrid_version", sgv, "scenario", run->scn->path, "family",
+                     run->family->keys.name, "seed", (json_int_t)run->seed, "complete", complete,
+                     "interrupted", interrupted != 0, "config", run->scn->root, "results",
+                     run->results ? json_incref(run->results) : json_object(),
+                     "simulated_time_s", simgrid_get_clock(), "wall_clock_seconds", wall,
+                     "peak_rss_mb", peak_rss_mb(), "hosts", (json_int_t)run->nhosts, "files",
+                     files);
+}
+
+/* Everything that can be checked without running: the platform, the family's parameters,
+ * the straggler model (a trace's shape) and that data files are readable. No side effects
+ * except a child process for a user's platform file. */
+static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
+{
+    run->scn = scn;
+    run->seed = (unsigned long)sgr_scn_int(scn, "seed");
+    run->family = sgr_family_find(sgr_scn_str(scn, "algorithm.family"));
+    if (!run->family)
+        return sgr_fail(err, "%s: algorithm.family: unknown", scn->path);
+    run->stack_size = (unsigned)sgr_scn_num(scn, "simulation.stack_size");
+    sgr_platform_cfg_from_scenario(scn, &run->platform);
+    if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
+        return sgr_fail_prefix(err, "%s", scn->path);
+    if (run->platform.kind == SGR_PLAT_FILE) {
+        char *p = sgr_scn_path(scn, "platform.file");
+        run->platform.file = p;
+        if (check_platform_file(p, err) < 0)
+            return sgr_fail_prefix(err, "%s", scn->path);
+    }
+    if (run->family->check(scn, run->nhosts, &run->nparts, err) < 0)
+        return sgr_fail_prefix(err, "%s", scn->path);
+    static const char *const data_keys[] = {"workload.path", "workload.test_path",
+                                            "workload.fmnist_dir"};
+    for (size_t i = 0; run->nparts && i < sizeof data_keys / sizeof *data_keys; i++) {
+        char *p = sgr_scn_path(scn, data_keys[i]);
+        int ok = !p || access(p, R_OK) == 0;
+        if (!ok)
+            sgr_fail(err, "%s: %s: cannot read %s: %s", scn->path, data_keys[i], p,
+                     strerror(errno));
+        free(p);
+        if (!ok)
+            return -1;
+    }
+    sgr_straggler_cfg_from_scenario(scn, &run->stragglers, &run->trace_path);
+    if (run->nparts) {
+        sgr_straggler_model *m = sgr_straggler_new(&run->stragglers, run->nparts, run->seed, err);
+        if (!m)
+            return sgr_fail_prefix(err, "%s", scn->path);
+        sgr_straggler_free(m);
+    }
+    return 0;
+}
+
+static int prepare(sgr_run *run, const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+{
+    if (check_scenario(run, scn, err) < 0)
+        return -1;
+    const char *dir = opts->outdir ? opts->outdir : sgr_scn_str(scn, "output.dir");
+    char def[4096];
+    if (!dir) {
+        snprintf(def, sizeof def, "out/%s", scn->name);
+        dir = def;
+    }
+    run->outdir = strdup(dir);
+    if (!run->outdir || sgr_mkdir_p(run->outdir, err) < 0)
+        return -1;
+    return 0;
+}
+
+static void run_release(sgr_run *run)
+{
+    json_decref(run->results);
+    sgr_workload_free(&run->workload);
+    free(run->hosts);
+    free(run->speed);
+    free(run->trace_path);
+    if (run->platform.kind == SGR_PLAT_FILE)
+        free((char *)run->platform.file);
+    free(run->outdir);
+}
+
+int sgr_run_validate(const sgr_scenario *scn, sgr_err *err)
+{
+    sgr_run run = {0};
+    int rc = check_scenario(&run, scn, err) < 0 ? SGR_EUSER : 0;
+    run_release(&run);
+    return rc;
+}
+
+int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+{
+    sgr_run run = {0};
+    int rc = SGR_EUSER;
+    char **argv = NULL, **argv_owned = NULL;
+    int argc = 0, argc_owned = 0;
+    char path[4200];
+    double wall0 = sgr_wall_time();
+
+    if (prepare(&run, scn, opts, err) < 0)
+        goto out;
+    if (run.nparts && sgr_workload_load(&run.workload, scn, run.nparts, err) < 0) {
+        sgr_fail_prefix(err, "%s", scn->path);
+        goto out;
+    }
+    if (run.platform.kind != SGR_PLAT_FILE) {
+        snprintf(path, sizeof path, "%s/platform.xml", run.outdir);
+        if (sgr_platform_write_xml(&run.platform, path, err) < 0) {
+            rc = SGR_EFAIL;
+            goto out;
+        }
+    } else {
+        snprintf(path, sizeof path, "%s", run.platform.file);
+    }
+
+    /* The simulator is single-threaded; so are the kernels it times. */
+    openblas_set_num_threads(1);
+    argv = simgrid_argv(&run, opts, &argc);
+    argv_owned = argv ? malloc(((size_t)argc + 1) * sizeof *argv) : NULL;
+    if (!argv_owned) {
+        rc = sgr_fail(err, "out of memory");
+        goto out;
+    }
+    /* simgrid_init removes the arguments it consumes: keep the pointers to free them. */
+    memcpy(argv_owned, argv, ((size_t)argc + 1) * sizeof *argv);
+    argc_owned = argc;
+    simgrid_init(&argc, argv);
+    simgrid_load_platform(path);
+    if (collect_hosts(&run, err) < 0) {
+        rc = SGR_EFAIL;
+        goto out;
+    }
+    sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
+    if ((rc = run.family->deploy(&run, err)) < 0)
+        goto out;
+
+    signal(SIGINT, on_sigint);
+    XBT_INFO("running %s (%s) on %zu hosts, results in %s", scn->path, run.family->keys.name,
+             run.nhosts, run.outdir);
+    simgrid_run();
+    signal(SIGINT, SIG_DFL);
+    sgr_progress_finish(&run.progress);
+
+    rc = run.family->finish(&run, err);
+    bool complete = rc == 0 && !interrupted;
+    if (run.metrics && sgr_metrics_close(run.metrics, err) < 0 && rc == 0)
+        rc = SGR_EFAIL;
+    run.metrics = NULL;
+    json_t *summary = summary_new(&run, complete, sgr_wall_time() - wall0);
+    snprintf(path, sizeof path, "%s/summary.json", run.outdir);
+    sgr_err werr;
+    if (sgr_json_write_atomic(path, summary, &werr) < 0 && rc == 0) {
+        *err = werr;
+        rc = SGR_EFAIL;
+    }
+    json_decref(summary);
+    if (rc == 0 && interrupted)
+        rc = 130;
+out:
+    if (run.metrics)
+        sgr_metrics_close(run.metrics, NULL);
+    if (rc == 0 || rc == 130)
+        fprintf(stdout, "results in %s (summary.json, metrics.csv)\n", run.outdir);
+    run_release(&run);
+    for (int i = 0; argv_owned && i < argc_owned; i++)
+        free(argv_owned[i]);
+    free(argv_owned);
+    free(argv);
+    return rc;
+}

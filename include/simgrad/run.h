@@ -1,0 +1,111 @@
+/* simgrad: running a scenario on SimGrid, and the interface a scenario family implements.
+ *
+ * A family is one small table (sgr_family): its name and algorithm.* keys, a check of its
+ * parameters before anything runs, a deploy function that creates its actors once the
+ * platform is loaded, and a finish function that reports its results after simgrid_run().
+ * Adding a family means writing those and listing it in actors/registry.c. */
+#ifndef SIMGRAD_RUN_H
+#define SIMGRAD_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include <simgrid/forward.h>
+
+#include "simgrad/error.h"
+#include "simgrad/output.h"
+#include "simgrad/platform.h"
+#include "simgrad/scenario.h"
+#include "simgrad/straggler.h"
+#include "simgrad/workload.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Return codes of sgr_run_scenario and family hooks, besides 0. */
+#define SGR_EUSER (-2)    /* the scenario is wrong: the CLI exits with status 2 */
+#define SGR_EFAIL (-1)    /* the run failed */
+
+typedef struct sgr_run sgr_run;
+
+typedef struct sgr_family {
+    sgr_family_keys keys;
+    /* Check cross-key constraints given the platform's host count (0 if loaded from a file and
+     * not yet known), and say how many data parts to prepare (0: no workload). */
+    int (*check)(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err);
+    /* Create the actors (sgr_run_spawn) and the metrics file (sgr_run_metrics). */
+    int (*deploy)(sgr_run *run, sgr_err *err);
+    /* After the simulation: put measured results into run->results; fail if the run did not
+     * complete for a reason other than an interruption. Also frees the family's state. */
+    int (*finish)(sgr_run *run, sgr_err *err);
+} sgr_family;
+
+struct sgr_run {
+    const sgr_scenario *scn;
+    const sgr_family *family;
+    char *outdir;
+    unsigned long seed;
+    size_t nhosts;
+    sg_host_t *hosts;   /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
+    double *speed;      /* relative speed of each host (heterogeneity) */
+    unsigned stack_size;
+    sgr_platform_cfg platform;
+    sgr_straggler_cfg stragglers;
+    char *trace_path;
+    sgr_workload workload;
+    size_t nparts;
+    sgr_metrics *metrics;
+    json_t *results;    /* filled by the family's finish() */
+    sgr_progress progress;
+    void *state;        /* the family's own */
+};
+
+typedef struct sgr_run_opts {
+    const char *outdir;         /* overrides output.dir */
+    bool quiet;                 /* no progress line */
+    int sg_argc;                /* SimGrid's own --cfg=/--log= arguments, passed through */
+    char **sg_argv;
+    const sgr_family *const *families;
+} sgr_run_opts;
+
+/* The registry of families, NULL-terminated, and their key tables for the scenario loader. */
+extern const sgr_family *const sgr_families[];
+extern const sgr_family_keys *const sgr_family_key_tables[];
+const sgr_family *sgr_family_find(const char *name);
+
+/* Run a validated scenario end to end: platform, workload, actors, simulation, outputs.
+ * Returns 0, SGR_EUSER (bad input, err says what), SGR_EFAIL, or 130 when interrupted by
+ * Ctrl-C (the summary is then written and marked incomplete). */
+int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err);
+
+/* Check a scenario as far as possible without running it (platform, family parameters,
+ * straggler trace, data files). Returns 0 or SGR_EUSER with err. */
+int sgr_run_validate(const sgr_scenario *scn, sgr_err *err);
+
+/* Create and start an actor on `host` with the run's stack size and `data` as its user data. */
+sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host,
+                         void (*code)(int, char **), void *data);
+
+/* Open metrics.csv in the run directory with these columns. */
+int sgr_run_metrics(sgr_run *run, const char *const *columns, size_t ncols, sgr_err *err);
+
+/* True once the user pressed Ctrl-C: actors should wind down. */
+bool sgr_run_interrupted(void);
+
+/* Simulated compute of one task on the calling actor's host: `flops` at the host's relative
+ * speed, slowed down as the straggle says (factor, then added delay), or exactly
+ * s->task_time seconds in trace mode. Returns the simulated seconds spent. */
+double sgr_actor_compute(double flops, double speed, const sgr_straggle *s);
+
+/* Fill the platform and straggler configurations from a scenario (strings stay owned by
+ * the scenario). Pure; can't fail. */
+void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *cfg);
+void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg *cfg,
+                                     char **trace_path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,54 @@
+/* Scenario sections turned into the plain configuration structs of the modules. */
+#include "simgrad/run.h"
+
+#include <string.h>
+
+void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *c)
+{
+    memset(c, 0, sizeof *c);
+    sgr_platform_kind_parse(sgr_scn_str(scn, "platform.type"), &c->kind);
+    c->file = sgr_scn_str(scn, "platform.file");
+    c->hosts = (size_t)sgr_scn_int(scn, "platform.hosts");
+    c->host_speed = sgr_scn_num(scn, "platform.host_speed");
+    c->cores = (int)sgr_scn_int(scn, "platform.cores");
+    c->host_bw = sgr_scn_num(scn, "platform.host_bw");
+    c->host_lat = sgr_scn_num(scn, "platform.host_lat");
+    c->backbone_bw = sgr_scn_num(scn, "platform.backbone_bw");
+    c->backbone_lat = sgr_scn_num(scn, "platform.backbone_lat");
+    c->leaves = (size_t)sgr_scn_int(scn, "platform.leaves");
+    c->hosts_per_leaf = (size_t)sgr_scn_int(scn, "platform.hosts_per_leaf");
+    c->spines = (size_t)sgr_scn_int(scn, "platform.spines");
+    c->spine_bw = sgr_scn_num(scn, "platform.spine_bw");
+    c->spine_lat = sgr_scn_num(scn, "platform.spine_lat");
+    c->oversubscription = sgr_scn_num(scn, "platform.oversubscription");
+    c->topo_parameters = sgr_scn_str(scn, "platform.topo_parameters");
+    c->sites = (size_t)sgr_scn_int(scn, "platform.sites");
+    c->hosts_per_site = (size_t)sgr_scn_int(scn, "platform.hosts_per_site");
+    c->wan_bw = sgr_scn_num(scn, "platform.wan_bw");
+    c->wan_lat = sgr_scn_num(scn, "platform.wan_lat");
+    sgr_speed_dist_parse(sgr_scn_str(scn, "platform.speed_dist"), &c->speed_dist);
+    c->speed_min = sgr_scn_num(scn, "platform.speed_min");
+    c->speed_max = sgr_scn_num(scn, "platform.speed_max");
+    c->speed_sigma = sgr_scn_num(scn, "platform.speed_sigma");
+}
+
+void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg *c,
+                                     char **trace_path)
+{
+    memset(c, 0, sizeof *c);
+    sgr_straggler_kind_parse(sgr_scn_str(scn, "stragglers.model"), &c->kind);
+    c->p = sgr_scn_num(scn, "stragglers.p");
+    c->slowdown = sgr_scn_has(scn, "stragglers.slowdown") ? sgr_scn_num(scn, "stragglers.slowdown")
+                                                          : 1.0;
+    c->delay_mean = sgr_scn_num(scn, "stragglers.delay_mean");
+    c->p_good_to_bad = sgr_scn_num(scn, "stragglers.p_good_to_bad");
+    c->p_bad_to_good = sgr_scn_num(scn, "stragglers.p_bad_to_good");
+    c->burst_B = (int)sgr_scn_int(scn, "stragglers.burst_B");
+    c->burst_W = (int)sgr_scn_int(scn, "stragglers.burst_W");
+    c->burst_lambda = (int)sgr_scn_int(scn, "stragglers.burst_lambda");
+    *trace_path = sgr_scn_path(scn, "stragglers.trace");
+    c->trace_path = *trace_path;
+    c->fail_prob = sgr_scn_num(scn, "stragglers.fail_prob");
+    if (c->kind == SGR_STRAG_BURSTY && c->burst_B < 1)
+        c->burst_B = 1;
+}

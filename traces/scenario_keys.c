@@ -1,0 +1,147 @@
+/* The core schema: every key of every section but the families' algorithm.* keys.
+ * Families declare theirs next to their actors. docs/scenario.md is generated from these
+ * tables (`simgrad keys --markdown`), so the documentation cannot drift from the code. */
+#include "simgrad/scenario.h"
+
+#include <math.h>
+
+#define ANY -INFINITY, INFINITY
+#define POS 1, INFINITY
+#define NONNEG 0, INFINITY
+#define UNIT 0, 1
+
+const sgr_key sgr_core_keys[] = {
+    {"seed", SGR_T_INT, "1", 0, 4294967295.0, NULL, NULL,
+     "Seed of every random choice in the run (GSL streams are derived from it)."},
+
+    /* platform */
+    {"platform.type", SGR_T_ENUM, "\"star\"", ANY, "star|leaf-spine|fat-tree|dragonfly|torus|wan|file",
+     NULL, "Topology generated as SimGrid XML into the run directory, or `file` for your own XML."},
+    {"platform.file", SGR_T_PATH, NULL, ANY, NULL, "platform.type=file",
+     "SimGrid platform XML to load; hosts are used in name order (h0, h1, ... or sorted names)."},
+    {"platform.hosts", SGR_T_INT, "17", 1, 1000000, NULL, "platform.type=star",
+     "Number of hosts behind the switch."},
+    {"platform.host_speed", SGR_T_SPEED, "\"1Gf\"", 1, INFINITY, NULL, NULL,
+     "Nominal compute speed of each host (flop/s)."},
+    {"platform.cores", SGR_T_INT, "1", 1, 1024, NULL, NULL, "Cores per host."},
+    {"platform.host_bw", SGR_T_BW, "\"10Gbps\"", 1, INFINITY, NULL,
+     "platform.type=star|leaf-spine|fat-tree|dragonfly|torus|wan",
+     "Bandwidth of each host's own link (NIC), or of every link of a fat-tree/dragonfly/torus."},
+    {"platform.host_lat", SGR_T_TIME, "\"5us\"", NONNEG, NULL,
+     "platform.type=star|leaf-spine|fat-tree|dragonfly|torus|wan", "Latency of each host's own link."},
+    {"platform.backbone_bw", SGR_T_BW, "0", NONNEG, NULL, "platform.type=star|wan",
+     "Bandwidth of the switch backbone shared by all flows (0: non-blocking switch)."},
+    {"platform.backbone_lat", SGR_T_TIME, "0", NONNEG, NULL, "platform.type=star|wan",
+     "Latency of the switch backbone."},
+    {"platform.leaves", SGR_T_INT, "2", 1, 100000, NULL, "platform.type=leaf-spine",
+     "Number of leaf (top-of-rack) switches."},
+    {"platform.hosts_per_leaf", SGR_T_INT, "9", 1, 100000, NULL, "platform.type=leaf-spine",
+     "Hosts under each leaf."},
+    {"platform.spines", SGR_T_INT, "2", 1, 10000, NULL, "platform.type=leaf-spine",
+     "Number of spine switches; every leaf has one link to every spine."},
+    {"platform.spine_bw", SGR_T_BW, "0", NONNEG, NULL, "platform.type=leaf-spine",
+     "Bandwidth of each leaf-spine link (0: derived from platform.oversubscription)."},
+    {"platform.spine_lat", SGR_T_TIME, "\"1us\"", NONNEG, NULL, "platform.type=leaf-spine",
+     "Latency of each leaf-spine link."},
+    {"platform.oversubscription", SGR_T_NUM, "1", 1e-6, INFINITY, NULL, "platform.type=leaf-spine",
+     "Ratio hosts_per_leaf*host_bw / (spines*spine_bw), used when spine_bw is 0."},
+    {"platform.topo_parameters", SGR_T_STR, NULL, ANY, NULL,
+     "platform.type=fat-tree|dragonfly|torus",
+     "SimGrid topology string: fat-tree \"2;4,4;1,2;1,2\", dragonfly \"3,4;4,3;5,1;2\", torus \"4,4,4\"."},
+    {"platform.sites", SGR_T_INT, "2", 1, 1000, NULL, "platform.type=wan", "Number of WAN sites."},
+    {"platform.hosts_per_site", SGR_T_INT, "8", 1, 1000000, NULL, "platform.type=wan",
+     "Hosts at each site."},
+    {"platform.wan_bw", SGR_T_BW, "\"1Gbps\"", 1, INFINITY, NULL, "platform.type=wan",
+     "Bandwidth of each inter-site link."},
+    {"platform.wan_lat", SGR_T_TIME, "\"20ms\"", NONNEG, NULL, "platform.type=wan",
+     "Latency of each inter-site link."},
+    {"platform.speed_dist", SGR_T_ENUM, "\"constant\"", ANY, "constant|uniform|lognormal", NULL,
+     "Heterogeneity of host speeds; a host's compute time is divided by its drawn relative speed."},
+    {"platform.speed_min", SGR_T_SPEED, NULL, 1, INFINITY, NULL, "platform.speed_dist=uniform",
+     "Lowest host speed (uniform)."},
+    {"platform.speed_max", SGR_T_SPEED, NULL, 1, INFINITY, NULL, "platform.speed_dist=uniform",
+     "Highest host speed (uniform)."},
+    {"platform.speed_sigma", SGR_T_NUM, "0.25", 0, 10, NULL, "platform.speed_dist=lognormal",
+     "Standard deviation of log(speed) (lognormal, median host_speed)."},
+
+    /* stragglers */
+    {"stragglers.model", SGR_T_ENUM, "\"none\"", ANY, "none|iid|gilbert-elliott|bursty|trace", NULL,
+     "How workers are slowed down, round by round."},
+    {"stragglers.p", SGR_T_NUM, "0.1", UNIT, NULL, "stragglers.model=iid|bursty",
+     "Probability that a worker straggles in a round (iid) or starts a burst (bursty)."},
+    {"stragglers.slowdown", SGR_T_NUM, "5", 1, INFINITY, NULL,
+     "stragglers.model=iid|gilbert-elliott|bursty", "Factor applied to a straggler's compute time."},
+    {"stragglers.delay_mean", SGR_T_TIME, "0", NONNEG, NULL,
+     "stragglers.model=iid|gilbert-elliott|bursty",
+     "Mean of an exponential delay added to a straggler's task (0: none)."},
+    {"stragglers.p_good_to_bad", SGR_T_NUM, "0.05", UNIT, NULL, "stragglers.model=gilbert-elliott",
+     "Per-round probability that a good worker turns bad."},
+    {"stragglers.p_bad_to_good", SGR_T_NUM, "0.5", UNIT, NULL, "stragglers.model=gilbert-elliott",
+     "Per-round probability that a bad worker recovers."},
+    {"stragglers.burst_B", SGR_T_INT, "1", 1, 1000000, NULL, "stragglers.model=bursty",
+     "B: longest burst of consecutive straggling rounds of one worker."},
+    {"stragglers.burst_W", SGR_T_INT, "2", 1, 1000000, NULL, "stragglers.model=bursty",
+     "W: window length in rounds."},
+    {"stragglers.burst_lambda", SGR_T_INT, "1", 0, 1000000, NULL, "stragglers.model=bursty",
+     "lambda: most distinct stragglers in any window of W rounds."},
+    {"stragglers.trace", SGR_T_PATH, NULL, ANY, NULL, "stragglers.model=trace",
+     "CSV of task times in seconds: one row per round, one column per worker."},
+    {"stragglers.fail_prob", SGR_T_NUM, "0", UNIT, NULL, NULL,
+     "Probability that a worker fails in a round: its result is lost (needs a round timeout or "
+     "algorithm.wait_for)."},
+
+    /* workload */
+    {"workload.model", SGR_T_ENUM, "\"softmax\"", ANY, "lsq|logreg|softmax", NULL,
+     "Least squares, l2-regularized logistic regression, or softmax (multinomial) regression."},
+    {"workload.l2", SGR_T_NUM, "1e-4", NONNEG, NULL, NULL, "Ridge coefficient of the loss."},
+    {"workload.dataset", SGR_T_ENUM, "\"synthetic\"", ANY, "synthetic|fashion-mnist|libsvm", NULL,
+     "Where the data comes from."},
+    {"workload.fmnist_dir", SGR_T_PATH, "\"/usr/share/datasets/fashion-mnist\"", ANY, NULL,
+     "workload.dataset=fashion-mnist", "Directory of the Fashion-MNIST IDX gzip files."},
+    {"workload.path", SGR_T_PATH, NULL, ANY, NULL, "workload.dataset=libsvm",
+     "LIBSVM-format training file (gzip or plain)."},
+    {"workload.test_path", SGR_T_PATH, NULL, ANY, NULL, "workload.dataset=libsvm",
+     "LIBSVM-format test file (else workload.test_fraction of the training file)."},
+    {"workload.samples", SGR_T_INT, "0", 0, 1e9, NULL, NULL,
+     "Training samples: generated (synthetic; 0 means 10000) or the first N read (0: all)."},
+    {"workload.test_samples", SGR_T_INT, "0", 0, 1e9, NULL, NULL,
+     "Test samples kept (0: all available)."},
+    {"workload.features", SGR_T_INT, "50", 1, 1e7, NULL, "workload.dataset=synthetic",
+     "Features of synthetic data."},
+    {"workload.classes", SGR_T_INT, "10", 2, 100000, NULL, "workload.dataset=synthetic",
+     "Classes of synthetic classification data (logreg uses 2)."},
+    {"workload.condition", SGR_T_NUM, "10", 1, INFINITY, NULL, "workload.dataset=synthetic",
+     "Condition number of the synthetic features' covariance."},
+    {"workload.noise", SGR_T_NUM, "0.1", NONNEG, NULL, "workload.dataset=synthetic",
+     "Standard deviation of the label noise of synthetic least squares."},
+    {"workload.separation", SGR_T_NUM, "2", NONNEG, NULL, "workload.dataset=synthetic",
+     "Distance between synthetic class centres, in standard deviations."},
+    {"workload.test_fraction", SGR_T_NUM, "0.2", 0, 0.9, NULL, "workload.dataset=synthetic|libsvm",
+     "Fraction held out for testing when the dataset has no test file."},
+    {"workload.bias", SGR_T_BOOL, "true", ANY, NULL, NULL, "Append a constant-1 feature (intercept)."},
+    {"workload.partition", SGR_T_ENUM, "\"iid\"", ANY, "iid|shards|dirichlet", NULL,
+     "How training samples are split across workers."},
+    {"workload.shards_per_node", SGR_T_INT, "2", 1, 100000, NULL, "workload.partition=shards",
+     "Label shards per worker."},
+    {"workload.dirichlet_alpha", SGR_T_NUM, "0.5", 1e-9, INFINITY, NULL,
+     "workload.partition=dirichlet", "Concentration of the per-class Dirichlet label skew."},
+
+    /* algorithm: the family; its own keys come from the family's table */
+    {"algorithm.family", SGR_T_ENUM, "\"ps-sgd\"", ANY, NULL, NULL,
+     "Scenario family to run (see the family tables below)."},
+
+    /* output */
+    {"output.dir", SGR_T_STR, NULL, ANY, NULL, NULL,
+     "Run directory (default out/<scenario name>; relative to the current directory)."},
+    {"output.paje", SGR_T_BOOL, "false", ANY, NULL, NULL, "Also write SimGrid's Paje trace."},
+    {"output.progress", SGR_T_BOOL, "true", ANY, NULL, NULL,
+     "Progress line on stderr when it is a terminal."},
+
+    /* simulation */
+    {"simulation.stack_size", SGR_T_SIZE, "\"256KiB\"", 16384, 1073741824.0, NULL, NULL,
+     "Stack of each SimGrid actor (SimGrid's 8 MiB default is too large at 10,000 actors)."},
+    {"simulation.network_model", SGR_T_ENUM, "\"LV08\"", ANY, "LV08|CM02|SMPI", NULL,
+     "SimGrid network model; LV08 (SimGrid's default) corrects latency and bandwidth for TCP, "
+     "CM02 uses the nominal values."},
+    {NULL, 0, NULL, 0, 0, NULL, NULL, NULL},
+};
