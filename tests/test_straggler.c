@@ -498,6 +498,40 @@ static void test_trace_read_errors(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "No such file"));
 }
 
+static void test_trace_read_fuzz(void)
+{
+    /* Random short files over the characters that matter: the reader must either return a
+     * consistent table of non-negative numbers or fail with a message, never crash. */
+    static const char alphabet[] = "0123456789.,,,-e \n\n\rxa";
+    char path[256], text[64];
+    unsigned state = 12345;
+    int accepted = 0, rejected = 0;
+    for (int k = 0; k < 500; k++) {
+        size_t len = (size_t)(k % 40);
+        for (size_t j = 0; j < len; j++) {
+            state = state * 1103515245u + 12345u;
+            text[j] = alphabet[(state >> 16) % (sizeof alphabet - 1)];
+        }
+        text[len] = '\0';
+        trace_write("fuzz.csv", text, path, sizeof path);
+        double *v;
+        size_t rows = 0, cols = 0;
+        sgr_err err = {{0}};
+        if (sgr_trace_read_csv(path, &v, &rows, &cols, &err) == 0) {
+            CU_ASSERT(rows > 0 && cols > 0);
+            for (size_t j = 0; j < rows * cols; j++)
+                CU_ASSERT(v[j] >= 0 && isfinite(v[j]));
+            free(v);
+            accepted++;
+        } else {
+            CU_ASSERT(err.msg[0] != '\0');
+            rejected++;
+        }
+    }
+    CU_ASSERT(accepted > 10 && rejected > 10); /* both paths exercised */
+    unlink(path);
+}
+
 static void test_trace_model(void)
 {
     char path[256];
@@ -661,6 +695,7 @@ int main(void)
     s = CU_add_suite("straggler_trace", trace_suite_init, trace_suite_clean);
     TEST_ADD(s, test_trace_read_exact);
     TEST_ADD(s, test_trace_read_errors);
+    TEST_ADD(s, test_trace_read_fuzz);
     TEST_ADD(s, test_trace_model);
     s = CU_add_suite("straggler_seed", NULL, NULL);
     TEST_ADD(s, test_same_seed_same_rounds);
