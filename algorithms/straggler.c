@@ -332,13 +332,12 @@ static void model_bursty_next(sgr_straggler_model *m, sgr_straggle *out)
     for (size_t k = 0; k < m->n; k++) {
         size_t i = m->order[k];
         bool start = m->burst_left[i] == 0;
-        /* Draw for every worker every round, so one worker's choices don't shift another's. */
         bool wants = gsl_rng_uniform(m->pattern_rng) < m->cfg.p;
         bool now = false;
 
         if (start && wants && bursty_may_straggle(m, i, distinct)) {
             m->burst_left[i] = 1 + (int)gsl_rng_uniform_int(m->pattern_rng, m->cfg.burst_B);
-            distinct += m->win_count[i] == 0;
+            distinct++; /* a new burst needs a clean window: a new distinct straggler */
             now = true;
         } else if (!start && bursty_may_straggle(m, i, distinct)) {
             now = true;
