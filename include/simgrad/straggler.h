@@ -51,33 +51,49 @@ typedef struct sgr_straggle {
 
 typedef struct sgr_straggler_model sgr_straggler_model;
 
-/* Validate cfg (probabilities in [0,1], slowdown >= 1, B >= 1, W >= 1, 0 <= lambda <= n,
- * trace readable with exactly nworkers columns of non-negative numbers) and build a model for
- * `nworkers` workers whose randomness is derived from `seed`. On error, NULL is returned and
- * err says which parameter or which trace line/column is wrong. */
+/* Validate cfg (probabilities in [0,1], slowdown >= 1, delay_mean >= 0, 1 <= B <= W,
+ * 0 <= lambda <= n, n >= 1, trace readable with exactly nworkers columns of non-negative
+ * numbers) and build a model for `nworkers` workers whose randomness is derived from `seed`:
+ * the same (cfg, nworkers, seed) always gives the same rounds. Only the parameters the kind
+ * uses are checked, plus fail_prob (all kinds). A trace is read whole here; cfg->trace_path
+ * need not outlive the call. On error, NULL is returned and err names the scenario key
+ * ("stragglers.p must be in [0, 1] (got 1.5)") or the trace file:line:column. */
 sgr_straggler_model *sgr_straggler_new(const sgr_straggler_cfg *cfg, size_t nworkers,
                                        unsigned long seed, sgr_err *err);
 
-/* Draw the next round: out[0..nworkers-1]. Returns 0, or -1 when a trace has no more rounds
- * (err says so). */
+/* Draw the next round: out[0..nworkers-1]. A straggler gets factor = slowdown and, if
+ * delay_mean > 0, delay ~ Exp(delay_mean); others factor 1, delay 0. TRACE sets task_time
+ * and leaves straggler false (the family decides from the times); other kinds set
+ * task_time = -1. failed is drawn with fail_prob in every kind. Returns 0, or -1 when a trace
+ * has no more rounds (err says so). */
 int sgr_straggler_next_round(sgr_straggler_model *m, sgr_straggle *out, sgr_err *err);
 
 /* Rounds available in a trace (0 for synthetic models, which are unbounded). */
 size_t sgr_straggler_trace_rounds(const sgr_straggler_model *m);
 
+/* Free the model and all it owns. NULL is fine. */
 void sgr_straggler_free(sgr_straggler_model *m);
 
 /* True if pattern (rounds x n, row-major, true = straggler) satisfies the (B, W, lambda)
  * bursty model: in every window of W consecutive rounds (including windows cut by the
  * start and the end), at most lambda distinct workers straggle, and each worker's straggling
- * rounds inside the window are consecutive and number at most B. */
+ * rounds inside the window are consecutive and number at most B. False if B < 1, W < 1 or
+ * lambda < 0. Independent of the generator (checks every window from scratch). */
 bool sgr_straggler_pattern_is_bursty(const bool *pattern, size_t rounds, size_t n, int B, int W,
                                      int lambda);
 
+/* Parse "none", "iid", "gilbert-elliott" (or "ge"), "bursty", "trace", in any case.
+ * Returns 0 and sets *out, or -1 (out untouched) for anything else. */
 int sgr_straggler_kind_parse(const char *s, sgr_straggler_kind *out);
 
+/* The canonical name of a kind ("gilbert-elliott" for GE), "?" if out of range. */
+const char *sgr_straggler_kind_name(sgr_straggler_kind kind);
+
 /* Read a delay trace CSV (rows = rounds, columns = workers, seconds, optional header line
- * of non-numeric names): *rows x *cols values in a new malloc'ed array. */
+ * of non-numeric names, blank lines allowed only at the end, CRLF fine): *rows x *cols values
+ * row-major in a new malloc'ed array. Returns 0, or -1 with *values NULL and err naming the
+ * file and line (file:line:column for a value that is not a finite non-negative number, or
+ * a row whose column count differs from the first). */
 int sgr_trace_read_csv(const char *path, double **values, size_t *rows, size_t *cols,
                        sgr_err *err);
 
