@@ -19,7 +19,7 @@
 
 #include "simgrad/rng.h"
 
-XBT_LOG_NEW_DEFAULT_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
+XBT_LOG_NEW_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_run, simgrad, "simgrad run layer");
 
 #ifndef SIMGRAD_VERSION

@@ -24,7 +24,7 @@ int sgr_fail_prefix(sgr_err *err, const char *fmt, ...)
         vsnprintf(prefix, sizeof prefix, fmt, ap);
         va_end(ap);
         memcpy(old, err->msg, sizeof old);
-        snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+        snprintf(err->msg, sizeof err->msg, "%.500s: %.500s", prefix, old);
     }
     return -1;
 }

@@ -1,7 +1,238 @@
-/* simgrad command line (being built). */
+/* simgrad: the command line. Reads like a SimGrid program: parse, load the scenario, run. */
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+
+#include <simgrid/engine.h>
+#include <simgrid/version.h>
+
+#include "simgrad/run.h"
+
+#ifndef SIMGRAD_VERSION
+#define SIMGRAD_VERSION "0"
+#endif
+#ifndef SIMGRAD_GIT
+#define SIMGRAD_GIT "unknown"
+#endif
+
+static const char usage_main[] =
+    "usage: simgrad COMMAND [ARGS]\n"
+    "\n"
+    "Simulate distributed learning algorithms on SimGrid: real gradients, simulated time.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.json       run a scenario, write results to its run directory\n"
+    "  validate SCENARIO.json  check a scenario without running it\n"
+    "  keys [--markdown]       list every scenario key with its type, unit and default\n"
+    "  version                 print the versions of simgrad and SimGrid\n"
+    "\n"
+    "`simgrad COMMAND --help` documents each command's options.\n"
+    "Exit status: 0 success, 1 the run failed, 2 bad input (scenario, option or file),\n"
+    "130 interrupted (Ctrl-C; the summary is written and marked incomplete).\n";
+
+static const char usage_run[] =
+    "usage: simgrad run SCENARIO.json [options] [SimGrid options]\n"
+    "\n"
+    "Run a scenario. Results go to its run directory (output.dir, default out/<name>):\n"
+    "summary.json, metrics.csv (streamed), platform.xml, trace.paje if output.paje is set.\n"
+    "\n"
+    "options:\n"
+    "  --out DIR           run directory (overrides output.dir)\n"
+    "  --seed N            seed of every random choice (overrides the scenario's seed)\n"
+    "  --set KEY=VALUE     override any scenario key, e.g. --set platform.host_bw=\\\"1Gbps\\\"\n"
+    "                      or --set algorithm.rounds=50; VALUE is JSON if it parses as JSON,\n"
+    "                      a string otherwise. Repeatable.\n"
+    "  --quiet             no progress line on stderr\n"
+    "  --help              this text\n"
+    "SimGrid options, passed through:\n"
+    "  --cfg=NAME:VALUE    any SimGrid configuration item (e.g. --cfg=network/model:CM02)\n"
+    "  --log=CAT.thres:LVL SimGrid/simgrad logging (e.g. --log=sgr_ps_sgd.thres:debug)\n";
+
+static const char usage_validate[] =
+    "usage: simgrad validate SCENARIO.json [--set KEY=VALUE ...] [--seed N]\n"
+    "\n"
+    "Check a scenario without running it: JSON syntax, every key against the schema, value\n"
+    "types, units and ranges, the platform's parameters, the family's constraints, straggler\n"
+    "traces and data files. Prints \"ok\" and exits 0, or one message and exits 2.\n";
+
+static const char usage_keys[] =
+    "usage: simgrad keys [--markdown]\n"
+    "\n"
+    "List every scenario key with its type, default and meaning; --markdown writes the\n"
+    "reference that docs/scenario.md holds.\n";
+
+typedef struct cli {
+    const char *scenario;
+    const char *out;
+    const char **sets;
+    size_t nsets;
+    char *seed_set;
+    bool quiet;
+    char **sg_argv;
+    int sg_argc;
+} cli;
+
+static int parse_args(int argc, char **argv, cli *c, const char *usage)
 {
-    fprintf(stderr, "simgrad: not built yet\n");
+    c->sets = calloc((size_t)argc + 1, sizeof *c->sets);
+    c->sg_argv = calloc((size_t)argc + 1, sizeof *c->sg_argv);
+    if (!c->sets || !c->sg_argv)
+        return 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            exit(0);
+        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
+            c->out = argv[++i];
+        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
+            char *end;
+            const char *v = argv[++i];
+            strtoul(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || *v == '-') {
+                fprintf(stderr, "simgrad: --seed expects a non-negative integer, got \"%s\"\n", v);
+                return 2;
+            }
+            c->seed_set = malloc(strlen(v) + 6);
+            sprintf(c->seed_set, "seed=%s", v);
+        } else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
+            c->sets[c->nsets++] = argv[++i];
+        } else if (strncmp(a, "--set=", 6) == 0) {
+            c->sets[c->nsets++] = a + 6;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            c->quiet = true;
+        } else if (strncmp(a, "--cfg=", 6) == 0 || strncmp(a, "--log=", 6) == 0) {
+            c->sg_argv[c->sg_argc++] = argv[i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "simgrad: unknown or incomplete option %s\n\n%s", a, usage);
+            return 2;
+        } else if (!c->scenario) {
+            c->scenario = a;
+        } else {
+            fprintf(stderr, "simgrad: unexpected argument %s\n\n%s", a, usage);
+            return 2;
+        }
+    }
+    if (c->seed_set)
+        c->sets[c->nsets++] = c->seed_set;
+    if (!c->scenario) {
+        fprintf(stderr, "simgrad: a scenario file is required\n\n%s", usage);
+        return 2;
+    }
+    return 0;
+}
+
+static void cli_free(cli *c)
+{
+    free(c->sets);
+    free(c->sg_argv);
+    free(c->seed_set);
+}
+
+static int load(const cli *c, sgr_scenario *scn)
+{
+    sgr_err err;
+    if (sgr_scenario_load(scn, c->scenario, c->sets, c->nsets, sgr_family_key_tables, &err) < 0) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        return 2;
+    }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    cli c = {0};
+    sgr_scenario scn;
+    int rc = parse_args(argc, argv, &c, usage_run);
+    if (rc || (rc = load(&c, &scn)))
+        goto out;
+    sgr_run_opts opts = {.outdir = c.out,
+                         .quiet = c.quiet,
+                         .sg_argc = c.sg_argc,
+                         .sg_argv = c.sg_argv,
+                         .families = sgr_families};
+    sgr_err err = {{0}};
+    rc = sgr_run_scenario(&scn, &opts, &err);
+    if (rc == SGR_EUSER) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        rc = 2;
+    } else if (rc == 130) {
+        fprintf(stderr, "simgrad: interrupted; the summary is marked incomplete\n");
+    } else if (rc < 0) {
+        fprintf(stderr, "simgrad: run failed: %s\n", err.msg);
+        rc = 1;
+    }
+    sgr_scenario_free(&scn);
+out:
+    cli_free(&c);
+    return rc;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    cli c = {0};
+    sgr_scenario scn;
+    int rc = parse_args(argc, argv, &c, usage_validate);
+    if (rc || (rc = load(&c, &scn)))
+        goto out;
+    sgr_err err;
+    if (sgr_run_validate(&scn, &err) < 0) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        rc = 2;
+    } else {
+        printf("ok: %s (family %s)\n", c.scenario, sgr_scn_str(&scn, "algorithm.family"));
+    }
+    sgr_scenario_free(&scn);
+out:
+    cli_free(&c);
+    return rc;
+}
+
+static int cmd_keys(int argc, char **argv)
+{
+    bool markdown = argc > 0 && strcmp(argv[0], "--markdown") == 0;
+    if (argc > 0 && !markdown) {
+        fputs(strcmp(argv[0], "--help") == 0 ? usage_keys : usage_keys,
+              strcmp(argv[0], "--help") == 0 ? stdout : stderr);
+        return strcmp(argv[0], "--help") == 0 ? 0 : 2;
+    }
+    if (markdown)
+        return sgr_schema_write_markdown(stdout, sgr_family_key_tables) < 0 ? 1 : 0;
+    const sgr_key *tables[16] = {sgr_core_keys};
+    size_t nt = 1;
+    for (size_t i = 0; sgr_family_key_tables[i] && nt < 16; i++)
+        tables[nt++] = sgr_family_key_tables[i]->keys;
+    for (size_t t = 0; t < nt; t++) {
+        if (t > 0)
+            printf("\n[family %s]\n", sgr_family_key_tables[t - 1]->name);
+        for (const sgr_key *k = tables[t]; k->path; k++)
+            printf("%-28s %-10s %s\n", k->path, k->def ? k->def : "-", k->doc);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "keys") == 0)
+        return cmd_keys(argc - 2, argv + 2);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("simgrad %s (%s), built against %s\n", SIMGRAD_VERSION, SIMGRAD_GIT,
+               SIMGRID_VERSION_STRING);
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    fprintf(stderr, "simgrad: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return 2;
 }

@@ -150,29 +150,6 @@ static int tree_set(json_t *root, const char *path, json_t *value, sgr_err *err)
     return sgr_fail(err, "empty key path");
 }
 
-static const char *type_name(sgr_key_type t)
-{
-    switch (t) {
-    case SGR_T_INT:
-        return "an integer";
-    case SGR_T_NUM:
-        return "a number";
-    case SGR_T_BOOL:
-        return "true or false";
-    case SGR_T_STR:
-    case SGR_T_PATH:
-        return "a string";
-    case SGR_T_ENUM:
-        return "one of the choices";
-    case SGR_T_BW:
-    case SGR_T_TIME:
-    case SGR_T_SPEED:
-    case SGR_T_SIZE:
-        return "a quantity";
-    }
-    return "a value";
-}
-
 static sgr_unit_kind unit_of(sgr_key_type t)
 {
     switch (t) {
