@@ -33,17 +33,17 @@ typedef enum {
 
 typedef struct sgr_platform_cfg {
     sgr_platform_kind kind;
-    const char *file;      /* FILE */
-    size_t hosts;          /* STAR */
-    double host_speed;     /* flop/s, nominal */
+    const char *file;  /* FILE */
+    size_t hosts;      /* STAR */
+    double host_speed; /* flop/s, nominal */
     int cores;
-    double host_bw;        /* bytes/s of each host's NIC link */
-    double host_lat;       /* seconds */
-    double backbone_bw;    /* STAR: bytes/s of the switch backbone; 0 = non-blocking */
+    double host_bw;     /* bytes/s of each host's NIC link */
+    double host_lat;    /* seconds */
+    double backbone_bw; /* STAR: bytes/s of the switch backbone; 0 = non-blocking */
     double backbone_lat;
     /* LEAF_SPINE */
     size_t leaves, hosts_per_leaf, spines;
-    double spine_bw;       /* bytes/s of each leaf-spine link; 0 = derive from oversub */
+    double spine_bw; /* bytes/s of each leaf-spine link; 0 = derive from oversub */
     double spine_lat;
     double oversubscription; /* hosts_per_leaf*host_bw / (spines*spine_bw), used if spine_bw=0 */
     /* FAT_TREE, DRAGONFLY, TORUS: SimGrid's topo_parameters string */
@@ -71,9 +71,20 @@ int sgr_platform_write_xml(const sgr_platform_cfg *cfg, const char *path, sgr_er
 void sgr_platform_speed_factors(const sgr_platform_cfg *cfg, size_t n, gsl_rng *rng,
                                 double *factors);
 
+/* Bandwidth (bytes/s) of each LEAF_SPINE leaf-spine link: spine_bw if set, otherwise
+ * hosts_per_leaf*host_bw / (spines*oversubscription). Meaningful only for a configuration
+ * that passed sgr_platform_check. Can't fail. */
+double sgr_platform_spine_bw(const sgr_platform_cfg *cfg);
+
+/* Names as scenarios spell them: "star", "leaf-spine", "fat-tree", "dragonfly", "torus",
+ * "wan", "file". parse returns 0, or -1 (leaving *out alone) for an unknown name;
+ * kind_name returns "unknown" for a value outside the enum. */
 int sgr_platform_kind_parse(const char *s, sgr_platform_kind *out);
 const char *sgr_platform_kind_name(sgr_platform_kind k);
+
+/* "constant", "uniform", "lognormal"; same conventions as the kind functions. */
 int sgr_speed_dist_parse(const char *s, sgr_speed_dist *out);
+const char *sgr_speed_dist_name(sgr_speed_dist d);
 
 #ifdef __cplusplus
 }
