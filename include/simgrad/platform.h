@@ -33,17 +33,17 @@ typedef enum {
 
 typedef struct sgr_platform_cfg {
     sgr_platform_kind kind;
-    const char *file;      /* FILE */
-    size_t hosts;          /* STAR */
-    double host_speed;     /* flop/s, nominal */
+    const char *file;  /* FILE */
+    size_t hosts;      /* STAR */
+    double host_speed; /* flop/s, nominal */
     int cores;
-    double host_bw;        /* bytes/s of each host's NIC link */
-    double host_lat;       /* seconds */
-    double backbone_bw;    /* STAR: bytes/s of the switch backbone; 0 = non-blocking */
+    double host_bw;     /* bytes/s of each host's NIC link */
+    double host_lat;    /* seconds */
+    double backbone_bw; /* STAR: bytes/s of the switch backbone; 0 = non-blocking */
     double backbone_lat;
     /* LEAF_SPINE */
     size_t leaves, hosts_per_leaf, spines;
-    double spine_bw;       /* bytes/s of each leaf-spine link; 0 = derive from oversub */
+    double spine_bw; /* bytes/s of each leaf-spine link; 0 = derive from oversub */
     double spine_lat;
     double oversubscription; /* hosts_per_leaf*host_bw / (spines*spine_bw), used if spine_bw=0 */
     /* FAT_TREE, DRAGONFLY, TORUS: SimGrid's topo_parameters string */
@@ -57,23 +57,54 @@ typedef struct sgr_platform_cfg {
 } sgr_platform_cfg;
 
 /* Check the configuration (positive counts and rates, parameters that SimGrid's topology
- * parser would reject) and compute the host count without writing anything. For FILE,
- * *nhosts is set to 0 (known only after loading). Returns 0 or -1 with err naming the
- * offending parameter. */
+ * parser would reject) and compute the host count without writing anything. For FILE, only
+ * that the file is readable; *nhosts is set to 0 (known only after loading). nhosts may be
+ * NULL. Returns 0, or -1 with err naming the offending scenario key ("platform.spines: ...");
+ * a bad topo_parameters message also shows the expected format:
+ *   fat-tree   "L;d1,...,dL;u1,...,uL;c1,...,cL"          N = d1*...*dL
+ *   dragonfly  "groups,links;chassis,links;routers,links;nodes"
+ *              N = groups*chassis*routers*nodes, and groups <= routers (SimGrid's routing)
+ *   torus      "X,Y,..."                                  N = X*Y*...
+ * Every count must be a positive integer and N at most INT_MAX (SimGrid numbers hosts with
+ * an int). */
 int sgr_platform_check(const sgr_platform_cfg *cfg, size_t *nhosts, sgr_err *err);
 
-/* Write the platform XML to `path` (through a temporary name, renamed when complete).
- * Not valid for FILE. */
+/* Check cfg, then write the platform XML to `path` (through path.tmp, renamed when complete;
+ * on error no file is left behind). Returns 0, or -1 with err set; FILE is refused (there is
+ * nothing to generate). What SimGrid sees, by kind:
+ *   STAR        cluster "star"; links star_link_I_UP/_DOWN, star_backbone if backbone_bw > 0.
+ *   LEAF_SPINE  Full zone "world" of clusters leafK (router leafK_router) and SPLITDUPLEX links
+ *               ls_K_S (leaf K to spine S); leaf i reaches leaf j through spine j mod spines
+ *               (destination-mod-k, like SimGrid's fat-tree). One leaf: a single cluster.
+ *   FAT_TREE, DRAGONFLY, TORUS
+ *               one cluster with SimGrid's topology and routing, hosts h0..h{N-1}.
+ *   WAN         Full zone "world" of clusters siteK (router siteK_router, backbone if
+ *               backbone_bw > 0) and SPLITDUPLEX links wan_A_B (A < B), UP from A to B.
+ * Bandwidths are written in Bps and latencies in s, exactly (%.17g). */
 int sgr_platform_write_xml(const sgr_platform_cfg *cfg, const char *path, sgr_err *err);
 
 /* Relative speed of each host (speed / host_speed), drawn from the heterogeneity
- * distribution: factors[0..n-1]. Actors divide their flops by it. Can't fail. */
+ * distribution: factors[0..n-1]. Actors divide their flops by it. constant: 1; uniform:
+ * U(speed_min, speed_max) / host_speed; lognormal: exp(speed_sigma * N(0,1)), median 1.
+ * Draws from rng in host order, so a seed fixes every host's factor. Can't fail (for a
+ * configuration that passed sgr_platform_check). */
 void sgr_platform_speed_factors(const sgr_platform_cfg *cfg, size_t n, gsl_rng *rng,
                                 double *factors);
 
+/* Bandwidth (bytes/s) of each LEAF_SPINE leaf-spine link: spine_bw if set, otherwise
+ * hosts_per_leaf*host_bw / (spines*oversubscription). Meaningful only for a configuration
+ * that passed sgr_platform_check. Can't fail. */
+double sgr_platform_spine_bw(const sgr_platform_cfg *cfg);
+
+/* Names as scenarios spell them: "star", "leaf-spine", "fat-tree", "dragonfly", "torus",
+ * "wan", "file". parse returns 0, or -1 (leaving *out alone) for an unknown name;
+ * kind_name returns "unknown" for a value outside the enum. */
 int sgr_platform_kind_parse(const char *s, sgr_platform_kind *out);
 const char *sgr_platform_kind_name(sgr_platform_kind k);
+
+/* "constant", "uniform", "lognormal"; same conventions as the kind functions. */
 int sgr_speed_dist_parse(const char *s, sgr_speed_dist *out);
+const char *sgr_speed_dist_name(sgr_speed_dist d);
 
 #ifdef __cplusplus
 }
