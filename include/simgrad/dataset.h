@@ -22,38 +22,51 @@ typedef struct sgr_dataset {
 } sgr_dataset;
 
 /* Synthetic least squares: X = G * diag(s) with G standard normal and singular-value-like
- * column scales s spread geometrically so that the Hessian X^T X / n has condition number
- * close to `cond` (>= 1); y = X w* + noise * N(0,1), w* standard normal. */
+ * column scales s spread geometrically from 1 to 1/sqrt(cond), so that the Hessian X^T X / n
+ * has eigenvalues in about [1/cond, 1] and condition number close to `cond` (>= 1) when
+ * n >> d; y = X w* + noise * N(0,1), w* standard normal. The same rng state gives the same
+ * data. Fails on n or d == 0, cond < 1, noise < 0, or out of memory. */
 int sgr_dataset_synth_lsq(sgr_dataset *out, size_t n, size_t d, double cond, double noise,
                           gsl_rng *rng, sgr_err *err);
 
 /* Synthetic classification with `nclasses` >= 2 classes: Gaussian blobs whose centres are
- * `separation` standard deviations apart, features scaled as in synth_lsq by `cond`. */
+ * `separation` standard deviations apart, features scaled as in synth_lsq by `cond`. Labels
+ * are uniform class indices 0..nclasses-1 (0/1 for two classes, suiting logreg). */
 int sgr_dataset_synth_classes(sgr_dataset *out, size_t n, size_t d, int nclasses, double cond,
                               double separation, gsl_rng *rng, sgr_err *err);
 
 /* Read an IDX image file and IDX label file (gzip or plain; zlib reads both), such as
  * Fashion-MNIST under /usr/share/datasets/fashion-mnist. Pixels become doubles in [0,1],
  * labels class indices; nclasses = 1 + max label. `limit` > 0 keeps only the first `limit`
- * samples. Checks magic numbers, dimensions, counts agreeing, and truncation. */
+ * samples (and reads only those). Checks magic numbers (0x803 images, 0x801 labels), that the
+ * counts agree, and truncation; errors name the file. On error out is left empty. */
 int sgr_dataset_read_idx(sgr_dataset *out, const char *images_path, const char *labels_path,
                          size_t limit, sgr_err *err);
 
 /* Read a LIBSVM text file ("label idx:val idx:val ...", 1-based ascending indices), gzip or
  * plain. d = max(max index seen, d_min). Labels: if every label is in {-1,+1} or {0,1} they
  * become 0/1 and nclasses = 2; if all are non-negative integers, class indices; otherwise
- * regression (nclasses = 0). Errors name the file and line. */
+ * regression (nclasses = 0); integer labels above 10^6 count as regression too. Blank lines
+ * and '#' comments are skipped. Errors name file:line and what was expected (bad label, bad
+ * index, non-ascending index, bad value), or the file for an empty or unreadable one. */
 int sgr_dataset_read_libsvm(sgr_dataset *out, const char *path, size_t d_min, sgr_err *err);
 
-/* Copy the rows idx[0..m-1] of src into out (a new dataset). */
+/* Allocate an uninitialised n x d dataset into out (which is overwritten, not freed), with
+ * the given nclasses. n == 0 gives an empty dataset with NULL arrays. On error (size overflow,
+ * out of memory) returns -1 and out holds an empty dataset. */
+int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_err *err);
+
+/* Copy the rows idx[0..m-1] of src into out (a new dataset; m may be 0). Fails if an index is
+ * out of range or memory runs out; out is then left empty. */
 int sgr_dataset_subset(const sgr_dataset *src, const size_t *idx, size_t m, sgr_dataset *out,
                        sgr_err *err);
 
-/* Append a constant-1 column (an intercept). */
+/* Append a constant-1 column (an intercept). On error (out of memory) ds is unchanged. */
 int sgr_dataset_add_bias(sgr_dataset *ds, sgr_err *err);
 
 /* Split src into a train and a test set by a seeded shuffle; test gets round(n*test_fraction)
- * rows. */
+ * rows, train the rest. Fails if test_fraction is outside [0,1]; on error neither output
+ * holds memory. */
 int sgr_dataset_split(const sgr_dataset *src, double test_fraction, gsl_rng *rng,
                       sgr_dataset *train, sgr_dataset *test, sgr_err *err);
 

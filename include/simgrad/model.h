@@ -33,24 +33,36 @@ size_t sgr_model_work_size(const sgr_model *m, size_t rows);
 
 /* Loss over the `rows` consecutive samples X (rows x d, row-major) and y, averaged, plus the
  * l2 term. If grad is not NULL it receives the gradient (nparams). work must hold
- * sgr_model_work_size(m, rows) doubles. Numerically stable (log-sum-exp). Can't fail. */
+ * sgr_model_work_size(m, rows) doubles. A minibatch is just X + start*d, y + start. Labels
+ * must be 0/1 (logreg) or class indices < nclasses (softmax). rows == 0 gives the l2 term
+ * alone. Numerically stable (softplus, log-sum-exp). Can't fail. */
 double sgr_model_loss_grad(const sgr_model *m, const double *w, const double *X, const double *y,
                            size_t rows, double *grad, double *work);
 
-/* Floating-point operations of one sgr_model_loss_grad call on `rows` samples, counted from
- * the kernel's BLAS shapes (2*m*n*k per gemm, 2*m*n per gemv) plus the elementwise work.
+/* Floating-point operations of one sgr_model_loss_grad call (with a gradient) on `rows`
+ * samples, counted from the kernel's BLAS shapes (2*m*n*k per gemm, 2*m*n per gemv) plus the
+ * elementwise work, each exp/log/division counting as one flop. With r rows, d features,
+ * k classes and p parameters:
+ *   lsq     2*(2*r*d) + 4*r + 4*p       (two gemvs)
+ *   logreg  2*(2*r*d) + 10*r + 4*p      (two gemvs)
+ *   softmax 2*(2*r*d*k) + r*(5*k + 5) + 4*p   (two gemms)
  * This is what simulated compute time charges. Can't fail. */
 double sgr_model_grad_flops(const sgr_model *m, size_t rows);
 
 /* Classification accuracy of w on ds (fraction in [0,1]); for least squares returns the
- * mean squared error instead. Can't fail. */
+ * mean squared error instead. Works in blocks of bounded memory; returns NAN if ds is
+ * empty or that block can't be allocated. */
 double sgr_model_accuracy(const sgr_model *m, const double *w, const sgr_dataset *ds);
 
-/* Loss over the whole dataset, processed in blocks to bound memory. Can't fail. */
+/* Loss over the whole dataset (same value as sgr_model_loss_grad on all rows), processed in
+ * blocks of at most 65536 work doubles to bound memory. Returns NAN if that block can't be
+ * allocated. */
 double sgr_model_loss(const sgr_model *m, const double *w, const sgr_dataset *ds);
 
-/* Parse "lsq" / "least-squares", "logreg", "softmax". Returns 0 or -1. */
+/* Parse "lsq" / "least-squares", "logreg" / "logistic", "softmax". Returns 0 or -1. */
 int sgr_model_kind_parse(const char *s, sgr_model_kind *out);
+
+/* The canonical name ("lsq", "logreg", "softmax") of k. Can't fail. */
 const char *sgr_model_kind_name(sgr_model_kind k);
 
 #ifdef __cplusplus

@@ -19,15 +19,24 @@ typedef enum {
 /* Assign each of ds->n samples to one of k parts: owner[i] in [0,k). `param` is the shards
  * per node (SHARDS, integer >= 1) or alpha (DIRICHLET, > 0); ignored for IID. Every part gets
  * at least one sample; fails if ds->n < k, or if a label-based kind is asked of a regression
- * dataset. */
+ * dataset. IID part sizes differ by at most one. SHARDS cuts each class into label-pure
+ * shards (k*param in all, apportioned to class sizes), so a part sees at most `param` labels;
+ * it fails if k*param is below the number of classes present or above n. DIRICHLET may leave
+ * a part empty, which is repaired by moving the last row of the largest part into it.
+ * The same rng state gives the same assignment. Returns 0, or -1 with err filled. */
 int sgr_partition_assign(const sgr_dataset *ds, size_t k, sgr_partition_kind kind, double param,
                          gsl_rng *rng, size_t *owner, sgr_err *err);
 
-/* Build k datasets parts[0..k-1] from the assignment (rows keep their order). */
+/* Build k datasets parts[0..k-1] from the assignment (rows keep their order). Fails if an
+ * owner is >= k or memory runs out; then no part holds memory. */
 int sgr_partition_split(const sgr_dataset *ds, const size_t *owner, size_t k, sgr_dataset *parts,
                         sgr_err *err);
 
+/* Parse "iid", "shards", "dirichlet". Returns 0 or -1. */
 int sgr_partition_kind_parse(const char *s, sgr_partition_kind *out);
+
+/* The name sgr_partition_kind_parse accepts for kind. Can't fail. */
+const char *sgr_partition_kind_name(sgr_partition_kind kind);
 
 #ifdef __cplusplus
 }
