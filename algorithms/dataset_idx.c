@@ -49,12 +49,14 @@ static gzFile idx_open(const char *path, uint32_t magic, int ndims, uint32_t *di
         sgr_fail(err, "%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
         return NULL;
     }
-    if (idx_read(f, path, hdr, 4 + 4 * (size_t)ndims, "the IDX header", err)) goto out_close;
+    /* Magic first: a wrong kind of file is reported as such, not as a short header. */
+    if (idx_read(f, path, hdr, 4, "the IDX magic number", err)) goto out_close;
     if (be32(hdr) != magic) {
         sgr_fail(err, "%s: bad IDX magic 0x%08x, expected 0x%08x (%s)", path, be32(hdr), magic,
                  magic == IDX_MAGIC_IMAGES ? "ubyte images, 3 dims" : "ubyte labels, 1 dim");
         goto out_close;
     }
+    if (idx_read(f, path, hdr + 4, 4 * (size_t)ndims, "the IDX dimensions", err)) goto out_close;
     for (int i = 0; i < ndims; i++)
         dims[i] = be32(hdr + 4 + 4 * i);
     return f;

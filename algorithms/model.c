@@ -15,8 +15,7 @@
  * exp/log/log1p/division counts as one flop: the figure is a cost model, kept consistent with
  * the loops below so that simulated time follows the work actually done. */
 #define LSQ_FLOPS_PER_ROW 4      /* r = z - y, loss += r*r, r *= 1/rows */
-#define LOGREG_FLOPS_PER_ROW 10  /* s*z, |t|, exp, log1p, max, add, sigmoid (exp, add, div), scale \
-                                  */
+#define LOGREG_FLOPS_PER_ROW 10  /* s*z, softplus (exp, log1p, add), sum, sigmoid (3), scale */
 #define SOFTMAX_FLOPS_PER_CELL 5 /* max, subtract, exp, sum, normalise-and-scale */
 #define SOFTMAX_FLOPS_PER_ROW 5  /* log of the sum, add max, subtract truth, 1/sum, onehot */
 #define L2_FLOPS_PER_PARAM 4     /* ||w||^2 (2) and grad += l2*w (2, fused into beta) */
