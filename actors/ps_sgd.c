@@ -65,8 +65,7 @@ typedef struct ps_state ps_state;
 typedef struct ps_worker {
     ps_state *ps;
     size_t index, host;
-    sg_mailbox_t inbox;
-    grad_msg out;
+    sg_mailbox_t inbox, server;
     double *work;
     size_t offset, batch;
 } ps_worker;
@@ -78,7 +77,13 @@ struct ps_state {
     double lr, lr_decay, timeout;
     double *w, *acc;
     ps_worker *workers;
-    sg_mailbox_t inbox;
+    /* Gradients arrive in ngroups ~ sqrt(workers) mailboxes, each with a receive posted:
+     * one big mailbox costs SimGrid O(n) per message (its queue is shifted on removal), and
+     * one mailbox per worker costs O(n) per wait_any. */
+    size_t ngroups;
+    sg_mailbox_t *group_inbox;
+    sg_comm_t *pending;
+    void **pending_data;
     sgr_straggler_model *strag;
     sgr_straggle *round_strag;
     int error;
@@ -111,19 +116,26 @@ static void worker_main(int argc, char **argv)
             free(m);
             m = sg_mailbox_get(wk->inbox);
         }
+        /* Each gradient travels in its own buffer: the server may read it after this worker
+         * has moved on to the next round (it receives eagerly, see server_main). */
+        grad_msg *out = malloc(sizeof *out + ps->np * sizeof(double));
+        out->worker = wk->index;
+        out->grad = (double *)(out + 1);
         const double *X = part->X + wk->offset * part->d;
         sgr_model_loss_grad(&wl->model, m->snap->w, X, part->y + wk->offset, wk->batch,
-                            wk->out.grad, wk->work);
+                            out->grad, wk->work);
         wk->offset += wk->batch;
         if (wk->offset + wk->batch > part->n)
             wk->offset = 0;
         snapshot_unref(m->snap);
         sgr_actor_compute(flops, speed, &m->straggle);
         bool failed = m->straggle.failed;
-        wk->out.round = m->round;
+        out->round = m->round;
         free(m);
-        if (!failed)
-            sg_mailbox_put(ps->inbox, &wk->out, (long)(ps->np * sizeof(double)));
+        if (failed)
+            free(out);
+        else
+            sg_mailbox_put(wk->server, out, (long)(ps->np * sizeof(double)));
     }
 }
 
@@ -134,30 +146,43 @@ static void evaluate(ps_state *ps, double *loss, double *acc)
     *acc = wl->test.n ? sgr_model_accuracy(&wl->model, ps->w, &wl->test) : NAN;
 }
 
+/* The next gradient from any worker, or NULL if the deadline (> 0) passed first. */
+static grad_msg *receive_any(ps_state *ps, double deadline)
+{
+    ssize_t idx;
+    if (deadline > 0) {
+        double left = deadline - simgrid_get_clock();
+        if (left <= 0)
+            return NULL;
+        idx = sg_comm_wait_any_for(ps->pending, ps->ngroups, left);
+    } else {
+        idx = sg_comm_wait_any(ps->pending, ps->ngroups);
+    }
+    if (idx < 0)
+        return NULL;
+    grad_msg *g = ps->pending_data[idx];
+    ps->pending[idx] = sg_mailbox_get_async(ps->group_inbox[idx], &ps->pending_data[idx]);
+    return g;
+}
+
 /* Receive until `need` gradients of this round arrived or the deadline passed. */
 static size_t gather(ps_state *ps, long round, size_t need, double deadline)
 {
     size_t got = 0;
     memset(ps->acc, 0, ps->np * sizeof *ps->acc);
     while (got < need) {
-        grad_msg *g;
-        if (deadline > 0) {
-            double left = deadline - simgrid_get_clock();
-            if (left <= 0)
-                break;
-            sg_comm_t c = sg_mailbox_get_async(ps->inbox, (void **)&g);
-            if (sg_comm_wait_for(c, left) != SG_OK)
-                break;
-        } else {
-            g = sg_mailbox_get(ps->inbox);
-        }
+        grad_msg *g = receive_any(ps, deadline);
+        if (!g)
+            break;
         ps->bytes += (double)(ps->np * sizeof(double));
         if (g->round != round) {
             ps->dropped++;
+            free(g);
             continue;
         }
         for (size_t j = 0; j < ps->np; j++)
             ps->acc[j] += g->grad[j];
+        free(g);
         got++;
     }
     return got;
@@ -168,6 +193,13 @@ static void server_main(int argc, char **argv)
     ps_state *ps = sg_actor_self_get_data();
     sgr_run *run = ps->run;
     double loss, acc;
+    /* The server receives all gradients concurrently, as a real one does (one socket per
+     * worker): as permanent receiver of its mailboxes, transfers start as soon as a worker
+     * sends, instead of one at a time when the server asks for the next message. */
+    for (size_t g = 0; g < ps->ngroups; g++) {
+        sg_mailbox_set_receiver(sg_mailbox_get_name(ps->group_inbox[g]));
+        ps->pending[g] = sg_mailbox_get_async(ps->group_inbox[g], &ps->pending_data[g]);
+    }
     evaluate(ps, &loss, &acc);
     ps->first_loss = loss;
     for (long r = 0; r < ps->rounds && !sgr_run_interrupted(); r++) {
@@ -187,7 +219,7 @@ static void server_main(int argc, char **argv)
             m->straggle = ps->round_strag[i];
             nstrag += m->straggle.straggler;
             nfail += m->straggle.failed;
-            sg_comm_t c = sg_mailbox_put_async(ps->workers[i].inbox, m,
+            sg_comm_t c = sg_mailbox_put_init(ps->workers[i].inbox, m,
                                                (long)(ps->np * sizeof(double)));
             sg_comm_detach(c, NULL);
             ps->bytes += (double)(ps->np * sizeof(double));
@@ -298,7 +330,16 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         return SGR_EFAIL;
 
     char name[64];
-    ps->inbox = sg_mailbox_by_name("ps-server");
+    ps->ngroups = (size_t)ceil(sqrt((double)ps->nworkers));
+    ps->group_inbox = calloc(ps->ngroups, sizeof *ps->group_inbox);
+    ps->pending = calloc(ps->ngroups, sizeof *ps->pending);
+    ps->pending_data = calloc(ps->ngroups, sizeof *ps->pending_data);
+    if (!ps->group_inbox || !ps->pending || !ps->pending_data)
+        return sgr_fail(err, "out of memory");
+    for (size_t g = 0; g < ps->ngroups; g++) {
+        snprintf(name, sizeof name, "ps-server-%zu", g);
+        ps->group_inbox[g] = sg_mailbox_by_name(name);
+    }
     sgr_run_spawn(run, "server", run->hosts[ps->server_host], server_main, ps);
     for (size_t i = 0; i < ps->nworkers; i++) {
         ps_worker *wk = &ps->workers[i];
@@ -309,13 +350,12 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         wk->batch = (size_t)sgr_scn_int(scn, "algorithm.batch_size");
         if (wk->batch > part->n)
             wk->batch = part->n;
-        wk->out.worker = i;
-        wk->out.grad = malloc(ps->np * sizeof(double));
         wk->work = malloc(sgr_model_work_size(&run->workload.model, wk->batch) * sizeof(double));
-        if (!wk->out.grad || !wk->work)
+        if (!wk->work)
             return sgr_fail(err, "out of memory");
         snprintf(name, sizeof name, "ps-worker-%zu", i);
         wk->inbox = sg_mailbox_by_name(name);
+        wk->server = ps->group_inbox[i % ps->ngroups];
         snprintf(name, sizeof name, "worker-%zu", i);
         sgr_run_spawn(run, name, run->hosts[wk->host], worker_main, wk);
     }
@@ -347,10 +387,12 @@ static int ps_finish(sgr_run *run, sgr_err *err)
                              (json_int_t)ps->failures, "bytes_sent", ps->bytes, "parameters",
                              (json_int_t)ps->np);
     for (size_t i = 0; ps->workers && i < ps->nworkers; i++) {
-        free(ps->workers[i].out.grad);
         free(ps->workers[i].work);
     }
     free(ps->workers);
+    free(ps->group_inbox);
+    free(ps->pending);
+    free(ps->pending_data);
     free(ps->w);
     free(ps->acc);
     free(ps->round_strag);

@@ -90,26 +90,44 @@ static int check_platform_file(const char *path, sgr_err *err)
 {
     if (access(path, R_OK) < 0)
         return sgr_fail(err, "platform.file: cannot read %s: %s", path, strerror(errno));
+    int fds[2];
+    if (pipe(fds) < 0)
+        return sgr_fail(err, "pipe: %s", strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         return sgr_fail(err, "fork: %s", strerror(errno));
     if (pid == 0) {
-        int devnull_argc = 2;
-        char *argv[] = {"simgrad-check", "--log=root.thres:critical", NULL};
-        simgrid_init(&devnull_argc, argv);
+        close(fds[0]);
+        dup2(fds[1], STDERR_FILENO);
+        int child_argc = 1;
+        char *argv[] = {"simgrad-check", NULL};
+        simgrid_init(&child_argc, argv);
         simgrid_load_platform(path);
         _exit(sg_host_count() > 0 ? 0 : 3);
     }
+    close(fds[1]);
+    char log[8192];
+    size_t len = 0;
+    ssize_t got;
+    while ((got = read(fds[0], log + len, sizeof log - 1 - len)) > 0)
+        len += (size_t)got;
+    log[len] = '\0';
+    close(fds[0]);
     int status;
     waitpid(pid, &status, 0);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
         return sgr_fail(err, "platform.file: %s declares no host", path);
-    return sgr_fail(err, "platform.file: SimGrid cannot load %s (run `simgrad run` with "
-                         "--log=root.thres:info, or check the file against simgrid.dtd)",
-                    path);
+    /* SimGrid's own reason is the first ERROR line it printed. */
+    char *why = strstr(log, "ERROR] ");
+    if (why) {
+        why += 7;
+        why[strcspn(why, "\n")] = '\0';
+    }
+    return sgr_fail(err, "platform.file: SimGrid cannot load %s: %s", path,
+                    why ? why : "its parser stopped (check the file against simgrid.dtd)");
 }
 
 static int cmp_host_names(const void *a, const void *b)
@@ -221,14 +239,12 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
         return sgr_fail(err, "%s: algorithm.family: unknown", scn->path);
     run->stack_size = (unsigned)sgr_scn_num(scn, "simulation.stack_size");
     sgr_platform_cfg_from_scenario(scn, &run->platform);
+    /* Owned by the run from here on (resolved against the scenario's directory). */
+    run->platform.file = sgr_scn_path(scn, "platform.file");
     if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
         return sgr_fail_prefix(err, "%s", scn->path);
-    if (run->platform.kind == SGR_PLAT_FILE) {
-        char *p = sgr_scn_path(scn, "platform.file");
-        run->platform.file = p;
-        if (check_platform_file(p, err) < 0)
-            return sgr_fail_prefix(err, "%s", scn->path);
-    }
+    if (run->platform.kind == SGR_PLAT_FILE && check_platform_file(run->platform.file, err) < 0)
+        return sgr_fail_prefix(err, "%s", scn->path);
     if (run->family->check(scn, run->nhosts, &run->nparts, err) < 0)
         return sgr_fail_prefix(err, "%s", scn->path);
     static const char *const data_keys[] = {"workload.path", "workload.test_path",
@@ -276,8 +292,7 @@ static void run_release(sgr_run *run)
     free(run->hosts);
     free(run->speed);
     free(run->trace_path);
-    if (run->platform.kind == SGR_PLAT_FILE)
-        free((char *)run->platform.file);
+    free((char *)run->platform.file);
     free(run->outdir);
 }
 
@@ -336,7 +351,7 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         goto out;
 
     signal(SIGINT, on_sigint);
-    XBT_INFO("running %s (%s) on %zu hosts, results in %s", scn->path, run.family->keys.name,
+    XBT_VERB("running %s (%s) on %zu hosts, results in %s", scn->path, run.family->keys.name,
              run.nhosts, run.outdir);
     simgrid_run();
     signal(SIGINT, SIG_DFL);

@@ -63,7 +63,7 @@ expect not_applicable "platform.spines only applies when platform.type is leaf-s
 scn bad_family <<<'{"algorithm": {"family": "allreduce"}}'
 expect bad_family "algorithm.family: expected one of" "$bin" validate "$tmp/bad_family.json"
 
-scn wait_for <<<"{$base, \"algorithm\": {\"family\": \"ps-sgd\", \"workers\": 4, \"wait_for\": 9}}"
+scn wait_for <<<'{"platform": {"type": "star", "hosts": 5}, "algorithm": {"family": "ps-sgd", "workers": 4, "wait_for": 9}}'
 expect wait_for "algorithm.wait_for: 9 exceeds the 4 workers" "$bin" validate "$tmp/wait_for.json"
 
 scn fail_no_timeout <<<"{$base, \"stragglers\": {\"fail_prob\": 0.1}}"
