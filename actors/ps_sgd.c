@@ -81,9 +81,10 @@ struct ps_state {
      * one big mailbox costs SimGrid O(n) per message (its queue is shifted on removal), and
      * one mailbox per worker costs O(n) per wait_any. */
     size_t ngroups;
-    sg_mailbox_t *group_inbox;
+    sg_mailbox_t *group_inbox; /* ngroups + 1: the last one receives alarms */
     sg_comm_t *pending;
     void **pending_data;
+    sg_mailbox_t alarm_requests;
     sgr_straggler_model *strag;
     sgr_straggle *round_strag;
     int error;
@@ -146,34 +147,59 @@ static void evaluate(ps_state *ps, double *loss, double *acc)
     *acc = wl->test.n ? sgr_model_accuracy(&wl->model, ps->w, &wl->test) : NAN;
 }
 
-/* The next gradient from any worker, or NULL if the deadline (> 0) passed first. */
-static grad_msg *receive_any(ps_state *ps, double deadline)
+/* Round timeouts. sg_comm_wait_any_for cannot be used for them: on a timeout SimGrid 3.32's
+ * C wrapper releases every comm it was given. An alarm actor instead sends the server a
+ * message at each round's deadline, and that message is one more comm in the wait_any. */
+typedef struct alarm_msg {
+    long round;
+    double at;
+} alarm_msg;
+
+static void alarm_main(int argc, char **argv)
 {
-    ssize_t idx;
-    if (deadline > 0) {
-        double left = deadline - simgrid_get_clock();
-        if (left <= 0)
-            return NULL;
-        idx = sg_comm_wait_any_for(ps->pending, ps->ngroups, left);
-    } else {
-        idx = sg_comm_wait_any(ps->pending, ps->ngroups);
+    ps_state *ps = sg_actor_self_get_data();
+    sg_actor_daemonize(sg_actor_self());
+    for (;;) {
+        alarm_msg *a = sg_mailbox_get(ps->alarm_requests);
+        sg_actor_sleep_until(a->at);
+        sg_mailbox_put(ps->group_inbox[ps->ngroups], a, 0);
     }
-    if (idx < 0)
-        return NULL;
-    grad_msg *g = ps->pending_data[idx];
-    ps->pending[idx] = sg_mailbox_get_async(ps->group_inbox[idx], &ps->pending_data[idx]);
-    return g;
 }
 
-/* Receive until `need` gradients of this round arrived or the deadline passed. */
-static size_t gather(ps_state *ps, long round, size_t need, double deadline)
+/* The next message from any worker or the alarm; *is_alarm says which. */
+static void *receive_any(ps_state *ps, bool *is_alarm)
+{
+    size_t n = ps->ngroups + (ps->timeout > 0);
+    ssize_t idx = sg_comm_wait_any(ps->pending, n);
+    void *data = ps->pending_data[idx];
+    ps->pending[idx] = sg_mailbox_get_async(ps->group_inbox[idx], &ps->pending_data[idx]);
+    *is_alarm = (size_t)idx == ps->ngroups;
+    return data;
+}
+
+/* Receive until `need` gradients of this round arrived or the round's alarm rang. */
+static size_t gather(ps_state *ps, long round, size_t need)
 {
     size_t got = 0;
     memset(ps->acc, 0, ps->np * sizeof *ps->acc);
+    if (ps->timeout > 0) {
+        alarm_msg *a = malloc(sizeof *a);
+        a->round = round;
+        a->at = simgrid_get_clock() + ps->timeout;
+        sg_comm_detach(sg_mailbox_put_init(ps->alarm_requests, a, 0), NULL);
+    }
     while (got < need) {
-        grad_msg *g = receive_any(ps, deadline);
-        if (!g)
-            break;
+        bool is_alarm;
+        void *data = receive_any(ps, &is_alarm);
+        if (is_alarm) {
+            alarm_msg *a = data;
+            bool now = a->round == round;
+            free(a);
+            if (now)
+                break;
+            continue;
+        }
+        grad_msg *g = data;
         ps->bytes += (double)(ps->np * sizeof(double));
         if (g->round != round) {
             ps->dropped++;
@@ -196,7 +222,7 @@ static void server_main(int argc, char **argv)
     /* The server receives all gradients concurrently, as a real one does (one socket per
      * worker): as permanent receiver of its mailboxes, transfers start as soon as a worker
      * sends, instead of one at a time when the server asks for the next message. */
-    for (size_t g = 0; g < ps->ngroups; g++) {
+    for (size_t g = 0; g < ps->ngroups + (ps->timeout > 0); g++) {
         sg_mailbox_set_receiver(sg_mailbox_get_name(ps->group_inbox[g]));
         ps->pending[g] = sg_mailbox_get_async(ps->group_inbox[g], &ps->pending_data[g]);
     }
@@ -224,7 +250,7 @@ static void server_main(int argc, char **argv)
             sg_comm_detach(c, NULL);
             ps->bytes += (double)(ps->np * sizeof(double));
         }
-        size_t got = gather(ps, r, ps->wait_for, ps->timeout > 0 ? t0 + ps->timeout : 0);
+        size_t got = gather(ps, r, ps->wait_for);
         /* Averaging and the step, on the server's host. */
         sgr_actor_compute(2.0 * (double)(ps->np * (got + 1)), run->speed[ps->server_host], NULL);
         double lr = ps->lr / (1.0 + ps->lr_decay * (double)r);
@@ -331,15 +357,18 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
 
     char name[64];
     ps->ngroups = (size_t)ceil(sqrt((double)ps->nworkers));
-    ps->group_inbox = calloc(ps->ngroups, sizeof *ps->group_inbox);
-    ps->pending = calloc(ps->ngroups, sizeof *ps->pending);
-    ps->pending_data = calloc(ps->ngroups, sizeof *ps->pending_data);
+    ps->group_inbox = calloc(ps->ngroups + 1, sizeof *ps->group_inbox);
+    ps->pending = calloc(ps->ngroups + 1, sizeof *ps->pending);
+    ps->pending_data = calloc(ps->ngroups + 1, sizeof *ps->pending_data);
     if (!ps->group_inbox || !ps->pending || !ps->pending_data)
         return sgr_fail(err, "out of memory");
-    for (size_t g = 0; g < ps->ngroups; g++) {
+    for (size_t g = 0; g <= ps->ngroups; g++) {
         snprintf(name, sizeof name, "ps-server-%zu", g);
         ps->group_inbox[g] = sg_mailbox_by_name(name);
     }
+    ps->alarm_requests = sg_mailbox_by_name("ps-alarm-requests");
+    if (ps->timeout > 0)
+        sgr_run_spawn(run, "alarm", run->hosts[ps->server_host], alarm_main, ps);
     sgr_run_spawn(run, "server", run->hosts[ps->server_host], server_main, ps);
     for (size_t i = 0; i < ps->nworkers; i++) {
         ps_worker *wk = &ps->workers[i];

@@ -136,6 +136,11 @@ static int load(const cli *c, sgr_scenario *scn)
         fprintf(stderr, "simgrad: %s\n", err.msg);
         return 2;
     }
+    for (const char *w = scn->warnings; *w;) {
+        size_t n = strcspn(w, "\n");
+        fprintf(stderr, "simgrad: warning: %.*s\n", (int)n, w);
+        w += n + (w[n] == '\n');
+    }
     return 0;
 }
 

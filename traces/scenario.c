@@ -12,6 +12,8 @@
 
 typedef struct ctx {
     const char *file;
+    char *warnings;
+    size_t warnings_len;
     const sgr_family_keys *const *families;
     const sgr_family_keys *family; /* the chosen one */
     json_t *root;
@@ -324,8 +326,10 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
                 char *eq = strchr(cond, '=');
                 if (eq)
                     *eq = '\0';
-                return sgr_fail(c->err, "%s: %s only applies when %s is %s", c->file, path, cond,
-                                eq ? eq + 1 : "set");
+                size_t used = strlen(c->warnings);
+                snprintf(c->warnings + used, c->warnings_len - used,
+                         "%s: %s is ignored: it only applies when %s is %s\n", c->file, path,
+                         cond, eq ? eq + 1 : "set");
             }
             continue;
         }
@@ -416,7 +420,12 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
         json_decref(root);
         return sgr_fail(err, "%s: expected a JSON object at the top level", path);
     }
-    ctx c = {.file = path, .families = families, .root = root, .err = err};
+    ctx c = {.file = path,
+             .warnings = scn->warnings,
+             .warnings_len = sizeof scn->warnings,
+             .families = families,
+             .root = root,
+             .err = err};
     for (size_t i = 0; i < nsets; i++)
         if (apply_set(&c, sets[i]) < 0)
             goto fail;
@@ -546,6 +555,16 @@ static const char *type_doc(const sgr_key *k)
     return "";
 }
 
+/* Print s with '|' escaped, as GitHub tables require even inside code spans. */
+static void put_cell(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
 static void write_rows(FILE *f, const sgr_key *keys, const char *section)
 {
     size_t n = strlen(section);
@@ -554,8 +573,11 @@ static void write_rows(FILE *f, const sgr_key *keys, const char *section)
                        : strchr(k->path, '.') != NULL)
             continue;
         fprintf(f, "| `%s` | %s | %s | ", k->path, type_doc(k), k->def ? k->def : "—");
-        if (k->choices)
-            fprintf(f, "`%s`. ", k->choices);
+        if (k->choices) {
+            fputc('`', f);
+            put_cell(f, k->choices);
+            fputs("`. ", f);
+        }
         if (!isinf(k->min) && k->type != SGR_T_BOOL && k->type != SGR_T_ENUM &&
             k->type != SGR_T_STR && k->type != SGR_T_PATH) {
             if (isinf(k->max))
@@ -563,8 +585,11 @@ static void write_rows(FILE *f, const sgr_key *keys, const char *section)
             else
                 fprintf(f, "[%g, %g]. ", k->min, k->max);
         }
-        if (k->applies)
-            fprintf(f, "Only when `%s`. ", k->applies);
+        if (k->applies) {
+            fputs("Only when `", f);
+            put_cell(f, k->applies);
+            fputs("`. ", f);
+        }
         fprintf(f, "%s |\n", k->doc);
     }
 }

@@ -56,6 +56,7 @@ typedef struct sgr_scenario {
     char *name;     /* file name without directory and .json */
     json_t *root;   /* validated tree with every default filled in: the config as run */
     const sgr_family_keys *family; /* the chosen family */
+    char warnings[2048]; /* keys given that do not apply to the chosen types, one per line */
 } sgr_scenario;
 
 /* The core keys (every section but algorithm's family keys), {NULL}-terminated. */
@@ -66,8 +67,9 @@ extern const sgr_key sgr_core_keys[];
  *  - apply each "key.path=value" of sets[0..nsets-1] (the value is JSON if it parses as
  *    JSON, else a string);
  *  - check every key against the schema (core keys plus the chosen family's keys): unknown
- *    keys (with a did-you-mean), wrong types, values out of range or not among the choices,
- *    keys that do not apply to the chosen type;
+ *    keys (with a did-you-mean), wrong types, values out of range or not among the choices;
+ *    keys that do not apply to the chosen type (platform.spines for a star) are kept but
+ *    noted in scn->warnings, so that switching a type with --set needs no file editing;
  *  - fill in defaults.
  * On error returns -1 with err holding one message that names the file and the key. */
 int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *sets, size_t nsets,

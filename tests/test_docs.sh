@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# docs/scenario.md is generated from the schema; it must match what the binary accepts, and
+# every scenario shipped in scenarios/ must validate.
+set -u
+bin=${SIMGRAD_BIN:-build/simgrad}
+src=${SIMGRAD_SOURCE_DIR:-..}
+pass=0
+fail=0
+if "$bin" keys --markdown | cmp -s - "$src/docs/scenario.md"; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1))
+  echo "FAIL docs/scenario.md is out of date: run 'build/simgrad keys --markdown > docs/scenario.md'"
+fi
+for f in "$src"/scenarios/*.json; do
+  if out=$("$bin" validate "$f" 2>&1) && ! grep -q warning <<<"$out"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $f: $out"
+  fi
+done
+for cmd in "" run validate keys; do
+  if "$bin" $cmd --help | grep -q "usage: simgrad"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL simgrad $cmd --help"
+  fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end ps-sgd runs through the command, as a user runs them: determinism, the outputs,
+# the straggler options acting on simulated time, platform reuse, and Ctrl-C.
+set -u
+bin=${SIMGRAD_BIN:-build/simgrad}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() { # NAME CONDITION-EXIT-STATUS [detail]
+  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi
+}
+# value of a numeric key in a summary.json (keys are sorted, one per line)
+json_num() { grep -m1 "\"$2\":" "$1" | sed 's/.*: *\([-0-9.eE+]*\).*/\1/'; }
+col() { # CSV COLUMN-NAME -> values of that column, one per line
+  awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i; next} {print $k}' "$1"
+}
+
+cat >"$tmp/s.json" <<'JSON'
+{
+  "seed": 11,
+  "platform": {"type": "leaf-spine", "leaves": 2, "hosts_per_leaf": 5, "spines": 2,
+               "host_speed": "1Gf", "speed_dist": "uniform", "speed_min": "0.5Gf", "speed_max": "1.5Gf"},
+  "stragglers": {"model": "iid", "p": 0.2, "slowdown": 8, "delay_mean": "1ms"},
+  "workload": {"model": "logreg", "dataset": "synthetic", "samples": 4000, "features": 10},
+  "algorithm": {"family": "ps-sgd", "workers": 8, "rounds": 40, "batch_size": 32,
+                "learning_rate": 0.5}
+}
+JSON
+
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/a" >/dev/null 2>&1
+check run_ok $?
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/b" >/dev/null 2>&1
+cmp -s "$tmp/a/metrics.csv" "$tmp/b/metrics.csv"
+check byte_identical_same_seed $?
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/c" --seed 12 >/dev/null 2>&1
+! cmp -s "$tmp/a/metrics.csv" "$tmp/c/metrics.csv"
+check other_seed_differs $?
+
+for f in summary.json metrics.csv platform.xml; do
+  [ -s "$tmp/a/$f" ]
+  check "output_$f" $?
+done
+[ ! -e "$tmp/a/metrics.csv.part" ] && [ ! -e "$tmp/a/summary.json.tmp" ]
+check no_temporary_files_left $?
+grep -q '"complete": true' "$tmp/a/summary.json"
+check summary_complete $?
+grep -q '"wall_clock_seconds"' "$tmp/a/summary.json" && grep -q '"simgrid_version": "3.32' "$tmp/a/summary.json"
+check summary_provenance $?
+[ "$(($(wc -l <"$tmp/a/metrics.csv") - 1))" -eq 40 ]
+check one_row_per_round $?
+
+# Training works: the loss falls well below log(2) and the classifier beats chance clearly.
+awk -v a="$(json_num "$tmp/a/summary.json" final_train_loss)" \
+    -v b="$(json_num "$tmp/a/summary.json" initial_train_loss)" -v acc="$(json_num "$tmp/a/summary.json" final_test_accuracy)" \
+    'BEGIN{exit !(a < 0.8*b && acc > 0.7)}'
+check loss_falls $?
+
+# Stragglers cost simulated time: the same run without them is faster.
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/d" --set stragglers.model='"none"' >/dev/null 2>&1
+awk -v s="$(json_num "$tmp/a/summary.json" simulated_time_s)" -v n="$(json_num "$tmp/d/summary.json" simulated_time_s)" \
+    'BEGIN{exit !(s > 1.5*n)}'
+check stragglers_slow_rounds $?
+[ "$(col "$tmp/d/metrics.csv" stragglers | sort -u)" = "0" ]
+check no_stragglers_counted $?
+
+# A slower network costs simulated time (what-if via --set).
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/e" --set stragglers.model='"none"' --set platform.host_bw='"10Mbps"' >/dev/null 2>&1
+awk -v s="$(json_num "$tmp/e/summary.json" simulated_time_s)" -v n="$(json_num "$tmp/d/summary.json" simulated_time_s)" \
+    'BEGIN{exit !(s > 2*n)}'
+check slow_network_slower $?
+
+# Waiting for the fastest 6 of 8: exactly 6 gradients per round, late ones dropped.
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/f" --set algorithm.wait_for=6 >/dev/null 2>&1
+[ "$(col "$tmp/f/metrics.csv" gradients | sort -u)" = "6" ]
+check wait_for_uses_k $?
+awk -v s="$(json_num "$tmp/f/summary.json" simulated_time_s)" -v n="$(json_num "$tmp/a/summary.json" simulated_time_s)" \
+    'BEGIN{exit !(s < n)}'
+check wait_for_is_faster $?
+
+# Lost results with a round timeout: rounds end at the timeout, fewer gradients are used.
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/g" --set stragglers.fail_prob=0.2 --set algorithm.round_timeout='"50ms"' >/dev/null 2>&1
+check failures_with_timeout_run $?
+awk -F, 'NR>1 && $8>0 && $6!=8-$8 {bad=1} END{exit bad}' "$tmp/g/metrics.csv"
+check failed_results_not_used $?
+
+# The generated platform can be reused as a user file, with identical results.
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/h" --set platform='{"type": "file", "file": "'"$tmp/a/platform.xml"'", "host_speed": "1Gf", "speed_dist": "uniform", "speed_min": "0.5Gf", "speed_max": "1.5Gf"}' >/dev/null 2>&1
+cmp -s "$tmp/a/metrics.csv" "$tmp/h/metrics.csv"
+check platform_reuse_identical $?
+
+# Ctrl-C: exit 130, a summary marked incomplete, the rows so far kept whole.
+timeout --preserve-status -s INT 3 "$bin" run "$tmp/s.json" --quiet --out "$tmp/i" \
+    --set algorithm.rounds=100000000 >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 130 ] && grep -q '"complete": false' "$tmp/i/summary.json" && grep -q '"interrupted": true' "$tmp/i/summary.json"
+check interrupt_marks_incomplete $? "exit $rc"
+[ -s "$tmp/i/metrics.csv" ] && awk -F, 'NR>1 && NF!=10 {bad=1} END{exit bad}' "$tmp/i/metrics.csv"
+check interrupt_rows_whole $?
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
