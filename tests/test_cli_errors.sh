@@ -94,6 +94,9 @@ expect platform_bad "SimGrid cannot load" "$bin" validate "$tmp/platform_bad.jso
 scn topo <<<'{"platform": {"type": "fat-tree", "topo_parameters": "2;4,4;1"}}'
 expect topo "platform.topo_parameters" "$bin" validate "$tmp/topo.json"
 
+scn paje_multicluster <<<'{"platform": {"type": "leaf-spine"}, "output": {"paje": true}}'
+expect paje_multicluster "output.paje: SimGrid 3.32's tracer crashes" "$bin" validate "$tmp/paje_multicluster.json"
+
 scn too_few_samples <<<'{"platform": {"type": "star", "hosts": 17}, "workload": {"dataset": "synthetic", "samples": 8}}'
 expect too_few_samples "workload.partition" "$bin" run --quiet --out "$tmp/o3" "$tmp/too_few_samples.json"
 

@@ -98,5 +98,11 @@ check interrupt_marks_incomplete $? "exit $rc"
 [ -s "$tmp/i/metrics.csv" ] && awk -F, 'NR>1 && NF!=10 {bad=1} END{exit bad}' "$tmp/i/metrics.csv"
 check interrupt_rows_whole $?
 
+# SimGrid's Paje trace on request (on a platform its tracer supports).
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/j" --set platform='{"type": "star", "hosts": 9}' \
+    --set output.paje=true --set algorithm.rounds=3 >/dev/null 2>&1 &&
+  grep -q "PajeDefineContainerType" "$tmp/j/trace.paje" && grep -q '"paje_trace": "trace.paje"' "$tmp/j/summary.json"
+check paje_trace_written $?
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
