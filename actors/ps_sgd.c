@@ -102,7 +102,7 @@ static void snapshot_unref(snapshot *s)
 
 static void worker_main(int argc, char **argv)
 {
-    ps_worker *wk = sg_actor_self_get_data();
+    ps_worker *wk = sgr_actor_data(argc, argv);
     ps_state *ps = wk->ps;
     const sgr_workload *wl = &ps->run->workload;
     const sgr_dataset *part = &wl->parts[wk->index];
@@ -157,7 +157,7 @@ typedef struct alarm_msg {
 
 static void alarm_main(int argc, char **argv)
 {
-    ps_state *ps = sg_actor_self_get_data();
+    ps_state *ps = sgr_actor_data(argc, argv);
     sg_actor_daemonize(sg_actor_self());
     for (;;) {
         alarm_msg *a = sg_mailbox_get(ps->alarm_requests);
@@ -216,7 +216,7 @@ static size_t gather(ps_state *ps, long round, size_t need)
 
 static void server_main(int argc, char **argv)
 {
-    ps_state *ps = sg_actor_self_get_data();
+    ps_state *ps = sgr_actor_data(argc, argv);
     sgr_run *run = ps->run;
     double loss, acc;
     /* The server receives all gradients concurrently, as a real one does (one socket per
@@ -301,10 +301,16 @@ static int ps_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
         return sgr_fail(err, "algorithm.workers: set it when platform.type is file");
     if (wait_for > workers)
         return sgr_fail(err, "algorithm.wait_for: %ld exceeds the %ld workers", wait_for, workers);
-    if (sgr_scn_num(scn, "stragglers.fail_prob") > 0 && (wait_for == 0 || wait_for == workers) &&
-        sgr_scn_num(scn, "algorithm.round_timeout") <= 0)
-        return sgr_fail(err, "stragglers.fail_prob > 0 while waiting for every worker would wait "
-                             "forever: set algorithm.round_timeout or algorithm.wait_for");
+    bool waits_for_all = wait_for == 0 || wait_for == workers;
+    if (waits_for_all && sgr_scn_num(scn, "algorithm.round_timeout") <= 0) {
+        if (sgr_scn_num(scn, "stragglers.fail_prob") > 0)
+            return sgr_fail(err, "stragglers.fail_prob > 0 while waiting for every worker would "
+                                 "wait forever: set algorithm.round_timeout or algorithm.wait_for");
+        if (sgr_scn_has(scn, "stragglers.host_failures"))
+            return sgr_fail(err, "stragglers.host_failures while waiting for every worker would "
+                                 "wait forever: set algorithm.round_timeout or "
+                                 "algorithm.wait_for");
+    }
     *nparts = (size_t)workers;
     return 0;
 }
@@ -386,7 +392,9 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         wk->inbox = sg_mailbox_by_name(name);
         wk->server = ps->group_inbox[i % ps->ngroups];
         snprintf(name, sizeof name, "worker-%zu", i);
-        sgr_run_spawn(run, name, run->hosts[wk->host], worker_main, wk);
+        /* A worker whose host fails comes back when the host does. */
+        sg_actor_set_auto_restart(sgr_run_spawn(run, name, run->hosts[wk->host], worker_main, wk),
+                                  1);
     }
     return 0;
 }

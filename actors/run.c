@@ -54,11 +54,24 @@ const sgr_family *sgr_family_find(const char *name)
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host,
                          void (*code)(int, char **), void *data)
 {
+    /* The data also travels in argv: SimGrid keeps the arguments, not the user data, when it
+     * restarts an actor whose host failed and came back. */
+    char ptr[32];
+    snprintf(ptr, sizeof ptr, "%p", data);
+    const char *argv[] = {name, ptr, NULL};
     sg_actor_t a = sg_actor_init(name, host);
     sg_actor_set_stacksize(a, run->stack_size);
     sg_actor_set_data(a, data);
-    sg_actor_start(a, code, 0, NULL);
+    sg_actor_start(a, code, 2, (char **)argv);
     return a;
+}
+
+void *sgr_actor_data(int argc, char **argv)
+{
+    void *p = NULL;
+    if (argc >= 2 && sscanf(argv[1], "%p", &p) == 1)
+        return p;
+    return sg_actor_self_get_data();
 }
 
 int sgr_run_metrics(sgr_run *run, const char *const *columns, size_t ncols, sgr_err *err)
@@ -280,6 +293,14 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
             return -1;
     }
     sgr_straggler_cfg_from_scenario(scn, &run->stragglers, &run->trace_path);
+    run->failures_path = sgr_scn_path(scn, "stragglers.host_failures");
+    if (run->failures_path) {
+        failure_event *ev;
+        size_t n;
+        if (sgr_failures_load(run->failures_path, run->nhosts, &ev, &n, err) < 0)
+            return sgr_fail_prefix(err, "%s", scn->path);
+        free(ev);
+    }
     if (run->nparts) {
         sgr_straggler_model *m = sgr_straggler_new(&run->stragglers, run->nparts, run->seed, err);
         if (!m)
@@ -312,6 +333,7 @@ static void run_release(sgr_run *run)
     free(run->hosts);
     free(run->speed);
     free(run->trace_path);
+    free(run->failures_path);
     free((char *)run->platform.file);
     free(run->outdir);
 }
@@ -367,7 +389,7 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         goto out;
     }
     sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
-    if ((rc = run.family->deploy(&run, err)) < 0)
+    if ((rc = run.family->deploy(&run, err)) < 0 || (rc = sgr_run_failures_deploy(&run, err)) < 0)
         goto out;
 
     signal(SIGINT, on_sigint);

@@ -94,6 +94,12 @@ expect platform_bad "SimGrid cannot load" "$bin" validate "$tmp/platform_bad.jso
 scn topo <<<'{"platform": {"type": "fat-tree", "topo_parameters": "2;4,4;1"}}'
 expect topo "platform.topo_parameters" "$bin" validate "$tmp/topo.json"
 
+printf '1,0.5,1\n99,1,1\n' >"$tmp/failures.csv"
+scn failures_host <<<'{"platform": {"type": "star", "hosts": 5}, "stragglers": {"host_failures": "failures.csv"}, "algorithm": {"round_timeout": 1}}'
+expect failures_host "host 99 is not a host index" "$bin" validate "$tmp/failures_host.json"
+scn failures_no_timeout <<<"{$base, \"stragglers\": {\"host_failures\": \"failures.csv\"}}"
+expect failures_no_timeout "algorithm.round_timeout" "$bin" validate "$tmp/failures_no_timeout.json"
+
 scn paje_multicluster <<<'{"platform": {"type": "leaf-spine"}, "output": {"paje": true}}'
 expect paje_multicluster "output.paje: SimGrid 3.32's tracer crashes" "$bin" validate "$tmp/paje_multicluster.json"
 

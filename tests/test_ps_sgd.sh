@@ -84,6 +84,17 @@ check failures_with_timeout_run $?
 awk -F, 'NR>1 && $8>0 && $6!=8-$8 {bad=1} END{exit bad}' "$tmp/g/metrics.csv"
 check failed_results_not_used $?
 
+# Host failures: host 5 (worker 4) is down from 0.02 s to 1.02 s: rounds in that window use 7
+# gradients at the round timeout, and the worker comes back afterwards.
+printf 'host,start_s,duration_s\n5,0.02,1\n' >"$tmp/failures.csv"
+"$bin" run "$tmp/s.json" --quiet --out "$tmp/k" --set stragglers.host_failures="$tmp/failures.csv" \
+    --set algorithm.round_timeout='"40ms"' >/dev/null 2>&1
+check host_failures_run $?
+awk -F, 'NR>1 && $2>0.1 && $2<1.0 && $6!=7 {bad=1} NR>1 && $2>0.1 && $2<1.0 {n++} END{exit bad || n<5}' "$tmp/k/metrics.csv"
+check failed_host_missing $?
+[ "$(tail -1 "$tmp/k/metrics.csv" | cut -d, -f6)" = 8 ]
+check failed_host_restarts $?
+
 # The generated platform can be reused as a user file, with identical results.
 "$bin" run "$tmp/s.json" --quiet --out "$tmp/h" --set platform='{"type": "file", "file": "'"$tmp/a/platform.xml"'", "host_speed": "1Gf", "speed_dist": "uniform", "speed_min": "0.5Gf", "speed_max": "1.5Gf"}' >/dev/null 2>&1
 cmp -s "$tmp/a/metrics.csv" "$tmp/h/metrics.csv"

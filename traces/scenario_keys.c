@@ -90,6 +90,10 @@ const sgr_key sgr_core_keys[] = {
      "Probability that a worker fails in a round: its result is lost (needs a round timeout or "
      "algorithm.wait_for)."},
 
+    {"stragglers.host_failures", SGR_T_PATH, NULL, ANY, NULL, NULL,
+     "CSV of host failures, one per row: host index, start (s), duration (s). The host is "
+     "turned off (its actors die, its transfers fail) and on again; workers restart."},
+
     /* workload */
     {"workload.model", SGR_T_ENUM, "\"softmax\"", ANY, "lsq|logreg|softmax", NULL,
      "Least squares, l2-regularized logistic regression, or softmax (multinomial) regression."},

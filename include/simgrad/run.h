@@ -54,6 +54,7 @@ struct sgr_run {
     sgr_platform_cfg platform;
     sgr_straggler_cfg stragglers;
     char *trace_path;
+    char *failures_path; /* stragglers.host_failures, or NULL */
     sgr_workload workload;
     size_t nparts;
     sgr_metrics *metrics;
@@ -88,6 +89,10 @@ int sgr_run_validate(const sgr_scenario *scn, sgr_err *err);
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host,
                          void (*code)(int, char **), void *data);
 
+/* The `data` an actor was spawned with by sgr_run_spawn, from its main's arguments (it
+ * survives a restart after a host failure, which sg_actor_self_get_data does not). */
+void *sgr_actor_data(int argc, char **argv);
+
 /* Open metrics.csv in the run directory with these columns. */
 int sgr_run_metrics(sgr_run *run, const char *const *columns, size_t ncols, sgr_err *err);
 
@@ -98,6 +103,21 @@ bool sgr_run_interrupted(void);
  * speed, slowed down as the straggle says (factor, then added delay), or exactly
  * s->task_time seconds in trace mode. Returns the simulated seconds spent. */
 double sgr_actor_compute(double flops, double speed, const sgr_straggle *s);
+
+/* Host failures: one event per host going down or up, in time order. */
+typedef struct failure_event {
+    double at;
+    size_t host;
+    bool up;
+} failure_event;
+
+/* Read a host-failure CSV (host index, start s, duration s) into time-ordered events
+ * (*out, malloc'ed). nhosts > 0 checks the host indexes. Returns 0 or -1 with err. */
+int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size_t *count,
+                      sgr_err *err);
+
+/* Start the actor that applies stragglers.host_failures, if the scenario has any. */
+int sgr_run_failures_deploy(sgr_run *run, sgr_err *err);
 
 /* Fill the platform and straggler configurations from a scenario (strings stay owned by
  * the scenario). Pure; can't fail. */
