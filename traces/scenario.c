@@ -132,13 +132,19 @@ static int tree_set(json_t *root, const char *path, json_t *value, sgr_err *err)
     while (part) {
         char *next = strtok_r(NULL, ".", &save);
         if (!next) {
-            json_object_set_new(node, part, value);
+            /* Fails on a key that is not UTF-8 (and frees value). */
+            if (json_object_set_new(node, part, value) < 0)
+                return sgr_fail(err, "%s: cannot set \"%s\" (not UTF-8?)", path, part);
             return 0;
         }
         json_t *child = json_object_get(node, part);
         if (!child) {
             child = json_object();
-            json_object_set_new(node, part, child);
+            /* On failure set_new frees child: stop before writing into it. */
+            if (json_object_set_new(node, part, child) < 0) {
+                json_decref(value);
+                return sgr_fail(err, "%s: cannot set \"%s\" (not UTF-8?)", path, part);
+            }
         } else if (!json_is_object(child)) {
             json_decref(value);
             return sgr_fail(err, "%s: cannot set inside \"%s\", which is not an object", path, part);
@@ -376,14 +382,20 @@ static int apply_set(const ctx *c, const char *set)
     json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
     if (!v)
         v = json_string(text);
-    /* A relative path typed on the command line means relative to the current directory. */
+    if (!v)
+        return sgr_fail(c->err, "--set %s: the value is not valid UTF-8", set);
+    /* A relative path typed on the command line means relative to the current directory.
+     * Take the string's value, not the typed text: "\"x.xml\"" names x.xml too. */
     const sgr_key *k = sgr_schema_find(path, c->families);
-    if (k && k->type == SGR_T_PATH && json_is_string(v) && text[0] != '/') {
-        char cwd[PATH_MAX], abs[PATH_MAX + 256];
-        if (getcwd(cwd, sizeof cwd)) {
-            snprintf(abs, sizeof abs, "%s/%s", cwd, text);
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (k && k->type == SGR_T_PATH && s && s[0] != '/' && s[0] != '\0') {
+        char cwd[PATH_MAX], *abs = NULL;
+        if (getcwd(cwd, sizeof cwd) && asprintf(&abs, "%s/%s", cwd, s) >= 0) {
             json_decref(v);
             v = json_string(abs);
+            free(abs);
+            if (!v)
+                return sgr_fail(c->err, "--set %s: out of memory", set);
         }
     }
     sgr_err e;
