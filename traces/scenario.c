@@ -320,6 +320,11 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
             snprintf(path, sizeof path, "%s.%s", prefix, name);
         else
             snprintf(path, sizeof path, "%s", name);
+        /* "platform.type": ... at the top level would pass the checks, yet the getters look
+         * in the nested sections and would never see it. */
+        if (strchr(name, '.'))
+            return sgr_fail(c->err, "%s: key \"%s\": names cannot contain '.'; nest sections "
+                            "instead ({\"platform\": {\"type\": ...}})", c->file, path);
         const sgr_key *k = ctx_find(c, path);
         if (k) {
             if (check_value(c, k, v) < 0)
