@@ -81,25 +81,37 @@ static bool is_prefix_of_some_key(const ctx *c, const char *prefix)
     return false;
 }
 
-/* The closest known key to `path`, or NULL when none is close. */
-static const char *suggest(const ctx *c, const char *path)
+/* The closest known key or section to `path` (into buf), or NULL when none is close. Keys
+ * are cut to as many parts as `path` has, so a misspelt section ("stragglrs") is matched
+ * against section names, not against whichever of its keys happens to be shortest. */
+static const char *suggest(const ctx *c, const char *path, char *buf, size_t len)
 {
-    const char *best = NULL;
+    size_t parts = 1;
+    for (const char *p = path; *p; p++)
+        parts += *p == '.';
     size_t best_d = (size_t)-1;
     const sgr_key *tables[2] = {sgr_core_keys, c->family ? c->family->keys : NULL};
     for (int t = 0; t < 2; t++) {
         for (const sgr_key *k = tables[t]; k && k->path; k++) {
-            size_t d = sgr_edit_distance(path, k->path);
+            char cand[256];
+            snprintf(cand, sizeof cand, "%s", k->path);
+            size_t seen = 1;
+            for (char *p = cand; *p; p++)
+                if (*p == '.' && ++seen > parts) {
+                    *p = '\0';
+                    break;
+                }
+            size_t d = sgr_edit_distance(path, cand);
             if (d < best_d) {
                 best_d = d;
-                best = k->path;
+                snprintf(buf, len, "%s", cand);
             }
         }
     }
     size_t limit = strlen(path) / 3;
     if (limit < 2)
         limit = 2;
-    return best_d <= limit ? best : NULL;
+    return best_d <= limit ? buf : NULL;
 }
 
 /* Whether `path` names a key of some other family (so the message can say so). */
@@ -351,7 +363,8 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
         if (other)
             return sgr_fail(c->err, "%s: %s belongs to family \"%s\", not \"%s\"", c->file, path,
                             other, c->family ? c->family->name : "?");
-        const char *s = suggest(c, path);
+        char near[256];
+        const char *s = suggest(c, path, near, sizeof near);
         if (s)
             return sgr_fail(c->err, "%s: unknown key %s (did you mean %s?)", c->file, path, s);
         return sgr_fail(c->err, "%s: unknown key %s (see docs/scenario.md or `simgrad keys`)",
