@@ -83,25 +83,37 @@ static bool is_prefix_of_some_key(const ctx *c, const char *prefix)
     return false;
 }
 
-/* The closest known key to `path`, or NULL when none is close. */
-static const char *suggest(const ctx *c, const char *path)
+/* The closest known key or section to `path` (into buf), or NULL when none is close. Keys
+ * are cut to as many parts as `path` has, so a misspelt section ("stragglrs") is matched
+ * against section names, not against whichever of its keys happens to be shortest. */
+static const char *suggest(const ctx *c, const char *path, char *buf, size_t len)
 {
-    const char *best = NULL;
+    size_t parts = 1;
+    for (const char *p = path; *p; p++)
+        parts += *p == '.';
     size_t best_d = (size_t)-1;
     const sgr_key *tables[2] = {sgr_core_keys, c->family ? c->family->keys : NULL};
     for (int t = 0; t < 2; t++) {
         for (const sgr_key *k = tables[t]; k && k->path; k++) {
-            size_t d = sgr_edit_distance(path, k->path);
+            char cand[256];
+            snprintf(cand, sizeof cand, "%s", k->path);
+            size_t seen = 1;
+            for (char *p = cand; *p; p++)
+                if (*p == '.' && ++seen > parts) {
+                    *p = '\0';
+                    break;
+                }
+            size_t d = sgr_edit_distance(path, cand);
             if (d < best_d) {
                 best_d = d;
-                best = k->path;
+                snprintf(buf, len, "%s", cand);
             }
         }
     }
     size_t limit = strlen(path) / 3;
     if (limit < 2)
         limit = 2;
-    return best_d <= limit ? best : NULL;
+    return best_d <= limit ? buf : NULL;
 }
 
 /* Whether `path` names a key of some other family (so the message can say so). */
@@ -134,13 +146,19 @@ static int tree_set(json_t *root, const char *path, json_t *value, sgr_err *err)
     while (part) {
         char *next = strtok_r(NULL, ".", &save);
         if (!next) {
-            json_object_set_new(node, part, value);
+            /* Fails on a key that is not UTF-8 (and frees value). */
+            if (json_object_set_new(node, part, value) < 0)
+                return sgr_fail(err, "%s: cannot set \"%s\" (not UTF-8?)", path, part);
             return 0;
         }
         json_t *child = json_object_get(node, part);
         if (!child) {
             child = json_object();
-            json_object_set_new(node, part, child);
+            /* On failure set_new frees child: stop before writing into it. */
+            if (json_object_set_new(node, part, child) < 0) {
+                json_decref(value);
+                return sgr_fail(err, "%s: cannot set \"%s\" (not UTF-8?)", path, part);
+            }
         } else if (!json_is_object(child)) {
             json_decref(value);
             return sgr_fail(err, "%s: cannot set inside \"%s\", which is not an object", path, part);
@@ -316,6 +334,11 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
             snprintf(path, sizeof path, "%s.%s", prefix, name);
         else
             snprintf(path, sizeof path, "%s", name);
+        /* "platform.type": ... at the top level would pass the checks, yet the getters look
+         * in the nested sections and would never see it. */
+        if (strchr(name, '.'))
+            return sgr_fail(c->err, "%s: key \"%s\": names cannot contain '.'; nest sections "
+                            "instead ({\"platform\": {\"type\": ...}})", c->file, path);
         const sgr_key *k = ctx_find(c, path);
         if (k) {
             if (check_value(c, k, v) < 0)
@@ -344,7 +367,8 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
         if (other)
             return sgr_fail(c->err, "%s: %s belongs to family \"%s\", not \"%s\"", c->file, path,
                             other, c->family ? c->family->name : "?");
-        const char *s = suggest(c, path);
+        char near[256];
+        const char *s = suggest(c, path, near, sizeof near);
         if (s)
             return sgr_fail(c->err, "%s: unknown key %s (did you mean %s?)", c->file, path, s);
         return sgr_fail(c->err, "%s: unknown key %s (see docs/scenario.md or `simgrad keys`)",
@@ -380,14 +404,20 @@ static int apply_set(const ctx *c, const char *set)
     json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
     if (!v)
         v = json_string(text);
-    /* A relative path typed on the command line means relative to the current directory. */
+    if (!v)
+        return sgr_fail(c->err, "--set %s: the value is not valid UTF-8", set);
+    /* A relative path typed on the command line means relative to the current directory.
+     * Take the string's value, not the typed text: "\"x.xml\"" names x.xml too. */
     const sgr_key *k = sgr_schema_find(path, c->families);
-    if (k && k->type == SGR_T_PATH && json_is_string(v) && text[0] != '/') {
-        char cwd[PATH_MAX], abs[PATH_MAX + 256];
-        if (getcwd(cwd, sizeof cwd)) {
-            snprintf(abs, sizeof abs, "%s/%s", cwd, text);
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (k && k->type == SGR_T_PATH && s && s[0] != '/' && s[0] != '\0') {
+        char cwd[PATH_MAX], *abs = NULL;
+        if (getcwd(cwd, sizeof cwd) && asprintf(&abs, "%s/%s", cwd, s) >= 0) {
             json_decref(v);
             v = json_string(abs);
+            free(abs);
+            if (!v)
+                return sgr_fail(c->err, "--set %s: out of memory", set);
         }
     }
     sgr_err e;

@@ -79,6 +79,9 @@ int sgr_unit_parse(sgr_unit_kind kind, const char *text, double *out, sgr_err *e
     }
     for (const unit *u = units_of(kind); u->suffix; u++) {
         if (strcmp(end, u->suffix) == 0) {
+            /* A huge number times a large unit overflows to inf, which every range accepts. */
+            if (!isfinite(v * u->scale))
+                return sgr_fail(err, "\"%s\" is too large", text);
             *out = v * u->scale;
             return 0;
         }
