@@ -392,11 +392,27 @@ static void test_errors_types_ranges_enums(void)
                     "ps-sgd", "nope", NULL);
     load_fails_with("{\"algorithm\": {\"family\": 5}}", NULL, 0, "algorithm.family", "ps-sgd",
                     NULL);
-    /* Keys that do not apply to the chosen type. */
-    load_fails_with("{\"platform\": {\"spines\": 3}}", NULL, 0, "platform.spines",
-                    "only applies when platform.type is leaf-spine", NULL);
-    load_fails_with("{\"platform\": {\"type\": \"leaf-spine\", \"hosts\": 3}}", NULL, 0,
-                    "platform.hosts", "only applies", NULL);
+}
+
+/* Keys that do not apply to the chosen type load, with a warning naming them: switching a type
+ * with --set must not require editing the file. */
+static void test_not_applicable_warns(void)
+{
+    sgr_scenario scn;
+    load_ok("{\"platform\": {\"spines\": 3}}", NULL, 0, &scn);
+    CU_ASSERT_PTR_NOT_NULL(strstr(scn.warnings, "platform.spines is ignored: it only applies when "
+                                                "platform.type is leaf-spine"));
+    sgr_scenario_free(&scn);
+    load_ok("{\"platform\": {\"type\": \"leaf-spine\", \"hosts\": 3}}", NULL, 0, &scn);
+    CU_ASSERT_PTR_NOT_NULL(strstr(scn.warnings, "platform.hosts is ignored"));
+    sgr_scenario_free(&scn);
+    const char *sets[] = {"stragglers.model=\"none\""};
+    load_ok("{\"stragglers\": {\"model\": \"iid\", \"p\": 0.3}}", sets, 1, &scn);
+    CU_ASSERT_PTR_NOT_NULL(strstr(scn.warnings, "stragglers.p is ignored"));
+    sgr_scenario_free(&scn);
+    load_ok("{\"stragglers\": {\"model\": \"iid\", \"p\": 0.3}}", NULL, 0, &scn);
+    CU_ASSERT_EQUAL(scn.warnings[0], '\0');
+    sgr_scenario_free(&scn);
 }
 
 static void test_errors_other_family(void)
@@ -744,6 +760,7 @@ int main(void)
     CU_pSuite errors = CU_add_suite("errors", NULL, NULL);
     TEST_ADD(errors, test_errors_unknown_keys);
     TEST_ADD(errors, test_errors_types_ranges_enums);
+    TEST_ADD(errors, test_not_applicable_warns);
     TEST_ADD(errors, test_errors_other_family);
     TEST_ADD(errors, test_errors_json);
     CU_pSuite fuzz = CU_add_suite("fuzz", NULL, NULL);
