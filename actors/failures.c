@@ -22,8 +22,7 @@ typedef struct failure_plan {
 static int by_time(const void *a, const void *b)
 {
     const failure_event *x = a, *y = b;
-    if (x->at != y->at)
-        return x->at < y->at ? -1 : 1;
+    if (x->at != y->at) return x->at < y->at ? -1 : 1;
     return (int)x->up - (int)y->up; /* at equal times, failures first, then recoveries */
 }
 
@@ -36,8 +35,9 @@ int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size
         return sgr_fail_prefix(err, "stragglers.host_failures");
     if (cols != 3) {
         free(v);
-        return sgr_fail(err, "stragglers.host_failures: %s has %zu columns, expected 3 (host "
-                             "index, start in seconds, duration in seconds)",
+        return sgr_fail(err,
+                        "stragglers.host_failures: %s has %zu columns, expected 3 (host "
+                        "index, start in seconds, duration in seconds)",
                         path, cols);
     }
     failure_event *ev = malloc(2 * rows * sizeof *ev);
@@ -50,8 +50,9 @@ int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size
         if (h != (double)(size_t)h || (nhosts && h >= (double)nhosts)) {
             free(v);
             free(ev);
-            return sgr_fail(err, "stragglers.host_failures: %s row %zu: host %g is not a host "
-                                 "index of the platform (0..%zu)",
+            return sgr_fail(err,
+                            "stragglers.host_failures: %s row %zu: host %g is not a host "
+                            "index of the platform (0..%zu)",
                             path, r + 1, h, nhosts ? nhosts - 1 : 0);
         }
         ev[2 * r] = (failure_event){start, (size_t)h, false};
@@ -84,11 +85,9 @@ static void controller_main(int argc, char **argv)
 
 int sgr_run_failures_deploy(sgr_run *run, sgr_err *err)
 {
-    if (!run->failures_path)
-        return 0;
+    if (!run->failures_path) return 0;
     failure_plan *plan = calloc(1, sizeof *plan);
-    if (!plan)
-        return sgr_fail(err, "out of memory");
+    if (!plan) return sgr_fail(err, "out of memory");
     plan->run = run;
     if (sgr_failures_load(run->failures_path, run->nhosts, &plan->events, &plan->count, err) < 0) {
         free(plan);
@@ -100,8 +99,7 @@ int sgr_run_failures_deploy(sgr_run *run, sgr_err *err)
         bool named = false;
         for (size_t i = 0; i < plan->count && !named; i++)
             named = plan->events[i].host == host;
-        if (!named)
-            break;
+        if (!named) break;
     }
     if (host == run->nhosts) {
         free(plan->events);

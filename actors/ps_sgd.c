@@ -96,8 +96,7 @@ struct ps_state {
 
 static void snapshot_unref(snapshot *s)
 {
-    if (--s->refs == 0)
-        free(s);
+    if (--s->refs == 0) free(s);
 }
 
 static void worker_main(int argc, char **argv)
@@ -123,11 +122,10 @@ static void worker_main(int argc, char **argv)
         out->worker = wk->index;
         out->grad = (double *)(out + 1);
         const double *X = part->X + wk->offset * part->d;
-        sgr_model_loss_grad(&wl->model, m->snap->w, X, part->y + wk->offset, wk->batch,
-                            out->grad, wk->work);
+        sgr_model_loss_grad(&wl->model, m->snap->w, X, part->y + wk->offset, wk->batch, out->grad,
+                            wk->work);
         wk->offset += wk->batch;
-        if (wk->offset + wk->batch > part->n)
-            wk->offset = 0;
+        if (wk->offset + wk->batch > part->n) wk->offset = 0;
         snapshot_unref(m->snap);
         sgr_actor_compute(flops, speed, &m->straggle);
         bool failed = m->straggle.failed;
@@ -195,8 +193,7 @@ static size_t gather(ps_state *ps, long round, size_t need)
             alarm_msg *a = data;
             bool now = a->round == round;
             free(a);
-            if (now)
-                break;
+            if (now) break;
             continue;
         }
         grad_msg *g = data;
@@ -245,8 +242,8 @@ static void server_main(int argc, char **argv)
             m->straggle = ps->round_strag[i];
             nstrag += m->straggle.straggler;
             nfail += m->straggle.failed;
-            sg_comm_t c = sg_mailbox_put_init(ps->workers[i].inbox, m,
-                                               (long)(ps->np * sizeof(double)));
+            sg_comm_t c =
+                sg_mailbox_put_init(ps->workers[i].inbox, m, (long)(ps->np * sizeof(double)));
             sg_comm_detach(c, NULL);
             ps->bytes += (double)(ps->np * sizeof(double));
         }
@@ -267,15 +264,9 @@ static void server_main(int argc, char **argv)
             ps->last_loss = loss;
             ps->last_acc = acc;
         }
-        double row[] = {(double)r,
-                        simgrid_get_clock(),
-                        simgrid_get_clock() - t0,
-                        eval ? loss : NAN,
-                        eval ? acc : NAN,
-                        (double)got,
-                        (double)nstrag,
-                        (double)nfail,
-                        (double)ps->dropped,
+        double row[] = {(double)r,         simgrid_get_clock(), simgrid_get_clock() - t0,
+                        eval ? loss : NAN, eval ? acc : NAN,    (double)got,
+                        (double)nstrag,    (double)nfail,       (double)ps->dropped,
                         ps->bytes};
         sgr_metrics_row(run->metrics, row);
         sgr_progress_update(&run->progress, "round", (double)(r + 1), (double)ps->rounds,
@@ -297,8 +288,7 @@ static int ps_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
     if (nhosts && (size_t)server >= nhosts)
         return sgr_fail(err, "algorithm.server_host: %ld, but the platform has %zu hosts", server,
                         nhosts);
-    if (workers == 0)
-        return sgr_fail(err, "algorithm.workers: set it when platform.type is file");
+    if (workers == 0) return sgr_fail(err, "algorithm.workers: set it when platform.type is file");
     if (wait_for > workers)
         return sgr_fail(err, "algorithm.wait_for: %ld exceeds the %ld workers", wait_for, workers);
     bool waits_for_all = wait_for == 0 || wait_for == workers;
@@ -317,14 +307,12 @@ static int ps_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
 
 static int ps_deploy(sgr_run *run, sgr_err *err)
 {
-    static const char *const columns[] = {"round",          "time_s",     "round_duration_s",
-                                          "train_loss",     "test_accuracy", "gradients",
-                                          "stragglers",     "failed",     "dropped_total",
-                                          "bytes_total"};
+    static const char *const columns[] = {
+        "round",     "time_s",     "round_duration_s", "train_loss",    "test_accuracy",
+        "gradients", "stragglers", "failed",           "dropped_total", "bytes_total"};
     const sgr_scenario *scn = run->scn;
     ps_state *ps = calloc(1, sizeof *ps);
-    if (!ps)
-        return sgr_fail(err, "out of memory");
+    if (!ps) return sgr_fail(err, "out of memory");
     run->state = ps;
     ps->run = run;
     ps->nworkers = run->nparts;
@@ -335,17 +323,15 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
     ps->lr_decay = sgr_scn_num(scn, "algorithm.lr_decay");
     ps->timeout = sgr_scn_num(scn, "algorithm.round_timeout");
     ps->wait_for = (size_t)sgr_scn_int(scn, "algorithm.wait_for");
-    if (ps->wait_for == 0)
-        ps->wait_for = ps->nworkers;
+    if (ps->wait_for == 0) ps->wait_for = ps->nworkers;
     ps->server_host = (size_t)sgr_scn_int(scn, "algorithm.server_host");
     if (ps->server_host >= run->nhosts) {
-        sgr_fail(err, "algorithm.server_host: %zu, but the platform has %zu hosts",
-                 ps->server_host, run->nhosts);
+        sgr_fail(err, "algorithm.server_host: %zu, but the platform has %zu hosts", ps->server_host,
+                 run->nhosts);
         return SGR_EUSER;
     }
     ps->strag = sgr_straggler_new(&run->stragglers, ps->nworkers, run->seed, err);
-    if (!ps->strag)
-        return SGR_EUSER;
+    if (!ps->strag) return SGR_EUSER;
     if (sgr_straggler_trace_rounds(ps->strag) &&
         sgr_straggler_trace_rounds(ps->strag) < (size_t)ps->rounds) {
         sgr_fail(err, "stragglers.trace has %zu rounds, the scenario runs %ld (algorithm.rounds)",
@@ -358,8 +344,7 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
     ps->workers = calloc(ps->nworkers, sizeof *ps->workers);
     if (!ps->round_strag || !ps->w || !ps->acc || !ps->workers)
         return sgr_fail(err, "out of memory");
-    if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
-        return SGR_EFAIL;
+    if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0) return SGR_EFAIL;
 
     char name[64];
     ps->ngroups = (size_t)ceil(sqrt((double)ps->nworkers));
@@ -373,8 +358,7 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         ps->group_inbox[g] = sg_mailbox_by_name(name);
     }
     ps->alarm_requests = sg_mailbox_by_name("ps-alarm-requests");
-    if (ps->timeout > 0)
-        sgr_run_spawn(run, "alarm", run->hosts[ps->server_host], alarm_main, ps);
+    if (ps->timeout > 0) sgr_run_spawn(run, "alarm", run->hosts[ps->server_host], alarm_main, ps);
     sgr_run_spawn(run, "server", run->hosts[ps->server_host], server_main, ps);
     for (size_t i = 0; i < ps->nworkers; i++) {
         ps_worker *wk = &ps->workers[i];
@@ -383,11 +367,9 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         wk->index = i;
         wk->host = (ps->server_host + 1 + i) % run->nhosts;
         wk->batch = (size_t)sgr_scn_int(scn, "algorithm.batch_size");
-        if (wk->batch > part->n)
-            wk->batch = part->n;
+        if (wk->batch > part->n) wk->batch = part->n;
         wk->work = malloc(sgr_model_work_size(&run->workload.model, wk->batch) * sizeof(double));
-        if (!wk->work)
-            return sgr_fail(err, "out of memory");
+        if (!wk->work) return sgr_fail(err, "out of memory");
         snprintf(name, sizeof name, "ps-worker-%zu", i);
         wk->inbox = sg_mailbox_by_name(name);
         wk->server = ps->group_inbox[i % ps->ngroups];
@@ -403,8 +385,7 @@ static int ps_finish(sgr_run *run, sgr_err *err)
 {
     ps_state *ps = run->state;
     int rc = 0;
-    if (!ps)
-        return 0;
+    if (!ps) return 0;
     if (ps->error) {
         *err = ps->err;
         rc = ps->error;
@@ -412,17 +393,14 @@ static int ps_finish(sgr_run *run, sgr_err *err)
         rc = sgr_fail(err, "ps-sgd stopped after %ld of %ld rounds (deadlock?)", ps->rounds_done,
                       ps->rounds);
     }
-    run->results = json_pack("{s:I, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
-                             "rounds", (json_int_t)ps->rounds_done, "simulated_time_s",
-                             simgrid_get_clock(), "initial_train_loss", ps->first_loss,
-                             "final_train_loss", ps->last_loss, "final_test_accuracy",
-                             isnan(ps->last_acc) ? 0.0 : ps->last_acc, "workers",
-                             (json_int_t)ps->nworkers, "gradients_used",
-                             (json_int_t)ps->gradients, "gradients_dropped",
-                             (json_int_t)ps->dropped, "straggler_events",
-                             (json_int_t)ps->stragglers, "failure_events",
-                             (json_int_t)ps->failures, "bytes_sent", ps->bytes, "parameters",
-                             (json_int_t)ps->np);
+    run->results = json_pack(
+        "{s:I, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:f, s:I}", "rounds",
+        (json_int_t)ps->rounds_done, "simulated_time_s", simgrid_get_clock(), "initial_train_loss",
+        ps->first_loss, "final_train_loss", ps->last_loss, "final_test_accuracy",
+        isnan(ps->last_acc) ? 0.0 : ps->last_acc, "workers", (json_int_t)ps->nworkers,
+        "gradients_used", (json_int_t)ps->gradients, "gradients_dropped", (json_int_t)ps->dropped,
+        "straggler_events", (json_int_t)ps->stragglers, "failure_events", (json_int_t)ps->failures,
+        "bytes_sent", ps->bytes, "parameters", (json_int_t)ps->np);
     for (size_t i = 0; ps->workers && i < ps->nworkers; i++) {
         free(ps->workers[i].work);
     }

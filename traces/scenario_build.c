@@ -38,8 +38,8 @@ void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg 
     memset(c, 0, sizeof *c);
     sgr_straggler_kind_parse(sgr_scn_str(scn, "stragglers.model"), &c->kind);
     c->p = sgr_scn_num(scn, "stragglers.p");
-    c->slowdown = sgr_scn_has(scn, "stragglers.slowdown") ? sgr_scn_num(scn, "stragglers.slowdown")
-                                                          : 1.0;
+    c->slowdown =
+        sgr_scn_has(scn, "stragglers.slowdown") ? sgr_scn_num(scn, "stragglers.slowdown") : 1.0;
     c->delay_mean = sgr_scn_num(scn, "stragglers.delay_mean");
     c->p_good_to_bad = sgr_scn_num(scn, "stragglers.p_good_to_bad");
     c->p_bad_to_good = sgr_scn_num(scn, "stragglers.p_bad_to_good");
@@ -49,6 +49,5 @@ void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg 
     *trace_path = sgr_scn_path(scn, "stragglers.trace");
     c->trace_path = *trace_path;
     c->fail_prob = sgr_scn_num(scn, "stragglers.fail_prob");
-    if (c->kind == SGR_STRAG_BURSTY && c->burst_B < 1)
-        c->burst_B = 1;
+    if (c->kind == SGR_STRAG_BURSTY && c->burst_B < 1) c->burst_B = 1;
 }

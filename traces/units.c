@@ -11,26 +11,48 @@ typedef struct unit {
 } unit;
 
 static const unit bandwidth_units[] = {
-    {"Bps", 1},        {"kBps", 1e3},     {"KBps", 1e3},       {"MBps", 1e6},
-    {"GBps", 1e9},     {"TBps", 1e12},    {"KiBps", 1024.0},   {"MiBps", 1048576.0},
-    {"GiBps", 1073741824.0}, {"TiBps", 1099511627776.0},       {"bps", 0.125},
-    {"kbps", 125},     {"Kbps", 125},     {"Mbps", 1.25e5},    {"Gbps", 1.25e8},
-    {"Tbps", 1.25e11}, {"Kibps", 128.0},  {"Mibps", 131072.0}, {"Gibps", 134217728.0},
+    {"Bps", 1},
+    {"kBps", 1e3},
+    {"KBps", 1e3},
+    {"MBps", 1e6},
+    {"GBps", 1e9},
+    {"TBps", 1e12},
+    {"KiBps", 1024.0},
+    {"MiBps", 1048576.0},
+    {"GiBps", 1073741824.0},
+    {"TiBps", 1099511627776.0},
+    {"bps", 0.125},
+    {"kbps", 125},
+    {"Kbps", 125},
+    {"Mbps", 1.25e5},
+    {"Gbps", 1.25e8},
+    {"Tbps", 1.25e11},
+    {"Kibps", 128.0},
+    {"Mibps", 131072.0},
+    {"Gibps", 134217728.0},
     {NULL, 0},
 };
 static const unit time_units[] = {
-    {"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1},
+    {"ps", 1e-12}, {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3},  {"s", 1},
     {"m", 60},     {"h", 3600},  {"d", 86400}, {"w", 604800}, {NULL, 0},
 };
 static const unit speed_units[] = {
-    {"f", 1},         {"kf", 1e3},       {"Mf", 1e6},       {"Gf", 1e9},      {"Tf", 1e12},
-    {"Pf", 1e15},     {"flops", 1},      {"kflops", 1e3},   {"Mflops", 1e6},  {"Gflops", 1e9},
-    {"Tflops", 1e12}, {"Pflops", 1e15},  {NULL, 0},
+    {"f", 1},         {"kf", 1e3},      {"Mf", 1e6},     {"Gf", 1e9},     {"Tf", 1e12},
+    {"Pf", 1e15},     {"flops", 1},     {"kflops", 1e3}, {"Mflops", 1e6}, {"Gflops", 1e9},
+    {"Tflops", 1e12}, {"Pflops", 1e15}, {NULL, 0},
 };
 static const unit size_units[] = {
-    {"B", 1},     {"kB", 1e3},           {"KB", 1e3},           {"MB", 1e6},
-    {"GB", 1e9},  {"TB", 1e12},          {"KiB", 1024.0},       {"MiB", 1048576.0},
-    {"GiB", 1073741824.0},               {"TiB", 1099511627776.0}, {NULL, 0},
+    {"B", 1},
+    {"kB", 1e3},
+    {"KB", 1e3},
+    {"MB", 1e6},
+    {"GB", 1e9},
+    {"TB", 1e12},
+    {"KiB", 1024.0},
+    {"MiB", 1048576.0},
+    {"GiB", 1073741824.0},
+    {"TiB", 1099511627776.0},
+    {NULL, 0},
 };
 
 static const unit *units_of(sgr_unit_kind kind)
@@ -69,8 +91,7 @@ int sgr_unit_parse(sgr_unit_kind kind, const char *text, double *out, sgr_err *e
     double v = strtod(text, &end);
     if (end == text || !isfinite(v))
         return sgr_fail(err, "expected %s, got \"%s\"", sgr_unit_help(kind), text);
-    if (v < 0)
-        return sgr_fail(err, "expected a non-negative value, got \"%s\"", text);
+    if (v < 0) return sgr_fail(err, "expected a non-negative value, got \"%s\"", text);
     while (*end == ' ')
         end++;
     if (*end == '\0') {
@@ -80,8 +101,7 @@ int sgr_unit_parse(sgr_unit_kind kind, const char *text, double *out, sgr_err *e
     for (const unit *u = units_of(kind); u->suffix; u++) {
         if (strcmp(end, u->suffix) == 0) {
             /* A huge number times a large unit overflows to inf, which every range accepts. */
-            if (!isfinite(v * u->scale))
-                return sgr_fail(err, "\"%s\" is too large", text);
+            if (!isfinite(v * u->scale)) return sgr_fail(err, "\"%s\" is too large", text);
             *out = v * u->scale;
             return 0;
         }

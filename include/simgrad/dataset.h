@@ -14,11 +14,11 @@ extern "C" {
 #endif
 
 typedef struct sgr_dataset {
-    size_t n;      /* samples (rows) */
-    size_t d;      /* features (columns), including a bias column if one was appended */
-    double *X;     /* n*d, row-major */
-    double *y;     /* n: real target (least squares), 0/1 (logistic), class index (softmax) */
-    int nclasses;  /* 0 for regression, 2 for binary, k for multiclass */
+    size_t n;     /* samples (rows) */
+    size_t d;     /* features (columns), including a bias column if one was appended */
+    double *X;    /* n*d, row-major */
+    double *y;    /* n: real target (least squares), 0/1 (logistic), class index (softmax) */
+    int nclasses; /* 0 for regression, 2 for binary, k for multiclass */
 } sgr_dataset;
 
 /* Synthetic least squares: X = G * diag(s) with G standard normal and singular-value-like

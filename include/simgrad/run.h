@@ -25,8 +25,8 @@ extern "C" {
 #endif
 
 /* Return codes of sgr_run_scenario and family hooks, besides 0. */
-#define SGR_EUSER (-2)    /* the scenario is wrong: the CLI exits with status 2 */
-#define SGR_EFAIL (-1)    /* the run failed */
+#define SGR_EUSER (-2) /* the scenario is wrong: the CLI exits with status 2 */
+#define SGR_EFAIL (-1) /* the run failed */
 
 typedef struct sgr_run sgr_run;
 
@@ -48,8 +48,8 @@ struct sgr_run {
     char *outdir;
     unsigned long seed;
     size_t nhosts;
-    sg_host_t *hosts;   /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
-    double *speed;      /* relative speed of each host (heterogeneity) */
+    sg_host_t *hosts; /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
+    double *speed;    /* relative speed of each host (heterogeneity) */
     unsigned stack_size;
     sgr_platform_cfg platform;
     sgr_straggler_cfg stragglers;
@@ -58,15 +58,15 @@ struct sgr_run {
     sgr_workload workload;
     size_t nparts;
     sgr_metrics *metrics;
-    json_t *results;    /* filled by the family's finish() */
+    json_t *results; /* filled by the family's finish() */
     sgr_progress progress;
-    void *state;        /* the family's own */
+    void *state; /* the family's own */
 };
 
 typedef struct sgr_run_opts {
-    const char *outdir;         /* overrides output.dir */
-    bool quiet;                 /* no progress line */
-    int sg_argc;                /* SimGrid's own --cfg=/--log= arguments, passed through */
+    const char *outdir; /* overrides output.dir */
+    bool quiet;         /* no progress line */
+    int sg_argc;        /* SimGrid's own --cfg=/--log= arguments, passed through */
     char **sg_argv;
     const sgr_family *const *families;
 } sgr_run_opts;
@@ -86,8 +86,8 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
 int sgr_run_validate(const sgr_scenario *scn, sgr_err *err);
 
 /* Create and start an actor on `host` with the run's stack size and `data` as its user data. */
-sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host,
-                         void (*code)(int, char **), void *data);
+sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*code)(int, char **),
+                         void *data);
 
 /* The `data` an actor was spawned with by sgr_run_spawn, from its main's arguments (it
  * survives a restart after a host failure, which sg_actor_self_get_data does not). */

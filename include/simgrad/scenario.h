@@ -21,8 +21,8 @@ extern "C" {
 #endif
 
 typedef enum {
-    SGR_T_INT,   /* JSON integer */
-    SGR_T_NUM,   /* JSON number */
+    SGR_T_INT, /* JSON integer */
+    SGR_T_NUM, /* JSON number */
     SGR_T_BOOL,
     SGR_T_STR,
     SGR_T_ENUM,  /* string, one of `choices` ("a|b|c") */
@@ -34,7 +34,7 @@ typedef enum {
 } sgr_key_type;
 
 typedef struct sgr_key {
-    const char *path;    /* "platform.hosts" */
+    const char *path; /* "platform.hosts" */
     sgr_key_type type;
     const char *def;     /* default, as JSON text; NULL: no default (optional or required) */
     double min, max;     /* inclusive range for numbers/quantities (in the base unit) */
@@ -51,10 +51,10 @@ typedef struct sgr_family_keys {
 } sgr_family_keys;
 
 typedef struct sgr_scenario {
-    char *path;     /* the file as given */
-    char *dir;      /* its directory, for relative paths */
-    char *name;     /* file name without directory and .json */
-    json_t *root;   /* validated tree with every default filled in: the config as run */
+    char *path;   /* the file as given */
+    char *dir;    /* its directory, for relative paths */
+    char *name;   /* file name without directory and .json */
+    json_t *root; /* validated tree with every default filled in: the config as run */
     const sgr_family_keys *family; /* the chosen family */
     char warnings[2048]; /* keys given that do not apply to the chosen types, one per line */
 } sgr_scenario;

@@ -17,10 +17,10 @@ extern "C" {
 
 typedef enum {
     SGR_STRAG_NONE,
-    SGR_STRAG_IID,     /* each worker straggles independently with probability p per round */
-    SGR_STRAG_GE,      /* Gilbert-Elliott: per-worker two-state (good/bad) Markov chain */
-    SGR_STRAG_BURSTY,  /* (B, W, lambda)-bursty model of sequential gradient coding */
-    SGR_STRAG_TRACE,   /* measured task times from a CSV file */
+    SGR_STRAG_IID,    /* each worker straggles independently with probability p per round */
+    SGR_STRAG_GE,     /* Gilbert-Elliott: per-worker two-state (good/bad) Markov chain */
+    SGR_STRAG_BURSTY, /* (B, W, lambda)-bursty model of sequential gradient coding */
+    SGR_STRAG_TRACE,  /* measured task times from a CSV file */
 } sgr_straggler_kind;
 
 typedef struct sgr_straggler_cfg {
@@ -94,8 +94,7 @@ const char *sgr_straggler_kind_name(sgr_straggler_kind kind);
  * row-major in a new malloc'ed array. Returns 0, or -1 with *values NULL and err naming the
  * file and line (file:line:column for a value that is not a finite non-negative number, or
  * a row whose column count differs from the first). */
-int sgr_trace_read_csv(const char *path, double **values, size_t *rows, size_t *cols,
-                       sgr_err *err);
+int sgr_trace_read_csv(const char *path, double **values, size_t *rows, size_t *cols, sgr_err *err);
 
 #ifdef __cplusplus
 }

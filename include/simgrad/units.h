@@ -11,7 +11,8 @@ extern "C" {
 #endif
 
 typedef enum {
-    SGR_UNIT_BANDWIDTH, /* base: bytes per second; Bps kBps MBps GBps TBps KiBps.. bps kbps Mbps Gbps Tbps */
+    SGR_UNIT_BANDWIDTH, /* base: bytes per second; Bps kBps MBps GBps TBps KiBps.. bps kbps Mbps
+                           Gbps Tbps */
     SGR_UNIT_TIME,      /* base: seconds; ps ns us ms s m h d w */
     SGR_UNIT_SPEED,     /* base: flop/s; f kf Mf Gf Tf Pf (also "flops" spellings) */
     SGR_UNIT_SIZE,      /* base: bytes; B kB MB GB TB KiB MiB GiB TiB */
