@@ -1,0 +1,810 @@
+/* Sequential gradient coding schedulers and the round model. See include/simgrad/sgc.h. */
+#include "simgrad/sgc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simgrad/rng.h"
+
+/* SR-SGC state values, per (round, worker). */
+#define ST_NONE (-2)      /* took no part in the round */
+#define ST_STRAGGLER (-1) /* left out of an accepted round */
+
+/* M-SGC delivered-minitask kinds, per (job, worker, slot). */
+#define K_NONE 0
+#define K_D1 1
+#define K_D2 2
+
+struct sgr_sgc {
+    sgr_sgc_params p;
+    size_t T, R, s, nslots;
+    double load;
+    sgr_gc_code code; /* GC, SR-SGC: over the n partitions; M-SGC: each D2 group's code */
+    bool has_code;
+    sgr_segment *segs;
+    size_t nsegs;
+    size_t *task_seg; /* GC-like tasks: n x (s+1) segment ids; M-SGC: per group offsets */
+    double *task_coef;
+    size_t d1_base, d2_base; /* M-SGC: first segment id of the D1 chunks and D2 partitions */
+    size_t d2_width;         /* M-SGC: partitions per worker per group (lambda + 1), 0 if none */
+    long *state;             /* R x n: job returned, ST_STRAGGLER or ST_NONE (SR-SGC, others) */
+    unsigned char *d1_count; /* J x n (M-SGC) */
+    unsigned char *kind;     /* J x n x nslots (M-SGC) */
+    bool *straggled;         /* R x n: straggler in an accepted round */
+    size_t committed;        /* rounds committed */
+    /* SR-SGC: who repeats the due job in the round being planned */
+    long repeat_round;
+    bool *repeats;
+    /* scratch */
+    size_t *scratch_seg;
+    double *scratch_coef;
+};
+
+const char *sgr_scheme_name(sgr_scheme_kind k)
+{
+    static const char *names[] = {"uncoded", "ignore-stragglers", "gc", "sr-sgc", "m-sgc"};
+    return (unsigned)k < 5 ? names[k] : "?";
+}
+
+int sgr_scheme_parse(const char *s, sgr_scheme_kind *out)
+{
+    for (int k = 0; k < 5; k++)
+        if (strcmp(s, sgr_scheme_name((sgr_scheme_kind)k)) == 0) {
+            *out = (sgr_scheme_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+static int check_params(const sgr_sgc_params *p, sgr_err *err)
+{
+    if (p->n < 1)
+        return sgr_fail(err, "algorithm.workers must be at least 1");
+    if (p->jobs < 1)
+        return sgr_fail(err, "algorithm.jobs must be at least 1");
+    switch (p->kind) {
+    case SGR_SCHEME_IGNORE:
+    case SGR_SCHEME_GC:
+        if (p->s >= p->n)
+            return sgr_fail(err, "algorithm.s = %zu must be < algorithm.workers = %zu", p->s, p->n);
+        break;
+    case SGR_SCHEME_SRSGC:
+    case SGR_SCHEME_MSGC:
+        if (p->B < 1 || p->W < 1)
+            return sgr_fail(err, "algorithm.B and algorithm.W must be at least 1 (B = %d, W = %d)",
+                            p->B, p->W);
+        if (p->lambda < 0 || (size_t)p->lambda > p->n)
+            return sgr_fail(err, "algorithm.lambda = %d must be in [0, algorithm.workers = %zu]",
+                            p->lambda, p->n);
+        if (p->kind == SGR_SCHEME_SRSGC && (p->W - 1) % p->B != 0)
+            return sgr_fail(err, "sr-sgc needs (W-1) to be a multiple of B: W = %d, B = %d", p->W,
+                            p->B);
+        if (p->kind == SGR_SCHEME_SRSGC && p->W < 2)
+            return sgr_fail(err, "sr-sgc needs W >= 2 (W = %d)", p->W);
+        if (p->kind == SGR_SCHEME_MSGC && p->B >= p->W)
+            return sgr_fail(err, "m-sgc needs B < W: B = %d, W = %d", p->B, p->W);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Cut [0, N) into pieces proportional to units[], each non-empty. */
+static int layout_units(sgr_sgc *sc, const size_t *units, size_t count, sgr_err *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++)
+        total += units[i];
+    if (sc->p.samples < total)
+        return sgr_fail(err, "workload.samples = %zu is too few for %s with these parameters: "
+                             "it needs at least %zu rows (one per smallest partition)",
+                        sc->p.samples, sgr_scheme_name(sc->p.kind), total);
+    sc->segs = malloc(count * sizeof *sc->segs);
+    if (!sc->segs)
+        return sgr_fail(err, "out of memory");
+    size_t cum = 0;
+    for (size_t i = 0; i < count; i++) {
+        sc->segs[i].start = (size_t)((double)sc->p.samples * (double)cum / (double)total);
+        cum += units[i];
+        sc->segs[i].end = (size_t)((double)sc->p.samples * (double)cum / (double)total);
+    }
+    sc->segs[count - 1].end = sc->p.samples;
+    sc->nsegs = count;
+    return 0;
+}
+
+static int build_layout(sgr_sgc *sc, sgr_err *err)
+{
+    const sgr_sgc_params *p = &sc->p;
+    size_t n = p->n, count;
+    size_t *units;
+    if (p->kind != SGR_SCHEME_MSGC) {
+        count = n;
+        units = malloc(count * sizeof *units);
+        if (!units)
+            return sgr_fail(err, "out of memory");
+        for (size_t i = 0; i < count; i++)
+            units[i] = 1;
+    } else {
+        size_t d1 = n * (size_t)(p->W - 1);
+        size_t lam = (size_t)p->lambda;
+        size_t d2 = lam < n ? (size_t)p->B * n : 0;
+        count = d1 + d2;
+        units = malloc(count * sizeof *units);
+        if (!units)
+            return sgr_fail(err, "out of memory");
+        /* A D1 chunk is (lambda+1) times a D2 partition, so every minitask has the same load. */
+        for (size_t i = 0; i < count; i++)
+            units[i] = i < d1 ? (lam < n ? lam + 1 : 1) : 1;
+        sc->d1_base = 0;
+        sc->d2_base = d1;
+    }
+    int rc = layout_units(sc, units, count, err);
+    free(units);
+    return rc;
+}
+
+static int build_code(sgr_sgc *sc, sgr_err *err)
+{
+    const sgr_sgc_params *p = &sc->p;
+    size_t s = sc->s;
+    bool coded = p->kind == SGR_SCHEME_GC || p->kind == SGR_SCHEME_SRSGC ||
+                 (p->kind == SGR_SCHEME_MSGC && (size_t)p->lambda < p->n);
+    if (!coded)
+        return 0;
+    gsl_rng *rng = sgr_rng_new(p->seed, "gc-code", 0);
+    if (!rng)
+        return sgr_fail(err, "out of memory");
+    int rc = sgr_gc_code_init(&sc->code, p->code, p->n, s, rng, err);
+    gsl_rng_free(rng);
+    if (rc < 0)
+        return -1;
+    sc->has_code = true;
+    size_t w = s + 1;
+    sc->task_seg = malloc(p->n * w * sizeof *sc->task_seg);
+    sc->task_coef = malloc(p->n * w * sizeof *sc->task_coef);
+    if (!sc->task_seg || !sc->task_coef)
+        return sgr_fail(err, "out of memory");
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < w; k++) {
+            size_t part = sc->code.support[i * w + k];
+            sc->task_seg[i * w + k] = part; /* M-SGC adds the group's base when planning */
+            sc->task_coef[i * w + k] = sc->code.B[i * p->n + part];
+        }
+    sc->d2_width = w;
+    return 0;
+}
+
+sgr_sgc *sgr_sgc_new(const sgr_sgc_params *p, sgr_err *err)
+{
+    if (check_params(p, err) < 0)
+        return NULL;
+    sgr_sgc *sc = calloc(1, sizeof *sc);
+    if (!sc) {
+        sgr_fail(err, "out of memory");
+        return NULL;
+    }
+    sc->p = *p;
+    size_t n = p->n;
+    sc->nslots = 1;
+    switch (p->kind) {
+    case SGR_SCHEME_UNCODED:
+        sc->s = 0;
+        sc->load = 1.0 / (double)n;
+        break;
+    case SGR_SCHEME_IGNORE:
+        sc->s = p->s;
+        sc->load = 1.0 / (double)n;
+        break;
+    case SGR_SCHEME_GC:
+        sc->s = p->s;
+        sc->load = sgr_gc_load(n, p->s);
+        break;
+    case SGR_SCHEME_SRSGC:
+        sc->s = sgr_srsgc_s(p->B, p->W, p->lambda);
+        sc->T = (size_t)p->B;
+        if (sc->s >= n) {
+            sgr_fail(err, "sr-sgc: s = ceil(B*lambda/(W-1+B)) = %zu must be < algorithm.workers = "
+                          "%zu",
+                     sc->s, n);
+            goto fail;
+        }
+        sc->load = sgr_gc_load(n, sc->s);
+        break;
+    case SGR_SCHEME_MSGC:
+        sc->s = (size_t)p->lambda < n ? (size_t)p->lambda : n;
+        sc->T = (size_t)(p->W - 2 + p->B);
+        sc->nslots = (size_t)(p->W - 1 + p->B);
+        sc->load = sgr_msgc_load(n, p->B, p->W, p->lambda);
+        break;
+    }
+    sc->R = p->jobs + sc->T;
+    if (build_layout(sc, err) < 0 || build_code(sc, err) < 0)
+        goto fail;
+    sc->state = malloc(sc->R * n * sizeof *sc->state);
+    sc->straggled = calloc(sc->R * n, sizeof *sc->straggled);
+    sc->repeats = calloc(n, sizeof *sc->repeats);
+    size_t maxseg = sc->has_code ? sc->s + 1 : 1;
+    sc->scratch_seg = malloc(sc->nslots * maxseg * sizeof *sc->scratch_seg);
+    sc->scratch_coef = malloc(sc->nslots * maxseg * sizeof *sc->scratch_coef);
+    if (!sc->state || !sc->straggled || !sc->repeats || !sc->scratch_seg || !sc->scratch_coef)
+        goto oom;
+    for (size_t i = 0; i < sc->R * n; i++)
+        sc->state[i] = ST_NONE;
+    if (p->kind == SGR_SCHEME_MSGC) {
+        sc->d1_count = calloc(p->jobs * n, 1);
+        sc->kind = calloc(p->jobs * n * sc->nslots, 1);
+        if (!sc->d1_count || !sc->kind)
+            goto oom;
+    }
+    sc->repeat_round = -1;
+    return sc;
+oom:
+    sgr_fail(err, "out of memory");
+fail:
+    sgr_sgc_free(sc);
+    return NULL;
+}
+
+void sgr_sgc_free(sgr_sgc *sc)
+{
+    if (!sc)
+        return;
+    if (sc->has_code)
+        sgr_gc_code_free(&sc->code);
+    free(sc->segs);
+    free(sc->task_seg);
+    free(sc->task_coef);
+    free(sc->state);
+    free(sc->d1_count);
+    free(sc->kind);
+    free(sc->straggled);
+    free(sc->repeats);
+    free(sc->scratch_seg);
+    free(sc->scratch_coef);
+    free(sc);
+}
+
+size_t sgr_sgc_delay(const sgr_sgc *sc)
+{
+    return sc->T;
+}
+size_t sgr_sgc_rounds(const sgr_sgc *sc)
+{
+    return sc->R;
+}
+size_t sgr_sgc_s(const sgr_sgc *sc)
+{
+    return sc->s;
+}
+double sgr_sgc_load(const sgr_sgc *sc)
+{
+    return sc->load;
+}
+size_t sgr_sgc_nsegments(const sgr_sgc *sc)
+{
+    return sc->nsegs;
+}
+const sgr_segment *sgr_sgc_segments(const sgr_sgc *sc)
+{
+    return sc->segs;
+}
+size_t sgr_sgc_max_minitasks(const sgr_sgc *sc)
+{
+    return sc->nslots;
+}
+
+long sgr_sgc_due_job(const sgr_sgc *sc, size_t r)
+{
+    return r >= sc->T && r - sc->T < sc->p.jobs ? (long)(r - sc->T) : -1;
+}
+
+/* SR-SGC: workers that returned job t in round t or t+B. */
+static size_t srsgc_contributors(const sgr_sgc *sc, size_t t)
+{
+    size_t n = sc->p.n, count = 0;
+    for (size_t w = 0; w < n; w++) {
+        bool got = sc->state[t * n + w] == (long)t;
+        size_t r2 = t + sc->T;
+        if (!got && r2 < sc->committed)
+            got = sc->state[r2 * n + w] == (long)t;
+        count += got;
+    }
+    return count;
+}
+
+static size_t count_returned(const sgr_sgc *sc, size_t r)
+{
+    size_t n = sc->p.n, count = 0;
+    for (size_t w = 0; w < n; w++)
+        count += sc->state[r * n + w] == (long)r;
+    return count;
+}
+
+static bool msgc_decodable(const sgr_sgc *sc, size_t t)
+{
+    size_t n = sc->p.n, W1 = (size_t)(sc->p.W - 1);
+    for (size_t w = 0; w < n; w++)
+        if (sc->d1_count[t * n + w] < W1)
+            return false;
+    if ((size_t)sc->p.lambda >= n)
+        return true;
+    for (int g = 0; g < sc->p.B; g++) {
+        size_t got = 0;
+        for (size_t w = 0; w < n; w++)
+            got += sc->kind[(t * n + w) * sc->nslots + W1 + (size_t)g] == K_D2;
+        if (got < n - (size_t)sc->p.lambda)
+            return false;
+    }
+    return true;
+}
+
+bool sgr_sgc_decodable(const sgr_sgc *sc, size_t job)
+{
+    size_t n = sc->p.n;
+    if (job >= sc->p.jobs)
+        return false;
+    switch (sc->p.kind) {
+    case SGR_SCHEME_UNCODED:
+        return job < sc->committed && count_returned(sc, job) == n;
+    case SGR_SCHEME_IGNORE:
+        return job < sc->committed && count_returned(sc, job) >= n - sc->s;
+    case SGR_SCHEME_GC:
+        return job < sc->committed && count_returned(sc, job) >= n - sc->s;
+    case SGR_SCHEME_SRSGC:
+        return job < sc->committed && srsgc_contributors(sc, job) >= n - sc->s;
+    case SGR_SCHEME_MSGC:
+        return msgc_decodable(sc, job);
+    }
+    return false;
+}
+
+bool sgr_sgc_round_idle(const sgr_sgc *sc, size_t r)
+{
+    if (sc->p.kind != SGR_SCHEME_SRSGC || r < sc->p.jobs)
+        return false;
+    long d = sgr_sgc_due_job(sc, r);
+    return d < 0 || sgr_sgc_decodable(sc, (size_t)d);
+}
+
+/* SR-SGC: which workers repeat the due job r - B in round r: of the v workers that did not
+ * return it in its own round, the first v - s. */
+static void srsgc_repeaters(sgr_sgc *sc, size_t r)
+{
+    if (sc->repeat_round == (long)r)
+        return;
+    size_t n = sc->p.n;
+    memset(sc->repeats, 0, n * sizeof *sc->repeats);
+    sc->repeat_round = (long)r;
+    long d = r >= sc->T ? (long)(r - sc->T) : -1;
+    if (d < 0 || (size_t)d >= sc->p.jobs)
+        return;
+    size_t v = 0;
+    for (size_t w = 0; w < n; w++)
+        v += sc->state[(size_t)d * n + w] != d;
+    if (v <= sc->s)
+        return;
+    size_t need = v - sc->s;
+    for (size_t w = 0; w < n && need; w++)
+        if (sc->state[(size_t)d * n + w] != d) {
+            sc->repeats[w] = true;
+            need--;
+        }
+}
+
+static void gc_task(const sgr_sgc *sc, size_t w, long job, size_t seg_base, sgr_minitask *t,
+                    int slot)
+{
+    size_t width = sc->has_code ? sc->s + 1 : 1;
+    t->job = job;
+    t->slot = slot;
+    if (sc->has_code && (sc->p.kind != SGR_SCHEME_MSGC || seg_base != (size_t)-1)) {
+        size_t *seg = sc->scratch_seg + (size_t)slot * width;
+        double *coef = sc->scratch_coef + (size_t)slot * width;
+        for (size_t k = 0; k < width; k++) {
+            seg[k] = sc->task_seg[w * width + k] + (seg_base == (size_t)-1 ? 0 : seg_base);
+            coef[k] = sc->task_coef[w * width + k];
+        }
+        t->nseg = width;
+        t->seg = seg;
+        t->coef = coef;
+    } else {
+        size_t *seg = sc->scratch_seg + (size_t)slot * width;
+        double *coef = sc->scratch_coef + (size_t)slot * width;
+        seg[0] = w;
+        coef[0] = 1.0;
+        t->nseg = 1;
+        t->seg = seg;
+        t->coef = coef;
+    }
+}
+
+static size_t msgc_plan(const sgr_sgc *sc, size_t r, size_t w, sgr_minitask *out, size_t max)
+{
+    size_t n = sc->p.n, W1 = (size_t)(sc->p.W - 1), count = 0;
+    size_t width = sc->has_code ? sc->s + 1 : 1;
+    for (size_t m = 0; m < sc->nslots && count < max; m++) {
+        if (m > r)
+            break;
+        size_t t = r - m;
+        if (t >= sc->p.jobs)
+            continue;
+        sgr_minitask *mt = &out[count++];
+        mt->job = (long)t;
+        mt->slot = (int)m;
+        size_t delivered = sc->d1_count[t * n + w];
+        size_t *seg = sc->scratch_seg + m * width;
+        double *coef = sc->scratch_coef + m * width;
+        mt->seg = seg;
+        mt->coef = coef;
+        if (m < W1 || delivered < W1) {
+            /* an uncoded chunk: the next one this worker has not delivered */
+            seg[0] = sc->d1_base + w * W1 + delivered;
+            coef[0] = 1.0;
+            mt->nseg = 1;
+        } else if (sc->has_code) {
+            size_t g = m - W1;
+            for (size_t k = 0; k < width; k++) {
+                seg[k] = sc->d2_base + g * n + sc->task_seg[w * width + k];
+                coef[k] = sc->task_coef[w * width + k];
+            }
+            mt->nseg = width;
+        } else {
+            mt->nseg = 0; /* lambda = n: the coded slot carries no data */
+        }
+    }
+    return count;
+}
+
+size_t sgr_sgc_plan(const sgr_sgc *sc_const, size_t r, size_t w, sgr_minitask *out, size_t max)
+{
+    sgr_sgc *sc = (sgr_sgc *)sc_const; /* SR-SGC caches the round's repeaters */
+    if (max == 0 || r >= sc->R || sgr_sgc_round_idle(sc, r))
+        return 0;
+    switch (sc->p.kind) {
+    case SGR_SCHEME_MSGC:
+        return msgc_plan(sc, r, w, out, max);
+    case SGR_SCHEME_SRSGC: {
+        srsgc_repeaters(sc, r);
+        long job = sc->repeats[w] ? (long)(r - sc->T) : (r < sc->p.jobs ? (long)r : -1);
+        if (job < 0)
+            return 0;
+        gc_task(sc, w, job, (size_t)-1, out, 0);
+        return 1;
+    }
+    default:
+        if (r >= sc->p.jobs)
+            return 0;
+        gc_task(sc, w, (long)r, (size_t)-1, out, 0);
+        return 1;
+    }
+}
+
+/* The (B, W, lambda) conditions at round r, as in the authors' reference code: at most lambda
+ * distinct stragglers in rounds r-W+1..r, and no worker straggling now that straggled in
+ * rounds r-W+1..r-B. For SR-SGC, rounds that needed no repetition and had at most s
+ * stragglers are exempt (GC alone absorbed them). */
+static bool srsgc_round_exempt(const sgr_sgc *sc, size_t q)
+{
+    size_t n = sc->p.n, strag = 0;
+    for (size_t w = 0; w < n; w++) {
+        long st = sc->state[q * n + w];
+        if (st == ST_STRAGGLER)
+            strag++;
+        else if (st != (long)q && st != ST_NONE)
+            return false;
+    }
+    return strag <= sc->s;
+}
+
+static bool straggled_in(const sgr_sgc *sc, size_t q, size_t w)
+{
+    if (!sc->straggled[q * sc->p.n + w])
+        return false;
+    return sc->p.kind != SGR_SCHEME_SRSGC || !srsgc_round_exempt(sc, q);
+}
+
+static bool bursty_ok(const sgr_sgc *sc, size_t r, const bool *straggler)
+{
+    size_t n = sc->p.n, W = (size_t)sc->p.W, B = (size_t)sc->p.B;
+    size_t lo = r + 1 >= W ? r + 1 - W : 0;
+    size_t hi_temporal = r + 1 >= B ? r + 1 - B : 0;
+    size_t distinct = 0;
+    for (size_t w = 0; w < n; w++) {
+        bool past = false, past_temporal = false;
+        for (size_t q = lo; q < r; q++)
+            if (straggled_in(sc, q, w)) {
+                past = true;
+                if (q < hi_temporal)
+                    past_temporal = true;
+            }
+        if (straggler[w] && past_temporal)
+            return false;
+        distinct += past || straggler[w];
+    }
+    return distinct <= (size_t)sc->p.lambda;
+}
+
+bool sgr_sgc_accepts(const sgr_sgc *sc_const, size_t r, const bool *straggler)
+{
+    sgr_sgc *sc = (sgr_sgc *)sc_const;
+    size_t n = sc->p.n, nstrag = 0;
+    for (size_t w = 0; w < n; w++)
+        nstrag += straggler[w];
+    if (nstrag == 0)
+        return true;
+    switch (sc->p.kind) {
+    case SGR_SCHEME_UNCODED:
+        return false;
+    case SGR_SCHEME_IGNORE:
+    case SGR_SCHEME_GC:
+        return nstrag <= sc->s;
+    case SGR_SCHEME_SRSGC: {
+        if (!bursty_ok(sc, r, straggler))
+            return false;
+        long d = sgr_sgc_due_job(sc, r);
+        if (d < 0)
+            return true;
+        /* the due job gets its round-d results plus this round's repeats that arrive */
+        srsgc_repeaters(sc, r);
+        size_t got = 0;
+        for (size_t w = 0; w < n; w++)
+            got += sc->state[(size_t)d * n + w] == d || (sc->repeats[w] && !straggler[w]);
+        return got >= n - sc->s;
+    }
+    case SGR_SCHEME_MSGC: {
+        if (!bursty_ok(sc, r, straggler))
+            return false;
+        long d = sgr_sgc_due_job(sc, r);
+        if (d < 0)
+            return true;
+        size_t W1 = (size_t)(sc->p.W - 1), last = sc->nslots - 1;
+        size_t coded = 0;
+        for (size_t w = 0; w < n; w++) {
+            size_t delivered = sc->d1_count[(size_t)d * n + w];
+            bool d1_now = delivered < W1; /* its last slot re-does a chunk */
+            if (delivered + (d1_now && !straggler[w]) < W1)
+                return false;
+            coded += !d1_now && !straggler[w];
+        }
+        if ((size_t)sc->p.lambda >= n)
+            return true;
+        if (coded < n - (size_t)sc->p.lambda)
+            return false;
+        for (size_t g = 0; g + 1 < (size_t)sc->p.B; g++) {
+            size_t got = 0;
+            for (size_t w = 0; w < n; w++)
+                got += sc->kind[((size_t)d * n + w) * sc->nslots + W1 + g] == K_D2;
+            if (got < n - (size_t)sc->p.lambda)
+                return false;
+        }
+        (void)last;
+        return true;
+    }
+    }
+    return false;
+}
+
+void sgr_sgc_commit(sgr_sgc *sc, size_t r, const bool *returned)
+{
+    size_t n = sc->p.n;
+    sgr_minitask mt[64];
+    size_t max = sc->nslots < 64 ? sc->nslots : 64;
+    for (size_t w = 0; w < n; w++) {
+        size_t count = sgr_sgc_plan(sc, r, w, mt, max);
+        if (count == 0) {
+            sc->state[r * n + w] = ST_NONE;
+            continue;
+        }
+        if (!returned[w]) {
+            sc->state[r * n + w] = ST_STRAGGLER;
+            sc->straggled[r * n + w] = true;
+            continue;
+        }
+        sc->state[r * n + w] = mt[0].job;
+        if (sc->p.kind != SGR_SCHEME_MSGC)
+            continue;
+        size_t W1 = (size_t)(sc->p.W - 1);
+        /* plan() reads d1_count: decide every slot's kind before updating the counts */
+        unsigned char kinds[64];
+        for (size_t k = 0; k < count; k++) {
+            size_t t = (size_t)mt[k].job;
+            size_t delivered = sc->d1_count[t * n + w];
+            kinds[k] = ((size_t)mt[k].slot < W1 || delivered < W1) ? K_D1 : K_D2;
+        }
+        for (size_t k = 0; k < count; k++) {
+            size_t t = (size_t)mt[k].job;
+            sc->kind[(t * n + w) * sc->nslots + (size_t)mt[k].slot] = kinds[k];
+            if (kinds[k] == K_D1)
+                sc->d1_count[t * n + w]++;
+        }
+    }
+    sc->committed = r + 1;
+    sc->repeat_round = -1;
+}
+
+/* GC decode of one coded task from the responders whose result() is not NULL. */
+static int gc_decode(const sgr_sgc *sc, size_t job, int slot, sgr_sgc_result_fn result, void *ctx,
+                     size_t dim, double *out, double *residual, sgr_err *err)
+{
+    size_t n = sc->p.n;
+    bool *responded = calloc(n, sizeof *responded);
+    double *a = calloc(n, sizeof *a);
+    const double **res = calloc(n, sizeof *res);
+    int rc = -1;
+    if (!responded || !a || !res) {
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (size_t w = 0; w < n; w++) {
+        res[w] = result(ctx, w, slot);
+        responded[w] = res[w] != NULL;
+    }
+    double resid = 0;
+    if (sgr_gc_decode_coeffs(&sc->code, responded, a, &resid, err) < 0) {
+        sgr_fail_prefix(err, "job %zu", job);
+        goto out;
+    }
+    if (resid > *residual)
+        *residual = resid;
+    sgr_gc_combine(n, a, res, dim, out);
+    rc = 0;
+out:
+    free(responded);
+    free(a);
+    free(res);
+    return rc;
+}
+
+int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void *ctx,
+                   size_t dim, double *out, double *residual, sgr_err *err)
+{
+    size_t n = sc->p.n;
+    *residual = 0;
+    memset(out, 0, dim * sizeof *out);
+    if (!sgr_sgc_decodable(sc, job))
+        return sgr_fail(err, "job %zu is not decodable with the results that arrived", job);
+    switch (sc->p.kind) {
+    case SGR_SCHEME_UNCODED:
+    case SGR_SCHEME_IGNORE: {
+        size_t got = 0;
+        for (size_t w = 0; w < n; w++) {
+            const double *v = result(ctx, w, 0);
+            if (!v)
+                continue;
+            for (size_t j = 0; j < dim; j++)
+                out[j] += v[j];
+            got++;
+        }
+        if (got < n)
+            for (size_t j = 0; j < dim; j++)
+                out[j] *= (double)n / (double)got;
+        return 0;
+    }
+    case SGR_SCHEME_GC:
+    case SGR_SCHEME_SRSGC:
+        return gc_decode(sc, job, 0, result, ctx, dim, out, residual, err);
+    case SGR_SCHEME_MSGC: {
+        size_t W1 = (size_t)(sc->p.W - 1);
+        for (size_t w = 0; w < n; w++)
+            for (size_t m = 0; m < sc->nslots; m++) {
+                if (sc->kind[(job * n + w) * sc->nslots + m] != K_D1)
+                    continue;
+                const double *v = result(ctx, w, (int)m);
+                if (!v)
+                    return sgr_fail(err, "job %zu: worker %zu's chunk in slot %zu is missing",
+                                    job, w, m);
+                for (size_t j = 0; j < dim; j++)
+                    out[j] += v[j];
+            }
+        if (!sc->has_code)
+            return 0;
+        double *part = malloc(dim * sizeof *part);
+        if (!part)
+            return sgr_fail(err, "out of memory");
+        for (size_t g = 0; g < (size_t)sc->p.B; g++) {
+            /* only the coded results of this group's slot count */
+            typedef struct {
+                const sgr_sgc *sc;
+                size_t job, slot;
+                sgr_sgc_result_fn fn;
+                void *ctx;
+            } filter;
+            (void)sizeof(filter);
+            int slot = (int)(W1 + g);
+            if (gc_decode(sc, job, slot, result, ctx, dim, part, residual, err) < 0) {
+                free(part);
+                return -1;
+            }
+            for (size_t j = 0; j < dim; j++)
+                out[j] += part[j];
+        }
+        free(part);
+        return 0;
+    }
+    }
+    return sgr_fail(err, "unknown scheme");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double sgr_sgc_simulate(sgr_sgc *sc, const double *delays, double mu, double *durations,
+                        size_t *waits, sgr_err *err)
+{
+    size_t n = sc->p.n;
+    bool *part = malloc(n * sizeof *part), *strag = malloc(n * sizeof *strag),
+         *ret = malloc(n * sizeof *ret);
+    double *sorted = malloc(n * sizeof *sorted);
+    sgr_minitask *mt = malloc(sc->nslots * sizeof *mt);
+    double total = 0;
+    *waits = 0;
+    if (!part || !strag || !ret || !sorted || !mt) {
+        total = sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < sc->R; r++) {
+        const double *d = delays + r * n;
+        double dur = 0;
+        size_t np = 0;
+        for (size_t w = 0; w < n; w++) {
+            part[w] = sgr_sgc_plan(sc, r, w, mt, sc->nslots) > 0;
+            if (part[w])
+                sorted[np++] = d[w];
+        }
+        if (np > 0) {
+            qsort(sorted, np, sizeof *sorted, cmp_double);
+            if (sc->p.kind == SGR_SCHEME_IGNORE) {
+                size_t k = np > sc->s ? np - sc->s : 1;
+                double cut = sorted[k - 1];
+                size_t taken = 0;
+                for (size_t w = 0; w < n; w++) {
+                    ret[w] = part[w] && d[w] <= cut && taken < k;
+                    taken += ret[w];
+                }
+                dur = cut;
+            } else {
+                double wait = sorted[0] * (1.0 + mu);
+                size_t ns = 0;
+                for (size_t w = 0; w < n; w++) {
+                    strag[w] = part[w] && d[w] > wait;
+                    ns += strag[w];
+                }
+                if (ns == 0 || sgr_sgc_accepts(sc, r, strag)) {
+                    dur = fmin(wait, sorted[np - 1]);
+                    for (size_t w = 0; w < n; w++)
+                        ret[w] = part[w] && !strag[w];
+                } else {
+                    dur = sorted[np - 1];
+                    (*waits)++;
+                    for (size_t w = 0; w < n; w++)
+                        ret[w] = part[w];
+                }
+            }
+        } else {
+            memset(ret, 0, n * sizeof *ret);
+        }
+        sgr_sgc_commit(sc, r, ret);
+        if (durations)
+            durations[r] = dur;
+        total += dur;
+        long job = sgr_sgc_due_job(sc, r);
+        if (job >= 0 && !sgr_sgc_decodable(sc, (size_t)job)) {
+            total = sgr_fail(err, "%s: job %ld is not decodable at round %zu",
+                             sgr_scheme_name(sc->p.kind), job, r);
+            goto out;
+        }
+    }
+out:
+    free(part);
+    free(strag);
+    free(ret);
+    free(sorted);
+    free(mt);
+    return total;
+}
