@@ -22,7 +22,8 @@ typedef struct failure_plan {
 static int by_time(const void *a, const void *b)
 {
     const failure_event *x = a, *y = b;
-    if (x->at != y->at) return x->at < y->at ? -1 : 1;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
     return (int)x->up - (int)y->up; /* at equal times, failures first, then recoveries */
 }
 
@@ -85,9 +86,11 @@ static void controller_main(int argc, char **argv)
 
 int sgr_run_failures_deploy(sgr_run *run, sgr_err *err)
 {
-    if (!run->failures_path) return 0;
+    if (!run->failures_path)
+        return 0;
     failure_plan *plan = calloc(1, sizeof *plan);
-    if (!plan) return sgr_fail(err, "out of memory");
+    if (!plan)
+        return sgr_fail(err, "out of memory");
     plan->run = run;
     if (sgr_failures_load(run->failures_path, run->nhosts, &plan->events, &plan->count, err) < 0) {
         free(plan);
@@ -99,7 +102,8 @@ int sgr_run_failures_deploy(sgr_run *run, sgr_err *err)
         bool named = false;
         for (size_t i = 0; i < plan->count && !named; i++)
             named = plan->events[i].host == host;
-        if (!named) break;
+        if (!named)
+            break;
     }
     if (host == run->nhosts) {
         free(plan->events);

@@ -16,6 +16,7 @@
 #include <simgrid/mailbox.h>
 #include <xbt/log.h>
 
+#include "simgrad/inbox.h"
 #include "simgrad/run.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_ps_sgd, simgrad, "ps-sgd family");
@@ -77,14 +78,7 @@ struct ps_state {
     double lr, lr_decay, timeout;
     double *w, *acc;
     ps_worker *workers;
-    /* Gradients arrive in ngroups ~ sqrt(workers) mailboxes, each with a receive posted:
-     * one big mailbox costs SimGrid O(n) per message (its queue is shifted on removal), and
-     * one mailbox per worker costs O(n) per wait_any. */
-    size_t ngroups;
-    sg_mailbox_t *group_inbox; /* ngroups + 1: the last one receives alarms */
-    sg_comm_t *pending;
-    void **pending_data;
-    sg_mailbox_t alarm_requests;
+    sgr_inbox *inbox; /* gradients, received concurrently */
     sgr_straggler_model *strag;
     sgr_straggle *round_strag;
     int error;
@@ -96,7 +90,8 @@ struct ps_state {
 
 static void snapshot_unref(snapshot *s)
 {
-    if (--s->refs == 0) free(s);
+    if (--s->refs == 0)
+        free(s);
 }
 
 static void worker_main(int argc, char **argv)
@@ -125,7 +120,8 @@ static void worker_main(int argc, char **argv)
         sgr_model_loss_grad(&wl->model, m->snap->w, X, part->y + wk->offset, wk->batch, out->grad,
                             wk->work);
         wk->offset += wk->batch;
-        if (wk->offset + wk->batch > part->n) wk->offset = 0;
+        if (wk->offset + wk->batch > part->n)
+            wk->offset = 0;
         snapshot_unref(m->snap);
         sgr_actor_compute(flops, speed, &m->straggle);
         bool failed = m->straggle.failed;
@@ -145,58 +141,21 @@ static void evaluate(ps_state *ps, double *loss, double *acc)
     *acc = wl->test.n ? sgr_model_accuracy(&wl->model, ps->w, &wl->test) : NAN;
 }
 
-/* Round timeouts. sg_comm_wait_any_for cannot be used for them: on a timeout SimGrid 3.32's
- * C wrapper releases every comm it was given. An alarm actor instead sends the server a
- * message at each round's deadline, and that message is one more comm in the wait_any. */
-typedef struct alarm_msg {
-    long round;
-    double at;
-} alarm_msg;
-
-static void alarm_main(int argc, char **argv)
-{
-    ps_state *ps = sgr_actor_data(argc, argv);
-    sg_actor_daemonize(sg_actor_self());
-    for (;;) {
-        alarm_msg *a = sg_mailbox_get(ps->alarm_requests);
-        sg_actor_sleep_until(a->at);
-        sg_mailbox_put(ps->group_inbox[ps->ngroups], a, 0);
-    }
-}
-
-/* The next message from any worker or the alarm; *is_alarm says which. */
-static void *receive_any(ps_state *ps, bool *is_alarm)
-{
-    size_t n = ps->ngroups + (ps->timeout > 0);
-    ssize_t idx = sg_comm_wait_any(ps->pending, n);
-    void *data = ps->pending_data[idx];
-    ps->pending[idx] = sg_mailbox_get_async(ps->group_inbox[idx], &ps->pending_data[idx]);
-    *is_alarm = (size_t)idx == ps->ngroups;
-    return data;
-}
-
 /* Receive until `need` gradients of this round arrived or the round's alarm rang. */
 static size_t gather(ps_state *ps, long round, size_t need)
 {
     size_t got = 0;
     memset(ps->acc, 0, ps->np * sizeof *ps->acc);
-    if (ps->timeout > 0) {
-        alarm_msg *a = malloc(sizeof *a);
-        a->round = round;
-        a->at = simgrid_get_clock() + ps->timeout;
-        sg_comm_detach(sg_mailbox_put_init(ps->alarm_requests, a, 0), NULL);
-    }
+    if (ps->timeout > 0)
+        sgr_inbox_alarm(ps->inbox, round, simgrid_get_clock() + ps->timeout);
     while (got < need) {
-        bool is_alarm;
-        void *data = receive_any(ps, &is_alarm);
-        if (is_alarm) {
-            alarm_msg *a = data;
-            bool now = a->round == round;
-            free(a);
-            if (now) break;
+        long alarm;
+        grad_msg *g = sgr_inbox_next(ps->inbox, &alarm);
+        if (!g) {
+            if (alarm == round)
+                break;
             continue;
         }
-        grad_msg *g = data;
         ps->bytes += (double)(ps->np * sizeof(double));
         if (g->round != round) {
             ps->dropped++;
@@ -216,13 +175,7 @@ static void server_main(int argc, char **argv)
     ps_state *ps = sgr_actor_data(argc, argv);
     sgr_run *run = ps->run;
     double loss, acc;
-    /* The server receives all gradients concurrently, as a real one does (one socket per
-     * worker): as permanent receiver of its mailboxes, transfers start as soon as a worker
-     * sends, instead of one at a time when the server asks for the next message. */
-    for (size_t g = 0; g < ps->ngroups + (ps->timeout > 0); g++) {
-        sg_mailbox_set_receiver(sg_mailbox_get_name(ps->group_inbox[g]));
-        ps->pending[g] = sg_mailbox_get_async(ps->group_inbox[g], &ps->pending_data[g]);
-    }
+    sgr_inbox_start(ps->inbox);
     evaluate(ps, &loss, &acc);
     ps->first_loss = loss;
     for (long r = 0; r < ps->rounds && !sgr_run_interrupted(); r++) {
@@ -288,7 +241,8 @@ static int ps_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
     if (nhosts && (size_t)server >= nhosts)
         return sgr_fail(err, "algorithm.server_host: %ld, but the platform has %zu hosts", server,
                         nhosts);
-    if (workers == 0) return sgr_fail(err, "algorithm.workers: set it when platform.type is file");
+    if (workers == 0)
+        return sgr_fail(err, "algorithm.workers: set it when platform.type is file");
     if (wait_for > workers)
         return sgr_fail(err, "algorithm.wait_for: %ld exceeds the %ld workers", wait_for, workers);
     bool waits_for_all = wait_for == 0 || wait_for == workers;
@@ -312,7 +266,8 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         "gradients", "stragglers", "failed",           "dropped_total", "bytes_total"};
     const sgr_scenario *scn = run->scn;
     ps_state *ps = calloc(1, sizeof *ps);
-    if (!ps) return sgr_fail(err, "out of memory");
+    if (!ps)
+        return sgr_fail(err, "out of memory");
     run->state = ps;
     ps->run = run;
     ps->nworkers = run->nparts;
@@ -323,7 +278,8 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
     ps->lr_decay = sgr_scn_num(scn, "algorithm.lr_decay");
     ps->timeout = sgr_scn_num(scn, "algorithm.round_timeout");
     ps->wait_for = (size_t)sgr_scn_int(scn, "algorithm.wait_for");
-    if (ps->wait_for == 0) ps->wait_for = ps->nworkers;
+    if (ps->wait_for == 0)
+        ps->wait_for = ps->nworkers;
     ps->server_host = (size_t)sgr_scn_int(scn, "algorithm.server_host");
     if (ps->server_host >= run->nhosts) {
         sgr_fail(err, "algorithm.server_host: %zu, but the platform has %zu hosts", ps->server_host,
@@ -331,7 +287,8 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         return SGR_EUSER;
     }
     ps->strag = sgr_straggler_new(&run->stragglers, ps->nworkers, run->seed, err);
-    if (!ps->strag) return SGR_EUSER;
+    if (!ps->strag)
+        return SGR_EUSER;
     if (sgr_straggler_trace_rounds(ps->strag) &&
         sgr_straggler_trace_rounds(ps->strag) < (size_t)ps->rounds) {
         sgr_fail(err, "stragglers.trace has %zu rounds, the scenario runs %ld (algorithm.rounds)",
@@ -344,21 +301,14 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
     ps->workers = calloc(ps->nworkers, sizeof *ps->workers);
     if (!ps->round_strag || !ps->w || !ps->acc || !ps->workers)
         return sgr_fail(err, "out of memory");
-    if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0) return SGR_EFAIL;
+    if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
+        return SGR_EFAIL;
 
     char name[64];
-    ps->ngroups = (size_t)ceil(sqrt((double)ps->nworkers));
-    ps->group_inbox = calloc(ps->ngroups + 1, sizeof *ps->group_inbox);
-    ps->pending = calloc(ps->ngroups + 1, sizeof *ps->pending);
-    ps->pending_data = calloc(ps->ngroups + 1, sizeof *ps->pending_data);
-    if (!ps->group_inbox || !ps->pending || !ps->pending_data)
+    ps->inbox =
+        sgr_inbox_new(run, "ps-server", ps->nworkers, run->hosts[ps->server_host], ps->timeout > 0);
+    if (!ps->inbox)
         return sgr_fail(err, "out of memory");
-    for (size_t g = 0; g <= ps->ngroups; g++) {
-        snprintf(name, sizeof name, "ps-server-%zu", g);
-        ps->group_inbox[g] = sg_mailbox_by_name(name);
-    }
-    ps->alarm_requests = sg_mailbox_by_name("ps-alarm-requests");
-    if (ps->timeout > 0) sgr_run_spawn(run, "alarm", run->hosts[ps->server_host], alarm_main, ps);
     sgr_run_spawn(run, "server", run->hosts[ps->server_host], server_main, ps);
     for (size_t i = 0; i < ps->nworkers; i++) {
         ps_worker *wk = &ps->workers[i];
@@ -367,12 +317,14 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         wk->index = i;
         wk->host = (ps->server_host + 1 + i) % run->nhosts;
         wk->batch = (size_t)sgr_scn_int(scn, "algorithm.batch_size");
-        if (wk->batch > part->n) wk->batch = part->n;
+        if (wk->batch > part->n)
+            wk->batch = part->n;
         wk->work = malloc(sgr_model_work_size(&run->workload.model, wk->batch) * sizeof(double));
-        if (!wk->work) return sgr_fail(err, "out of memory");
+        if (!wk->work)
+            return sgr_fail(err, "out of memory");
         snprintf(name, sizeof name, "ps-worker-%zu", i);
         wk->inbox = sg_mailbox_by_name(name);
-        wk->server = ps->group_inbox[i % ps->ngroups];
+        wk->server = sgr_inbox_mailbox(ps->inbox, i);
         snprintf(name, sizeof name, "worker-%zu", i);
         /* A worker whose host fails comes back when the host does. */
         sg_actor_set_auto_restart(sgr_run_spawn(run, name, run->hosts[wk->host], worker_main, wk),
@@ -385,7 +337,8 @@ static int ps_finish(sgr_run *run, sgr_err *err)
 {
     ps_state *ps = run->state;
     int rc = 0;
-    if (!ps) return 0;
+    if (!ps)
+        return 0;
     if (ps->error) {
         *err = ps->err;
         rc = ps->error;
@@ -405,9 +358,7 @@ static int ps_finish(sgr_run *run, sgr_err *err)
         free(ps->workers[i].work);
     }
     free(ps->workers);
-    free(ps->group_inbox);
-    free(ps->pending);
-    free(ps->pending_data);
+    sgr_inbox_free(ps->inbox);
     free(ps->w);
     free(ps->acc);
     free(ps->round_strag);

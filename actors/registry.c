@@ -2,13 +2,16 @@
 #include "simgrad/run.h"
 
 extern const sgr_family sgr_family_ps_sgd;
+extern const sgr_family sgr_family_gradient_coding;
 
 const sgr_family *const sgr_families[] = {
     &sgr_family_ps_sgd,
+    &sgr_family_gradient_coding,
     NULL,
 };
 
 const sgr_family_keys *const sgr_family_key_tables[] = {
     &sgr_family_ps_sgd.keys,
+    &sgr_family_gradient_coding.keys,
     NULL,
 };

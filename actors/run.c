@@ -46,7 +46,8 @@ bool sgr_run_interrupted(void)
 const sgr_family *sgr_family_find(const char *name)
 {
     for (size_t i = 0; sgr_families[i]; i++)
-        if (strcmp(sgr_families[i]->keys.name, name) == 0) return sgr_families[i];
+        if (strcmp(sgr_families[i]->keys.name, name) == 0)
+            return sgr_families[i];
     return NULL;
 }
 
@@ -68,7 +69,8 @@ sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*
 void *sgr_actor_data(int argc, char **argv)
 {
     void *p = NULL;
-    if (argc >= 2 && sscanf(argv[1], "%p", &p) == 1) return p;
+    if (argc >= 2 && sscanf(argv[1], "%p", &p) == 1)
+        return p;
     return sg_actor_self_get_data();
 }
 
@@ -87,8 +89,10 @@ double sgr_actor_compute(double flops, double speed, const sgr_straggle *s)
         sg_actor_sleep_for(s->task_time);
     } else {
         double factor = s ? s->factor : 1.0;
-        if (flops > 0) sg_actor_execute(flops * factor / speed);
-        if (s && s->delay > 0) sg_actor_sleep_for(s->delay);
+        if (flops > 0)
+            sg_actor_execute(flops * factor / speed);
+        if (s && s->delay > 0)
+            sg_actor_sleep_for(s->delay);
     }
     return simgrid_get_clock() - t0;
 }
@@ -100,10 +104,12 @@ static int check_platform_file(const char *path, bool paje, sgr_err *err)
     if (access(path, R_OK) < 0)
         return sgr_fail(err, "platform.file: cannot read %s: %s", path, strerror(errno));
     int fds[2];
-    if (pipe(fds) < 0) return sgr_fail(err, "pipe: %s", strerror(errno));
+    if (pipe(fds) < 0)
+        return sgr_fail(err, "pipe: %s", strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0) return sgr_fail(err, "fork: %s", strerror(errno));
+    if (pid < 0)
+        return sgr_fail(err, "fork: %s", strerror(errno));
     if (pid == 0) {
         close(fds[0]);
         dup2(fds[1], STDERR_FILENO);
@@ -114,10 +120,12 @@ static int check_platform_file(const char *path, bool paje, sgr_err *err)
                         "--cfg=tracing/filename:/dev/null",
                         NULL};
         int child_argc = paje ? 5 : 1;
-        if (!paje) argv[1] = NULL;
+        if (!paje)
+            argv[1] = NULL;
         simgrid_init(&child_argc, argv);
         simgrid_load_platform(path);
-        if (sg_host_count() == 0) _exit(3);
+        if (sg_host_count() == 0)
+            _exit(3);
         simgrid_run(); /* no actor: only seals the platform, where tracing may fail */
         _exit(0);
     }
@@ -131,7 +139,8 @@ static int check_platform_file(const char *path, bool paje, sgr_err *err)
     close(fds[0]);
     int status;
     waitpid(pid, &status, 0);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
         return sgr_fail(err, "platform.file: %s declares no host", path);
     if (paje && WIFSIGNALED(status))
@@ -161,7 +170,8 @@ static int collect_hosts(sgr_run *run, sgr_err *err)
     size_t n = sg_host_count();
     run->hosts = malloc(n * sizeof *run->hosts);
     run->speed = malloc(n * sizeof *run->speed);
-    if (!run->hosts || !run->speed) return sgr_fail(err, "out of memory");
+    if (!run->hosts || !run->speed)
+        return sgr_fail(err, "out of memory");
     if (run->platform.kind == SGR_PLAT_FILE) {
         sg_host_t *all = sg_host_list();
         memcpy(run->hosts, all, n * sizeof *all);
@@ -178,7 +188,8 @@ static int collect_hosts(sgr_run *run, sgr_err *err)
     }
     run->nhosts = n;
     gsl_rng *rng = sgr_rng_new(run->seed, "host-speed", 0);
-    if (!rng) return sgr_fail(err, "out of memory");
+    if (!rng)
+        return sgr_fail(err, "out of memory");
     sgr_platform_speed_factors(&run->platform, n, rng, run->speed);
     gsl_rng_free(rng);
     return 0;
@@ -189,7 +200,8 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
 {
     char **argv = calloc((size_t)opts->sg_argc + 16, sizeof *argv);
     int n = 0;
-    if (!argv) return NULL;
+    if (!argv)
+        return NULL;
     argv[n++] = strdup("simgrad");
     argv[n++] = strdup("--log=xbt_cfg.thres:warning");
     char buf[4200];
@@ -251,7 +263,8 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
     run->scn = scn;
     run->seed = (unsigned long)sgr_scn_int(scn, "seed");
     run->family = sgr_family_find(sgr_scn_str(scn, "algorithm.family"));
-    if (!run->family) return sgr_fail(err, "%s: algorithm.family: unknown", scn->path);
+    if (!run->family)
+        return sgr_fail(err, "%s: algorithm.family: unknown", scn->path);
     run->stack_size = (unsigned)sgr_scn_num(scn, "simulation.stack_size");
     sgr_platform_cfg_from_scenario(scn, &run->platform);
     /* Owned by the run from here on (resolved against the scenario's directory). */
@@ -273,14 +286,16 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
         return sgr_fail_prefix(err, "%s", scn->path);
     static const char *const data_keys[] = {"workload.path", "workload.test_path",
                                             "workload.fmnist_dir"};
-    for (size_t i = 0; run->nparts && i < sizeof data_keys / sizeof *data_keys; i++) {
+    bool data = run->nparts || run->family->uses_workload;
+    for (size_t i = 0; data && i < sizeof data_keys / sizeof *data_keys; i++) {
         char *p = sgr_scn_path(scn, data_keys[i]);
         int ok = !p || access(p, R_OK) == 0;
         if (!ok)
             sgr_fail(err, "%s: %s: cannot read %s: %s", scn->path, data_keys[i], p,
                      strerror(errno));
         free(p);
-        if (!ok) return -1;
+        if (!ok)
+            return -1;
     }
     sgr_straggler_cfg_from_scenario(scn, &run->stragglers, &run->trace_path);
     run->failures_path = sgr_scn_path(scn, "stragglers.host_failures");
@@ -293,7 +308,8 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
     }
     if (run->nparts) {
         sgr_straggler_model *m = sgr_straggler_new(&run->stragglers, run->nparts, run->seed, err);
-        if (!m) return sgr_fail_prefix(err, "%s", scn->path);
+        if (!m)
+            return sgr_fail_prefix(err, "%s", scn->path);
         sgr_straggler_free(m);
     }
     return 0;
@@ -301,7 +317,8 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
 
 static int prepare(sgr_run *run, const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
 {
-    if (check_scenario(run, scn, err) < 0) return -1;
+    if (check_scenario(run, scn, err) < 0)
+        return -1;
     const char *dir = opts->outdir ? opts->outdir : sgr_scn_str(scn, "output.dir");
     char def[4096];
     if (!dir) {
@@ -309,7 +326,8 @@ static int prepare(sgr_run *run, const sgr_scenario *scn, const sgr_run_opts *op
         dir = def;
     }
     run->outdir = strdup(dir);
-    if (!run->outdir || sgr_mkdir_p(run->outdir, err) < 0) return -1;
+    if (!run->outdir || sgr_mkdir_p(run->outdir, err) < 0)
+        return -1;
     return 0;
 }
 
@@ -342,8 +360,10 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
     char path[4200];
     double wall0 = sgr_wall_time();
 
-    if (prepare(&run, scn, opts, err) < 0) goto out;
-    if (run.nparts && sgr_workload_load(&run.workload, scn, run.nparts, err) < 0) {
+    if (prepare(&run, scn, opts, err) < 0)
+        goto out;
+    if ((run.nparts || run.family->uses_workload) &&
+        sgr_workload_load(&run.workload, scn, run.nparts, err) < 0) {
         sgr_fail_prefix(err, "%s", scn->path);
         goto out;
     }
@@ -387,7 +407,8 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
 
     rc = run.family->finish(&run, err);
     bool complete = rc == 0 && !interrupted;
-    if (run.metrics && sgr_metrics_close(run.metrics, err) < 0 && rc == 0) rc = SGR_EFAIL;
+    if (run.metrics && sgr_metrics_close(run.metrics, err) < 0 && rc == 0)
+        rc = SGR_EFAIL;
     run.metrics = NULL;
     json_t *summary = summary_new(&run, complete, sgr_wall_time() - wall0);
     snprintf(path, sizeof path, "%s/summary.json", run.outdir);
@@ -397,9 +418,11 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         rc = SGR_EFAIL;
     }
     json_decref(summary);
-    if (rc == 0 && interrupted) rc = 130;
+    if (rc == 0 && interrupted)
+        rc = 130;
 out:
-    if (run.metrics) sgr_metrics_close(run.metrics, NULL);
+    if (run.metrics)
+        sgr_metrics_close(run.metrics, NULL);
     if (rc == 0 || rc == 130)
         fprintf(stdout, "results in %s (summary.json, metrics.csv)\n", run.outdir);
     run_release(&run);

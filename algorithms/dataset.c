@@ -16,11 +16,14 @@ int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_er
     out->n = n;
     out->d = d;
     out->nclasses = nclasses;
-    if (n == 0) return 0;
+    if (n == 0)
+        return 0;
     out->X = malloc(n * d * sizeof *out->X + 1);
-    if (!out->X) goto fail;
+    if (!out->X)
+        goto fail;
     out->y = malloc(n * sizeof *out->y);
-    if (!out->y) goto fail_free_x;
+    if (!out->y)
+        goto fail_free_x;
     return 0;
 
 fail_free_x:
@@ -34,7 +37,8 @@ fail:
  * population Hessian spans exactly [1/cond, 1]. */
 static double column_scale(size_t j, size_t d, double cond)
 {
-    if (d < 2) return 1.0;
+    if (d < 2)
+        return 1.0;
     return pow(cond, -0.5 * (double)j / (double)(d - 1));
 }
 
@@ -44,19 +48,23 @@ static int check_synth_args(size_t n, size_t d, double cond, gsl_rng *rng, sgr_e
         return sgr_fail(err, "synthetic dataset needs n >= 1 and d >= 1 (got n=%zu, d=%zu)", n, d);
     if (!(cond >= 1.0) || !isfinite(cond))
         return sgr_fail(err, "condition number must be a finite number >= 1 (got %g)", cond);
-    if (!rng) return sgr_fail(err, "synthetic dataset needs a random generator");
+    if (!rng)
+        return sgr_fail(err, "synthetic dataset needs a random generator");
     return 0;
 }
 
 int sgr_dataset_synth_lsq(sgr_dataset *out, size_t n, size_t d, double cond, double noise,
                           gsl_rng *rng, sgr_err *err)
 {
-    if (check_synth_args(n, d, cond, rng, err)) return -1;
+    if (check_synth_args(n, d, cond, rng, err))
+        return -1;
     if (!(noise >= 0) || !isfinite(noise))
         return sgr_fail(err, "noise must be a finite number >= 0 (got %g)", noise);
     double *wstar = malloc(d * sizeof *wstar);
-    if (!wstar) return sgr_fail(err, "out of memory for a %zu-vector", d);
-    if (sgr_dataset_alloc(out, n, d, 0, err)) goto out_free_wstar;
+    if (!wstar)
+        return sgr_fail(err, "out of memory for a %zu-vector", d);
+    if (sgr_dataset_alloc(out, n, d, 0, err))
+        goto out_free_wstar;
     for (size_t j = 0; j < d; j++)
         wstar[j] = gsl_ran_gaussian(rng, 1.0);
     for (size_t i = 0; i < n; i++) {
@@ -93,14 +101,17 @@ static void class_centres(double *mu, int k, size_t d, double separation, gsl_rn
 int sgr_dataset_synth_classes(sgr_dataset *out, size_t n, size_t d, int nclasses, double cond,
                               double separation, gsl_rng *rng, sgr_err *err)
 {
-    if (check_synth_args(n, d, cond, rng, err)) return -1;
+    if (check_synth_args(n, d, cond, rng, err))
+        return -1;
     if (nclasses < 2)
         return sgr_fail(err, "synthetic classification needs nclasses >= 2 (got %d)", nclasses);
     if (!(separation >= 0) || !isfinite(separation))
         return sgr_fail(err, "class separation must be a finite number >= 0 (got %g)", separation);
     double *mu = malloc((size_t)nclasses * d * sizeof *mu);
-    if (!mu) return sgr_fail(err, "out of memory for %d class centres", nclasses);
-    if (sgr_dataset_alloc(out, n, d, nclasses, err)) goto out_free_mu;
+    if (!mu)
+        return sgr_fail(err, "out of memory for %d class centres", nclasses);
+    if (sgr_dataset_alloc(out, n, d, nclasses, err))
+        goto out_free_mu;
     class_centres(mu, nclasses, d, separation, rng);
     for (size_t i = 0; i < n; i++) {
         unsigned long c = gsl_rng_uniform_int(rng, (unsigned long)nclasses);
@@ -125,7 +136,8 @@ int sgr_dataset_subset(const sgr_dataset *src, const size_t *idx, size_t m, sgr_
         if (idx[i] >= src->n)
             return sgr_fail(err, "subset index %zu out of range (dataset has %zu rows)", idx[i],
                             src->n);
-    if (sgr_dataset_alloc(out, m, src->d, src->nclasses, err)) return -1;
+    if (sgr_dataset_alloc(out, m, src->d, src->nclasses, err))
+        return -1;
     for (size_t i = 0; i < m; i++) {
         memcpy(out->X + i * src->d, src->X + idx[i] * src->d, src->d * sizeof *out->X);
         out->y[i] = src->y[idx[i]];
@@ -143,7 +155,8 @@ int sgr_dataset_add_bias(sgr_dataset *ds, sgr_err *err)
         return 0;
     }
     double *X = realloc(ds->X, n * (d + 1) * sizeof *X);
-    if (!X) return sgr_fail(err, "out of memory adding a bias column to %zu x %zu", n, d);
+    if (!X)
+        return sgr_fail(err, "out of memory adding a bias column to %zu x %zu", n, d);
     /* Widen rows from the last one down so no row is overwritten before it moves. */
     for (size_t i = n; i-- > 0;) {
         memmove(X + i * (d + 1), X + i * d, d * sizeof *X);
@@ -161,12 +174,16 @@ int sgr_dataset_split(const sgr_dataset *src, double test_fraction, gsl_rng *rng
         return sgr_fail(err, "test fraction must be in [0,1] (got %g)", test_fraction);
     size_t n = src->n, nt = (size_t)llround((double)n * test_fraction);
     size_t *perm = malloc((n ? n : 1) * sizeof *perm);
-    if (!perm) return sgr_fail(err, "out of memory for a %zu-permutation", n);
+    if (!perm)
+        return sgr_fail(err, "out of memory for a %zu-permutation", n);
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
-    if (n > 1) gsl_ran_shuffle(rng, perm, n, sizeof *perm);
-    if (sgr_dataset_subset(src, perm, nt, test, err)) goto out_free_perm;
-    if (sgr_dataset_subset(src, perm + nt, n - nt, train, err)) goto out_free_test;
+    if (n > 1)
+        gsl_ran_shuffle(rng, perm, n, sizeof *perm);
+    if (sgr_dataset_subset(src, perm, nt, test, err))
+        goto out_free_perm;
+    if (sgr_dataset_subset(src, perm + nt, n - nt, train, err))
+        goto out_free_test;
     free(perm);
     return 0;
 
@@ -181,7 +198,8 @@ void sgr_dataset_shuffle(sgr_dataset *ds, gsl_rng *rng)
 {
     for (size_t i = ds->n; i > 1; i--) {
         size_t a = i - 1, b = (size_t)gsl_rng_uniform_int(rng, (unsigned long)i);
-        if (a == b) continue;
+        if (a == b)
+            continue;
         double *ra = ds->X + a * ds->d, *rb = ds->X + b * ds->d, t;
         for (size_t j = 0; j < ds->d; j++) {
             t = ra[j];
@@ -196,7 +214,8 @@ void sgr_dataset_shuffle(sgr_dataset *ds, gsl_rng *rng)
 
 void sgr_dataset_free(sgr_dataset *ds)
 {
-    if (!ds) return;
+    if (!ds)
+        return;
     free(ds->X);
     free(ds->y);
     memset(ds, 0, sizeof *ds);

@@ -25,7 +25,8 @@ static int idx_read(gzFile f, const char *path, void *buf, size_t len, const cha
                 return sgr_fail(err, "%s: truncated compressed file while reading %s", path, what);
             return sgr_fail(err, "%s: read error in %s: %s", path, what, msg);
         }
-        if (r == 0) break;
+        if (r == 0)
+            break;
         got += (size_t)r;
     }
     if (got < len)
@@ -50,13 +51,15 @@ static gzFile idx_open(const char *path, uint32_t magic, int ndims, uint32_t *di
         return NULL;
     }
     /* Magic first: a wrong kind of file is reported as such, not as a short header. */
-    if (idx_read(f, path, hdr, 4, "the IDX magic number", err)) goto out_close;
+    if (idx_read(f, path, hdr, 4, "the IDX magic number", err))
+        goto out_close;
     if (be32(hdr) != magic) {
         sgr_fail(err, "%s: bad IDX magic 0x%08x, expected 0x%08x (%s)", path, be32(hdr), magic,
                  magic == IDX_MAGIC_IMAGES ? "ubyte images, 3 dims" : "ubyte labels, 1 dim");
         goto out_close;
     }
-    if (idx_read(f, path, hdr + 4, 4 * (size_t)ndims, "the IDX dimensions", err)) goto out_close;
+    if (idx_read(f, path, hdr + 4, 4 * (size_t)ndims, "the IDX dimensions", err))
+        goto out_close;
     for (int i = 0; i < ndims; i++)
         dims[i] = be32(hdr + 4 + 4 * i);
     return f;
@@ -70,9 +73,11 @@ out_close:
 static int idx_read_pixels(gzFile f, const char *path, size_t n, size_t px, double *X, sgr_err *err)
 {
     unsigned char *row = malloc(px ? px : 1);
-    if (!row) return sgr_fail(err, "%s: out of memory", path);
+    if (!row)
+        return sgr_fail(err, "%s: out of memory", path);
     for (size_t i = 0; i < n; i++) {
-        if (idx_read(f, path, row, px, "the pixel data", err)) goto out_free_row;
+        if (idx_read(f, path, row, px, "the pixel data", err))
+            goto out_free_row;
         for (size_t j = 0; j < px; j++)
             X[i * px + j] = row[j] / 255.0;
     }
@@ -88,8 +93,10 @@ static int idx_read_labels(gzFile f, const char *path, size_t n, double *y, int 
                            sgr_err *err)
 {
     unsigned char *lab = malloc(n ? n : 1);
-    if (!lab) return sgr_fail(err, "%s: out of memory", path);
-    if (idx_read(f, path, lab, n, "the label data", err)) goto out_free_lab;
+    if (!lab)
+        return sgr_fail(err, "%s: out of memory", path);
+    if (idx_read(f, path, lab, n, "the label data", err))
+        goto out_free_lab;
     int maxl = -1;
     for (size_t i = 0; i < n; i++) {
         y[i] = lab[i];
@@ -111,9 +118,11 @@ int sgr_dataset_read_idx(sgr_dataset *out, const char *images_path, const char *
     int nclasses = 0;
     memset(out, 0, sizeof *out);
     gzFile fi = idx_open(images_path, IDX_MAGIC_IMAGES, 3, idim, err);
-    if (!fi) return -1;
+    if (!fi)
+        return -1;
     gzFile fl = idx_open(labels_path, IDX_MAGIC_LABELS, 1, ldim, err);
-    if (!fl) goto out_close_images;
+    if (!fl)
+        goto out_close_images;
     if (idim[0] != ldim[0]) {
         sgr_fail(err, "%s: %u labels, but %s has %u images", labels_path, ldim[0], images_path,
                  idim[0]);
@@ -125,13 +134,16 @@ int sgr_dataset_read_idx(sgr_dataset *out, const char *images_path, const char *
         goto out_close_labels;
     }
     size_t n = idim[0], px = (size_t)idim[1] * idim[2];
-    if (limit > 0 && limit < n) n = limit;
+    if (limit > 0 && limit < n)
+        n = limit;
     if (sgr_dataset_alloc(out, n, px, 0, err)) {
         sgr_fail_prefix(err, "%s", images_path);
         goto out_close_labels;
     }
-    if (idx_read_pixels(fi, images_path, n, px, out->X, err)) goto out_free_ds;
-    if (idx_read_labels(fl, labels_path, n, out->y, &nclasses, err)) goto out_free_ds;
+    if (idx_read_pixels(fi, images_path, n, px, out->X, err))
+        goto out_free_ds;
+    if (idx_read_labels(fl, labels_path, n, out->y, &nclasses, err))
+        goto out_free_ds;
     out->nclasses = nclasses;
     gzclose(fl);
     gzclose(fi);

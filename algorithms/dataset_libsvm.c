@@ -33,12 +33,14 @@ typedef struct libsvm_src {
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap) return 0;
+    if (need <= *cap)
+        return 0;
     size_t cap2 = *cap ? *cap : 64;
     while (cap2 < need)
         cap2 *= 2;
     void *q = realloc(*p, cap2 * elem);
-    if (!q) return -1;
+    if (!q)
+        return -1;
     *p = q;
     *cap = cap2;
     return 0;
@@ -65,7 +67,8 @@ static int rows_add_entry(libsvm_rows *r, size_t col, double v)
     r->val[r->nnz] = v;
     r->nnz++;
     r->start[r->n] = r->nnz;
-    if (col + 1 > r->width) r->width = col + 1;
+    if (col + 1 > r->width)
+        r->width = col + 1;
     return 0;
 }
 
@@ -96,7 +99,8 @@ static int read_line(gzFile f, char **buf, size_t *cap, const libsvm_src *src)
             return len > 0;
         }
         len += strlen(*buf + len);
-        if ((len > 0 && (*buf)[len - 1] == '\n') || gzeof(f)) return 1;
+        if ((len > 0 && (*buf)[len - 1] == '\n') || gzeof(f))
+            return 1;
         if (grow((void **)buf, cap, *cap * 2, 1))
             return sgr_fail(src->err, "%s:%zu: out of memory for a line", src->path, src->line);
     }
@@ -154,9 +158,11 @@ static int parse_entry(const char *s, size_t len, size_t *prev, libsvm_rows *r,
 static int parse_line(char *line, libsvm_rows *r, const libsvm_src *src)
 {
     char *hash = strchr(line, '#');
-    if (hash) *hash = '\0';
+    if (hash)
+        *hash = '\0';
     const char *s = skip_space(line);
-    if (!*s) return 0;
+    if (!*s)
+        return 0;
     size_t len = token_len(s);
     char *end;
     double label = strtod(s, &end);
@@ -168,7 +174,8 @@ static int parse_line(char *line, libsvm_rows *r, const libsvm_src *src)
     size_t prev = 0;
     for (s = skip_space(s + len); *s; s = skip_space(s + len)) {
         len = token_len(s);
-        if (parse_entry(s, len, &prev, r, src)) return -1;
+        if (parse_entry(s, len, &prev, r, src))
+            return -1;
     }
     return 0;
 }
@@ -196,7 +203,8 @@ static int rows_to_dataset(libsvm_rows *r, size_t d_min, sgr_dataset *out, const
                            sgr_err *err)
 {
     size_t d = r->width > d_min ? r->width : d_min;
-    if (sgr_dataset_alloc(out, r->n, d, 0, err)) return sgr_fail_prefix(err, "%s", path);
+    if (sgr_dataset_alloc(out, r->n, d, 0, err))
+        return sgr_fail_prefix(err, "%s", path);
     memset(out->X, 0, r->n * d * sizeof *out->X);
     for (size_t i = 0; i < r->n; i++) {
         for (size_t e = r->start[i]; e < r->start[i + 1]; e++)
@@ -227,15 +235,19 @@ int sgr_dataset_read_libsvm(sgr_dataset *out, const char *path, size_t d_min, sg
     for (;;) {
         src.line++;
         rc = read_line(f, &buf, &cap, &src);
-        if (rc < 0) goto out_free_rows;
-        if (rc == 0) break;
-        if (parse_line(buf, &rows, &src)) goto out_free_rows;
+        if (rc < 0)
+            goto out_free_rows;
+        if (rc == 0)
+            break;
+        if (parse_line(buf, &rows, &src))
+            goto out_free_rows;
     }
     if (rows.n == 0) {
         sgr_fail(err, "%s: empty file, expected at least one 'label index:value ...' line", path);
         goto out_free_rows;
     }
-    if (rows_to_dataset(&rows, d_min, out, path, err)) goto out_free_rows;
+    if (rows_to_dataset(&rows, d_min, out, path, err))
+        goto out_free_rows;
     rows_free(&rows);
     free(buf);
     gzclose(f);

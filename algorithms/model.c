@@ -47,7 +47,8 @@ static double softplus(double x)
 /* 1 / (1 + exp(-x)), stable on both tails. */
 static double sigmoid(double x)
 {
-    if (x >= 0) return 1.0 / (1.0 + exp(-x));
+    if (x >= 0)
+        return 1.0 / (1.0 + exp(-x));
     double e = exp(x);
     return e / (1.0 + e);
 }
@@ -95,7 +96,8 @@ static double lsq_rows(const double *y, size_t rows, double scale, int want_resi
     for (size_t i = 0; i < rows; i++) {
         double r = z[i] - y[i];
         sum += r * r;
-        if (want_resid) z[i] = r * scale;
+        if (want_resid)
+            z[i] = r * scale;
     }
     return 0.5 * sum;
 }
@@ -107,7 +109,8 @@ static double logreg_rows(const double *y, size_t rows, double scale, int want_r
         double s = y[i] > 0.5 ? 1.0 : -1.0;
         double t = s * z[i];
         sum += softplus(-t);
-        if (want_resid) z[i] = -s * sigmoid(-t) * scale;
+        if (want_resid)
+            z[i] = -s * sigmoid(-t) * scale;
     }
     return sum;
 }
@@ -150,7 +153,8 @@ static double data_loss_grad(const sgr_model *m, const double *w, const double *
     case SGR_MODEL_SOFTMAX:
         scores_matrix(m, w, X, rows, work);
         sum = softmax_rows(y, rows, m->nclasses, scale, want, work);
-        if (want) fold_matrix(m, w, X, rows, work, grad);
+        if (want)
+            fold_matrix(m, w, X, rows, work, grad);
         return sum;
     case SGR_MODEL_LOGREG:
         scores_vector(m, w, X, rows, work);
@@ -162,13 +166,15 @@ static double data_loss_grad(const sgr_model *m, const double *w, const double *
         sum = lsq_rows(y, rows, scale, want, work);
         break;
     }
-    if (want) fold_vector(m, w, X, rows, work, grad);
+    if (want)
+        fold_vector(m, w, X, rows, work, grad);
     return sum;
 }
 
 static double l2_term(const sgr_model *m, const double *w)
 {
-    if (m->l2 == 0) return 0;
+    if (m->l2 == 0)
+        return 0;
     double nrm = cblas_dnrm2((int)sgr_model_nparams(m), w, 1);
     return 0.5 * m->l2 * nrm * nrm;
 }
@@ -211,11 +217,14 @@ static size_t block_rows(const sgr_model *m)
 
 double sgr_model_loss(const sgr_model *m, const double *w, const sgr_dataset *ds)
 {
-    if (ds->n == 0) return l2_term(m, w);
+    if (ds->n == 0)
+        return l2_term(m, w);
     size_t block = block_rows(m);
-    if (block > ds->n) block = ds->n;
+    if (block > ds->n)
+        block = ds->n;
     double *work = malloc(sgr_model_work_size(m, block) * sizeof *work);
-    if (!work) return NAN;
+    if (!work)
+        return NAN;
     double sum = 0;
     for (size_t i = 0; i < ds->n; i += block) {
         size_t rows = ds->n - i < block ? ds->n - i : block;
@@ -248,11 +257,14 @@ static double block_score(const sgr_model *m, const double *z, const double *y, 
 
 double sgr_model_accuracy(const sgr_model *m, const double *w, const sgr_dataset *ds)
 {
-    if (ds->n == 0) return NAN;
+    if (ds->n == 0)
+        return NAN;
     size_t block = block_rows(m);
-    if (block > ds->n) block = ds->n;
+    if (block > ds->n)
+        block = ds->n;
     double *z = malloc(sgr_model_work_size(m, block) * sizeof *z);
-    if (!z) return NAN;
+    if (!z)
+        return NAN;
     double acc = 0;
     for (size_t i = 0; i < ds->n; i += block) {
         size_t rows = ds->n - i < block ? ds->n - i : block;
@@ -269,7 +281,8 @@ double sgr_model_accuracy(const sgr_model *m, const double *w, const sgr_dataset
 
 int sgr_model_kind_parse(const char *s, sgr_model_kind *out)
 {
-    if (!s) return -1;
+    if (!s)
+        return -1;
     if (!strcmp(s, "lsq") || !strcmp(s, "least-squares") || !strcmp(s, "least_squares"))
         *out = SGR_MODEL_LSQ;
     else if (!strcmp(s, "logreg") || !strcmp(s, "logistic"))

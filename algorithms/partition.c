@@ -14,7 +14,8 @@ typedef struct class_index {
 
 static void shuffle_sizes(gsl_rng *rng, size_t *a, size_t n)
 {
-    if (n > 1) gsl_ran_shuffle(rng, a, n, sizeof *a);
+    if (n > 1)
+        gsl_ran_shuffle(rng, a, n, sizeof *a);
 }
 
 static int class_index_build(const sgr_dataset *ds, class_index *ci, sgr_err *err)
@@ -27,15 +28,18 @@ static int class_index_build(const sgr_dataset *ds, class_index *ci, sgr_err *er
                             k);
     }
     ci->first = calloc(k + 1, sizeof *ci->first);
-    if (!ci->first) goto fail;
+    if (!ci->first)
+        goto fail;
     ci->byclass = malloc(ds->n * sizeof *ci->byclass);
-    if (!ci->byclass) goto fail_free_first;
+    if (!ci->byclass)
+        goto fail_free_first;
     for (size_t i = 0; i < ds->n; i++)
         ci->first[(size_t)ds->y[i] + 1]++;
     for (size_t c = 0; c < k; c++)
         ci->first[c + 1] += ci->first[c];
     size_t *fill = malloc(k * sizeof *fill);
-    if (!fill) goto fail_free_byclass;
+    if (!fill)
+        goto fail_free_byclass;
     memcpy(fill, ci->first, k * sizeof *fill);
     for (size_t i = 0; i < ds->n; i++)
         ci->byclass[fill[(size_t)ds->y[i]]++] = i;
@@ -60,7 +64,8 @@ static int assign_iid(const sgr_dataset *ds, size_t k, gsl_rng *rng, size_t *own
 {
     size_t n = ds->n;
     size_t *perm = malloc(n * sizeof *perm);
-    if (!perm) return sgr_fail(err, "out of memory for a %zu-permutation", n);
+    if (!perm)
+        return sgr_fail(err, "out of memory for a %zu-permutation", n);
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
     shuffle_sizes(rng, perm, n);
@@ -110,7 +115,8 @@ static int assign_shards(const sgr_dataset *ds, size_t k, double param, gsl_rng 
         return sgr_fail(err, "%zu nodes x %zu shards = %zu shards, more than the %zu samples", k, s,
                         total, ds->n);
     class_index ci;
-    if (class_index_build(ds, &ci, err)) return -1;
+    if (class_index_build(ds, &ci, err))
+        return -1;
     for (size_t c = 0; c < nclasses; c++)
         nonempty += ci.first[c + 1] > ci.first[c];
     if (total < nonempty) {
@@ -121,9 +127,11 @@ static int assign_shards(const sgr_dataset *ds, size_t k, double param, gsl_rng 
         goto out_free_ci;
     }
     size_t *cnt = malloc(nclasses * sizeof *cnt);
-    if (!cnt) goto out_nomem;
+    if (!cnt)
+        goto out_nomem;
     size_t *shard_owner = malloc(total * sizeof *shard_owner);
-    if (!shard_owner) goto out_free_cnt;
+    if (!shard_owner)
+        goto out_free_cnt;
     shards_per_class(&ci, nclasses, total, cnt);
     for (size_t j = 0; j < total; j++)
         shard_owner[j] = j / s;
@@ -171,7 +179,8 @@ static int assign_dirichlet(const sgr_dataset *ds, size_t k, double alpha, gsl_r
     if (!(alpha > 0) || !isfinite(alpha))
         return sgr_fail(err, "Dirichlet alpha must be a finite number > 0 (got %g)", alpha);
     class_index ci;
-    if (class_index_build(ds, &ci, err)) return -1;
+    if (class_index_build(ds, &ci, err))
+        return -1;
     double *a = malloc(k * sizeof *a), *p = malloc(k * sizeof *p);
     if (!a || !p) {
         sgr_fail(err, "out of memory for Dirichlet proportions over %zu nodes", k);
@@ -210,11 +219,13 @@ out_free:
 static int repair_empty_parts(size_t n, size_t k, size_t *owner, sgr_err *err)
 {
     size_t *size = calloc(k, sizeof *size);
-    if (!size) return sgr_fail(err, "out of memory counting %zu parts", k);
+    if (!size)
+        return sgr_fail(err, "out of memory counting %zu parts", k);
     for (size_t i = 0; i < n; i++)
         size[owner[i]]++;
     for (size_t q = 0; q < k; q++) {
-        if (size[q]) continue;
+        if (size[q])
+            continue;
         size_t big = 0;
         for (size_t r = 1; r < k; r++)
             big = size[r] > size[big] ? r : big;
@@ -233,7 +244,8 @@ int sgr_partition_assign(const sgr_dataset *ds, size_t k, sgr_partition_kind kin
                          gsl_rng *rng, size_t *owner, sgr_err *err)
 {
     int rc;
-    if (k == 0) return sgr_fail(err, "partition needs at least one part");
+    if (k == 0)
+        return sgr_fail(err, "partition needs at least one part");
     if (ds->n < k)
         return sgr_fail(err, "cannot split %zu samples into %zu non-empty parts", ds->n, k);
     if (kind != SGR_PART_IID && ds->nclasses < 1)
@@ -252,7 +264,8 @@ int sgr_partition_assign(const sgr_dataset *ds, size_t k, sgr_partition_kind kin
     default:
         return sgr_fail(err, "unknown partition kind %d", (int)kind);
     }
-    if (rc) return rc;
+    if (rc)
+        return rc;
     return repair_empty_parts(ds->n, k, owner, err);
 }
 
@@ -260,7 +273,8 @@ int sgr_partition_split(const sgr_dataset *ds, const size_t *owner, size_t k, sg
                         sgr_err *err)
 {
     size_t *size = calloc(k ? k : 1, sizeof *size), *fill = NULL, q = 0;
-    if (!size) return sgr_fail(err, "out of memory counting %zu parts", k);
+    if (!size)
+        return sgr_fail(err, "out of memory counting %zu parts", k);
     for (size_t i = 0; i < ds->n; i++) {
         if (owner[i] >= k) {
             sgr_fail(err, "row %zu is assigned to part %zu, expected < %zu", i, owner[i], k);
@@ -269,7 +283,8 @@ int sgr_partition_split(const sgr_dataset *ds, const size_t *owner, size_t k, sg
         size[owner[i]]++;
     }
     for (; q < k; q++)
-        if (sgr_dataset_alloc(&parts[q], size[q], ds->d, ds->nclasses, err)) goto out_free_parts;
+        if (sgr_dataset_alloc(&parts[q], size[q], ds->d, ds->nclasses, err))
+            goto out_free_parts;
     fill = calloc(k ? k : 1, sizeof *fill);
     if (!fill) {
         sgr_fail(err, "out of memory splitting into %zu parts", k);
@@ -295,7 +310,8 @@ out_free_size:
 
 int sgr_partition_kind_parse(const char *s, sgr_partition_kind *out)
 {
-    if (!s) return -1;
+    if (!s)
+        return -1;
     if (!strcmp(s, "iid"))
         *out = SGR_PART_IID;
     else if (!strcmp(s, "shards"))

@@ -24,6 +24,7 @@ unsigned long sgr_seed_derive(unsigned long seed, const char *stream, unsigned l
 gsl_rng *sgr_rng_new(unsigned long seed, const char *stream, unsigned long index)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (r) gsl_rng_set(r, sgr_seed_derive(seed, stream, index));
+    if (r)
+        gsl_rng_set(r, sgr_seed_derive(seed, stream, index));
     return r;
 }

@@ -98,8 +98,9 @@ static int layout_units(sgr_sgc *sc, const size_t *units, size_t count, sgr_err 
     for (size_t i = 0; i < count; i++)
         total += units[i];
     if (sc->p.samples < total)
-        return sgr_fail(err, "workload.samples = %zu is too few for %s with these parameters: "
-                             "it needs at least %zu rows (one per smallest partition)",
+        return sgr_fail(err,
+                        "workload.samples = %zu is too few for %s with these parameters: "
+                        "it needs at least %zu rows (one per smallest partition)",
                         sc->p.samples, sgr_scheme_name(sc->p.kind), total);
     sc->segs = malloc(count * sizeof *sc->segs);
     if (!sc->segs)
@@ -206,8 +207,9 @@ sgr_sgc *sgr_sgc_new(const sgr_sgc_params *p, sgr_err *err)
         sc->s = sgr_srsgc_s(p->B, p->W, p->lambda);
         sc->T = (size_t)p->B;
         if (sc->s >= n) {
-            sgr_fail(err, "sr-sgc: s = ceil(B*lambda/(W-1+B)) = %zu must be < algorithm.workers = "
-                          "%zu",
+            sgr_fail(err,
+                     "sr-sgc: s = ceil(B*lambda/(W-1+B)) = %zu must be < algorithm.workers = "
+                     "%zu",
                      sc->s, n);
             goto fail;
         }
@@ -560,7 +562,7 @@ bool sgr_sgc_accepts(const sgr_sgc *sc_const, size_t r, const bool *straggler)
         long d = sgr_sgc_due_job(sc, r);
         if (d < 0)
             return true;
-        size_t W1 = (size_t)(sc->p.W - 1), last = sc->nslots - 1;
+        size_t W1 = (size_t)(sc->p.W - 1);
         size_t coded = 0;
         for (size_t w = 0; w < n; w++) {
             size_t delivered = sc->d1_count[(size_t)d * n + w];
@@ -580,7 +582,6 @@ bool sgr_sgc_accepts(const sgr_sgc *sc_const, size_t r, const bool *straggler)
             if (got < n - (size_t)sc->p.lambda)
                 return false;
         }
-        (void)last;
         return true;
     }
     }
@@ -625,9 +626,11 @@ void sgr_sgc_commit(sgr_sgc *sc, size_t r, const bool *returned)
     sc->repeat_round = -1;
 }
 
-/* GC decode of one coded task from the responders whose result() is not NULL. */
-static int gc_decode(const sgr_sgc *sc, size_t job, int slot, sgr_sgc_result_fn result, void *ctx,
-                     size_t dim, double *out, double *residual, sgr_err *err)
+/* GC decode of one coded task from the responders whose result() is not NULL; for M-SGC
+ * (coded_only), only the workers whose minitask in that slot was the coded one. */
+static int gc_decode(const sgr_sgc *sc, size_t job, int slot, bool coded_only,
+                     sgr_sgc_result_fn result, void *ctx, size_t dim, double *out, double *residual,
+                     sgr_err *err)
 {
     size_t n = sc->p.n;
     bool *responded = calloc(n, sizeof *responded);
@@ -639,6 +642,8 @@ static int gc_decode(const sgr_sgc *sc, size_t job, int slot, sgr_sgc_result_fn 
         goto out;
     }
     for (size_t w = 0; w < n; w++) {
+        if (coded_only && sc->kind[(job * n + w) * sc->nslots + (size_t)slot] != K_D2)
+            continue;
         res[w] = result(ctx, w, slot);
         responded[w] = res[w] != NULL;
     }
@@ -658,8 +663,8 @@ out:
     return rc;
 }
 
-int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void *ctx,
-                   size_t dim, double *out, double *residual, sgr_err *err)
+int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void *ctx, size_t dim,
+                   double *out, double *residual, sgr_err *err)
 {
     size_t n = sc->p.n;
     *residual = 0;
@@ -685,7 +690,7 @@ int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void
     }
     case SGR_SCHEME_GC:
     case SGR_SCHEME_SRSGC:
-        return gc_decode(sc, job, 0, result, ctx, dim, out, residual, err);
+        return gc_decode(sc, job, 0, false, result, ctx, dim, out, residual, err);
     case SGR_SCHEME_MSGC: {
         size_t W1 = (size_t)(sc->p.W - 1);
         for (size_t w = 0; w < n; w++)
@@ -694,8 +699,8 @@ int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void
                     continue;
                 const double *v = result(ctx, w, (int)m);
                 if (!v)
-                    return sgr_fail(err, "job %zu: worker %zu's chunk in slot %zu is missing",
-                                    job, w, m);
+                    return sgr_fail(err, "job %zu: worker %zu's chunk in slot %zu is missing", job,
+                                    w, m);
                 for (size_t j = 0; j < dim; j++)
                     out[j] += v[j];
             }
@@ -705,16 +710,8 @@ int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void
         if (!part)
             return sgr_fail(err, "out of memory");
         for (size_t g = 0; g < (size_t)sc->p.B; g++) {
-            /* only the coded results of this group's slot count */
-            typedef struct {
-                const sgr_sgc *sc;
-                size_t job, slot;
-                sgr_sgc_result_fn fn;
-                void *ctx;
-            } filter;
-            (void)sizeof(filter);
             int slot = (int)(W1 + g);
-            if (gc_decode(sc, job, slot, result, ctx, dim, part, residual, err) < 0) {
+            if (gc_decode(sc, job, slot, true, result, ctx, dim, part, residual, err) < 0) {
                 free(part);
                 return -1;
             }

@@ -39,7 +39,8 @@ static bool prob_is_valid(double p)
 
 static int cfg_check_prob(const char *key, double p, sgr_err *err)
 {
-    if (!prob_is_valid(p)) return sgr_fail(err, "stragglers.%s must be in [0, 1] (got %g)", key, p);
+    if (!prob_is_valid(p))
+        return sgr_fail(err, "stragglers.%s must be in [0, 1] (got %g)", key, p);
     return 0;
 }
 
@@ -71,13 +72,16 @@ static int cfg_check_bursty(const sgr_straggler_cfg *cfg, size_t n, sgr_err *err
 /* Check the parameters the chosen kind uses; the others may hold anything. */
 static int cfg_check(const sgr_straggler_cfg *cfg, size_t n, sgr_err *err)
 {
-    if (n < 1) return sgr_fail(err, "a straggler model needs at least one worker (got 0)");
-    if (cfg_check_prob("fail_prob", cfg->fail_prob, err)) return -1;
+    if (n < 1)
+        return sgr_fail(err, "a straggler model needs at least one worker (got 0)");
+    if (cfg_check_prob("fail_prob", cfg->fail_prob, err))
+        return -1;
     switch (cfg->kind) {
     case SGR_STRAG_NONE:
         return 0;
     case SGR_STRAG_IID:
-        if (cfg_check_prob("p", cfg->p, err)) return -1;
+        if (cfg_check_prob("p", cfg->p, err))
+            return -1;
         return cfg_check_amounts(cfg, err);
     case SGR_STRAG_GE:
         if (cfg_check_prob("p_good_to_bad", cfg->p_good_to_bad, err) ||
@@ -85,7 +89,8 @@ static int cfg_check(const sgr_straggler_cfg *cfg, size_t n, sgr_err *err)
             return -1;
         return cfg_check_amounts(cfg, err);
     case SGR_STRAG_BURSTY:
-        if (cfg_check_prob("p", cfg->p, err) || cfg_check_amounts(cfg, err)) return -1;
+        if (cfg_check_prob("p", cfg->p, err) || cfg_check_amounts(cfg, err))
+            return -1;
         return cfg_check_bursty(cfg, n, err);
     case SGR_STRAG_TRACE:
         if (!cfg->trace_path || !*cfg->trace_path)
@@ -98,11 +103,14 @@ static int cfg_check(const sgr_straggler_cfg *cfg, size_t n, sgr_err *err)
 static int model_rngs_new(sgr_straggler_model *m, unsigned long seed)
 {
     m->pattern_rng = sgr_rng_new(seed, "straggler", STREAM_PATTERN);
-    if (!m->pattern_rng) goto out;
+    if (!m->pattern_rng)
+        goto out;
     m->amount_rng = sgr_rng_new(seed, "straggler", STREAM_AMOUNT);
-    if (!m->amount_rng) goto out_free_pattern;
+    if (!m->amount_rng)
+        goto out_free_pattern;
     m->fail_rng = sgr_rng_new(seed, "straggler", STREAM_FAIL);
-    if (!m->fail_rng) goto out_free_amount;
+    if (!m->fail_rng)
+        goto out_free_amount;
     return 0;
 
 out_free_amount:
@@ -121,7 +129,8 @@ static int model_ge_init(sgr_straggler_model *m)
     double pi_bad = pgb + pbg > 0 ? pgb / (pgb + pbg) : 0;
 
     m->bad = calloc(m->n, sizeof *m->bad);
-    if (!m->bad) return -1;
+    if (!m->bad)
+        return -1;
     for (size_t i = 0; i < m->n; i++)
         m->bad[i] = gsl_rng_uniform(m->pattern_rng) < pi_bad;
     return 0;
@@ -132,15 +141,20 @@ static int model_bursty_init(sgr_straggler_model *m)
     size_t n = m->n, hist = m->cfg.burst_W > 1 ? (size_t)m->cfg.burst_W - 1 : 1;
 
     m->bad = calloc(n, sizeof *m->bad);
-    if (!m->bad) goto out;
+    if (!m->bad)
+        goto out;
     m->burst_left = calloc(n, sizeof *m->burst_left);
-    if (!m->burst_left) goto out_free_bad;
+    if (!m->burst_left)
+        goto out_free_bad;
     m->win_count = calloc(n, sizeof *m->win_count);
-    if (!m->win_count) goto out_free_burst_left;
+    if (!m->win_count)
+        goto out_free_burst_left;
     m->ring = calloc(hist * n, sizeof *m->ring);
-    if (!m->ring) goto out_free_win_count;
+    if (!m->ring)
+        goto out_free_win_count;
     m->order = malloc(n * sizeof *m->order);
-    if (!m->order) goto out_free_ring;
+    if (!m->order)
+        goto out_free_ring;
     for (size_t i = 0; i < n; i++)
         m->order[i] = i;
     return 0;
@@ -209,7 +223,8 @@ sgr_straggler_model *sgr_straggler_new(const sgr_straggler_cfg *cfg, size_t nwor
 {
     sgr_straggler_model *m;
 
-    if (cfg_check(cfg, nworkers, err)) return NULL;
+    if (cfg_check(cfg, nworkers, err))
+        return NULL;
     m = calloc(1, sizeof *m);
     if (!m) {
         sgr_fail(err, "out of memory");
@@ -221,7 +236,8 @@ sgr_straggler_model *sgr_straggler_new(const sgr_straggler_cfg *cfg, size_t nwor
         sgr_fail(err, "out of memory");
         goto out_free_model;
     }
-    if (model_state_init(m, err)) goto out_free_rngs;
+    if (model_state_init(m, err))
+        goto out_free_rngs;
     return m;
 
 out_free_rngs:
@@ -237,7 +253,8 @@ out:
 /* Frees the model and everything it owns. NULL is fine. */
 void sgr_straggler_free(sgr_straggler_model *m)
 {
-    if (!m) return;
+    if (!m)
+        return;
     free(m->trace_path);
     free(m->trace);
     free(m->order);
@@ -267,13 +284,15 @@ static void straggle_slow(sgr_straggler_model *m, sgr_straggle *s)
 {
     s->straggler = true;
     s->factor = m->cfg.slowdown;
-    if (m->cfg.delay_mean > 0) s->delay = gsl_ran_exponential(m->amount_rng, m->cfg.delay_mean);
+    if (m->cfg.delay_mean > 0)
+        s->delay = gsl_ran_exponential(m->amount_rng, m->cfg.delay_mean);
 }
 
 static void model_iid_next(sgr_straggler_model *m, sgr_straggle *out)
 {
     for (size_t i = 0; i < m->n; i++)
-        if (gsl_rng_uniform(m->pattern_rng) < m->cfg.p) straggle_slow(m, &out[i]);
+        if (gsl_rng_uniform(m->pattern_rng) < m->cfg.p)
+            straggle_slow(m, &out[i]);
 }
 
 static void model_ge_next(sgr_straggler_model *m, sgr_straggle *out)
@@ -284,7 +303,8 @@ static void model_ge_next(sgr_straggler_model *m, sgr_straggle *out)
             double u = gsl_rng_uniform(m->pattern_rng);
             m->bad[i] = m->bad[i] ? !(u < m->cfg.p_bad_to_good) : u < m->cfg.p_good_to_bad;
         }
-        if (m->bad[i]) straggle_slow(m, &out[i]);
+        if (m->bad[i])
+            straggle_slow(m, &out[i]);
     }
 }
 
@@ -306,7 +326,8 @@ static size_t bursty_window_stragglers(const sgr_straggler_model *m)
  * slot among the lambda. */
 static bool bursty_may_straggle(const sgr_straggler_model *m, size_t i, size_t distinct)
 {
-    if (m->burst_left[i] > 0) return m->win_count[i] + 1 <= m->cfg.burst_B;
+    if (m->burst_left[i] > 0)
+        return m->win_count[i] + 1 <= m->cfg.burst_B;
     return m->win_count[i] == 0 && distinct < (size_t)m->cfg.burst_lambda;
 }
 
@@ -314,10 +335,12 @@ static bool bursty_may_straggle(const sgr_straggler_model *m, size_t i, size_t d
 static void bursty_history_push(sgr_straggler_model *m, const bool *now)
 {
     size_t hist = (size_t)m->cfg.burst_W - 1;
-    if (hist == 0) return;
+    if (hist == 0)
+        return;
     bool *row = m->ring + (m->round % hist) * m->n;
     for (size_t i = 0; i < m->n; i++) {
-        if (m->round >= hist) m->win_count[i] -= row[i];
+        if (m->round >= hist)
+            m->win_count[i] -= row[i];
         row[i] = now[i];
         m->win_count[i] += now[i];
     }
@@ -386,7 +409,8 @@ int sgr_straggler_next_round(sgr_straggler_model *m, sgr_straggle *out, sgr_err 
         model_bursty_next(m, out);
         break;
     case SGR_STRAG_TRACE:
-        if (model_trace_next(m, out, err)) return -1;
+        if (model_trace_next(m, out, err))
+            return -1;
         break;
     }
     for (size_t i = 0; i < m->n; i++)
@@ -403,13 +427,17 @@ static bool window_is_bursty(const bool *pattern, size_t lo, size_t hi, size_t n
     for (size_t i = 0; i < n; i++) {
         size_t first = 0, last = 0, count = 0;
         for (size_t r = lo; r < hi; r++) {
-            if (!pattern[r * n + i]) continue;
-            if (!count) first = r;
+            if (!pattern[r * n + i])
+                continue;
+            if (!count)
+                first = r;
             last = r;
             count++;
         }
-        if (!count) continue;
-        if (count != last - first + 1 || count > (size_t)B) return false;
+        if (!count)
+            continue;
+        if (count != last - first + 1 || count > (size_t)B)
+            return false;
         distinct++;
     }
     return distinct <= (size_t)lambda;
@@ -423,12 +451,14 @@ static bool window_is_bursty(const bool *pattern, size_t lo, size_t hi, size_t n
 bool sgr_straggler_pattern_is_bursty(const bool *pattern, size_t rounds, size_t n, int B, int W,
                                      int lambda)
 {
-    if (B < 1 || W < 1 || lambda < 0) return false;
+    if (B < 1 || W < 1 || lambda < 0)
+        return false;
     /* Window s covers [s - W + 1, s] clipped to the horizon, for s in [0, rounds + W - 1). */
     for (size_t s = 0; s + 1 < rounds + (size_t)W; s++) {
         size_t lo = s + 1 >= (size_t)W ? s + 1 - (size_t)W : 0;
         size_t hi = s + 1 < rounds ? s + 1 : rounds;
-        if (!window_is_bursty(pattern, lo, hi, n, B, lambda)) return false;
+        if (!window_is_bursty(pattern, lo, hi, n, B, lambda))
+            return false;
     }
     return true;
 }
@@ -444,7 +474,8 @@ int sgr_straggler_kind_parse(const char *s, sgr_straggler_kind *out)
         {"none", SGR_STRAG_NONE}, {"iid", SGR_STRAG_IID},       {"gilbert-elliott", SGR_STRAG_GE},
         {"ge", SGR_STRAG_GE},     {"bursty", SGR_STRAG_BURSTY}, {"trace", SGR_STRAG_TRACE},
     };
-    if (!s) return -1;
+    if (!s)
+        return -1;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         if (strcasecmp(s, names[k].name) == 0) {
             *out = names[k].kind;

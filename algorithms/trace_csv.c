@@ -22,7 +22,8 @@ static int dvec_push(dvec *d, double x)
     if (d->len == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 64;
         double *v = realloc(d->v, cap * sizeof *v);
-        if (!v) return -1;
+        if (!v)
+            return -1;
         d->v = v;
         d->cap = cap;
     }
@@ -33,7 +34,8 @@ static int dvec_push(dvec *d, double x)
 static bool line_is_blank(const char *s)
 {
     for (; *s; s++)
-        if (!isspace((unsigned char)*s)) return false;
+        if (!isspace((unsigned char)*s))
+            return false;
     return true;
 }
 
@@ -44,11 +46,13 @@ static bool field_parse(const char *s, const char *end, double *out)
         s++;
     while (end > s && isspace((unsigned char)end[-1]))
         end--;
-    if (s == end) return false;
+    if (s == end)
+        return false;
     char *stop;
     errno = 0;
     double x = strtod(s, &stop);
-    if (stop != end || errno == ERANGE || !isfinite(x)) return false;
+    if (stop != end || errno == ERANGE || !isfinite(x))
+        return false;
     *out = x;
     return true;
 }
@@ -59,10 +63,13 @@ static bool line_is_header(const char *line)
     const char *s = line;
     for (;;) {
         const char *end = strchr(s, ',');
-        if (!end) end = s + strlen(s);
+        if (!end)
+            end = s + strlen(s);
         double x;
-        if (field_parse(s, end, &x)) return false;
-        if (!*end) return true;
+        if (field_parse(s, end, &x))
+            return false;
+        if (!*end)
+            return true;
         s = end + 1;
     }
 }
@@ -81,7 +88,8 @@ static int line_parse_row(const char *path, size_t lineno, const char *line, dve
     const char *s = line;
     for (size_t field = 1;; field++) {
         const char *end = strchr(s, ',');
-        if (!end) end = s + strlen(s);
+        if (!end)
+            end = s + strlen(s);
         double x;
         size_t col = (size_t)(s - line) + 1;
         if (!field_parse(s, end, &x))
@@ -90,8 +98,10 @@ static int line_parse_row(const char *path, size_t lineno, const char *line, dve
         if (x < 0)
             return sgr_fail(err, "%s:%zu:%zu: field %zu is a negative task time (%g s)", path,
                             lineno, col, field, x);
-        if (dvec_push(d, x)) return sgr_fail(err, "%s: out of memory reading the trace", path);
-        if (!*end) return 0;
+        if (dvec_push(d, x))
+            return sgr_fail(err, "%s: out of memory reading the trace", path);
+        if (!*end)
+            return 0;
         s = end + 1;
     }
 }
@@ -118,7 +128,8 @@ static int trace_read_rows(FILE *f, const char *path, dvec *d, size_t *rows, siz
         lineno++;
         line_chomp(line, len);
         if (line_is_blank(line)) {
-            if (!blank_at) blank_at = lineno;
+            if (!blank_at)
+                blank_at = lineno;
             continue;
         }
         if (blank_at) {
@@ -165,8 +176,10 @@ int sgr_trace_read_csv(const char *path, double **values, size_t *rows, size_t *
 
     *values = NULL;
     f = fopen(path, "r");
-    if (!f) return sgr_fail(err, "cannot open trace %s: %s", path, strerror(errno));
-    if (trace_read_rows(f, path, &d, rows, cols, err)) goto out_free_values;
+    if (!f)
+        return sgr_fail(err, "cannot open trace %s: %s", path, strerror(errno));
+    if (trace_read_rows(f, path, &d, rows, cols, err))
+        goto out_free_values;
     fclose(f);
     *values = d.v;
     return 0;

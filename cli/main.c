@@ -76,7 +76,8 @@ static int parse_args(int argc, char **argv, cli *c, const char *usage)
 {
     c->sets = calloc((size_t)argc + 1, sizeof *c->sets);
     c->sg_argv = calloc((size_t)argc + 1, sizeof *c->sg_argv);
-    if (!c->sets || !c->sg_argv) return 1;
+    if (!c->sets || !c->sg_argv)
+        return 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -112,7 +113,8 @@ static int parse_args(int argc, char **argv, cli *c, const char *usage)
             return 2;
         }
     }
-    if (c->seed_set) c->sets[c->nsets++] = c->seed_set;
+    if (c->seed_set)
+        c->sets[c->nsets++] = c->seed_set;
     if (!c->scenario) {
         fprintf(stderr, "simgrad: a scenario file is required\n\n%s", usage);
         return 2;
@@ -147,7 +149,8 @@ static int cmd_run(int argc, char **argv)
     cli c = {0};
     sgr_scenario scn;
     int rc = parse_args(argc, argv, &c, usage_run);
-    if (rc || (rc = load(&c, &scn))) goto out;
+    if (rc || (rc = load(&c, &scn)))
+        goto out;
     sgr_run_opts opts = {.outdir = c.out,
                          .quiet = c.quiet,
                          .sg_argc = c.sg_argc,
@@ -175,7 +178,8 @@ static int cmd_validate(int argc, char **argv)
     cli c = {0};
     sgr_scenario scn;
     int rc = parse_args(argc, argv, &c, usage_validate);
-    if (rc || (rc = load(&c, &scn))) goto out;
+    if (rc || (rc = load(&c, &scn)))
+        goto out;
     sgr_err err;
     if (sgr_run_validate(&scn, &err) < 0) {
         fprintf(stderr, "simgrad: %s\n", err.msg);
@@ -197,13 +201,15 @@ static int cmd_keys(int argc, char **argv)
               strcmp(argv[0], "--help") == 0 ? stdout : stderr);
         return strcmp(argv[0], "--help") == 0 ? 0 : 2;
     }
-    if (markdown) return sgr_schema_write_markdown(stdout, sgr_family_key_tables) < 0 ? 1 : 0;
+    if (markdown)
+        return sgr_schema_write_markdown(stdout, sgr_family_key_tables) < 0 ? 1 : 0;
     const sgr_key *tables[16] = {sgr_core_keys};
     size_t nt = 1;
     for (size_t i = 0; sgr_family_key_tables[i] && nt < 16; i++)
         tables[nt++] = sgr_family_key_tables[i]->keys;
     for (size_t t = 0; t < nt; t++) {
-        if (t > 0) printf("\n[family %s]\n", sgr_family_key_tables[t - 1]->name);
+        if (t > 0)
+            printf("\n[family %s]\n", sgr_family_key_tables[t - 1]->name);
         for (const sgr_key *k = tables[t]; k->path; k++)
             printf("%-28s %-10s %s\n", k->path, k->def ? k->def : "-", k->doc);
     }
@@ -217,9 +223,12 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
-    if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "keys") == 0)
+        return cmd_keys(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("simgrad %s (%s), built against %s\n", SIMGRAD_VERSION, SIMGRAD_GIT,
                SIMGRID_VERSION_STRING);

@@ -76,7 +76,8 @@ const char *sgr_speed_dist_name(sgr_speed_dist d)
 
 double sgr_platform_spine_bw(const sgr_platform_cfg *cfg)
 {
-    if (cfg->spine_bw > 0) return cfg->spine_bw;
+    if (cfg->spine_bw > 0)
+        return cfg->spine_bw;
     return (double)cfg->hosts_per_leaf * cfg->host_bw /
            ((double)cfg->spines * cfg->oversubscription);
 }
@@ -87,11 +88,14 @@ double sgr_platform_spine_bw(const sgr_platform_cfg *cfg)
 static bool parse_positive(const char *s, size_t len, unsigned long *out)
 {
     unsigned long v = 0;
-    if (len == 0) return false;
+    if (len == 0)
+        return false;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
+        if (s[i] < '0' || s[i] > '9')
+            return false;
         v = v * 10 + (unsigned long)(s[i] - '0');
-        if (v > INT_MAX) return false;
+        if (v > INT_MAX)
+            return false;
     }
     *out = v;
     return v > 0;
@@ -106,10 +110,13 @@ static int parse_list(const char *s, size_t len, char sep, unsigned long *vals, 
     const char *end = s + len;
     for (const char *p = s;;) {
         const char *q = memchr(p, sep, (size_t)(end - p));
-        if (!q) q = end;
-        if (n >= max || !parse_positive(p, (size_t)(q - p), &vals[n])) return -1;
+        if (!q)
+            q = end;
+        if (n >= max || !parse_positive(p, (size_t)(q - p), &vals[n]))
+            return -1;
         n++;
-        if (q == end) break;
+        if (q == end)
+            break;
         p = q + 1;
     }
     return (want && n != want) ? -1 : n;
@@ -121,11 +128,13 @@ static int split_parts(const char *s, const char **start, size_t *len, int max)
     int n = 0;
     for (const char *p = s;;) {
         const char *q = strchr(p, ';');
-        if (n >= max) return -1;
+        if (n >= max)
+            return -1;
         start[n] = p;
         len[n] = q ? (size_t)(q - p) : strlen(p);
         n++;
-        if (!q) return n;
+        if (!q)
+            return n;
         p = q + 1;
     }
 }
@@ -133,7 +142,8 @@ static int split_parts(const char *s, const char **start, size_t *len, int max)
 /* Multiply *acc by v, failing when the product leaves [1, MAX_HOSTS]. */
 static bool mul_hosts(size_t *acc, unsigned long v)
 {
-    if (v == 0 || *acc > MAX_HOSTS / v) return false;
+    if (v == 0 || *acc > MAX_HOSTS / v)
+        return false;
     *acc *= v;
     return true;
 }
@@ -229,19 +239,22 @@ static bool non_negative(double x)
 
 static int need_positive(double x, const char *key, const char *unit, sgr_err *err)
 {
-    if (positive(x)) return 0;
+    if (positive(x))
+        return 0;
     return sgr_fail(err, "platform.%s: must be a positive number of %s, got %g", key, unit, x);
 }
 
 static int need_non_negative(double x, const char *key, sgr_err *err)
 {
-    if (non_negative(x)) return 0;
+    if (non_negative(x))
+        return 0;
     return sgr_fail(err, "platform.%s: must be a latency >= 0 seconds, got %g", key, x);
 }
 
 static int need_count(size_t x, const char *key, sgr_err *err)
 {
-    if (x >= 1 && x <= MAX_HOSTS) return 0;
+    if (x >= 1 && x <= MAX_HOSTS)
+        return 0;
     return sgr_fail(err, "platform.%s: must be an integer from 1 to %zu, got %zu", key, MAX_HOSTS,
                     x);
 }
@@ -258,7 +271,8 @@ static int need_product(size_t a, size_t b, const char *key, size_t *out, sgr_er
 
 static int check_host_params(const sgr_platform_cfg *cfg, sgr_err *err)
 {
-    if (need_positive(cfg->host_speed, "host_speed", "flop/s", err) < 0) return -1;
+    if (need_positive(cfg->host_speed, "host_speed", "flop/s", err) < 0)
+        return -1;
     if (cfg->cores < 1)
         return sgr_fail(err, "platform.cores: must be an integer >= 1, got %d", cfg->cores);
     if (need_positive(cfg->host_bw, "host_bw", "bytes/s", err) < 0 ||
@@ -275,7 +289,8 @@ static int check_backbone(const sgr_platform_cfg *cfg, sgr_err *err)
                         "platform.backbone_bw: must be a bandwidth > 0 bytes/s, or 0 for a "
                         "non-blocking switch, got %g",
                         cfg->backbone_bw);
-    if (cfg->backbone_bw > 0) return need_non_negative(cfg->backbone_lat, "backbone_lat", err);
+    if (cfg->backbone_bw > 0)
+        return need_non_negative(cfg->backbone_lat, "backbone_lat", err);
     return 0;
 }
 
@@ -339,9 +354,12 @@ static int check_wan(const sgr_platform_cfg *cfg, size_t *n, sgr_err *err)
     if (cfg->sites > 10000)
         return sgr_fail(err, "platform.sites: at most 10000 sites (one WAN link per pair), got %zu",
                         cfg->sites);
-    if (check_backbone(cfg, err) < 0) return -1;
-    if (cfg->sites == 1) return 0;
-    if (need_positive(cfg->wan_bw, "wan_bw", "bytes/s", err) < 0) return -1;
+    if (check_backbone(cfg, err) < 0)
+        return -1;
+    if (cfg->sites == 1)
+        return 0;
+    if (need_positive(cfg->wan_bw, "wan_bw", "bytes/s", err) < 0)
+        return -1;
     return need_non_negative(cfg->wan_lat, "wan_lat", err);
 }
 
@@ -350,7 +368,8 @@ static int check_file(const sgr_platform_cfg *cfg, sgr_err *err)
     if (!cfg->file || !*cfg->file)
         return sgr_fail(err, "platform.file: a platform XML file name is required");
     FILE *f = fopen(cfg->file, "r");
-    if (!f) return sgr_fail(err, "platform.file: cannot read %s: %s", cfg->file, strerror(errno));
+    if (!f)
+        return sgr_fail(err, "platform.file: cannot read %s: %s", cfg->file, strerror(errno));
     fclose(f);
     return 0;
 }
@@ -365,8 +384,10 @@ static int check_topo(const sgr_platform_cfg *cfg, size_t *n, sgr_err *err)
         return sgr_fail(err, "platform.topo_parameters: required for a %s platform; expected %s",
                         sgr_platform_kind_name(cfg->kind), fmt);
     }
-    if (cfg->kind == SGR_PLAT_FAT_TREE) return check_fat_tree(p, n, err);
-    if (cfg->kind == SGR_PLAT_DRAGONFLY) return check_dragonfly(p, n, err);
+    if (cfg->kind == SGR_PLAT_FAT_TREE)
+        return check_fat_tree(p, n, err);
+    if (cfg->kind == SGR_PLAT_DRAGONFLY)
+        return check_dragonfly(p, n, err);
     return check_torus(p, n, err);
 }
 
@@ -374,32 +395,40 @@ int sgr_platform_check(const sgr_platform_cfg *cfg, size_t *nhosts, sgr_err *err
 {
     size_t n = 0;
     if (cfg->kind == SGR_PLAT_FILE) {
-        if (check_file(cfg, err) < 0 || check_speed_dist(cfg, err) < 0) return -1;
+        if (check_file(cfg, err) < 0 || check_speed_dist(cfg, err) < 0)
+            return -1;
         goto out;
     }
-    if (check_host_params(cfg, err) < 0) return -1;
+    if (check_host_params(cfg, err) < 0)
+        return -1;
     switch (cfg->kind) {
     case SGR_PLAT_STAR:
-        if (need_count(cfg->hosts, "hosts", err) < 0 || check_backbone(cfg, err) < 0) return -1;
+        if (need_count(cfg->hosts, "hosts", err) < 0 || check_backbone(cfg, err) < 0)
+            return -1;
         n = cfg->hosts;
         break;
     case SGR_PLAT_LEAF_SPINE:
-        if (check_leaf_spine(cfg, &n, err) < 0) return -1;
+        if (check_leaf_spine(cfg, &n, err) < 0)
+            return -1;
         break;
     case SGR_PLAT_FAT_TREE:
     case SGR_PLAT_DRAGONFLY:
     case SGR_PLAT_TORUS:
-        if (check_topo(cfg, &n, err) < 0) return -1;
+        if (check_topo(cfg, &n, err) < 0)
+            return -1;
         break;
     case SGR_PLAT_WAN:
-        if (check_wan(cfg, &n, err) < 0) return -1;
+        if (check_wan(cfg, &n, err) < 0)
+            return -1;
         break;
     default:
         return sgr_fail(err, "platform.kind: unknown platform kind %d", (int)cfg->kind);
     }
-    if (check_speed_dist(cfg, err) < 0) return -1;
+    if (check_speed_dist(cfg, err) < 0)
+        return -1;
 out:
-    if (nhosts) *nhosts = n;
+    if (nhosts)
+        *nhosts = n;
     return 0;
 }
 

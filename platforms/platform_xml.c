@@ -31,8 +31,10 @@ static void write_cluster(FILE *f, const sgr_platform_cfg *cfg, const char *id, 
             "core=\"%d\" bw=\"%.17gBps\" lat=\"%.17gs\" sharing_policy=\"SPLITDUPLEX\"",
             router_id ? "    " : "  ", id, first, first + n - 1, cfg->host_speed, cfg->cores,
             cfg->host_bw, cfg->host_lat);
-    if (bb_bw > 0) fprintf(f, " bb_bw=\"%.17gBps\" bb_lat=\"%.17gs\"", bb_bw, bb_lat);
-    if (router_id) fprintf(f, " router_id=\"%s\"", router_id);
+    if (bb_bw > 0)
+        fprintf(f, " bb_bw=\"%.17gBps\" bb_lat=\"%.17gs\"", bb_bw, bb_lat);
+    if (router_id)
+        fprintf(f, " router_id=\"%s\"", router_id);
     fputs("/>\n", f);
 }
 
@@ -50,8 +52,10 @@ static void write_zone_route(FILE *f, const char *prefix, size_t src, size_t dst
             "    <zoneRoute src=\"%s%zu\" dst=\"%s%zu\" gw_src=\"%s%zu_router\" "
             "gw_dst=\"%s%zu_router\" symmetrical=\"NO\">",
             prefix, src, prefix, dst, prefix, src, prefix, dst);
-    if (up) fprintf(f, "<link_ctn id=\"%s\" direction=\"UP\"/>", up);
-    if (down) fprintf(f, "<link_ctn id=\"%s\" direction=\"DOWN\"/>", down);
+    if (up)
+        fprintf(f, "<link_ctn id=\"%s\" direction=\"UP\"/>", up);
+    if (down)
+        fprintf(f, "<link_ctn id=\"%s\" direction=\"DOWN\"/>", down);
     fputs("</zoneRoute>\n", f);
 }
 
@@ -86,7 +90,8 @@ static void write_leaf_spine(FILE *f, const sgr_platform_cfg *cfg)
     char up[64], down[64];
     for (size_t i = 0; i < cfg->leaves; i++) {
         for (size_t j = 0; j < cfg->leaves; j++) {
-            if (i == j) continue;
+            if (i == j)
+                continue;
             size_t s = j % cfg->spines;
             snprintf(up, sizeof up, "ls_%zu_%zu", i, s);
             snprintf(down, sizeof down, "ls_%zu_%zu", j, s);
@@ -176,7 +181,8 @@ int sgr_platform_write_xml(const sgr_platform_cfg *cfg, const char *path, sgr_er
                         "platform.file: the platform is the user's file %s; nothing to "
                         "generate",
                         cfg->file ? cfg->file : "(none)");
-    if (sgr_platform_check(cfg, &n, err) < 0) return -1;
+    if (sgr_platform_check(cfg, &n, err) < 0)
+        return -1;
 
     int ret = -1;
     FILE *f;

@@ -43,7 +43,8 @@ static void expect_error(int rc, const sgr_err *err, const char *want1, const ch
 {
     CU_ASSERT_EQUAL(rc, -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err->msg, want1));
-    if (want2) CU_ASSERT_PTR_NOT_NULL(strstr(err->msg, want2));
+    if (want2)
+        CU_ASSERT_PTR_NOT_NULL(strstr(err->msg, want2));
     if (!strstr(err->msg, want1) || (want2 && !strstr(err->msg, want2)))
         fprintf(stderr, "message '%s' lacks '%s' / '%s'\n", err->msg, want1, want2 ? want2 : "");
 }
@@ -53,7 +54,8 @@ static void check_fashion(const char *images, const char *labels, size_t n)
     sgr_dataset ds;
     sgr_err err = {""};
     int rc = sgr_dataset_read_idx(&ds, images, labels, 0, &err);
-    if (rc) fprintf(stderr, "%s\n", err.msg);
+    if (rc)
+        fprintf(stderr, "%s\n", err.msg);
     CU_ASSERT_FATAL(rc == 0);
     CU_ASSERT_EQUAL(ds.n, n);
     CU_ASSERT_EQUAL(ds.d, 784);
@@ -185,7 +187,8 @@ static void test_libsvm_valid(void)
     sgr_err err = {""};
     write_file(tmp_path("ok.svm", p), libsvm_ok, strlen(libsvm_ok));
     int rc = sgr_dataset_read_libsvm(&ds, p, 0, &err);
-    if (rc) fprintf(stderr, "%s\n", err.msg);
+    if (rc)
+        fprintf(stderr, "%s\n", err.msg);
     CU_ASSERT_FATAL(rc == 0);
     CU_ASSERT_EQUAL(ds.n, 4);
     CU_ASSERT_EQUAL(ds.d, 4);
@@ -388,7 +391,8 @@ static int rows_consistent(const sgr_dataset *ds, size_t d_data)
 {
     for (size_t i = 0; i < ds->n; i++)
         for (size_t j = 0; j < d_data; j++)
-            if (ds->X[i * ds->d + j] != 10.0 * ds->y[i] + j) return 0;
+            if (ds->X[i * ds->d + j] != 10.0 * ds->y[i] + j)
+                return 0;
     return 1;
 }
 
@@ -457,7 +461,8 @@ static int remove_tmpdir(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
     CU_pSuite idx = CU_add_suite("idx", make_tmpdir, remove_tmpdir);
     TEST_ADD(idx, test_idx_fashion_train);
     TEST_ADD(idx, test_idx_fashion_test);

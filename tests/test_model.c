@@ -306,7 +306,8 @@ static void test_kind_names(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
     CU_pSuite s = CU_add_suite("model", NULL, NULL);
     TEST_ADD(s, test_grad_fd_lsq);
     TEST_ADD(s, test_grad_fd_logreg);

@@ -26,7 +26,8 @@ static void assign(const sgr_dataset *ds, size_t k, sgr_partition_kind kind, dou
     gsl_rng *rng = sgr_rng_new(seed, "test_partition", 0);
     sgr_err err = {""};
     int rc = sgr_partition_assign(ds, k, kind, param, rng, owner, &err);
-    if (rc) fprintf(stderr, "assign failed: %s\n", err.msg);
+    if (rc)
+        fprintf(stderr, "assign failed: %s\n", err.msg);
     CU_ASSERT_FATAL(rc == 0);
     gsl_rng_free(rng);
 }
@@ -63,7 +64,8 @@ static size_t distinct_labels(const sgr_dataset *ds, const size_t *owner, size_t
     int seen[64] = {0};
     size_t cnt = 0;
     for (size_t i = 0; i < ds->n; i++)
-        if (owner[i] == q && !seen[(int)ds->y[i]]++) cnt++;
+        if (owner[i] == q && !seen[(int)ds->y[i]]++)
+            cnt++;
     return cnt;
 }
 
@@ -185,7 +187,8 @@ static void expect_fail(const sgr_dataset *ds, size_t k, sgr_partition_kind kind
     gsl_rng *rng = sgr_rng_new(1, "fail", 0);
     CU_ASSERT_EQUAL(sgr_partition_assign(ds, k, kind, param, rng, owner, &err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, want));
-    if (!strstr(err.msg, want)) fprintf(stderr, "message '%s' lacks '%s'\n", err.msg, want);
+    if (!strstr(err.msg, want))
+        fprintf(stderr, "message '%s' lacks '%s'\n", err.msg, want);
     gsl_rng_free(rng);
 }
 
@@ -233,7 +236,8 @@ static void test_kind_names(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
     CU_pSuite s = CU_add_suite("partition", NULL, NULL);
     TEST_ADD(s, test_iid);
     TEST_ADD(s, test_shards);

@@ -85,7 +85,8 @@ static int expect_fail(const char *fmt, ...)
 
 #define EXPECT(cond, ...)                                                                          \
     do {                                                                                           \
-        if (!(cond)) return expect_fail(__VA_ARGS__);                                              \
+        if (!(cond))                                                                               \
+            return expect_fail(__VA_ARGS__);                                                       \
     } while (0)
 
 static void check_actor(int argc, char **argv)
@@ -102,7 +103,8 @@ static int load_in_child(const char *xml, load_check_fn check, const void *ctx, 
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
-    if (pid < 0) return -1;
+    if (pid < 0)
+        return -1;
     if (pid == 0) {
         char *argv[] = {"test_platform", "--cfg=network/model:CM02", "--log=root.thres:warning",
                         NULL};
@@ -115,7 +117,8 @@ static int load_in_child(const char *xml, load_check_fn check, const void *ctx, 
                    now() - t0);
         struct load_job job = {check, ctx, 2};
         sg_host_t h0 = sg_host_by_name("h0");
-        if (!h0) _exit(expect_fail("no host h0 in %s", xml));
+        if (!h0)
+            _exit(expect_fail("no host h0 in %s", xml));
         sg_actor_t a = sg_actor_init("check", h0);
         sg_actor_set_data(a, &job);
         sg_actor_start(a, check_actor, 0, NULL);
@@ -125,7 +128,8 @@ static int load_in_child(const char *xml, load_check_fn check, const void *ctx, 
         _exit(job.result);
     }
     int status;
-    if (waitpid(pid, &status, 0) < 0) return -1;
+    if (waitpid(pid, &status, 0) < 0)
+        return -1;
     if (WIFSIGNALED(status)) {
         fprintf(stderr, "  child loading %s died with signal %d\n", xml, WTERMSIG(status));
         return 128 + WTERMSIG(status);
@@ -170,7 +174,8 @@ static int check_route(const void *p)
     const struct route_expect *e = p;
     char names[1024];
     EXPECT(sg_host_count() == e->hosts, "%zu hosts, expected %zu", sg_host_count(), e->hosts);
-    if (!e->src) return 0;
+    if (!e->src)
+        return 0;
     route_names(e->src, e->dst, names, sizeof names);
     EXPECT(names[0], "empty route %s -> %s", e->src, e->dst);
     EXPECT(!e->links || strcmp(names, e->links) == 0, "route %s -> %s is '%s', expected '%s'",
@@ -185,7 +190,8 @@ static void write_ok(const sgr_platform_cfg *cfg, const char *path)
 {
     sgr_err err = {{0}};
     int rc = sgr_platform_write_xml(cfg, path, &err);
-    if (rc != 0) fprintf(stderr, "  write_xml: %s\n", err.msg);
+    if (rc != 0)
+        fprintf(stderr, "  write_xml: %s\n", err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
 }
 
@@ -199,7 +205,8 @@ struct leaf_spine_expect {
 static int check_leaf_spine(const void *p)
 {
     const struct leaf_spine_expect *e = p;
-    if (check_route(&e->across) || check_route(&e->within) || check_route(&e->back)) return 1;
+    if (check_route(&e->across) || check_route(&e->within) || check_route(&e->back))
+        return 1;
     sg_link_t l = sg_link_by_name("ls_0_0_UP");
     EXPECT(l, "no link ls_0_0_UP");
     EXPECT(close_to(sg_link_get_bandwidth(l), e->spine_bw),
@@ -235,12 +242,15 @@ static double xml_link_bandwidth(const char *path, const char *id)
     double bw = -1;
     snprintf(needle, sizeof needle, "<link id=\"%s\" bandwidth=\"", id);
     FILE *f = fopen(path, "r");
-    if (!f) return -1;
+    if (!f)
+        return -1;
     while (fgets(line, sizeof line, f)) {
         char *p = strstr(line, needle), *end;
-        if (!p) continue;
+        if (!p)
+            continue;
         bw = strtod(p + strlen(needle), &end);
-        if (strncmp(end, "Bps\"", 4) != 0) bw = -1;
+        if (strncmp(end, "Bps\"", 4) != 0)
+            bw = -1;
         break;
     }
     fclose(f);
@@ -670,7 +680,8 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
     CU_pSuite checks = CU_add_suite("platform_check", NULL, NULL);
     TEST_ADD(checks, test_names);
     TEST_ADD(checks, test_bad_numbers);

@@ -50,7 +50,8 @@ static void load_ok(const char *text, const char *const *sets, size_t nsets, sgr
 {
     sgr_err err;
     int rc = load_text(text, sets, nsets, scn, &err);
-    if (rc != 0) fprintf(stderr, "\nunexpected load failure of %s: %s\n", text, err.msg);
+    if (rc != 0)
+        fprintf(stderr, "\nunexpected load failure of %s: %s\n", text, err.msg);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
 }
 
@@ -70,7 +71,8 @@ static void load_fails_with(const char *text, const char *const *sets, size_t ns
     va_start(ap, nsets);
     for (const char *phrase; (phrase = va_arg(ap, const char *));) {
         bool found = strstr(err.msg, phrase) != NULL;
-        if (!found) fprintf(stderr, "\nmessage \"%s\" lacks \"%s\"\n", err.msg, phrase);
+        if (!found)
+            fprintf(stderr, "\nmessage \"%s\" lacks \"%s\"\n", err.msg, phrase);
         CU_ASSERT(found);
     }
     va_end(ap);
@@ -83,7 +85,8 @@ static double unit_ok(sgr_unit_kind kind, const char *text)
     double v = -1;
     sgr_err err;
     int rc = sgr_unit_parse(kind, text, &v, &err);
-    if (rc != 0) fprintf(stderr, "\n\"%s\" rejected: %s\n", text, err.msg);
+    if (rc != 0)
+        fprintf(stderr, "\n\"%s\" rejected: %s\n", text, err.msg);
     CU_ASSERT_EQUAL(rc, 0);
     return v;
 }
@@ -482,7 +485,8 @@ static void test_markdown_lists_every_key(void)
     size_t keys = 0;
     for (const sgr_key *k = sgr_core_keys; k->path; k++, keys++) {
         snprintf(needle, sizeof needle, "| `%s` |", k->path);
-        if (!strstr(buf, needle)) fprintf(stderr, "\ncore key %s missing from the docs\n", k->path);
+        if (!strstr(buf, needle))
+            fprintf(stderr, "\ncore key %s missing from the docs\n", k->path);
         CU_ASSERT_PTR_NOT_NULL(strstr(buf, needle));
     }
     for (size_t i = 0; sgr_family_key_tables[i]; i++) {
@@ -514,17 +518,21 @@ static void load_and_reload(json_t *root, const char *what)
     sgr_scenario scn;
     sgr_err err;
     int rc = load_text(text, NULL, 0, &scn, &err);
-    if (rc != 0) fprintf(stderr, "\n%s: %s\n", what, err.msg);
+    if (rc != 0)
+        fprintf(stderr, "\n%s: %s\n", what, err.msg);
     CU_ASSERT_EQUAL(rc, 0);
     free(text);
-    if (rc != 0) return;
+    if (rc != 0)
+        return;
     text = json_dumps(scn.root, JSON_COMPACT);
     sgr_scenario_free(&scn);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     rc = load_text(text, NULL, 0, &scn, &err);
-    if (rc != 0) fprintf(stderr, "\n%s, defaults filled: %s\n", what, err.msg);
+    if (rc != 0)
+        fprintf(stderr, "\n%s, defaults filled: %s\n", what, err.msg);
     CU_ASSERT_EQUAL(rc, 0);
-    if (rc == 0) sgr_scenario_free(&scn);
+    if (rc == 0)
+        sgr_scenario_free(&scn);
     free(text);
 }
 
@@ -547,11 +555,13 @@ static void tree_put(json_t *root, const char *path, json_t *value)
 static bool condition_holds(const char *applies, const char *key, const char *value)
 {
     size_t n = strlen(key);
-    if (!applies || strncmp(applies, key, n) != 0 || applies[n] != '=') return false;
+    if (!applies || strncmp(applies, key, n) != 0 || applies[n] != '=')
+        return false;
     for (const char *p = applies + n + 1; p;) {
         const char *bar = strchr(p, '|');
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == strlen(value) && strncmp(p, value, len) == 0) return true;
+        if (len == strlen(value) && strncmp(p, value, len) == 0)
+            return true;
         p = bar ? bar + 1 : NULL;
     }
     return false;
@@ -568,7 +578,8 @@ static void test_defaults_validate(void)
     size_t cases = 0;
     /* Every choice of every enum key, with the path keys it needs (files need not exist). */
     for (const sgr_key *k = sgr_core_keys; k->path; k++) {
-        if (k->type != SGR_T_ENUM || !k->choices) continue;
+        if (k->type != SGR_T_ENUM || !k->choices)
+            continue;
         for (const char *p = k->choices; p;) {
             const char *bar = strchr(p, '|');
             char value[64];
@@ -698,7 +709,8 @@ static void test_fuzz_loader(void)
         /* Half the runs also carry a mutated --set. */
         char set[64] = "platform.spines=3";
         size_t slen = strlen(set);
-        if (i % 2) mutate(set, &slen, sizeof set - 1);
+        if (i % 2)
+            mutate(set, &slen, sizeof set - 1);
         set[slen] = '\0';
         const char *sets[] = {set};
         memset(&err, 0, sizeof err);
@@ -711,7 +723,8 @@ static void test_fuzz_loader(void)
             sgr_scenario_free(&scn);
         } else {
             rejected++;
-            if (getenv("FUZZ_VERBOSE")) fprintf(stderr, "%d: %s\n", i, err.msg);
+            if (getenv("FUZZ_VERBOSE"))
+                fprintf(stderr, "%d: %s\n", i, err.msg);
             if (err.msg[0] == '\0')
                 fprintf(stderr, "\nmutation %d rejected without a message\n", i);
             CU_ASSERT(err.msg[0] != '\0');
@@ -720,7 +733,8 @@ static void test_fuzz_loader(void)
     /* Both outcomes must occur, or the mutations are too weak or too strong to test much. */
     CU_ASSERT(ok > 0);
     CU_ASSERT(rejected > 100);
-    if (getenv("FUZZ_VERBOSE")) fprintf(stderr, "\nfuzz: %zu loaded, %zu rejected\n", ok, rejected);
+    if (getenv("FUZZ_VERBOSE"))
+        fprintf(stderr, "\nfuzz: %zu loaded, %zu rejected\n", ok, rejected);
 }
 
 static void cleanup_tmpdir(void)
@@ -740,7 +754,8 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
     CU_pSuite units = CU_add_suite("units", NULL, NULL);
     TEST_ADD(units, test_units_values);
     TEST_ADD(units, test_units_rejected);

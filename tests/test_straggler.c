@@ -17,7 +17,8 @@ static sgr_straggler_model *model_new_ok(const sgr_straggler_cfg *cfg, size_t n,
 {
     sgr_err err = {{0}};
     sgr_straggler_model *m = sgr_straggler_new(cfg, n, seed, &err);
-    if (!m) fprintf(stderr, "sgr_straggler_new: %s\n", err.msg);
+    if (!m)
+        fprintf(stderr, "sgr_straggler_new: %s\n", err.msg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     return m;
 }
@@ -58,7 +59,8 @@ static void expect_new_fails(const sgr_straggler_cfg *cfg, size_t n, const char 
     sgr_straggler_model *m = sgr_straggler_new(cfg, n, 1, &err);
     CU_ASSERT_PTR_NULL(m);
     sgr_straggler_free(m);
-    if (!strstr(err.msg, needle)) fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err.msg, needle);
+    if (!strstr(err.msg, needle))
+        fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err.msg, needle);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, needle));
 }
 
@@ -231,7 +233,8 @@ static void test_ge_stationary_and_bursts(void)
         bool started_inside = false;
         for (size_t r = 0; r < rounds; r++) {
             if (pat[r * n + i]) {
-                if (len == 0) started_inside = r > 0;
+                if (len == 0)
+                    started_inside = r > 0;
                 len++;
             } else if (len) {
                 if (started_inside) {
@@ -328,7 +331,8 @@ static void test_bursty_bursts_reach_B(void)
                 len++;
             } else if (len) {
                 CU_ASSERT(len <= (size_t)B);
-                if (len <= (size_t)B) seen[len]++;
+                if (len <= (size_t)B)
+                    seen[len]++;
                 len = 0;
             }
         }
@@ -676,7 +680,8 @@ static void test_fail_prob_frequency(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
     CU_pSuite s = CU_add_suite("straggler_config", NULL, NULL);
     TEST_ADD(s, test_validation_names_the_key);
     TEST_ADD(s, test_unused_parameters_are_ignored);

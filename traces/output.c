@@ -15,7 +15,8 @@ int sgr_mkdir_p(const char *path, sgr_err *err)
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
         return sgr_fail(err, "path too long: %s", path);
     for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
+        if (*p != '/')
+            continue;
         *p = '\0';
         if (mkdir(buf, 0777) < 0 && errno != EEXIST)
             return sgr_fail(err, "cannot create directory %s: %s", buf, strerror(errno));
@@ -50,11 +51,13 @@ sgr_metrics *sgr_metrics_open(const char *path, const char *const *columns, size
                               sgr_err *err)
 {
     sgr_metrics *m = calloc(1, sizeof *m);
-    if (!m) goto fail;
+    if (!m)
+        goto fail;
     m->ncols = ncols;
     m->path = strdup(path);
     m->part = malloc(strlen(path) + 6);
-    if (!m->path || !m->part) goto fail_free;
+    if (!m->path || !m->part)
+        goto fail_free;
     sprintf(m->part, "%s.part", path);
     m->f = fopen(m->part, "w");
     if (!m->f) {
@@ -79,8 +82,10 @@ fail:
 int sgr_metrics_row(sgr_metrics *m, const double *values)
 {
     for (size_t i = 0; i < m->ncols; i++) {
-        if (i) fputc(',', m->f);
-        if (!isnan(values[i])) fprintf(m->f, "%.10g", values[i]);
+        if (i)
+            fputc(',', m->f);
+        if (!isnan(values[i]))
+            fprintf(m->f, "%.10g", values[i]);
     }
     fputc('\n', m->f);
     m->rows++;
@@ -123,9 +128,11 @@ void sgr_progress_init(sgr_progress *p, bool enabled)
 void sgr_progress_update(sgr_progress *p, const char *unit, double done, double total,
                          double sim_time)
 {
-    if (!p->enabled) return;
+    if (!p->enabled)
+        return;
     double now = sgr_wall_time();
-    if (p->drawn && now - p->last_draw < 0.2 && done < total) return;
+    if (p->drawn && now - p->last_draw < 0.2 && done < total)
+        return;
     p->last_draw = now;
     p->drawn = true;
     double wall = now - p->wall_start;
@@ -143,6 +150,7 @@ void sgr_progress_update(sgr_progress *p, const char *unit, double done, double 
 
 void sgr_progress_finish(sgr_progress *p)
 {
-    if (p->enabled && p->drawn) fputs("\r\033[K", stderr);
+    if (p->enabled && p->drawn)
+        fputs("\r\033[K", stderr);
     p->drawn = false;
 }

@@ -24,7 +24,8 @@ size_t sgr_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     size_t *row = malloc((lb + 1) * sizeof *row);
-    if (!row) return (size_t)-1;
+    if (!row)
+        return (size_t)-1;
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -33,8 +34,10 @@ size_t sgr_edit_distance(const char *a, const char *b)
         for (size_t j = 1; j <= lb; j++) {
             size_t up = row[j];
             size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
             row[j] = best;
             diag = up;
         }
@@ -47,7 +50,8 @@ size_t sgr_edit_distance(const char *a, const char *b)
 static const sgr_key *find_in(const sgr_key *keys, const char *path)
 {
     for (const sgr_key *k = keys; k && k->path; k++)
-        if (strcmp(k->path, path) == 0) return k;
+        if (strcmp(k->path, path) == 0)
+            return k;
     return NULL;
 }
 
@@ -63,7 +67,8 @@ const sgr_key *sgr_schema_find(const char *path, const sgr_family_keys *const *f
 static const sgr_key *ctx_find(const ctx *c, const char *path)
 {
     const sgr_key *k = find_in(sgr_core_keys, path);
-    if (!k && c->family) k = find_in(c->family->keys, path);
+    if (!k && c->family)
+        k = find_in(c->family->keys, path);
     return k;
 }
 
@@ -73,7 +78,8 @@ static bool is_prefix_of_some_key(const ctx *c, const char *prefix)
     const sgr_key *tables[2] = {sgr_core_keys, c->family ? c->family->keys : NULL};
     for (int t = 0; t < 2; t++)
         for (const sgr_key *k = tables[t]; k && k->path; k++)
-            if (strncmp(k->path, prefix, n) == 0 && k->path[n] == '.') return true;
+            if (strncmp(k->path, prefix, n) == 0 && k->path[n] == '.')
+                return true;
     return false;
 }
 
@@ -105,7 +111,8 @@ static const char *suggest(const ctx *c, const char *path, char *buf, size_t len
         }
     }
     size_t limit = strlen(path) / 3;
-    if (limit < 2) limit = 2;
+    if (limit < 2)
+        limit = 2;
     return best_d <= limit ? buf : NULL;
 }
 
@@ -189,7 +196,8 @@ static int value_number(const sgr_key *k, json_t *v, double *out, sgr_err *err)
     if (is_quantity(k->type)) {
         if (json_is_number(v)) {
             *out = json_number_value(v);
-            if (*out < 0) return sgr_fail(err, "expected a non-negative value");
+            if (*out < 0)
+                return sgr_fail(err, "expected a non-negative value");
             return 0;
         }
         if (json_is_string(v))
@@ -206,7 +214,8 @@ static bool choice_ok(const char *choices, const char *s)
     for (const char *p = choices; p && *p;) {
         const char *bar = strchr(p, '|');
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == n && strncmp(p, s, n) == 0) return true;
+        if (len == n && strncmp(p, s, n) == 0)
+            return true;
         p = bar ? bar + 1 : NULL;
     }
     return false;
@@ -217,7 +226,8 @@ static void family_choices(const ctx *c, char *buf, size_t len)
 {
     buf[0] = '\0';
     for (size_t i = 0; c->families && c->families[i]; i++) {
-        if (i) strncat(buf, "|", len - strlen(buf) - 1);
+        if (i)
+            strncat(buf, "|", len - strlen(buf) - 1);
         strncat(buf, c->families[i]->name, len - strlen(buf) - 1);
     }
 }
@@ -240,13 +250,16 @@ static int check_value(const ctx *c, const sgr_key *k, json_t *v)
     char expected[512];
     switch (k->type) {
     case SGR_T_INT:
-        if (!json_is_integer(v)) return fail_value(c, k, v, "an integer");
+        if (!json_is_integer(v))
+            return fail_value(c, k, v, "an integer");
         break;
     case SGR_T_NUM:
-        if (!json_is_number(v)) return fail_value(c, k, v, "a number");
+        if (!json_is_number(v))
+            return fail_value(c, k, v, "a number");
         break;
     case SGR_T_BOOL:
-        if (!json_is_boolean(v)) return fail_value(c, k, v, "true or false");
+        if (!json_is_boolean(v))
+            return fail_value(c, k, v, "true or false");
         return 0;
     case SGR_T_STR:
     case SGR_T_PATH:
@@ -287,11 +300,13 @@ static int check_value(const ctx *c, const sgr_key *k, json_t *v)
 /* Does the key's "other.key=v1|v2" condition hold in the (default-filled) tree? */
 static bool applies(const ctx *c, const sgr_key *k)
 {
-    if (!k->applies) return true;
+    if (!k->applies)
+        return true;
     char cond[256];
     snprintf(cond, sizeof cond, "%s", k->applies);
     char *eq = strchr(cond, '=');
-    if (!eq) return true;
+    if (!eq)
+        return true;
     *eq = '\0';
     json_t *v = tree_get(c->root, cond);
     const char *s = NULL;
@@ -329,12 +344,14 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
                             c->file, path);
         const sgr_key *k = ctx_find(c, path);
         if (k) {
-            if (check_value(c, k, v) < 0) return -1;
+            if (check_value(c, k, v) < 0)
+                return -1;
             if (!applies(c, k)) {
                 char cond[256];
                 snprintf(cond, sizeof cond, "%s", k->applies);
                 char *eq = strchr(cond, '=');
-                if (eq) *eq = '\0';
+                if (eq)
+                    *eq = '\0';
                 size_t used = strlen(c->warnings);
                 snprintf(c->warnings + used, c->warnings_len - used,
                          "%s: %s is ignored: it only applies when %s is %s\n", c->file, path, cond,
@@ -345,7 +362,8 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
         if (is_prefix_of_some_key(c, path)) {
             if (!json_is_object(v))
                 return fail_value(c, &(sgr_key){.path = path}, v, "an object (a section)");
-            if (walk(c, v, path) < 0) return -1;
+            if (walk(c, v, path) < 0)
+                return -1;
             continue;
         }
         const char *other = other_family_of(c, path);
@@ -354,7 +372,8 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
                             other, c->family ? c->family->name : "?");
         char near[256];
         const char *s = suggest(c, path, near, sizeof near);
-        if (s) return sgr_fail(c->err, "%s: unknown key %s (did you mean %s?)", c->file, path, s);
+        if (s)
+            return sgr_fail(c->err, "%s: unknown key %s (did you mean %s?)", c->file, path, s);
         return sgr_fail(c->err, "%s: unknown key %s (see docs/scenario.md or `simgrad keys`)",
                         c->file, path);
     }
@@ -364,7 +383,8 @@ static int walk(const ctx *c, json_t *obj, const char *prefix)
 static int fill_defaults(const ctx *c, const sgr_key *keys)
 {
     for (const sgr_key *k = keys; k && k->path; k++) {
-        if (!k->def || tree_get(c->root, k->path) || !applies(c, k)) continue;
+        if (!k->def || tree_get(c->root, k->path) || !applies(c, k))
+            continue;
         json_t *d = json_loads(k->def, JSON_DECODE_ANY, NULL);
         if (!d || tree_set(c->root, k->path, d, c->err) < 0)
             return sgr_fail(c->err, "internal: bad default for %s", k->path);
@@ -375,16 +395,20 @@ static int fill_defaults(const ctx *c, const sgr_key *keys)
 static int apply_set(const ctx *c, const char *set)
 {
     const char *eq = strchr(set, '=');
-    if (!eq || eq == set) return sgr_fail(c->err, "--set %s: expected key.path=value", set);
+    if (!eq || eq == set)
+        return sgr_fail(c->err, "--set %s: expected key.path=value", set);
     char path[256];
     size_t n = (size_t)(eq - set);
-    if (n >= sizeof path) return sgr_fail(c->err, "--set %s: key too long", set);
+    if (n >= sizeof path)
+        return sgr_fail(c->err, "--set %s: key too long", set);
     memcpy(path, set, n);
     path[n] = '\0';
     const char *text = eq + 1;
     json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-    if (!v) v = json_string(text);
-    if (!v) return sgr_fail(c->err, "--set %s: the value is not valid UTF-8", set);
+    if (!v)
+        v = json_string(text);
+    if (!v)
+        return sgr_fail(c->err, "--set %s: the value is not valid UTF-8", set);
     /* A relative path typed on the command line means relative to the current directory.
      * Take the string's value, not the typed text: "\"x.xml\"" names x.xml too. */
     const sgr_key *k = sgr_schema_find(path, c->families);
@@ -395,18 +419,21 @@ static int apply_set(const ctx *c, const char *set)
             json_decref(v);
             v = json_string(abs);
             free(abs);
-            if (!v) return sgr_fail(c->err, "--set %s: out of memory", set);
+            if (!v)
+                return sgr_fail(c->err, "--set %s: out of memory", set);
         }
     }
     sgr_err e;
-    if (tree_set(c->root, path, v, &e) < 0) return sgr_fail(c->err, "--set %s: %s", set, e.msg);
+    if (tree_set(c->root, path, v, &e) < 0)
+        return sgr_fail(c->err, "--set %s: %s", set, e.msg);
     return 0;
 }
 
 static const sgr_family_keys *find_family(const sgr_family_keys *const *families, const char *name)
 {
     for (size_t i = 0; families && families[i]; i++)
-        if (strcmp(families[i]->name, name) == 0) return families[i];
+        if (strcmp(families[i]->name, name) == 0)
+            return families[i];
     return NULL;
 }
 
@@ -417,7 +444,8 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
     json_error_t jerr;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        if (jerr.line < 0) return sgr_fail(err, "%s: %s", path, jerr.text);
+        if (jerr.line < 0)
+            return sgr_fail(err, "%s: %s", path, jerr.text);
         return sgr_fail(err, "%s:%d:%d: invalid JSON: %s", path, jerr.line, jerr.column, jerr.text);
     }
     if (!json_is_object(root)) {
@@ -431,7 +459,8 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
              .root = root,
              .err = err};
     for (size_t i = 0; i < nsets; i++)
-        if (apply_set(&c, sets[i]) < 0) goto fail;
+        if (apply_set(&c, sets[i]) < 0)
+            goto fail;
 
     json_t *fam = tree_get(root, "algorithm.family");
     const char *fname = json_is_string(fam) ? json_string_value(fam) : "ps-sgd";
@@ -443,7 +472,8 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
                  json_is_string(fam) ? fname : "a non-string");
         goto fail;
     }
-    if (walk(&c, root, "") < 0) goto fail;
+    if (walk(&c, root, "") < 0)
+        goto fail;
     if (fill_defaults(&c, sgr_core_keys) < 0 ||
         fill_defaults(&c, c.family ? c.family->keys : NULL) < 0)
         goto fail;
@@ -457,7 +487,8 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
     tmp = strdup(path);
     char *base = basename(tmp);
     char *dot = strrchr(base, '.');
-    if (dot && strcmp(dot, ".json") == 0) *dot = '\0';
+    if (dot && strcmp(dot, ".json") == 0)
+        *dot = '\0';
     scn->name = strdup(base);
     free(tmp);
     if (!scn->path || !scn->dir || !scn->name) {
@@ -492,12 +523,15 @@ long sgr_scn_int(const sgr_scenario *scn, const char *path)
 double sgr_scn_num(const sgr_scenario *scn, const char *path)
 {
     json_t *v = tree_get(scn->root, path);
-    if (json_is_number(v)) return json_number_value(v);
+    if (json_is_number(v))
+        return json_number_value(v);
     if (json_is_string(v)) {
         const sgr_key *k = find_in(sgr_core_keys, path);
-        if (!k && scn->family) k = find_in(scn->family->keys, path);
+        if (!k && scn->family)
+            k = find_in(scn->family->keys, path);
         double x = 0;
-        if (k && sgr_unit_parse(unit_of(k->type), json_string_value(v), &x, NULL) == 0) return x;
+        if (k && sgr_unit_parse(unit_of(k->type), json_string_value(v), &x, NULL) == 0)
+            return x;
     }
     return 0;
 }
@@ -516,11 +550,14 @@ const char *sgr_scn_str(const sgr_scenario *scn, const char *path)
 char *sgr_scn_path(const sgr_scenario *scn, const char *path)
 {
     const char *s = sgr_scn_str(scn, path);
-    if (!s) return NULL;
-    if (s[0] == '/' || !scn->dir) return strdup(s);
+    if (!s)
+        return NULL;
+    if (s[0] == '/' || !scn->dir)
+        return strdup(s);
     size_t len = strlen(scn->dir) + strlen(s) + 2;
     char *out = malloc(len);
-    if (out) snprintf(out, len, "%s/%s", scn->dir, s);
+    if (out)
+        snprintf(out, len, "%s/%s", scn->dir, s);
     return out;
 }
 
@@ -555,7 +592,8 @@ static const char *type_doc(const sgr_key *k)
 static void put_cell(FILE *f, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|') fputc('\\', f);
+        if (*s == '|')
+            fputc('\\', f);
         fputc(*s, f);
     }
 }

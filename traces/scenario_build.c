@@ -49,5 +49,6 @@ void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg 
     *trace_path = sgr_scn_path(scn, "stragglers.trace");
     c->trace_path = *trace_path;
     c->fail_prob = sgr_scn_num(scn, "stragglers.fail_prob");
-    if (c->kind == SGR_STRAG_BURSTY && c->burst_B < 1) c->burst_B = 1;
+    if (c->kind == SGR_STRAG_BURSTY && c->burst_B < 1)
+        c->burst_B = 1;
 }

@@ -91,7 +91,8 @@ int sgr_unit_parse(sgr_unit_kind kind, const char *text, double *out, sgr_err *e
     double v = strtod(text, &end);
     if (end == text || !isfinite(v))
         return sgr_fail(err, "expected %s, got \"%s\"", sgr_unit_help(kind), text);
-    if (v < 0) return sgr_fail(err, "expected a non-negative value, got \"%s\"", text);
+    if (v < 0)
+        return sgr_fail(err, "expected a non-negative value, got \"%s\"", text);
     while (*end == ' ')
         end++;
     if (*end == '\0') {
@@ -101,7 +102,8 @@ int sgr_unit_parse(sgr_unit_kind kind, const char *text, double *out, sgr_err *e
     for (const unit *u = units_of(kind); u->suffix; u++) {
         if (strcmp(end, u->suffix) == 0) {
             /* A huge number times a large unit overflows to inf, which every range accepts. */
-            if (!isfinite(v * u->scale)) return sgr_fail(err, "\"%s\" is too large", text);
+            if (!isfinite(v * u->scale))
+                return sgr_fail(err, "\"%s\" is too large", text);
             *out = v * u->scale;
             return 0;
         }

@@ -44,13 +44,16 @@ static int load_libsvm(const sgr_scenario *scn, gsl_rng *rng, sgr_dataset *train
         sgr_fail(err, "workload.path: required when workload.dataset is libsvm");
         goto out;
     }
-    if (sgr_dataset_read_libsvm(&all, path, 0, err) < 0) goto out;
+    if (sgr_dataset_read_libsvm(&all, path, 0, err) < 0)
+        goto out;
     if (test_path) {
-        if (sgr_dataset_read_libsvm(test, test_path, all.d, err) < 0) goto out;
+        if (sgr_dataset_read_libsvm(test, test_path, all.d, err) < 0)
+            goto out;
         if (test->d > all.d) {
             /* The test file names more features: re-read the training file as wide. */
             sgr_dataset wide = {0};
-            if (sgr_dataset_read_libsvm(&wide, path, test->d, err) < 0) goto out;
+            if (sgr_dataset_read_libsvm(&wide, path, test->d, err) < 0)
+                goto out;
             sgr_dataset_free(&all);
             all = wide;
         }
@@ -74,7 +77,8 @@ static int generate(const sgr_scenario *scn, sgr_model_kind kind, gsl_rng *rng, 
     size_t n = (size_t)sgr_scn_int(scn, "workload.samples");
     size_t nt = (size_t)sgr_scn_int(scn, "workload.test_samples");
     double frac = sgr_scn_num(scn, "workload.test_fraction");
-    if (n == 0) n = 10000;
+    if (n == 0)
+        n = 10000;
     size_t total = nt ? n + nt : (size_t)((double)n / (1.0 - frac) + 0.5);
     double test_frac = (double)(total - n) / (double)total;
     size_t d = (size_t)sgr_scn_int(scn, "workload.features");
@@ -89,7 +93,8 @@ static int generate(const sgr_scenario *scn, sgr_model_kind kind, gsl_rng *rng, 
             &all, total, d,
             kind == SGR_MODEL_LOGREG ? 2 : (int)sgr_scn_int(scn, "workload.classes"), cond,
             sgr_scn_num(scn, "workload.separation"), rng, err);
-    if (rc < 0) return -1;
+    if (rc < 0)
+        return -1;
     rc = sgr_dataset_split(&all, test_frac, rng, train, test, err);
     sgr_dataset_free(&all);
     return rc;
@@ -98,7 +103,8 @@ static int generate(const sgr_scenario *scn, sgr_model_kind kind, gsl_rng *rng, 
 static int check_labels(const sgr_scenario *scn, sgr_model_kind kind, const sgr_dataset *ds,
                         sgr_err *err)
 {
-    if (kind == SGR_MODEL_LSQ) return 0;
+    if (kind == SGR_MODEL_LSQ)
+        return 0;
     if (ds->nclasses < 2)
         return sgr_fail(err,
                         "workload.model %s needs class labels, but the dataset has real "
@@ -118,7 +124,8 @@ int sgr_workload_load(sgr_workload *wl, const sgr_scenario *scn, size_t nparts, 
     unsigned long seed = (unsigned long)sgr_scn_int(scn, "seed");
     gsl_rng *rng = sgr_rng_new(seed, "workload", 0);
     size_t *owner = NULL;
-    if (!rng) return sgr_fail(err, "out of memory");
+    if (!rng)
+        return sgr_fail(err, "out of memory");
     sgr_model_kind kind;
     sgr_model_kind_parse(sgr_scn_str(scn, "workload.model"), &kind);
     const char *source = sgr_scn_str(scn, "workload.dataset");
@@ -129,7 +136,8 @@ int sgr_workload_load(sgr_workload *wl, const sgr_scenario *scn, size_t nparts, 
         rc = load_libsvm(scn, rng, &wl->train, &wl->test, err);
     else
         rc = generate(scn, kind, rng, &wl->train, &wl->test, err);
-    if (rc < 0 || check_labels(scn, kind, &wl->train, err) < 0) goto fail;
+    if (rc < 0 || check_labels(scn, kind, &wl->train, err) < 0)
+        goto fail;
     if (sgr_scn_bool(scn, "workload.bias") &&
         (sgr_dataset_add_bias(&wl->train, err) < 0 || sgr_dataset_add_bias(&wl->test, err) < 0))
         goto fail;
@@ -138,7 +146,8 @@ int sgr_workload_load(sgr_workload *wl, const sgr_scenario *scn, size_t nparts, 
     wl->model.nclasses =
         wl->train.nclasses > wl->test.nclasses ? wl->train.nclasses : wl->test.nclasses;
     wl->model.l2 = sgr_scn_num(scn, "workload.l2");
-    if (nparts == 0) goto done;
+    if (nparts == 0)
+        goto done;
     sgr_partition_kind pk;
     sgr_partition_kind_parse(sgr_scn_str(scn, "workload.partition"), &pk);
     double param = pk == SGR_PART_SHARDS ? (double)sgr_scn_int(scn, "workload.shards_per_node")

@@ -26,8 +26,8 @@ typedef enum {
 
 typedef struct sgr_gc_code {
     sgr_gc_kind kind;
-    size_t n, s;  /* workers (= partitions), stragglers tolerated */
-    double *B;    /* n x n, row-major */
+    size_t n, s;     /* workers (= partitions), stragglers tolerated */
+    double *B;       /* n x n, row-major */
     size_t *support; /* n x (s+1): the partitions worker i holds, in order */
 } sgr_gc_code;
 

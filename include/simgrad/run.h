@@ -32,6 +32,7 @@ typedef struct sgr_run sgr_run;
 
 typedef struct sgr_family {
     sgr_family_keys keys;
+    bool uses_workload; /* load the workload even when check() asks for no data parts */
     /* Check cross-key constraints given the platform's host count (0 if loaded from a file and
      * not yet known), and say how many data parts to prepare (0: no workload). */
     int (*check)(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err);

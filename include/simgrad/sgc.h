@@ -32,22 +32,22 @@ typedef enum {
 
 typedef struct sgr_sgc_params {
     sgr_scheme_kind kind;
-    size_t n;          /* workers */
-    size_t jobs;       /* J */
-    size_t samples;    /* N, rows of a job's dataset */
-    size_t s;          /* GC and IGNORE: stragglers tolerated */
-    int B, W, lambda;  /* SR-SGC and M-SGC */
-    sgr_gc_kind code;  /* GC and SR-SGC: fractional or cyclic */
-    unsigned long seed;/* for the cyclic code's random H */
+    size_t n;           /* workers */
+    size_t jobs;        /* J */
+    size_t samples;     /* N, rows of a job's dataset */
+    size_t s;           /* GC and IGNORE: stragglers tolerated */
+    int B, W, lambda;   /* SR-SGC and M-SGC */
+    sgr_gc_kind code;   /* GC and SR-SGC: fractional or cyclic */
+    unsigned long seed; /* for the cyclic code's random H */
 } sgr_sgc_params;
 
 /* One minitask: the worker returns sum_k coef[k] * grad(segment seg[k]) for job `job`. */
 typedef struct sgr_minitask {
     long job;
-    int slot;        /* M-SGC: 0..W-2+B; others 0 */
+    int slot; /* M-SGC: 0..W-2+B; others 0 */
     size_t nseg;
-    const size_t *seg;   /* segment ids (owned by the scheme) */
-    const double *coef;  /* coefficients (owned by the scheme) */
+    const size_t *seg;  /* segment ids (owned by the scheme) */
+    const double *coef; /* coefficients (owned by the scheme) */
 } sgr_minitask;
 
 typedef struct sgr_segment {
@@ -65,10 +65,10 @@ void sgr_sgc_free(sgr_sgc *sc);
 const char *sgr_scheme_name(sgr_scheme_kind k);
 int sgr_scheme_parse(const char *s, sgr_scheme_kind *out);
 
-size_t sgr_sgc_delay(const sgr_sgc *sc);        /* T */
-size_t sgr_sgc_rounds(const sgr_sgc *sc);       /* J + T */
-size_t sgr_sgc_s(const sgr_sgc *sc);            /* stragglers tolerated per coded task */
-double sgr_sgc_load(const sgr_sgc *sc);         /* normalized load, as published */
+size_t sgr_sgc_delay(const sgr_sgc *sc);  /* T */
+size_t sgr_sgc_rounds(const sgr_sgc *sc); /* J + T */
+size_t sgr_sgc_s(const sgr_sgc *sc);      /* stragglers tolerated per coded task */
+double sgr_sgc_load(const sgr_sgc *sc);   /* normalized load, as published */
 size_t sgr_sgc_nsegments(const sgr_sgc *sc);
 const sgr_segment *sgr_sgc_segments(const sgr_sgc *sc);
 
@@ -99,8 +99,8 @@ bool sgr_sgc_decodable(const sgr_sgc *sc, size_t job);
  * *residual gets the worst least-squares residual of the GC decodes (0 if none). Returns 0,
  * or -1 with err if the job is not decodable. */
 typedef const double *(*sgr_sgc_result_fn)(void *ctx, size_t worker, int slot);
-int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void *ctx,
-                   size_t dim, double *out, double *residual, sgr_err *err);
+int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void *ctx, size_t dim,
+                   double *out, double *residual, sgr_err *err);
 
 /* The pure round model, as published: per round r, delays[r*n + w] is worker w's task time;
  * the master waits for the fastest (m) and until (1+mu) m; if the scheme accepts the
