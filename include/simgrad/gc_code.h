@@ -38,6 +38,12 @@ int sgr_gc_code_init(sgr_gc_code *code, sgr_gc_kind kind, size_t n, size_t s, gs
                      sgr_err *err);
 void sgr_gc_code_free(sgr_gc_code *code);
 
+/* The parity matrix H (s x n, row-major) that sgr_gc_code_init draws for a CYCLIC code from
+ * the same rng state: every row of that code's B satisfies H B[i]^T = 0. Exposed so callers
+ * and tests can check the construction. H must hold s*n doubles. Returns 0, or -1 with err
+ * (out of memory). */
+int sgr_gc_cyclic_parity(size_t n, size_t s, gsl_rng *rng, double *H, sgr_err *err);
+
 /* Decoding coefficients for the responders responded[0..n-1] (true = its coded result
  * arrived): a[0..n-1] (0 for non-responders) with sum_i a_i B[i][.] = 1, solved by least
  * squares (LAPACKE_dgels on B_F^T, QR-based). *residual = ||B_F^T a - 1||_2 / sqrt(n).
