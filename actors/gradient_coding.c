@@ -23,11 +23,12 @@
 #include "simgrad/inbox.h"
 #include "simgrad/run.h"
 #include "simgrad/sgc.h"
+#include "simgrad/sgc_search.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gc, simgrad, "gradient-coding family");
 
 #define ANY -INFINITY, INFINITY
-#define MAX_SCHEMES 5
+#define MAX_SCHEMES SGR_MAX_SCHEMES
 
 static const sgr_key gc_keys[] = {
     {"algorithm.workers", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
@@ -554,80 +555,15 @@ static void master_main(int argc, char **argv)
     }
 }
 
-/* Parse algorithm.schemes into kinds; errors name the bad entry. */
-static int parse_schemes(const char *list, sgr_scheme_kind *kinds, size_t *count, sgr_err *err)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", list);
-    *count = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok;
-         tok = strtok_r(NULL, ", ", &save)) {
-        sgr_scheme_kind k;
-        if (sgr_scheme_parse(tok, &k) < 0)
-            return sgr_fail(err, "algorithm.schemes: unknown scheme \"%s\" (expected uncoded, "
-                                 "ignore-stragglers, gc, sr-sgc, m-sgc)",
-                            tok);
-        for (size_t i = 0; i < *count; i++)
-            if (kinds[i] == k)
-                return sgr_fail(err, "algorithm.schemes: \"%s\" is listed twice", tok);
-        kinds[(*count)++] = k;
-    }
-    if (*count == 0)
-        return sgr_fail(err, "algorithm.schemes: no scheme given");
-    return 0;
-}
-
-static size_t workers_of(const sgr_scenario *scn, size_t nhosts)
-{
-    long w = sgr_scn_int(scn, "algorithm.workers");
-    return w > 0 ? (size_t)w : (nhosts > 1 ? nhosts - 1 : 0);
-}
-
-/* The schemes' parameters, checked by building each scheme (cheap: no data). */
-static int build_params(const sgr_scenario *scn, size_t n, size_t samples, sgr_sgc_params *params,
-                        size_t *count, size_t *maxT, size_t *maxR, sgr_err *err)
-{
-    sgr_scheme_kind kinds[MAX_SCHEMES];
-    if (parse_schemes(sgr_scn_str(scn, "algorithm.schemes"), kinds, count, err) < 0)
-        return -1;
-    *maxT = 0;
-    *maxR = 0;
-    for (size_t i = 0; i < *count; i++) {
-        sgr_sgc_params *p = &params[i];
-        memset(p, 0, sizeof *p);
-        p->kind = kinds[i];
-        p->n = n;
-        p->jobs = (size_t)sgr_scn_int(scn, "algorithm.jobs");
-        p->samples = samples;
-        p->s = (size_t)sgr_scn_int(scn, "algorithm.s");
-        bool sr = kinds[i] == SGR_SCHEME_SRSGC;
-        p->B = (int)sgr_scn_int(scn, sr ? "algorithm.srsgc_B" : "algorithm.msgc_B");
-        p->W = (int)sgr_scn_int(scn, sr ? "algorithm.srsgc_W" : "algorithm.msgc_W");
-        p->lambda = (int)sgr_scn_int(scn, sr ? "algorithm.srsgc_lambda" : "algorithm.msgc_lambda");
-        p->code = strcmp(sgr_scn_str(scn, "algorithm.code"), "fractional") == 0 ? SGR_GC_FRACTIONAL
-                                                                                : SGR_GC_CYCLIC;
-        p->seed = (unsigned long)sgr_scn_int(scn, "seed");
-        sgr_sgc *sc = sgr_sgc_new(p, err);
-        if (!sc)
-            return sgr_fail_prefix(err, "%s", sgr_scheme_name(kinds[i]));
-        if (sgr_sgc_delay(sc) > *maxT)
-            *maxT = sgr_sgc_delay(sc);
-        if (sgr_sgc_rounds(sc) > *maxR)
-            *maxR = sgr_sgc_rounds(sc);
-        sgr_sgc_free(sc);
-    }
-    return 0;
-}
-
 static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
 {
-    size_t n = workers_of(scn, nhosts);
+    size_t n = sgr_gc_workers(scn, nhosts);
     if (n == 0)
         return sgr_fail(err, "algorithm.workers: set it (the platform has %zu hosts)", nhosts);
     sgr_sgc_params params[MAX_SCHEMES];
     size_t count, maxT, maxR;
     /* Sample counts are known only once data is loaded: check the layout with a large N. */
-    if (build_params(scn, n, (size_t)1 << 40, params, &count, &maxT, &maxR, err) < 0)
+    if (sgr_gc_params_from_scenario(scn, n, (size_t)1 << 40, params, &count, &maxT, &maxR, err) < 0)
         return -1;
     long M = sgr_scn_int(scn, "algorithm.models");
     if (M > 0 && (size_t)M < maxT + 1)
@@ -651,7 +587,7 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
         return sgr_fail(err, "out of memory");
     run->state = gs;
     gs->run = run;
-    gs->n = workers_of(scn, run->nhosts);
+    gs->n = sgr_gc_workers(scn, run->nhosts);
     gs->N = run->workload.train.n;
     gs->jobs = (size_t)sgr_scn_int(scn, "algorithm.jobs");
     gs->mu = sgr_scn_num(scn, "algorithm.mu");
@@ -663,7 +599,7 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     gs->base_comp = sgr_scn_num(scn, "algorithm.trace_base_comp");
     gs->master_host = 0;
     size_t maxT, maxR;
-    if (build_params(scn, gs->n, gs->N, gs->params, &gs->nschemes, &maxT, &maxR, err) < 0)
+    if (sgr_gc_params_from_scenario(scn, gs->n, gs->N, gs->params, &gs->nschemes, &maxT, &maxR, err) < 0)
         return SGR_EUSER;
     long M = sgr_scn_int(scn, "algorithm.models");
     gs->M = M > 0 ? (size_t)M : maxT + 1;

@@ -153,7 +153,7 @@ static int build_code(sgr_sgc *sc, sgr_err *err)
     size_t s = sc->s;
     bool coded = p->kind == SGR_SCHEME_GC || p->kind == SGR_SCHEME_SRSGC ||
                  (p->kind == SGR_SCHEME_MSGC && (size_t)p->lambda < p->n);
-    if (!coded)
+    if (!coded || p->schedule_only)
         return 0;
     gsl_rng *rng = sgr_rng_new(p->seed, "gc-code", 0);
     if (!rng)

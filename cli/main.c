@@ -7,6 +7,7 @@
 #include <simgrid/version.h>
 
 #include "simgrad/run.h"
+#include "simgrad/sgc_search.h"
 
 #ifndef SIMGRAD_VERSION
 #define SIMGRAD_VERSION "0"
@@ -23,6 +24,7 @@ static const char usage_main[] =
     "commands:\n"
     "  run SCENARIO.json       run a scenario, write results to its run directory\n"
     "  validate SCENARIO.json  check a scenario without running it\n"
+    "  search SCENARIO.json    best gradient-coding parameters on the scenario's stragglers\n"
     "  keys [--markdown]       list every scenario key with its type, unit and default\n"
     "  version                 print the versions of simgrad and SimGrid\n"
     "\n"
@@ -54,6 +56,20 @@ static const char usage_validate[] =
     "Check a scenario without running it: JSON syntax, every key against the schema, value\n"
     "types, units and ranges, the platform's parameters, the family's constraints, straggler\n"
     "traces and data files. Prints \"ok\" and exits 0, or one message and exits 2.\n";
+
+static const char usage_search[] =
+    "usage: simgrad search SCENARIO.json [--max-delay T] [--max-W W] [--set KEY=VALUE ...]\n"
+    "\n"
+    "For a gradient-coding scenario, run every admissible parameter of each scheme in\n"
+    "algorithm.schemes (GC: s; SR-SGC and M-SGC: (B, W, lambda)) through the paper's round\n"
+    "model on the scenario's straggler model or trace (task time = a full-data gradient's\n"
+    "time x load x slowdown, or the trace adjusted by algorithm.trace_base_load/comp; no\n"
+    "network), and print the configured and the best parameters with their runtimes.\n"
+    "\n"
+    "options:\n"
+    "  --max-delay T       largest delay T searched (SR-SGC: B; M-SGC: W-2+B); default 3\n"
+    "  --max-W W           largest W searched; default 6\n"
+    "  --json FILE         also write the results as JSON\n";
 
 static const char usage_keys[] =
     "usage: simgrad keys [--markdown]\n"
@@ -193,6 +209,63 @@ out:
     return rc;
 }
 
+static int cmd_search(int argc, char **argv)
+{
+    sgr_search_space space = {.max_delay = 3, .max_W = 6};
+    const char *json_path = NULL;
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    int nrest = 0;
+    for (int i = 0; i < argc; i++) {
+        if ((strcmp(argv[i], "--max-delay") == 0 || strcmp(argv[i], "--max-W") == 0) &&
+            i + 1 < argc) {
+            char *end;
+            long v = strtol(argv[i + 1], &end, 10);
+            if (*end || v < 1) {
+                fprintf(stderr, "simgrad: %s expects a positive integer, got \"%s\"\n", argv[i],
+                        argv[i + 1]);
+                free(rest);
+                return 2;
+            }
+            if (strcmp(argv[i], "--max-delay") == 0)
+                space.max_delay = (size_t)v;
+            else
+                space.max_W = (size_t)v;
+            i++;
+        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
+            json_path = argv[++i];
+        } else {
+            rest[nrest++] = argv[i];
+        }
+    }
+    cli c = {0};
+    sgr_scenario scn;
+    int rc = parse_args(nrest, rest, &c, usage_search);
+    if (rc || (rc = load(&c, &scn)))
+        goto out;
+    if (strcmp(sgr_scn_str(&scn, "algorithm.family"), "gradient-coding") != 0) {
+        fprintf(stderr, "simgrad: %s: search needs algorithm.family gradient-coding\n", c.scenario);
+        rc = 2;
+    } else {
+        sgr_err err;
+        json_t *res = sgr_gc_search_scenario(&scn, &space, stdout, &err);
+        if (!res) {
+            fprintf(stderr, "simgrad: %s: %s\n", c.scenario, err.msg);
+            rc = 2;
+        } else {
+            if (json_path && json_dump_file(res, json_path, JSON_INDENT(2)) < 0) {
+                fprintf(stderr, "simgrad: cannot write %s\n", json_path);
+                rc = 1;
+            }
+            json_decref(res);
+        }
+    }
+    sgr_scenario_free(&scn);
+out:
+    cli_free(&c);
+    free(rest);
+    return rc;
+}
+
 static int cmd_keys(int argc, char **argv)
 {
     bool markdown = argc > 0 && strcmp(argv[0], "--markdown") == 0;
@@ -227,6 +300,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "search") == 0)
+        return cmd_search(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0)
         return cmd_keys(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

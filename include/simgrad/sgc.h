@@ -39,6 +39,7 @@ typedef struct sgr_sgc_params {
     int B, W, lambda;   /* SR-SGC and M-SGC */
     sgr_gc_kind code;   /* GC and SR-SGC: fractional or cyclic */
     unsigned long seed; /* for the cyclic code's random H */
+    bool schedule_only; /* no code matrix (no decoding): fast parameter search */
 } sgr_sgc_params;
 
 /* One minitask: the worker returns sum_k coef[k] * grad(segment seg[k]) for job `job`. */
