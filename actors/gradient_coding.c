@@ -75,7 +75,7 @@ typedef struct gc_task {
     size_t *segs;
     double *coefs;
     double *results; /* nmini x np */
-    double flops, load, arrival;
+    double flops, load, arrival; /* ideal network: seconds after the round start */
     sgr_straggle straggle;
     aid_t pid;
     bool arrived;
@@ -209,7 +209,8 @@ static gc_task *task_new(gc_state *gs, size_t r, size_t w, const sgr_minitask *m
     t->load = (double)rows / (double)gs->N;
     t->straggle = gs->straggles[w];
     if (t->straggle.task_time >= 0) {
-        t->straggle.task_time += (t->load - gs->base_load) * gs->base_comp;
+        /* the paper's trace model: the scheme's normalized load, not this task's exact rows */
+        t->straggle.task_time += (sgr_sgc_load(gs->sc) - gs->base_load) * gs->base_comp;
         if (t->straggle.task_time < 0)
             t->straggle.task_time = 0;
     }
@@ -239,21 +240,23 @@ static int by_arrival(const void *a, const void *b)
 typedef struct arrivals {
     gc_task **order;
     size_t count, next;
-    double deadline; /* < 0: none */
+    double t0;       /* round start */
+    double deadline; /* relative to t0; < 0: none */
 } arrivals;
 
 /* The next arrival of round r, or NULL when the alarm `tag` (the deadline) rings first. */
 static gc_task *next_arrival(gc_state *gs, arrivals *a, size_t r, long tag)
 {
     if (gs->ideal) {
+        /* times relative to the round start, compared exactly as the round model does */
         if (a->next < a->count &&
             (a->deadline < 0 || a->order[a->next]->arrival <= a->deadline)) {
             gc_task *t = a->order[a->next++];
-            sg_actor_sleep_until(t->arrival);
+            sg_actor_sleep_until(a->t0 + t->arrival);
             return t;
         }
         if (a->deadline >= 0)
-            sg_actor_sleep_until(a->deadline);
+            sg_actor_sleep_until(a->t0 + a->deadline);
         a->deadline = -1;
         return NULL;
     }
@@ -271,12 +274,14 @@ static gc_task *next_arrival(gc_state *gs, arrivals *a, size_t r, long tag)
     }
 }
 
-static void set_deadline(gc_state *gs, arrivals *a, long tag, double at)
+/* The deadline (1+mu) m after the round start, m the first arrival's time. */
+static void set_deadline(gc_state *gs, arrivals *a, long tag, const gc_task *first)
 {
     if (gs->ideal)
-        a->deadline = at;
+        a->deadline = (1.0 + gs->mu) * first->arrival;
     else
-        sgr_inbox_alarm(gs->inbox, tag, at);
+        sgr_inbox_alarm(gs->inbox, tag,
+                        a->t0 + (1.0 + gs->mu) * (simgrid_get_clock() - a->t0));
 }
 
 static void kill_stragglers(gc_state *gs, size_t r)
@@ -372,15 +377,10 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
     sgr_scheme_kind kind = gs->params[gs->cur].kind;
     double t0 = simgrid_get_clock();
     sgr_minitask *mt = malloc(nslots * sizeof *mt);
-    arrivals arr = {.order = NULL, .deadline = -1};
+    arrivals arr = {.order = NULL, .t0 = t0, .deadline = -1};
     size_t participants = 0;
     *nstrag = 0;
     *waited = false;
-    if (sgr_straggler_next_round(gs->strag, gs->straggles, &gs->err) < 0) {
-        gs->error = SGR_EUSER;
-        free(mt);
-        return 0;
-    }
     if (gs->ideal)
         arr.order = malloc(n * sizeof *arr.order);
     for (size_t w = 0; w < n; w++) {
@@ -394,7 +394,7 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
         if (gs->ideal) {
             task_compute(t);
             double speed = gs->run->speed[t->host];
-            t->arrival = t0 + (t->straggle.task_time >= 0
+            t->arrival = (t->straggle.task_time >= 0
                                    ? t->straggle.task_time
                                    : t->flops * t->straggle.factor / speed /
                                              sg_host_get_speed(gs->run->hosts[t->host]) +
@@ -421,7 +421,7 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
             break; /* the (1+mu) m deadline */
         t->arrived = true;
         if (arrived++ == 0 && kind != SGR_SCHEME_IGNORE && participants > 1)
-            set_deadline(gs, &arr, tag, t0 + (1.0 + gs->mu) * (simgrid_get_clock() - t0));
+            set_deadline(gs, &arr, tag, t);
     }
     for (size_t w = 0; w < n; w++)
         gs->straggler[w] = gs->round_tasks[w] && !gs->round_tasks[w]->arrived;
@@ -497,6 +497,11 @@ static int run_scheme(gc_state *gs, size_t i)
         size_t nstrag = 0;
         bool waited = false;
         size_t participants = 0;
+        /* every round draws its stragglers (trace row r is round r), idle or not */
+        if (sgr_straggler_next_round(gs->strag, gs->straggles, &gs->err) < 0) {
+            gs->error = SGR_EUSER;
+            break;
+        }
         if (!sgr_sgc_round_idle(gs->sc, r)) {
             dur = run_round(gs, r, &nstrag, &waited);
             for (size_t w = 0; w < gs->n; w++)
