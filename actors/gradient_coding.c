@@ -63,6 +63,9 @@ static const sgr_key gc_keys[] = {
      "Normalized load at which the trace's task times were measured."},
     {"algorithm.trace_base_comp", SGR_T_TIME, "0", 0, INFINITY, NULL, "stragglers.model=trace",
      "Seconds per unit of normalized load: task time = trace + (load - base_load) * base_comp."},
+    {"algorithm.trace_fit", SGR_T_STR, NULL, ANY, NULL, "stragglers.model=trace",
+     "Fit base_comp instead, by least squares of mean task time against load, from traces "
+     "measured at several loads: \"a.csv@0.05,b.csv@0.1\" (paths relative to the scenario)."},
     {NULL, 0, NULL, ANY, NULL, NULL, NULL},
 };
 
@@ -601,7 +604,8 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     gs->ideal = sgr_scn_bool(scn, "algorithm.ideal_network");
     gs->eval_every = sgr_scn_int(scn, "algorithm.eval_every");
     gs->base_load = sgr_scn_num(scn, "algorithm.trace_base_load");
-    gs->base_comp = sgr_scn_num(scn, "algorithm.trace_base_comp");
+    if (sgr_gc_trace_comp(scn, &gs->base_comp, err) < 0)
+        return SGR_EUSER;
     gs->master_host = 0;
     size_t maxT, maxR;
     if (sgr_gc_params_from_scenario(scn, gs->n, gs->N, gs->params, &gs->nschemes, &maxT, &maxR, err) < 0)

@@ -1,6 +1,9 @@
 /* The gradient-coding family's schemes and their parameters, read from a scenario. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "simgrad/straggler.h"
 
 #include "simgrad/sgc_search.h"
 
@@ -69,3 +72,49 @@ int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t sample
     return 0;
 }
 
+
+int sgr_gc_trace_comp(const sgr_scenario *scn, double *comp, sgr_err *err)
+{
+    *comp = sgr_scn_num(scn, "algorithm.trace_base_comp");
+    const char *spec = sgr_scn_str(scn, "algorithm.trace_fit");
+    if (!spec)
+        return 0;
+    double loads[64], means[64];
+    size_t count = 0;
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *at = strrchr(tok, '@');
+        char *end;
+        if (!at || count == 64)
+            return sgr_fail(err, "algorithm.trace_fit: expected \"file@load,...\", got \"%s\"",
+                            tok);
+        *at = '\0';
+        double load = strtod(at + 1, &end);
+        if (*end || load < 0 || load > 1)
+            return sgr_fail(err, "algorithm.trace_fit: load \"%s\" of %s must be in [0, 1]",
+                            at + 1, tok);
+        char path[4096];
+        if (tok[0] == '/' || !scn->dir)
+            snprintf(path, sizeof path, "%s", tok);
+        else
+            snprintf(path, sizeof path, "%s/%s", scn->dir, tok);
+        double *v;
+        size_t rows, cols;
+        if (sgr_trace_read_csv(path, &v, &rows, &cols, err) < 0)
+            return sgr_fail_prefix(err, "algorithm.trace_fit");
+        double sum = 0;
+        for (size_t i = 0; i < rows * cols; i++)
+            sum += v[i];
+        free(v);
+        loads[count] = load;
+        means[count++] = rows && cols ? sum / (double)(rows * cols) : 0;
+    }
+    double intercept;
+    if (sgr_fit_load_slope(loads, means, count, comp, &intercept, err) < 0)
+        return sgr_fail_prefix(err, "algorithm.trace_fit");
+    if (*comp < 0)
+        *comp = 0;
+    return 0;
+}

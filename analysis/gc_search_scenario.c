@@ -44,7 +44,9 @@ static int delay_model(const sgr_scenario *scn, size_t n, size_t rounds, sgr_del
     sgr_platform_speed_factors(&pc, nhosts ? nhosts : 1, rng, speed);
     gsl_rng_free(rng);
     double base_load = sgr_scn_num(scn, "algorithm.trace_base_load");
-    double comp = sgr_scn_num(scn, "algorithm.trace_base_comp");
+    double comp;
+    if (sgr_gc_trace_comp(scn, &comp, err) < 0)
+        goto out;
     for (size_t r = 0; r < rounds; r++) {
         if (sgr_straggler_next_round(m, row, err) < 0)
             goto out;

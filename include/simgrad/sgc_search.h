@@ -59,6 +59,11 @@ int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t sample
                                 sgr_sgc_params *params, size_t *count, size_t *maxT, size_t *maxR,
                                 sgr_err *err);
 
+/* Trace mode's seconds per unit of normalized load: algorithm.trace_base_comp, or fitted from
+ * the traces of algorithm.trace_fit ("file@load,...", each trace's mean task time against its
+ * load). Returns 0 or -1 with err naming the key or the file. */
+int sgr_gc_trace_comp(const sgr_scenario *scn, double *comp, sgr_err *err);
+
 /* Search the best parameters of every scheme of a gradient-coding scenario on its straggler
  * model or trace (round model, no network), print a table to `out`, and return the results as
  * JSON (NULL on error). max_delay/max_W bound the search. */
