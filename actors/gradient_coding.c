@@ -329,8 +329,16 @@ static void decode_due(gc_state *gs, size_t r, double *rel_err, double *resid, d
         res->decode_failures++;
         XBT_WARN("%s: %s", sgr_scheme_name(gs->params[gs->cur].kind), err.msg);
     } else {
-        /* the decoding's own cost, on the master: least squares over n x |F|, then combine */
-        double f = 2.0 * (double)n * (double)n * (double)n / 3.0 + 2.0 * (double)(n * gs->np);
+        /* the decoding's own cost, on the master: combining the results, plus a least-squares
+         * solve over n x (n-s) per coded group for the cyclic code (QR: 2 n (n-s)^2 flops) */
+        const sgr_sgc_params *p = &gs->params[gs->cur];
+        double f = 2.0 * (double)(n * nslots * gs->np);
+        bool coded = p->kind == SGR_SCHEME_GC || p->kind == SGR_SCHEME_SRSGC ||
+                     (p->kind == SGR_SCHEME_MSGC && (size_t)p->lambda < n);
+        if (coded && p->code == SGR_GC_CYCLIC) {
+            double k = (double)(n - sgr_sgc_s(gs->sc));
+            f += 2.0 * (double)n * k * k * (p->kind == SGR_SCHEME_MSGC ? (double)p->B : 1.0);
+        }
         sgr_actor_compute(f, gs->run->speed[gs->master_host], NULL);
         for (size_t j = 0; j < gs->np; j++)
             gs->grad[j] = gs->grad[j] / (double)gs->N + gs->run->workload.model.l2 * w[j];
