@@ -374,18 +374,16 @@ static void test_iid_never_loses_a_job(void)
 
 typedef struct store {
     size_t n, jobs, nslots, nsegs;
-    double *seg;    /* jobs x nsegs x DIM: the segment gradients */
-    double *truth;  /* jobs x DIM: their sums */
-    double *res;    /* jobs x n x nslots x DIM: the minitask results that arrived */
-    bool *have;     /* jobs x n x nslots */
-    size_t job;     /* the job being decoded */
-    size_t lookups; /* result() calls */
+    double *seg;   /* jobs x nsegs x DIM: the segment gradients */
+    double *truth; /* jobs x DIM: their sums */
+    double *res;   /* jobs x n x nslots x DIM: the minitask results that arrived */
+    bool *have;    /* jobs x n x nslots */
+    size_t job;    /* the job being decoded */
 } store;
 
 static const double *store_result(void *ctx, size_t w, int slot)
 {
     store *st = ctx;
-    st->lookups++;
     if (w >= st->n || slot < 0 || (size_t)slot >= st->nslots)
         return NULL;
     size_t k = (st->job * st->n + w) * st->nslots + (size_t)slot;
