@@ -70,21 +70,27 @@ static int check_params(const sgr_sgc_params *p, sgr_err *err)
             return sgr_fail(err, "algorithm.s = %zu must be < algorithm.workers = %zu", p->s, p->n);
         break;
     case SGR_SCHEME_SRSGC:
-    case SGR_SCHEME_MSGC:
+    case SGR_SCHEME_MSGC: {
+        /* name the scenario keys (actors/gradient_coding.c) the user sets */
+        const char *k = p->kind == SGR_SCHEME_SRSGC ? "srsgc" : "msgc";
         if (p->B < 1 || p->W < 1)
-            return sgr_fail(err, "algorithm.B and algorithm.W must be at least 1 (B = %d, W = %d)",
-                            p->B, p->W);
+            return sgr_fail(err, "algorithm.%s_B = %d and algorithm.%s_W = %d must be at least 1",
+                            k, p->B, k, p->W);
         if (p->lambda < 0 || (size_t)p->lambda > p->n)
-            return sgr_fail(err, "algorithm.lambda = %d must be in [0, algorithm.workers = %zu]",
-                            p->lambda, p->n);
-        if (p->kind == SGR_SCHEME_SRSGC && (p->W - 1) % p->B != 0)
-            return sgr_fail(err, "sr-sgc needs (W-1) to be a multiple of B: W = %d, B = %d", p->W,
-                            p->B);
+            return sgr_fail(err, "algorithm.%s_lambda = %d must be in [0, algorithm.workers = %zu]",
+                            k, p->lambda, p->n);
         if (p->kind == SGR_SCHEME_SRSGC && p->W < 2)
-            return sgr_fail(err, "sr-sgc needs W >= 2 (W = %d)", p->W);
+            return sgr_fail(err, "sr-sgc needs algorithm.srsgc_W >= 2 (got %d)", p->W);
+        if (p->kind == SGR_SCHEME_SRSGC && (p->W - 1) % p->B != 0)
+            return sgr_fail(err,
+                            "sr-sgc needs algorithm.srsgc_W - 1 to be a multiple of "
+                            "algorithm.srsgc_B: W = %d, B = %d",
+                            p->W, p->B);
         if (p->kind == SGR_SCHEME_MSGC && p->B >= p->W)
-            return sgr_fail(err, "m-sgc needs B < W: B = %d, W = %d", p->B, p->W);
+            return sgr_fail(err, "m-sgc needs algorithm.msgc_B < algorithm.msgc_W: B = %d, W = %d",
+                            p->B, p->W);
         break;
+    }
     default:
         break;
     }
