@@ -222,9 +222,10 @@ static void test_bad_parameters(void)
 {
     expect_error("s_ge_n", "\"s\": 8, \"schemes\": \"gc\"", "algorithm.s = 8 must be <");
     expect_error("srsgc_wb", "\"srsgc_B\": 2, \"srsgc_W\": 4, \"schemes\": \"sr-sgc\"",
-                 "(W-1) to be a multiple of B");
-    expect_error("msgc_bw", "\"msgc_B\": 3, \"msgc_W\": 3, \"schemes\": \"m-sgc\"", "B < W");
-    expect_error("lambda", "\"msgc_lambda\": 9, \"schemes\": \"m-sgc\"", "algorithm.lambda = 9");
+                 "algorithm.srsgc_W - 1 to be a multiple of algorithm.srsgc_B");
+    expect_error("msgc_bw", "\"msgc_B\": 3, \"msgc_W\": 3, \"schemes\": \"m-sgc\"",
+                 "algorithm.msgc_B < algorithm.msgc_W");
+    expect_error("lambda", "\"msgc_lambda\": 9, \"schemes\": \"m-sgc\"", "algorithm.msgc_lambda = 9");
     expect_error("scheme", "\"schemes\": \"gc,turbo\"", "unknown scheme \"turbo\"");
     expect_error("fractional", "\"s\": 2, \"code\": \"fractional\", \"schemes\": \"gc\"",
                  "divide");
