@@ -229,6 +229,17 @@ static void test_bad_parameters(void)
     expect_error("scheme", "\"schemes\": \"gc,turbo\"", "unknown scheme \"turbo\"");
     expect_error("fractional", "\"s\": 2, \"code\": \"fractional\", \"schemes\": \"gc\"",
                  "divide");
+    char trace[512], algo[1024];
+    snprintf(trace, sizeof trace, "%s/short.csv", tmpdir);
+    write_file(trace, "1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
+    snprintf(algo, sizeof algo,
+             "\"schemes\": \"gc\"}, \"stragglers\": {\"model\": \"trace\", \"trace\": \"%s\"",
+             trace);
+    expect_error("trace_rounds", algo, "stragglers.trace has 2 rounds; the schemes need 4");
+    write_file(trace, "1,1,1,1,1,1,1\n");
+    expect_error("trace_cols", algo, "has 7 columns");
+    write_file(trace, "1,1,1,1,1,1,1,-1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
+    expect_error("trace_negative", algo, "short.csv:1:");
     expect_error("models", "\"models\": 1, \"schemes\": \"m-sgc\", \"msgc_B\": 1, \"msgc_W\": 3",
                  "algorithm.models = 1");
 }
