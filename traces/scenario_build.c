@@ -52,3 +52,19 @@ void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg 
     if (c->kind == SGR_STRAG_BURSTY && c->burst_B < 1)
         c->burst_B = 1;
 }
+
+void sgr_graph_cfg_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_graph_cfg *c,
+                                 char **path)
+{
+    memset(c, 0, sizeof *c);
+    sgr_graph_kind_parse(sgr_scn_str(scn, "graph.type"), &c->kind);
+    long n = sgr_scn_int(scn, "graph.n");
+    c->n = n > 0 ? (size_t)n : nhosts;
+    c->rows = (size_t)sgr_scn_int(scn, "graph.rows");
+    c->radius = sgr_scn_num(scn, "graph.radius");
+    c->p = sgr_scn_num(scn, "graph.p");
+    c->degree = (size_t)sgr_scn_int(scn, "graph.degree");
+    c->beta = sgr_scn_num(scn, "graph.beta");
+    *path = sgr_scn_path(scn, "graph.file");
+    c->path = *path;
+}

@@ -135,6 +135,25 @@ const sgr_key sgr_core_keys[] = {
     {"workload.dirichlet_alpha", SGR_T_NUM, "0.5", 1e-9, INFINITY, NULL,
      "workload.partition=dirichlet", "Concentration of the per-class Dirichlet label skew."},
 
+    /* graph: the logical communication graph of the gossip and token families */
+    {"graph.type", SGR_T_ENUM, "\"cycle\"", ANY,
+     "star|cycle|path|complete|grid|torus|barbell|geometric|erdos-renyi|regular|watts-strogatz|file",
+     "algorithm.family=gossip|token", "Logical graph the nodes talk or walk on."},
+    {"graph.n", SGR_T_INT, "0", 0, 1e8, NULL, "algorithm.family=gossip|token",
+     "Nodes (0: one per host). Node i runs on host i mod hosts."},
+    {"graph.rows", SGR_T_INT, "0", 0, 1e8, NULL, "graph.type=grid|torus",
+     "Rows of the grid or torus (0: as square as possible)."},
+    {"graph.radius", SGR_T_NUM, "0.1", 0, 2, NULL, "graph.type=geometric",
+     "Connection radius of the random geometric graph in the unit square."},
+    {"graph.p", SGR_T_NUM, "0.1", 0, 1, NULL, "graph.type=erdos-renyi",
+     "Edge probability of the Erdos-Renyi graph."},
+    {"graph.degree", SGR_T_INT, "4", 1, 1e6, NULL, "graph.type=regular|watts-strogatz",
+     "Degree d of the random regular graph, or k of Watts-Strogatz."},
+    {"graph.beta", SGR_T_NUM, "0.1", 0, 1, NULL, "graph.type=watts-strogatz",
+     "Rewiring probability of Watts-Strogatz."},
+    {"graph.file", SGR_T_PATH, NULL, ANY, NULL, "graph.type=file",
+     "Edge list, one \"u v\" pair of 0-based node indices per line ('#' comments)."},
+
     /* algorithm: the family; its own keys come from the family's table */
     {"algorithm.family", SGR_T_ENUM, "\"ps-sgd\"", ANY, NULL, NULL,
      "Scenario family to run (see the family tables below)."},

@@ -14,6 +14,7 @@
 #include <simgrid/forward.h>
 
 #include "simgrad/error.h"
+#include "simgrad/graph.h"
 #include "simgrad/output.h"
 #include "simgrad/platform.h"
 #include "simgrad/scenario.h"
@@ -123,6 +124,10 @@ int sgr_run_failures_deploy(sgr_run *run, sgr_err *err);
 /* Fill the platform and straggler configurations from a scenario (strings stay owned by
  * the scenario). Pure; can't fail. */
 void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *cfg);
+/* The graph section (graph.n = 0 means one node per host). *path receives the resolved edge
+ * list path (malloc'ed) or NULL. */
+void sgr_graph_cfg_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_graph_cfg *cfg,
+                                 char **path);
 void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg *cfg,
                                      char **trace_path);
 
