@@ -15,6 +15,13 @@
 
 /* A responder set decodes when ||B_F^T a - 1||_2 / sqrt(n) is below this. */
 #define DECODE_TOL 1e-9
+/* Refinement stops once the residual is at rounding level, or after this many steps. */
+#define REFINE_TOL 1e-12
+#define REFINE_STEPS 2
+/* Relative threshold below which the pivoted QR treats a direction of the (equilibrated)
+ * B_F^T as rank-deficient: fewer than s stragglers leave |F| - (n - s) such directions at
+ * rounding level (~1e-16), while the worst genuine sets measured stay far above it. */
+#define RANK_RCOND 1e-12
 
 static int check_args(sgr_gc_kind kind, size_t n, size_t s, gsl_rng *rng, sgr_err *err)
 {
@@ -44,16 +51,50 @@ static void fractional_fill(sgr_gc_code *code)
     }
 }
 
+/* H has orthonormal rows spanning a uniformly random s-dimensional subspace of the
+ * complement of 1: a Gaussian n x s matrix with its column means removed, orthonormalized by
+ * QR. B depends only on that subspace (its rows span null(H)), so orthonormal rows change
+ * nothing in exact arithmetic but keep the row solves well scaled; the isotropic draw is what
+ * matters. Setting the last column to minus the sum of the others instead gives that column a
+ * variance n times larger than the rest, which skews B and the decoding coefficients. */
 int sgr_gc_cyclic_parity(size_t n, size_t s, gsl_rng *rng, double *H, sgr_err *err)
 {
-    for (size_t r = 0; r < s; r++) {
-        double sum = 0;
-        for (size_t c = 0; c + 1 < n; c++) {
-            H[r * n + c] = gsl_ran_gaussian(rng, 1.0);
-            sum += H[r * n + c];
-        }
-        H[r * n + n - 1] = -sum;
+    if (s == 0) return 0;
+    double *G = malloc(n * s * sizeof *G), *tau = malloc(s * sizeof *tau);
+    if (!G || !tau) {
+        free(tau);
+        free(G);
+        return sgr_fail(err, "out of memory drawing a %zu x %zu parity matrix", s, n);
     }
+    /* G is column-major n x s; column r becomes row r of H. */
+    for (size_t r = 0; r < s; r++) {
+        double *g = G + r * n, mean = 0;
+        for (size_t p = 0; p < n; p++) {
+            g[p] = gsl_ran_gaussian(rng, 1.0);
+            mean += g[p];
+        }
+        mean /= (double)n;
+        for (size_t p = 0; p < n; p++)
+            g[p] -= mean;
+    }
+    lapack_int info =
+        LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)s, G, (lapack_int)n, tau);
+    if (info == 0)
+        info = LAPACKE_dorgqr(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)s, (lapack_int)s, G,
+                              (lapack_int)n, tau);
+    if (info == 0) {
+        for (size_t r = 0; r < s; r++) {
+            double *g = G + r * n, mean = 0;
+            for (size_t p = 0; p < n; p++)
+                mean += g[p];
+            mean /= (double)n; /* ~1e-17: QR mixes only mean-free columns */
+            for (size_t p = 0; p < n; p++)
+                H[r * n + p] = g[p] - mean;
+        }
+    }
+    free(tau);
+    free(G);
+    if (info != 0) return sgr_fail(err, "QR of the %zu x %zu parity draw failed (%d)", n, s, info);
     return 0;
 }
 
@@ -184,53 +225,92 @@ static int fractional_decode(const sgr_gc_code *code, const bool *responded, dou
     return sgr_fail(err, "not decodable: %zu of %zu groups have no responder", missing, n / w);
 }
 
-/* General codes: min ||B_F^T a_F - 1||_2 by QR (B_F^T is n x |F|, tall). */
+/* ||B_F^T a_F - 1||_2 / sqrt(n), with r = 1 - B_F^T a_F (n) accumulated in long double: the
+ * products a_i B[i][p] of an ill-conditioned responder set cancel, and a double sum would see
+ * only its own rounding, not whether a solves the system. */
+static double decode_residual(const sgr_gc_code *code, const size_t *F, size_t m, const double *aF,
+                              double *r)
+{
+    size_t n = code->n;
+    long double ss = 0;
+    for (size_t p = 0; p < n; p++) {
+        long double acc = 1.0L;
+        for (size_t j = 0; j < m; j++)
+            acc -= (long double)code->B[F[j] * n + p] * aF[j];
+        r[p] = (double)acc;
+        ss += acc * acc;
+    }
+    return (double)sqrtl(ss / (long double)n);
+}
+
+/* General codes: min ||B_F^T a_F - 1||_2 with B_F^T (n x |F|, tall) column-equilibrated (each
+ * row of B scaled to unit norm), solved by QR with column pivoting (dgelsy): with fewer than s
+ * stragglers B_F^T has rank n - s < |F|, and the pivoted, rank-revealing factorization gives
+ * the minimum-norm a instead of the arbitrary, possibly huge, one plain QR would. Then
+ * iterative refinement with the residual in long double, which brings the residual of
+ * ill-conditioned sets down to what their conditioning allows. */
+static int lsq_solve(const sgr_gc_code *code, const size_t *F, size_t m, double *aF,
+                     double *residual, double *BT, double *work, double *r, lapack_int *jpvt)
+{
+    size_t n = code->n;
+    double *scale = r + n; /* m entries */
+    for (size_t j = 0; j < m; j++) {
+        const double *b = code->B + F[j] * n;
+        scale[j] = 1.0 / cblas_dnrm2((int)n, b, 1);
+        for (size_t p = 0; p < n; p++)
+            BT[j * n + p] = b[p] * scale[j];
+    }
+    for (size_t p = 0; p < n; p++)
+        r[p] = 1.0;
+    memset(aF, 0, m * sizeof *aF);
+    *residual = 1.0;
+    for (int step = 0; step <= REFINE_STEPS && *residual >= REFINE_TOL; step++) {
+        lapack_int rank;
+        memcpy(work, BT, n * m * sizeof *work);
+        memset(jpvt, 0, m * sizeof *jpvt);
+        if (LAPACKE_dgelsy(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)m, 1, work, (lapack_int)n,
+                           r, (lapack_int)n, jpvt, RANK_RCOND, &rank) != 0)
+            return -1;
+        for (size_t j = 0; j < m; j++)
+            aF[j] += r[j] * scale[j];
+        *residual = decode_residual(code, F, m, aF, r);
+    }
+    return 0;
+}
+
 static int lsq_decode(const sgr_gc_code *code, const bool *responded, double *a, double *residual,
                       sgr_err *err)
 {
     size_t n = code->n, m = 0;
     size_t *F = malloc(n * sizeof *F);
-    double *BT = malloc(n * n * sizeof *BT);
-    double *rhs = malloc(n * sizeof *rhs);
+    double *BT = malloc(n * n * sizeof *BT), *work = malloc(n * n * sizeof *work);
+    double *aF = malloc(n * sizeof *aF), *r = malloc(2 * n * sizeof *r);
+    lapack_int *jpvt = malloc(n * sizeof *jpvt);
     int rc = -1;
-    if (!F || !BT || !rhs) {
+    memset(a, 0, n * sizeof *a);
+    *residual = 1.0;
+    if (!F || !BT || !work || !aF || !r || !jpvt) {
         sgr_fail(err, "out of memory decoding a %zu-worker code", n);
         goto out;
     }
     for (size_t i = 0; i < n; i++)
         if (responded[i]) F[m++] = i;
-    memset(a, 0, n * sizeof *a);
-    *residual = 1.0;
-    if (m == 0) {
-        rc = fail_not_decodable(code, n, *residual, err);
-        goto out;
-    }
-    /* Column j of B_F^T (column-major, leading dimension n) is row F[j] of B. */
-    for (size_t j = 0; j < m; j++)
-        memcpy(BT + j * n, code->B + F[j] * n, n * sizeof *BT);
-    for (size_t p = 0; p < n; p++)
-        rhs[p] = 1.0;
-    lapack_int info = LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', (lapack_int)n, (lapack_int)m, 1, BT,
-                                    (lapack_int)n, rhs, (lapack_int)n);
-    if (info != 0) {
+    if (m > 0 && lsq_solve(code, F, m, aF, residual, BT, work, r, jpvt) != 0) {
         *residual = INFINITY;
+        m = 0;
+    }
+    if (!(*residual < DECODE_TOL)) {
         rc = fail_not_decodable(code, n - m, *residual, err);
         goto out;
     }
     for (size_t j = 0; j < m; j++)
-        a[F[j]] = rhs[j];
-    /* Recompute the residual from B itself rather than trusting the QR's rhs[m..n). */
-    double ss = 0;
-    for (size_t p = 0; p < n; p++) {
-        double r = -1.0;
-        for (size_t j = 0; j < m; j++)
-            r += code->B[F[j] * n + p] * rhs[j];
-        ss += r * r;
-    }
-    *residual = sqrt(ss / (double)n);
-    rc = *residual < DECODE_TOL ? 0 : fail_not_decodable(code, n - m, *residual, err);
+        a[F[j]] = aF[j];
+    rc = 0;
 out:
-    free(rhs);
+    free(jpvt);
+    free(r);
+    free(aF);
+    free(work);
     free(BT);
     free(F);
     return rc;

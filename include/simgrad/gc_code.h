@@ -21,7 +21,8 @@ typedef enum {
     SGR_GC_FRACTIONAL, /* fractional repetition: (s+1) divides n, groups of s+1 workers share
                           the same s+1 partitions, B entries 0/1 */
     SGR_GC_CYCLIC,     /* cyclic repetition: worker i holds partitions i..i+s (mod n); random
-                          H (s x n, H 1 = 0), rows of B in the null space of H, B[i][i] = 1 */
+                          H (s x n, H 1 = 0, orthonormal rows), rows of B in the null space of
+                          H, B[i][i] = 1 */
 } sgr_gc_kind;
 
 typedef struct sgr_gc_code {
@@ -32,8 +33,12 @@ typedef struct sgr_gc_code {
 } sgr_gc_code;
 
 /* Build a code for n workers tolerating s stragglers (0 <= s < n). FRACTIONAL needs (s+1) | n.
- * CYCLIC draws H from rng (standard normal, last column set so that H 1 = 0). Errors name
- * the parameter (algorithm.s). */
+ * CYCLIC draws H from rng (sgr_gc_cyclic_parity: a uniformly random s-dimensional subspace of
+ * the complement of 1, orthonormal rows; Tandon's Gaussian H with its last column set to
+ * minus the sum of the others has the same null-space construction but a skewed distribution
+ * and larger decoding coefficients) and solves one s x s system per row. s = 0 gives the
+ * identity. Errors name the parameter (algorithm.s, algorithm.workers); on error code holds
+ * no memory and sgr_gc_code_free on it is safe. */
 int sgr_gc_code_init(sgr_gc_code *code, sgr_gc_kind kind, size_t n, size_t s, gsl_rng *rng,
                      sgr_err *err);
 void sgr_gc_code_free(sgr_gc_code *code);
@@ -46,9 +51,13 @@ int sgr_gc_cyclic_parity(size_t n, size_t s, gsl_rng *rng, double *H, sgr_err *e
 
 /* Decoding coefficients for the responders responded[0..n-1] (true = its coded result
  * arrived): a[0..n-1] (0 for non-responders) with sum_i a_i B[i][.] = 1, solved by least
- * squares (LAPACKE_dgels on B_F^T, QR-based). *residual = ||B_F^T a - 1||_2 / sqrt(n).
- * Returns 0 when decodable (residual below 1e-9), -1 with err otherwise (too many stragglers
- * or a singular pattern). */
+ * squares on B_F^T: rows of B equilibrated, QR with column pivoting (LAPACKE_dgelsy, which
+ * gives the minimum-norm a when fewer than s workers straggle and B_F^T is rank-deficient),
+ * then iterative refinement with the residual accumulated in long double. FRACTIONAL decodes
+ * directly (one responder per group, coefficient 1, exact). *residual = ||B_F^T a - 1||_2 /
+ * sqrt(n), always set. Returns 0 when decodable (residual below 1e-9), -1 with err otherwise
+ * ("not decodable: 7 stragglers, the code tolerates s = 5", a group with no responder, or
+ * "responder set is singular (residual ...)"). */
 int sgr_gc_decode_coeffs(const sgr_gc_code *code, const bool *responded, double *a,
                          double *residual, sgr_err *err);
 
