@@ -77,7 +77,7 @@ typedef struct gc_task {
     sgr_minitask *mini;
     size_t *segs;
     double *coefs;
-    double *results; /* nmini x np */
+    double *results;             /* nmini x np */
     double flops, load, arrival; /* ideal network: seconds after the round start */
     sgr_straggle straggle;
     aid_t pid;
@@ -134,8 +134,8 @@ static const double *seg_grad(gc_state *gs, size_t job, size_t seg)
     const sgr_dataset *ds = &gs->run->workload.train;
     size_t rows = sg->end - sg->start;
     double *g = malloc(gs->np * sizeof *g);
-    sgr_model_loss_grad(&gs->gmodel, gs->models + (job % gs->M) * gs->np,
-                        ds->X + sg->start * ds->d, ds->y + sg->start, rows, g, gs->work);
+    sgr_model_loss_grad(&gs->gmodel, gs->models + (job % gs->M) * gs->np, ds->X + sg->start * ds->d,
+                        ds->y + sg->start, rows, g, gs->work);
     for (size_t j = 0; j < gs->np; j++)
         g[j] *= (double)rows;
     *slot = g;
@@ -252,8 +252,7 @@ static gc_task *next_arrival(gc_state *gs, arrivals *a, size_t r, long tag)
 {
     if (gs->ideal) {
         /* times relative to the round start, compared exactly as the round model does */
-        if (a->next < a->count &&
-            (a->deadline < 0 || a->order[a->next]->arrival <= a->deadline)) {
+        if (a->next < a->count && (a->deadline < 0 || a->order[a->next]->arrival <= a->deadline)) {
             gc_task *t = a->order[a->next++];
             sg_actor_sleep_until(a->t0 + t->arrival);
             return t;
@@ -283,8 +282,7 @@ static void set_deadline(gc_state *gs, arrivals *a, long tag, const gc_task *fir
     if (gs->ideal)
         a->deadline = (1.0 + gs->mu) * first->arrival;
     else
-        sgr_inbox_alarm(gs->inbox, tag,
-                        a->t0 + (1.0 + gs->mu) * (simgrid_get_clock() - a->t0));
+        sgr_inbox_alarm(gs->inbox, tag, a->t0 + (1.0 + gs->mu) * (simgrid_get_clock() - a->t0));
 }
 
 static void kill_stragglers(gc_state *gs, size_t r)
@@ -306,8 +304,8 @@ static void kill_stragglers(gc_state *gs, size_t r)
 static const double *rmap_result(void *ctx, size_t w, int slot)
 {
     gc_state *gs = ctx;
-    const result_ref *ref = &gs->rmap[(gs->decode_job * gs->n + w) * sgr_sgc_max_minitasks(gs->sc) +
-                                      (size_t)slot];
+    const result_ref *ref =
+        &gs->rmap[(gs->decode_job * gs->n + w) * sgr_sgc_max_minitasks(gs->sc) + (size_t)slot];
     return ref->task ? ref->task->results + ref->k * gs->np : NULL;
 }
 
@@ -405,11 +403,11 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
         if (gs->ideal) {
             task_compute(t);
             double speed = gs->run->speed[t->host];
-            t->arrival = (t->straggle.task_time >= 0
-                                   ? t->straggle.task_time
-                                   : t->flops * t->straggle.factor / speed /
-                                             sg_host_get_speed(gs->run->hosts[t->host]) +
-                                         t->straggle.delay);
+            t->arrival =
+                (t->straggle.task_time >= 0 ? t->straggle.task_time
+                                            : t->flops * t->straggle.factor / speed /
+                                                      sg_host_get_speed(gs->run->hosts[t->host]) +
+                                                  t->straggle.delay);
             arr.order[arr.count++] = t;
         } else {
             char name[64];
@@ -583,9 +581,10 @@ static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
         return -1;
     long M = sgr_scn_int(scn, "algorithm.models");
     if (M > 0 && (size_t)M < maxT + 1)
-        return sgr_fail(err, "algorithm.models = %ld: a scheme with delay T = %zu needs at least "
-                             "T + 1 = %zu models (job t updates model t mod M, whose previous job "
-                             "must be decoded first)",
+        return sgr_fail(err,
+                        "algorithm.models = %ld: a scheme with delay T = %zu needs at least "
+                        "T + 1 = %zu models (job t updates model t mod M, whose previous job "
+                        "must be decoded first)",
                         M, maxT, maxT + 1);
     *nparts = 0;
     return 0;
@@ -593,10 +592,10 @@ static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
 
 static int gc_deploy(sgr_run *run, sgr_err *err)
 {
-    static const char *const columns[] = {
-        "scheme",  "round",          "time_s",      "scheme_time_s", "duration_s", "participants",
-        "stragglers", "waited",      "job_decoded", "decode_rel_error", "decode_residual",
-        "train_loss"};
+    static const char *const columns[] = {"scheme",           "round",           "time_s",
+                                          "scheme_time_s",    "duration_s",      "participants",
+                                          "stragglers",       "waited",          "job_decoded",
+                                          "decode_rel_error", "decode_residual", "train_loss"};
     const sgr_scenario *scn = run->scn;
     gc_state *gs = calloc(1, sizeof *gs);
     if (!gs)
@@ -616,7 +615,8 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
         return SGR_EUSER;
     gs->master_host = 0;
     size_t maxT, maxR;
-    if (sgr_gc_params_from_scenario(scn, gs->n, gs->N, gs->params, &gs->nschemes, &maxT, &maxR, err) < 0)
+    if (sgr_gc_params_from_scenario(scn, gs->n, gs->N, gs->params, &gs->nschemes, &maxT, &maxR,
+                                    err) < 0)
         return SGR_EUSER;
     long M = sgr_scn_int(scn, "algorithm.models");
     gs->M = M > 0 ? (size_t)M : maxT + 1;
@@ -630,8 +630,8 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     size_t trace_rounds = sgr_straggler_trace_rounds(probe);
     sgr_straggler_free(probe);
     if (trace_rounds && trace_rounds < maxR) {
-        sgr_fail(err, "stragglers.trace has %zu rounds; the schemes need %zu (J + T)",
-                 trace_rounds, maxR);
+        sgr_fail(err, "stragglers.trace has %zu rounds; the schemes need %zu (J + T)", trace_rounds,
+                 maxR);
         return SGR_EUSER;
     }
     size_t max_rows = 0;
@@ -656,8 +656,8 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     gs->round_tasks = calloc(gs->n, sizeof *gs->round_tasks);
     gs->straggler = calloc(gs->n, sizeof *gs->straggler);
     gs->returned = calloc(gs->n, sizeof *gs->returned);
-    if (!gs->work || !gs->models || !gs->grad || !gs->truth || !gs->straggles ||
-        !gs->round_tasks || !gs->straggler || !gs->returned)
+    if (!gs->work || !gs->models || !gs->grad || !gs->truth || !gs->straggles || !gs->round_tasks ||
+        !gs->straggler || !gs->returned)
         return sgr_fail(err, "out of memory");
     if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
         return SGR_EFAIL;
@@ -731,11 +731,11 @@ static int gc_finish(sgr_run *run, sgr_err *err)
         json_array_append_new(schemes, scheme_json(gs, &gs->res[i], gc_time, uncoded_time));
         failures += gs->res[i].decode_failures;
     }
-    run->results = json_pack("{s:o, s:I, s:I, s:I, s:I, s:f, s:I}", "schemes", schemes, "workers",
-                             (json_int_t)gs->n, "jobs", (json_int_t)gs->jobs, "models",
-                             (json_int_t)gs->M, "decode_failures", (json_int_t)failures,
-                             "simulated_time_s", simgrid_get_clock(), "parameters",
-                             (json_int_t)gs->np);
+    run->results =
+        json_pack("{s:o, s:I, s:I, s:I, s:I, s:f, s:I}", "schemes", schemes, "workers",
+                  (json_int_t)gs->n, "jobs", (json_int_t)gs->jobs, "models", (json_int_t)gs->M,
+                  "decode_failures", (json_int_t)failures, "simulated_time_s", simgrid_get_clock(),
+                  "parameters", (json_int_t)gs->np);
     if (gs->nschemes_done)
         print_table(gs, gc_time, uncoded_time);
     for (size_t i = 0; i < gs->ntasks; i++) {

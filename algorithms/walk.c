@@ -12,12 +12,12 @@
 struct sgr_walk {
     const sgr_graph *g;
     sgr_walk_cfg cfg;
-    double *mu;             /* the walk's target (owned) */
+    double *mu; /* the walk's target (owned) */
     size_t cur, prev;
     unsigned long steps;
-    unsigned long *counts;  /* visits, for the empirical measure */
-    double *u, scale;       /* SRRW: x = scale * u */
-    double *row;            /* scratch: max degree + 1 */
+    unsigned long *counts; /* visits, for the empirical measure */
+    double *u, scale;      /* SRRW: x = scale * u */
+    double *row;           /* scratch: max degree + 1 */
     gsl_ran_discrete_t *iid;
 };
 
@@ -65,8 +65,9 @@ static int build_target(sgr_walk *w, sgr_err *err)
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
         if (!(w->cfg.mu[i] > 0))
-            return sgr_fail(err, "token.target: every node needs a positive probability (node "
-                                 "%zu has %g)",
+            return sgr_fail(err,
+                            "token.target: every node needs a positive probability (node "
+                            "%zu has %g)",
                             i, w->cfg.mu[i]);
         sum += w->cfg.mu[i];
     }

@@ -17,8 +17,9 @@ static int parse_schemes(const char *list, sgr_scheme_kind *kinds, size_t *count
          tok = strtok_r(NULL, ", ", &save)) {
         sgr_scheme_kind k;
         if (sgr_scheme_parse(tok, &k) < 0)
-            return sgr_fail(err, "algorithm.schemes: unknown scheme \"%s\" (expected uncoded, "
-                                 "ignore-stragglers, gc, sr-sgc, m-sgc)",
+            return sgr_fail(err,
+                            "algorithm.schemes: unknown scheme \"%s\" (expected uncoded, "
+                            "ignore-stragglers, gc, sr-sgc, m-sgc)",
                             tok);
         for (size_t i = 0; i < *count; i++)
             if (kinds[i] == k)
@@ -37,8 +38,9 @@ size_t sgr_gc_workers(const sgr_scenario *scn, size_t nhosts)
 }
 
 /* The schemes' parameters, checked by building each scheme (cheap: no data). */
-int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t samples, sgr_sgc_params *params,
-                        size_t *count, size_t *maxT, size_t *maxR, sgr_err *err)
+int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t samples,
+                                sgr_sgc_params *params, size_t *count, size_t *maxT, size_t *maxR,
+                                sgr_err *err)
 {
     sgr_scheme_kind kinds[SGR_MAX_SCHEMES];
     if (parse_schemes(sgr_scn_str(scn, "algorithm.schemes"), kinds, count, err) < 0)
@@ -72,7 +74,6 @@ int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t sample
     return 0;
 }
 
-
 int sgr_gc_trace_comp(const sgr_scenario *scn, double *comp, sgr_err *err)
 {
     *comp = sgr_scn_num(scn, "algorithm.trace_base_comp");
@@ -93,8 +94,8 @@ int sgr_gc_trace_comp(const sgr_scenario *scn, double *comp, sgr_err *err)
         *at = '\0';
         double load = strtod(at + 1, &end);
         if (*end || load < 0 || load > 1)
-            return sgr_fail(err, "algorithm.trace_fit: load \"%s\" of %s must be in [0, 1]",
-                            at + 1, tok);
+            return sgr_fail(err, "algorithm.trace_fit: load \"%s\" of %s must be in [0, 1]", at + 1,
+                            tok);
         char path[4096];
         if (tok[0] == '/' || !scn->dir)
             snprintf(path, sizeof path, "%s", tok);

@@ -27,7 +27,8 @@ static int delay_model(const sgr_scenario *scn, size_t n, size_t rounds, sgr_del
     sgr_straggler_cfg sc;
     char *trace = NULL;
     sgr_straggler_cfg_from_scenario(scn, &sc, &trace);
-    sgr_straggler_model *m = sgr_straggler_new(&sc, n, (unsigned long)sgr_scn_int(scn, "seed"), err);
+    sgr_straggler_model *m =
+        sgr_straggler_new(&sc, n, (unsigned long)sgr_scn_int(scn, "seed"), err);
     sgr_workload wl;
     double *base = malloc(rounds * n * sizeof *base), *per = malloc(rounds * n * sizeof *per);
     double *speed = malloc((nhosts ? nhosts : 1) * sizeof *speed);
@@ -96,8 +97,8 @@ static const char *params_text(const sgr_sgc_params *p, char *buf, size_t len)
     return buf;
 }
 
-json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *space,
-                               FILE *out, sgr_err *err)
+json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *space, FILE *out,
+                               sgr_err *err)
 {
     sgr_platform_cfg pc;
     size_t nhosts;
@@ -115,8 +116,7 @@ json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *
     }
     sgr_sgc_params params[SGR_MAX_SCHEMES];
     size_t count, maxT, maxR;
-    if (sgr_gc_params_from_scenario(scn, n, (size_t)1 << 40, params, &count, &maxT, &maxR, err) <
-        0)
+    if (sgr_gc_params_from_scenario(scn, n, (size_t)1 << 40, params, &count, &maxT, &maxR, err) < 0)
         return NULL;
     size_t jobs = params[0].jobs;
     size_t rounds = jobs + (space->max_delay > maxT ? space->max_delay : maxT);
@@ -148,12 +148,11 @@ json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *
                 t_best, tried);
         json_array_append_new(
             results, json_pack("{s:s, s:s, s:f, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:I}", "scheme",
-                               sgr_scheme_name(cfg.kind), "configured", a,
-                               "configured_runtime_s", isnan(t_cfg) ? -1.0 : t_cfg, "best", b,
-                               "best_runtime_s", t_best, "best_waits", (json_int_t)w_best,
-                               "best_s", (json_int_t)best.s, "best_B", (json_int_t)best.B,
-                               "best_W", (json_int_t)best.W, "best_lambda",
-                               (json_int_t)best.lambda, "tried", (json_int_t)tried));
+                               sgr_scheme_name(cfg.kind), "configured", a, "configured_runtime_s",
+                               isnan(t_cfg) ? -1.0 : t_cfg, "best", b, "best_runtime_s", t_best,
+                               "best_waits", (json_int_t)w_best, "best_s", (json_int_t)best.s,
+                               "best_B", (json_int_t)best.B, "best_W", (json_int_t)best.W,
+                               "best_lambda", (json_int_t)best.lambda, "tried", (json_int_t)tried));
     }
     free((double *)dm.base);
     free((double *)dm.per_load);

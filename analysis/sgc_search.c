@@ -14,8 +14,8 @@ void sgr_delay_model_fill(const sgr_delay_model *dm, double load, double *delays
         delays[i] = dm->base[i] + load * dm->per_load[i];
 }
 
-int sgr_sgc_evaluate(const sgr_sgc_params *p, const sgr_delay_model *dm, double mu,
-                     double *runtime, size_t *waits, sgr_err *err)
+int sgr_sgc_evaluate(const sgr_sgc_params *p, const sgr_delay_model *dm, double mu, double *runtime,
+                     size_t *waits, sgr_err *err)
 {
     sgr_sgc *sc = sgr_sgc_new(p, err);
     if (!sc)
@@ -112,8 +112,9 @@ int sgr_sgc_search(const sgr_sgc_params *tmpl, const sgr_delay_model *dm, double
         break;
     }
     if (*tried == 0)
-        return sgr_fail(err, "%s: no admissible parameters within max delay %zu and W <= %zu "
-                             "(or the delays cover too few rounds)",
+        return sgr_fail(err,
+                        "%s: no admissible parameters within max delay %zu and W <= %zu "
+                        "(or the delays cover too few rounds)",
                         sgr_scheme_name(p.kind), space->max_delay, space->max_W);
     best->schedule_only = false;
     *runtime = best_time;
@@ -121,8 +122,8 @@ int sgr_sgc_search(const sgr_sgc_params *tmpl, const sgr_delay_model *dm, double
     return 0;
 }
 
-int sgr_fit_load_slope(const double *loads, const double *mean_times, size_t count,
-                       double *comp, double *intercept, sgr_err *err)
+int sgr_fit_load_slope(const double *loads, const double *mean_times, size_t count, double *comp,
+                       double *intercept, sgr_err *err)
 {
     if (count < 2)
         return sgr_fail(err, "fitting the load slope needs traces at two loads or more");
