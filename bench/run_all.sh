@@ -9,3 +9,4 @@ cmake --build "$ROOT/build" -j2 >/dev/null
 echo "### bench_kernel"; "$ROOT/build/bench_kernel"
 echo; echo "### bench_platform"; "$ROOT/build/bench_platform"
 echo; echo "### run_ps_sgd.sh"; "$ROOT/bench/run_ps_sgd.sh" "$@"
+echo; echo "### run_gc.sh"; "$ROOT/bench/run_gc.sh"
