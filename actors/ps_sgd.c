@@ -79,6 +79,7 @@ struct ps_state {
     double *w, *acc;
     ps_worker *workers;
     sgr_inbox *inbox; /* gradients, received concurrently */
+    bool may_lag;     /* a worker can fall a round behind (it is not always waited for) */
     sgr_straggler_model *strag;
     sgr_straggle *round_strag;
     int error;
@@ -106,7 +107,7 @@ static void worker_main(int argc, char **argv)
     for (;;) {
         model_msg *m = sg_mailbox_get(wk->inbox);
         /* A straggler that fell behind takes the freshest model and skips the stale ones. */
-        while (sg_mailbox_listen(sg_mailbox_get_name(wk->inbox))) {
+        while (ps->may_lag && sg_mailbox_listen(sg_mailbox_get_name(wk->inbox))) {
             snapshot_unref(m->snap);
             free(m);
             m = sg_mailbox_get(wk->inbox);
@@ -280,6 +281,7 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
     ps->wait_for = (size_t)sgr_scn_int(scn, "algorithm.wait_for");
     if (ps->wait_for == 0)
         ps->wait_for = ps->nworkers;
+    ps->may_lag = ps->wait_for < ps->nworkers || ps->timeout > 0 || run->failures_path;
     ps->server_host = (size_t)sgr_scn_int(scn, "algorithm.server_host");
     if (ps->server_host >= run->nhosts) {
         sgr_fail(err, "algorithm.server_host: %zu, but the platform has %zu hosts", ps->server_host,

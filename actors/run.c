@@ -82,19 +82,17 @@ int sgr_run_metrics(sgr_run *run, const char *const *columns, size_t ncols, sgr_
     return run->metrics ? 0 : -1;
 }
 
-double sgr_actor_compute(double flops, double speed, const sgr_straggle *s)
+void sgr_actor_compute(double flops, double speed, const sgr_straggle *s)
 {
-    double t0 = simgrid_get_clock();
     if (s && s->task_time >= 0) {
         sg_actor_sleep_for(s->task_time);
-    } else {
-        double factor = s ? s->factor : 1.0;
-        if (flops > 0)
-            sg_actor_execute(flops * factor / speed);
-        if (s && s->delay > 0)
-            sg_actor_sleep_for(s->delay);
+        return;
     }
-    return simgrid_get_clock() - t0;
+    double factor = s ? s->factor : 1.0;
+    if (flops > 0)
+        sg_actor_execute(flops * factor / speed);
+    if (s && s->delay > 0)
+        sg_actor_sleep_for(s->delay);
 }
 
 /* SimGrid aborts on a platform file it cannot parse; try it in a child so that a user's bad

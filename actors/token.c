@@ -548,7 +548,7 @@ static int tk_finish(sgr_run *run, sgr_err *err)
     if (ts->finished < ts->nconfigs * R && !sgr_run_interrupted())
         rc = sgr_fail(err, "only %zu of %zu tokens finished", ts->finished, ts->nconfigs * R);
     double *v1 = malloc(R * sizeof *v1), *v2 = malloc(R * sizeof *v2), *v3 = malloc(R * sizeof *v3);
-    double alphas[MAX_CONFIGS], mses[MAX_CONFIGS], xvars[MAX_CONFIGS];
+    double alphas[MAX_CONFIGS] = {0}, mses[MAX_CONFIGS] = {0}, xvars[MAX_CONFIGS] = {0};
     size_t nsr = 0;
     json_t *configs = json_array();
     bool theory = ts->graph.n <= (size_t)sgr_scn_int(run->scn, "algorithm.theory_max_nodes");
@@ -557,17 +557,20 @@ static int tk_finish(sgr_run *run, sgr_err *err)
     printf("%-6s %7s %14s %11s %10s %14s %11s %12s %8s\n", "walk", "alpha", "MSE(theta)", "+-95%",
            "TV", "visit var", "+-95%", "theory", "ratio");
     for (size_t c = 0; c < ts->nconfigs && ts->finished == ts->nconfigs * R; c++) {
+        /* the SRRW's x moves with gamma_n; the other walks' estimate is the empirical
+         * measure, whose CLT scaling is n (a = 1) */
+        const tk_config *cf = &ts->configs[c];
+        bool srrw = cf->kind == SGR_WALK_SRRW;
         for (size_t r = 0; r < R; r++) {
             const tk_token *t = &ts->tokens[c * R + r];
             v1[r] = t->mse[last];
             v2[r] = t->tv[last];
-            v3[r] = t->xerr[last] * scale_x;
+            v3[r] = t->xerr[last] * (srrw ? scale_x : (double)ts->hops);
         }
         double mse, mse_ci, tv, tv_ci, xv, xv_ci;
         mean_ci(v1, R, &mse, &mse_ci);
         mean_ci(v2, R, &tv, &tv_ci);
         mean_ci(v3, R, &xv, &xv_ci);
-        const tk_config *cf = &ts->configs[c];
         double th = NAN;
         if (theory && cf->kind != SGR_WALK_NBRW && cf->kind != SGR_WALK_IID) {
             sgr_walk_cfg wc = {.kind = cf->kind,

@@ -225,13 +225,21 @@ void sgr_walk_row(const sgr_walk *w, size_t i, size_t prev, double *probs)
         base_row(w, i, probs);
         return;
     case SGR_WALK_SRRW: {
-        /* K[x](i,j) ~ P(i,j) (x_j / mu_j)^-alpha; the common scale of x cancels */
-        double a = w->cfg.alpha, total = 0;
+        /* K[x](i,j) ~ P(i,j) (x_j / mu_j)^-alpha; the common scale of x cancels. Computed in
+         * logarithms, shifted by the largest, so that a large alpha neither overflows nor
+         * underflows to an all-zero row. */
+        double a = w->cfg.alpha, total = 0, top = -INFINITY;
         base_row(w, i, probs);
+        if (a == 0)
+            return;
         for (size_t k = 0; k <= d; k++) {
             size_t j = k < d ? nb[k] : i;
-            if (probs[k] > 0 && a != 0)
-                probs[k] *= pow(w->u[j] / w->mu[j], -a);
+            probs[k] = probs[k] > 0 ? log(probs[k]) - a * log(w->u[j] / w->mu[j]) : -INFINITY;
+            if (probs[k] > top)
+                top = probs[k];
+        }
+        for (size_t k = 0; k <= d; k++) {
+            probs[k] = exp(probs[k] - top);
             total += probs[k];
         }
         for (size_t k = 0; k <= d; k++)

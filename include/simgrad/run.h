@@ -103,8 +103,8 @@ bool sgr_run_interrupted(void);
 
 /* Simulated compute of one task on the calling actor's host: `flops` at the host's relative
  * speed, slowed down as the straggle says (factor, then added delay), or exactly
- * s->task_time seconds in trace mode. Returns the simulated seconds spent. */
-double sgr_actor_compute(double flops, double speed, const sgr_straggle *s);
+ * s->task_time seconds in trace mode. */
+void sgr_actor_compute(double flops, double speed, const sgr_straggle *s);
 
 /* Host failures: one event per host going down or up, in time order. */
 typedef struct failure_event {

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The token family through the command: tokens learn (MSE falls), the measured visit variance
+# is reported next to its theory, and bad inputs give exit 2 with a message.
+set -u
+bin=${SIMGRAD_BIN:-build/simgrad}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+
+cat >"$tmp/t.json" <<'JSON'
+{"seed": 2,
+ "platform": {"type": "star", "hosts": 12},
+ "workload": {"model": "lsq", "dataset": "synthetic", "samples": 1200, "features": 4, "l2": 0.01},
+ "graph": {"type": "watts-strogatz", "degree": 4, "beta": 0.3},
+ "algorithm": {"family": "token", "walks": "srw,mhrw,nbrw,iid,srrw", "alphas": "1,5",
+               "hops": 4000, "replicas": 6, "gamma_exp": 0.8, "beta_exp": 0.9, "step_scale": 0.3}}
+JSON
+"$bin" run "$tmp/t.json" --quiet --out "$tmp/a" >"$tmp/a.txt" 2>&1
+check run_ok $? "$(cat "$tmp/a.txt")"
+grep -q '"complete": true' "$tmp/a/summary.json"
+check complete $?
+# every (walk, alpha) ends with an MSE far below its first checkpoint's
+awk -F, 'NR>1 { key=$1 "," $4; if (!(key in first)) first[key]=$7; last[key]=$7 }
+         END { for (k in first) if (!(last[k] < first[k] / 5)) { print "no progress " k; bad=1 } exit bad }' \
+    "$tmp/a/metrics.csv"
+check mse_falls $?
+grep -q '"visit_variance_theory"' "$tmp/a/summary.json"
+check theory_reported $?
+grep -q 'fitted exponent in alpha' "$tmp/a.txt"
+check exponent_printed $?
+"$bin" run "$tmp/t.json" --quiet --out "$tmp/b" >/dev/null 2>&1
+cmp -s "$tmp/a/metrics.csv" "$tmp/b/metrics.csv"
+check deterministic $?
+
+expect2() { # NAME PHRASE ARGS...
+  local name=$1 phrase=$2 out
+  shift 2
+  out=$("$bin" validate "$tmp/t.json" "$@" 2>&1 >/dev/null)
+  local rc=$?
+  [ "$rc" -eq 2 ] && grep -qF -- "$phrase" <<<"$out"
+  check "$name" $? "exit $rc: $out"
+}
+expect2 alpha_negative "algorithm.alphas: \"-1\" is not an alpha >= 0" --set 'algorithm.alphas="0,-1"'
+expect2 gamma_range "algorithm.gamma_exp" --set algorithm.gamma_exp=1.5
+expect2 gamma_half "algorithm.gamma_exp must be in (0.5, 1]" --set algorithm.gamma_exp=0.5
+expect2 walk_unknown "unknown walk \"levy\"" --set 'algorithm.walks="levy"'
+printf '0 1\n1 2\n3 4\n4 5\n' >"$tmp/two.edges"
+expect2 disconnected "disconnected" --set 'graph={"type": "file", "file": "'"$tmp/two.edges"'"}' --set graph.n=0
+printf '0.5\n0\n0.5\n' >"$tmp/zero.w"
+expect2 target_zero "must be positive" --set 'graph={"type": "cycle", "n": 3}' \
+    --set algorithm.target='"file"' --set algorithm.target_file="$tmp/zero.w"
+printf '0.5\n0.2\n0.2\n' >"$tmp/sum.w"
+expect2 target_sum "sum to 0.9" --set 'graph={"type": "cycle", "n": 3}' \
+    --set algorithm.target='"file"' --set algorithm.target_file="$tmp/sum.w"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
