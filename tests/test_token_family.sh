@@ -12,10 +12,10 @@ check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); e
 cat >"$tmp/t.json" <<'JSON'
 {"seed": 2,
  "platform": {"type": "star", "hosts": 12},
- "workload": {"model": "lsq", "dataset": "synthetic", "samples": 1200, "features": 4, "l2": 0.01},
+ "workload": {"model": "lsq", "dataset": "synthetic", "samples": 1200, "features": 4, "l2": 0.01, "condition": 2},
  "graph": {"type": "watts-strogatz", "degree": 4, "beta": 0.3},
  "algorithm": {"family": "token", "walks": "srw,mhrw,nbrw,iid,srrw", "alphas": "1,5",
-               "hops": 4000, "replicas": 6, "gamma_exp": 0.8, "beta_exp": 0.9, "step_scale": 0.3}}
+               "hops": 4000, "replicas": 6, "gamma_exp": 0.6, "beta_exp": 0.75, "step_scale": 1.0}}
 JSON
 "$bin" run "$tmp/t.json" --quiet --out "$tmp/a" >"$tmp/a.txt" 2>&1
 check run_ok $? "$(cat "$tmp/a.txt")"
