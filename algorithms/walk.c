@@ -2,6 +2,7 @@
  * theory. See include/simgrad/walk.h. */
 #include "simgrad/walk.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,8 @@ static int build_target(sgr_walk *w, sgr_err *err)
 
 sgr_walk *sgr_walk_new(const sgr_graph *g, const sgr_walk_cfg *cfg, size_t start, sgr_err *err)
 {
-    if (cfg->kind == SGR_WALK_SRRW && !(cfg->alpha >= 0)) {
-        sgr_fail(err, "token.alpha must be >= 0 (got %g)", cfg->alpha);
+    if (cfg->kind == SGR_WALK_SRRW && !(cfg->alpha >= 0 && isfinite(cfg->alpha))) {
+        sgr_fail(err, "token.alpha must be finite and >= 0 (got %g)", cfg->alpha);
         return NULL;
     }
     if (cfg->kind == SGR_WALK_SRRW && cfg->base != SGR_WALK_SRW && cfg->base != SGR_WALK_MHRW) {
@@ -225,18 +226,24 @@ void sgr_walk_row(const sgr_walk *w, size_t i, size_t prev, double *probs)
         base_row(w, i, probs);
         return;
     case SGR_WALK_SRRW: {
-        /* K[x](i,j) ~ P(i,j) (x_j / mu_j)^-alpha; the common scale of x cancels. Computed in
-         * logarithms, shifted by the largest, so that a large alpha neither overflows nor
-         * underflows to an all-zero row. */
-        double a = w->cfg.alpha, total = 0, top = -INFINITY;
+        /* K[x](i,j) ~ P(i,j) (x_j / mu_j)^-alpha; the common scale of x cancels. The weights
+         * are formed in log space relative to the largest: u = x / scale grows without bound
+         * (scale -> 0), so (u_j / mu_j)^-alpha underflows to 0 for every j (a 0/0 row, and a
+         * walk stuck at i) after ~10^5 steps for a < 1, or a few 10^6 at alpha = 50. */
+        double a = w->cfg.alpha, top = -INFINITY, total = 0;
         base_row(w, i, probs);
         if (a == 0)
-            return;
+            return; /* the base chain exactly */
         for (size_t k = 0; k <= d; k++) {
             size_t j = k < d ? nb[k] : i;
-            probs[k] = probs[k] > 0 ? log(probs[k]) - a * log(w->u[j] / w->mu[j]) : -INFINITY;
-            if (probs[k] > top)
-                top = probs[k];
+            if (probs[k] > 0) {
+                double r = w->u[j] / w->mu[j];
+                probs[k] = log(probs[k]) - a * log(r > DBL_MIN ? r : DBL_MIN);
+                if (probs[k] > top)
+                    top = probs[k];
+            } else {
+                probs[k] = -INFINITY;
+            }
         }
         for (size_t k = 0; k <= d; k++) {
             probs[k] = exp(probs[k] - top);
@@ -249,15 +256,21 @@ void sgr_walk_row(const sgr_walk *w, size_t i, size_t prev, double *probs)
     }
 }
 
+/* Inverse-CDF draw; rounding can leave r above the last partial sum: then the last entry
+ * with a positive probability (never a zero-probability move such as staying under an SRW). */
 static size_t draw(const double *probs, size_t count, double r)
 {
     double acc = 0;
-    for (size_t k = 0; k + 1 < count; k++) {
+    size_t last = 0;
+    for (size_t k = 0; k < count; k++) {
+        if (probs[k] <= 0)
+            continue;
         acc += probs[k];
+        last = k;
         if (r < acc)
             return k;
     }
-    return count - 1;
+    return last;
 }
 
 size_t sgr_walk_step(sgr_walk *w, gsl_rng *rng)

@@ -37,10 +37,10 @@ typedef struct sgr_walk_cfg {
 
 typedef struct sgr_walk sgr_walk;
 
-/* A walk on g from node `start`. Validates alpha >= 0, a in (0.5, 1], mu positive and
- * summing to 1, the graph connected. The walk keeps a pointer to g and mu: keep them alive.
- * On error, NULL is returned and err names the key (token.alpha, token.gamma_exp,
- * token.target, graph). */
+/* A walk on g from node `start`. Validates alpha finite and >= 0, a in (0.5, 1], mu positive
+ * and summing to 1, the graph connected, start < n. The walk keeps a pointer to g and mu: keep
+ * them alive. On error, NULL is returned and err names the key (token.alpha, token.gamma_exp,
+ * token.base, token.target, graph, token.start). */
 sgr_walk *sgr_walk_new(const sgr_graph *g, const sgr_walk_cfg *cfg, size_t start, sgr_err *err);
 void sgr_walk_free(sgr_walk *w);
 
