@@ -572,11 +572,17 @@ static int tk_finish(sgr_run *run, sgr_err *err)
         mean_ci(v2, R, &tv, &tv_ci);
         mean_ci(v3, R, &xv, &xv_ci);
         double th = NAN;
-        if (theory && cf->kind != SGR_WALK_NBRW && cf->kind != SGR_WALK_IID) {
+        if (cf->kind == SGR_WALK_IID) {
+            /* i.i.d. draws: the multinomial covariance diag(mu) - mu mu^T */
+            const double *mu = sgr_walk_target(ts->tokens[c * R].walk);
+            th = 1.0;
+            for (size_t i = 0; i < ts->graph.n; i++)
+                th -= mu[i] * mu[i];
+        } else if (theory && cf->kind != SGR_WALK_NBRW) {
             sgr_walk_cfg wc = {.kind = cf->kind,
                                .base = ts->base,
                                .alpha = cf->alpha,
-                               .gamma_exp = ts->a,
+                               .gamma_exp = srrw ? ts->a : 1.0,
                                .mu = ts->target};
             sgr_err terr;
             if (sgr_srrw_covariance(&ts->graph, &wc, cf->kind == SGR_WALK_SRRW ? cf->alpha : 0.0,
