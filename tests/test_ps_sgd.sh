@@ -109,6 +109,15 @@ check interrupt_marks_incomplete $? "exit $rc"
 [ -s "$tmp/i/metrics.csv" ] && awk -F, 'NR>1 && NF!=10 {bad=1} END{exit bad}' "$tmp/i/metrics.csv"
 check interrupt_rows_whole $?
 
+# More workers than hosts: several actors share a host, and talk over its loopback route, on
+# every generated platform type.
+for plat in '{"type": "star", "hosts": 3}' '{"type": "torus", "topo_parameters": "2,2,1"}' \
+            '{"type": "fat-tree", "topo_parameters": "2;2,2;1,2;1,1"}' \
+            '{"type": "leaf-spine", "leaves": 2, "hosts_per_leaf": 2}' '{"type": "wan", "sites": 2, "hosts_per_site": 1}'; do
+  "$bin" run "$tmp/s.json" --quiet --out "$tmp/co" --set platform="$plat" --set algorithm.rounds=3 >/dev/null 2>&1
+  check "colocated_workers $plat" $?
+done
+
 # SimGrid's Paje trace on request (on a platform its tracer supports).
 "$bin" run "$tmp/s.json" --quiet --out "$tmp/j" --set platform='{"type": "star", "hosts": 9}' \
     --set output.paje=true --set algorithm.rounds=3 >/dev/null 2>&1 &&
