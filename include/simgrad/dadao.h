@@ -1,0 +1,56 @@
+/* simgrad: DADAO (Nabli & Oyallon, "DADAO: Decoupled Accelerated Decentralized Asynchronous
+ * Optimization", ICML 2023), the optimizer's state and its two kinds of events.
+ *
+ * Pure C, no SimGrid. Every node i holds six vectors (x, x~, y, y~, z, z~) of dimension d.
+ * Between events they follow a fixed linear flow, integrated exactly with the matrix
+ * exponential of the 6 x 6 system when the node is touched. A gradient event at node i applies
+ * the gradient jumps on (x, x~, y~); a gossip event on edge (i, j) applies the consensus jumps
+ * on (z, z~) of both ends with the message (y + z)_i - (y + z)_j. Constants as published and as
+ * in the authors' reference code: nu = mu/2, alpha = sqrt(nu/L)/4, alpha~ = eta = eta~ =
+ * sqrt(nu/L)/8, theta = sqrt(L/nu)/2, beta = 1/2, beta~ = 2 chi1* sqrt(L/nu) with
+ * chi1* = chi1 / lambda_mix, delta = sqrt(nu/L)/4, delta~ = 1, gamma = 1/(4L),
+ * gamma~ = 1/(4 sqrt(L nu)). Gradient events come at rate 1 per node, gossip events at total
+ * rate lambda_mix spread over the edges. */
+#ifndef SIMGRAD_DADAO_H
+#define SIMGRAD_DADAO_H
+
+#include <stddef.h>
+#include "simgrad/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sgr_dadao {
+    size_t n, d;
+    double *x, *xt, *y, *yt, *z, *zt; /* n x d each, row i = node i */
+    double *t_last;                   /* n: time of the node's last event */
+    double ode[36];                   /* the 6 x 6 flow, row-major */
+    double nu, beta, beta_t, delta, delta_t, gamma, gamma_t;
+    double *scratch; /* 6 d */
+} sgr_dadao;
+
+/* State for n nodes in dimension d, x_i = x0 (d values, NULL: zeros), the others 0. mu > 0,
+ * L >= mu, chi1 > 0 and lambda_mix > 0 (the graph constants). Errors name the key. */
+int sgr_dadao_init(sgr_dadao *s, size_t n, size_t d, double mu, double L, double chi1,
+                   double lambda_mix, const double *x0, sgr_err *err);
+void sgr_dadao_free(sgr_dadao *s);
+
+/* Integrate node i's flow from its last event to time t (>= it). */
+void sgr_dadao_advance(sgr_dadao *s, size_t i, double t);
+
+/* Gradient event at node i at time t: advance, then the jumps, with grad = grad f_i(x_i)
+ * evaluated by the caller on x_i after sgr_dadao_advance (pass the value). */
+void sgr_dadao_on_gradient(sgr_dadao *s, size_t i, const double *grad);
+
+/* Gossip on edge (i, j): both nodes advanced to t, then the consensus jumps. The message of
+ * each end is (y + z) of that end (what travels on the network). */
+void sgr_dadao_on_gossip(sgr_dadao *s, size_t i, size_t j, double t);
+
+/* Mean over nodes of |x_i - x*|^2. Can't fail. */
+double sgr_dadao_distance(const sgr_dadao *s, const double *xstar);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
