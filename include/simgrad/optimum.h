@@ -1,0 +1,29 @@
+/* simgrad: reference optima and regularity constants of decentralized problems
+ * (sum or weighted sum of local objectives f_i over a workload's parts). Pure C. */
+#ifndef SIMGRAD_OPTIMUM_H
+#define SIMGRAD_OPTIMUM_H
+
+#include <stddef.h>
+#include "simgrad/error.h"
+#include "simgrad/workload.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* theta* = argmin sum_i mu_i f_i(theta) over the first n parts (f_i the model's loss on part
+ * i, averaged over its rows, plus the l2 term): the weighted normal equations (LAPACK
+ * Cholesky) for least squares, gradient descent with backtracking to a gradient norm of
+ * 1e-11 for the other models. theta gets nparams values. Returns 0 or -1 with err. */
+int sgr_weighted_optimum(const sgr_workload *wl, const double *mu, size_t n, double *theta,
+                         sgr_err *err);
+
+/* mu = min_i and L = max_i of the local functions' strong convexity and smoothness over the
+ * first n parts (exact Hessian eigenvalues for least squares; the standard bounds l2 and
+ * lambda_max(X^T X)/(4m) + l2 for logistic regression). */
+int sgr_local_constants(const sgr_workload *wl, size_t n, double *mu, double *L, sgr_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
