@@ -263,20 +263,8 @@ static int read_target(const sgr_scenario *scn, const sgr_graph *g, double **tar
 static int build_graph(const sgr_scenario *scn, size_t nhosts, sgr_graph *g, char **path,
                        sgr_err *err)
 {
-    sgr_graph_cfg gc;
-    sgr_graph_cfg_from_scenario(scn, nhosts, &gc, path);
-    gsl_rng *rng = sgr_rng_new((unsigned long)sgr_scn_int(scn, "seed"), "graph", 0);
-    int rc = sgr_graph_build(g, &gc, rng, err);
-    gsl_rng_free(rng);
-    if (rc < 0)
+    if (sgr_graph_from_scenario(scn, nhosts, g, path, err) < 0)
         return -1;
-    if (!sgr_graph_connected(g)) {
-        sgr_graph_free(g);
-        return sgr_fail(err,
-                        "graph: the %s graph on %zu nodes is disconnected; a walk cannot "
-                        "reach every agent",
-                        sgr_scn_str(scn, "graph.type"), gc.n);
-    }
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Scenario sections turned into the plain configuration structs of the modules. */
 #include "simgrad/run.h"
+#include "simgrad/rng.h"
 
 #include <string.h>
 
@@ -67,4 +68,22 @@ void sgr_graph_cfg_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_gra
     c->beta = sgr_scn_num(scn, "graph.beta");
     *path = sgr_scn_path(scn, "graph.file");
     c->path = *path;
+}
+
+int sgr_graph_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_graph *g, char **path,
+                            sgr_err *err)
+{
+    sgr_graph_cfg gc;
+    sgr_graph_cfg_from_scenario(scn, nhosts, &gc, path);
+    gsl_rng *rng = sgr_rng_new((unsigned long)sgr_scn_int(scn, "seed"), "graph", 0);
+    int rc = sgr_graph_build(g, &gc, rng, err);
+    gsl_rng_free(rng);
+    if (rc < 0)
+        return -1;
+    if (!sgr_graph_connected(g)) {
+        sgr_graph_free(g);
+        return sgr_fail(err, "graph: the %s graph on %zu nodes is disconnected",
+                        sgr_scn_str(scn, "graph.type"), gc.n);
+    }
+    return 0;
 }

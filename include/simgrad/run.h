@@ -128,6 +128,9 @@ void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *c
  * list path (malloc'ed) or NULL. */
 void sgr_graph_cfg_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_graph_cfg *cfg,
                                  char **path);
+/* Build the scenario's graph (seeded), rejecting a disconnected one. */
+int sgr_graph_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_graph *g, char **path,
+                            sgr_err *err);
 void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg *cfg,
                                      char **trace_path);
 

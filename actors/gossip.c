@@ -1,0 +1,766 @@
+/* The gossip family: n nodes on a logical graph jointly minimise sum_i f_i with DADAO
+ * (Nabli & Oyallon, ICML 2023) and baselines, side by side on the same graph and data:
+ *   dadao     gradient events from a Poisson process of rate 1 per node, gossip events on
+ *             edges at total rate lambda_mix = sqrt(2 chi1 chi2), the flow between events
+ *             integrated exactly (algorithms/dadao.c);
+ *   pairwise  randomized pairwise gossip (average the two ends) with local gradient steps,
+ *             on the same Poisson clocks;
+ *   dsgd      synchronous decentralized gradient descent with Metropolis weights.
+ * Time is counted in units of `time_unit` seconds. With `instant`, events are applied
+ * instantly as in the paper (one scheduler, no compute or network cost), for validation
+ * against the analysis; otherwise every node is an actor on its host, a gradient costs its
+ * flops there, and a gossip is a request and a reply of the needed vectors over the network,
+ * each end updating when the other's message arrives. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/comm.h>
+#include <simgrid/engine.h>
+#include <simgrid/mailbox.h>
+#include <xbt/log.h>
+
+#include "simgrad/dadao.h"
+#include "simgrad/graph_theory.h"
+#include "simgrad/inbox.h"
+#include "simgrad/optimum.h"
+#include "simgrad/rng.h"
+#include "simgrad/run.h"
+
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gossip, simgrad, "gossip family");
+
+#define ANY -INFINITY, INFINITY
+#define MAX_METHODS 4
+#define NEPS 7
+
+static const sgr_key gossip_keys[] = {
+    {"algorithm.methods", SGR_T_STR, "\"dadao,pairwise,dsgd\"", ANY, NULL, NULL,
+     "Comma-separated methods run one after the other: dadao, pairwise, dsgd."},
+    {"algorithm.instant", SGR_T_BOOL, "false", ANY, NULL, NULL,
+     "Apply events instantly as in the paper (no compute or network cost)."},
+    {"algorithm.time_unit", SGR_T_TIME, "\"10ms\"", 1e-12, INFINITY, NULL, NULL,
+     "Seconds per unit of the algorithms' time (gradient events come at rate 1 per node per "
+     "unit)."},
+    {"algorithm.duration", SGR_T_NUM, "100", 1e-9, INFINITY, NULL, NULL,
+     "Longest run, in time units."},
+    {"algorithm.target", SGR_T_NUM, "1e-8", 0, 1, NULL, NULL,
+     "Stop a method once its mean |x_i - x*|^2 falls below this fraction of the initial one."},
+    {"algorithm.lambda_mix", SGR_T_NUM, "0", 0, INFINITY, NULL, NULL,
+     "Total gossip rate per time unit (0: sqrt(2 chi1 chi2) as published)."},
+    {"algorithm.step", SGR_T_NUM, "0.5", 1e-12, 2, NULL, NULL,
+     "pairwise and dsgd: gradient step in units of 1/L."},
+    {"algorithm.checkpoints", SGR_T_INT, "200", 10, 1e6, NULL, NULL,
+     "Metric rows per method (evenly spaced in time)."},
+    {"algorithm.dense_max", SGR_T_INT, "3000", 0, 1e6, NULL, NULL,
+     "Graph constants by dense linear algebra up to this many nodes, iterative beyond."},
+    {NULL, 0, NULL, ANY, NULL, NULL, NULL},
+};
+
+typedef enum { M_DADAO, M_PAIRWISE, M_DSGD } method_kind;
+static const char *const method_names[] = {"dadao", "pairwise", "dsgd"};
+
+typedef struct gs_state gs_state;
+
+typedef struct gs_node {
+    gs_state *gs;
+    size_t id, host;
+    sgr_inbox *inbox;
+    gsl_rng *rng;
+    size_t *own;    /* edges this node initiates */
+    size_t nown;
+    double *grad, *work, *msg_buf;
+} gs_node;
+
+typedef struct gs_msg {
+    int kind;       /* 0 request, 1 reply, 2 dsgd state */
+    size_t from;
+    long round;
+    double vec[];   /* d values */
+} gs_msg;
+
+typedef struct method_result {
+    method_kind kind;
+    double t_eps[NEPS], g_eps[NEPS], c_eps[NEPS]; /* time units, gradients, gossips at eps */
+    double final_rel, rate, sim_seconds;
+    unsigned long grads, gossips, messages;
+    double *ts, *rs; /* the error curve: time units, relative error */
+    size_t npts;
+} method_result;
+
+struct gs_state {
+    sgr_run *run;
+    sgr_graph graph;
+    char *graph_path;
+    size_t n, d, nmethods, cur;
+    method_kind methods[MAX_METHODS];
+    method_result res[MAX_METHODS];
+    bool instant, stop;
+    double tau, duration, target, step, lambda_mix;
+    long ncheck;
+    sgr_graph_constants gc;
+    double mu, L;
+    double *xstar;
+    /* the method being run */
+    sgr_dadao dd;        /* DADAO's state (x is dd.x); the baselines use dd.x too */
+    double *xnext;       /* dsgd */
+    double d0, t0;
+    unsigned long grads, gossips, messages;
+    size_t next_eps;
+    gs_node *nodes;
+    gs_node **old_nodes;
+    sgr_workload *wl;
+    size_t maxrows;
+};
+
+static const double eps_levels[NEPS] = {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8};
+
+static size_t node_host(const gs_state *gs, size_t i)
+{
+    return i % gs->run->nhosts;
+}
+
+/* Local gradient of f_i at x (whole local data). */
+static void local_grad(gs_state *gs, size_t i, const double *x, double *grad, double *work)
+{
+    const sgr_dataset *p = &gs->wl->parts[i];
+    sgr_model_loss_grad(&gs->wl->model, x, p->X, p->y, p->n, grad, work);
+}
+
+static double grad_flops(const gs_state *gs, size_t i)
+{
+    return sgr_model_grad_flops(&gs->wl->model, gs->wl->parts[i].n);
+}
+
+/* Measurement (not simulated): advance every node's flow to now and take the distance. */
+static double measure(gs_state *gs, double now_units)
+{
+    if (gs->methods[gs->cur] == M_DADAO)
+        for (size_t i = 0; i < gs->n; i++)
+            sgr_dadao_advance(&gs->dd, i, now_units);
+    return sgr_dadao_distance(&gs->dd, gs->xstar) / gs->d0;
+}
+
+static void record(gs_state *gs, double t_units, double rel)
+{
+    method_result *r = &gs->res[gs->cur];
+    while (gs->next_eps < NEPS && rel <= eps_levels[gs->next_eps]) {
+        r->t_eps[gs->next_eps] = t_units;
+        r->g_eps[gs->next_eps] = (double)gs->grads;
+        r->c_eps[gs->next_eps] = (double)gs->gossips;
+        gs->next_eps++;
+    }
+    double row[] = {(double)gs->cur,       t_units,
+                    simgrid_get_clock(),   (double)gs->grads,
+                    (double)gs->gossips,   (double)gs->messages,
+                    rel};
+    sgr_metrics_row(gs->run->metrics, row);
+    if (r->ts) {
+        r->ts[r->npts] = t_units;
+        r->rs[r->npts++] = rel;
+    }
+    r->final_rel = rel;
+    if (rel <= gs->target)
+        gs->stop = true;
+}
+
+/* ---- instant mode: the paper's event process, applied by one scheduler ---- */
+
+static void instant_event(gs_state *gs, double t, gsl_rng *rng, double *grad, double *work)
+{
+    method_kind m = gs->methods[gs->cur];
+    double total = (double)gs->n + gs->lambda_mix;
+    size_t d = gs->d;
+    if (gsl_rng_uniform(rng) < (double)gs->n / total) {
+        size_t i = gsl_rng_uniform_int(rng, gs->n);
+        double *x = gs->dd.x + i * d;
+        if (m == M_DADAO)
+            sgr_dadao_advance(&gs->dd, i, t);
+        local_grad(gs, i, x, grad, work);
+        if (m == M_DADAO)
+            sgr_dadao_on_gradient(&gs->dd, i, grad);
+        else
+            for (size_t k = 0; k < d; k++)
+                x[k] -= gs->step / gs->L * grad[k];
+        gs->grads++;
+    } else {
+        size_t e = gsl_rng_uniform_int(rng, gs->graph.m);
+        size_t i = gs->graph.edge_u[e], j = gs->graph.edge_v[e];
+        if (m == M_DADAO) {
+            sgr_dadao_on_gossip(&gs->dd, i, j, t);
+        } else {
+            double *xi = gs->dd.x + i * d, *xj = gs->dd.x + j * d;
+            for (size_t k = 0; k < d; k++)
+                xi[k] = xj[k] = 0.5 * (xi[k] + xj[k]);
+        }
+        gs->gossips++;
+        gs->messages += 2;
+    }
+}
+
+/* One synchronous D-SGD round: x_i <- sum_j W_ij x_j - step/L grad f_i(x_i), W Metropolis. */
+static void dsgd_round(gs_state *gs, double *grad, double *work)
+{
+    size_t d = gs->d;
+    const sgr_graph *g = &gs->graph;
+    for (size_t i = 0; i < gs->n; i++) {
+        double *out = gs->xnext + i * d;
+        const double *xi = gs->dd.x + i * d;
+        size_t di = sgr_graph_degree(g, i);
+        double self = 1.0;
+        memset(out, 0, d * sizeof *out);
+        for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++) {
+            size_t j = g->adj[k], dj = sgr_graph_degree(g, j);
+            double w = 1.0 / (1.0 + (double)(di > dj ? di : dj));
+            self -= w;
+            for (size_t c = 0; c < d; c++)
+                out[c] += w * gs->dd.x[j * d + c];
+        }
+        local_grad(gs, i, xi, grad, work);
+        for (size_t c = 0; c < d; c++)
+            out[c] += self * xi[c] - gs->step / gs->L * grad[c];
+    }
+    memcpy(gs->dd.x, gs->xnext, gs->n * d * sizeof *gs->xnext);
+    gs->grads += gs->n;
+    gs->gossips += gs->graph.m;
+    gs->messages += 2 * gs->graph.m;
+}
+
+static void run_instant(gs_state *gs)
+{
+    double *grad = malloc(gs->d * sizeof *grad);
+    double *work = malloc(sgr_model_work_size(&gs->wl->model, gs->maxrows) * sizeof *work);
+    gsl_rng *rng = sgr_rng_new(gs->run->seed, "gossip-events", gs->cur);
+    double dt_check = gs->duration / (double)gs->ncheck, next_check = dt_check;
+    double t = 0, start = gs->t0;
+    double total = (double)gs->n + gs->lambda_mix;
+    record(gs, 0, 1.0);
+    while (!gs->stop && t < gs->duration && !sgr_run_interrupted()) {
+        if (gs->methods[gs->cur] == M_DSGD) {
+            /* a round per time unit: n gradients, as the Poisson methods take per unit */
+            dsgd_round(gs, grad, work);
+            t += 1.0;
+        } else {
+            t += -log(1.0 - gsl_rng_uniform(rng)) / total;
+            instant_event(gs, t, rng, grad, work);
+        }
+        if (t >= next_check) {
+            sg_actor_sleep_until(start + t * gs->tau);
+            record(gs, t, measure(gs, t));
+            sgr_progress_update(&gs->run->progress, method_names[gs->methods[gs->cur]], t,
+                                gs->duration, simgrid_get_clock());
+            while (next_check <= t)
+                next_check += dt_check;
+        }
+    }
+    gs->res[gs->cur].sim_seconds = simgrid_get_clock() - start;
+    gsl_rng_free(rng);
+    free(grad);
+    free(work);
+}
+
+/* ---- networked mode: one actor per node ---- */
+
+enum { ALARM_GRAD = 1, ALARM_GOSSIP = 2 };
+
+static double exp_draw(gsl_rng *rng, double rate)
+{
+    return -log(1.0 - gsl_rng_uniform(rng)) / rate;
+}
+
+static void send_vec(gs_state *gs, size_t to, int kind, size_t from, long round, const double *v)
+{
+    gs_msg *m = malloc(sizeof *m + gs->d * sizeof(double));
+    m->kind = kind;
+    m->from = from;
+    m->round = round;
+    memcpy(m->vec, v, gs->d * sizeof(double));
+    sg_mailbox_t mb = sgr_inbox_mailbox(gs->nodes[to].inbox, from);
+    sg_comm_detach(sg_mailbox_put_init(mb, m, (long)(gs->d * sizeof(double))), NULL);
+    gs->messages++;
+}
+
+/* (y + z) of node i, what DADAO's gossip sends */
+static void dadao_message(const gs_state *gs, size_t i, double *out)
+{
+    size_t d = gs->d;
+    for (size_t k = 0; k < d; k++)
+        out[k] = gs->dd.y[i * d + k] + gs->dd.z[i * d + k];
+}
+
+/* The consensus jump of node i by the edge's difference delta = v_initiator - v_responder
+ * (v = y + z for DADAO, x for pairwise), with sign +1 at the responder and -1 at the
+ * initiator: both ends move by the same amount in opposite directions, so the sum over nodes
+ * is conserved exactly even though the two ends act at different times (the paper's jump,
+ * with the initiator's value as sent and the responder's as it is on arrival). */
+static void apply_gossip(gs_state *gs, size_t i, const double *delta, double sign, double t_units)
+{
+    size_t d = gs->d;
+    if (gs->methods[gs->cur] == M_DADAO) {
+        sgr_dadao_advance(&gs->dd, i, t_units);
+        double *z = gs->dd.z + i * d, *zt = gs->dd.zt + i * d;
+        for (size_t k = 0; k < d; k++) {
+            z[k] += sign * gs->dd.beta * delta[k];
+            zt[k] += sign * gs->dd.beta_t * delta[k];
+        }
+    } else {
+        double *x = gs->dd.x + i * d;
+        for (size_t k = 0; k < d; k++)
+            x[k] += sign * 0.5 * delta[k];
+    }
+}
+
+static void poisson_node_main(int argc, char **argv)
+{
+    gs_node *nd = sgr_actor_data(argc, argv);
+    gs_state *gs = nd->gs;
+    size_t i = nd->id, d = gs->d;
+    bool dadao = gs->methods[gs->cur] == M_DADAO;
+    double rate_g = 1.0 / gs->tau;
+    double rate_e = gs->lambda_mix / (double)gs->graph.m / gs->tau * (double)nd->nown;
+    sg_actor_daemonize(sg_actor_self());
+    sgr_inbox_start(nd->inbox);
+    sgr_inbox_alarm(nd->inbox, ALARM_GRAD, simgrid_get_clock() + exp_draw(nd->rng, rate_g));
+    if (nd->nown)
+        sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP, simgrid_get_clock() + exp_draw(nd->rng, rate_e));
+    for (;;) {
+        long tag;
+        gs_msg *m = sgr_inbox_next(nd->inbox, &tag);
+        double t_units = (simgrid_get_clock() - gs->t0) / gs->tau;
+        if (!m && tag == ALARM_GRAD) {
+            double *x = gs->dd.x + i * d;
+            if (dadao)
+                sgr_dadao_advance(&gs->dd, i, t_units);
+            local_grad(gs, i, x, nd->grad, nd->work);
+            sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+            if (dadao)
+                sgr_dadao_on_gradient(&gs->dd, i, nd->grad);
+            else
+                for (size_t k = 0; k < d; k++)
+                    x[k] -= gs->step / gs->L * nd->grad[k];
+            gs->grads++;
+            sgr_inbox_alarm(nd->inbox, ALARM_GRAD, simgrid_get_clock() + exp_draw(nd->rng, rate_g));
+        } else if (!m && tag == ALARM_GOSSIP) {
+            size_t e = nd->own[gsl_rng_uniform_int(nd->rng, nd->nown)];
+            size_t j = gs->graph.edge_u[e] == i ? gs->graph.edge_v[e] : gs->graph.edge_u[e];
+            if (dadao) {
+                sgr_dadao_advance(&gs->dd, i, t_units);
+                dadao_message(gs, i, nd->msg_buf);
+            } else {
+                memcpy(nd->msg_buf, gs->dd.x + i * d, d * sizeof(double));
+            }
+            send_vec(gs, j, 0, i, 0, nd->msg_buf);
+            gs->gossips++;
+            sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP,
+                            simgrid_get_clock() + exp_draw(nd->rng, rate_e));
+        } else if (m) {
+            if (m->kind == 0) {
+                /* responder: delta = v_initiator (as sent) - v_self (now); move, reply delta */
+                if (dadao) {
+                    sgr_dadao_advance(&gs->dd, i, t_units);
+                    dadao_message(gs, i, nd->msg_buf);
+                } else {
+                    memcpy(nd->msg_buf, gs->dd.x + i * d, d * sizeof(double));
+                }
+                for (size_t k = 0; k < d; k++)
+                    nd->msg_buf[k] = m->vec[k] - nd->msg_buf[k];
+                apply_gossip(gs, i, nd->msg_buf, +1.0, t_units);
+                send_vec(gs, m->from, 1, i, 0, nd->msg_buf);
+            } else {
+                apply_gossip(gs, i, m->vec, -1.0, t_units);
+            }
+            free(m);
+        }
+    }
+}
+
+static void dsgd_node_main(int argc, char **argv)
+{
+    gs_node *nd = sgr_actor_data(argc, argv);
+    gs_state *gs = nd->gs;
+    const sgr_graph *g = &gs->graph;
+    size_t i = nd->id, d = gs->d, deg = sgr_graph_degree(g, i);
+    double *acc = calloc(d, sizeof *acc), *x = gs->dd.x + i * d;
+    gs_msg **early = calloc(deg, sizeof *early); /* next round's messages arriving early */
+    size_t nearly = 0;
+    sg_actor_daemonize(sg_actor_self());
+    sgr_inbox_start(nd->inbox);
+    for (long r = 0;; r++) {
+        for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
+            send_vec(gs, g->adj[k], 2, i, r, x);
+        memcpy(nd->msg_buf, x, d * sizeof(double));
+        local_grad(gs, i, nd->msg_buf, nd->grad, nd->work);
+        sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+        double self = 1.0;
+        memset(acc, 0, d * sizeof *acc);
+        size_t got = 0;
+        /* this round's messages that came early, then the rest */
+        gs_msg **pending = malloc(deg * sizeof *pending);
+        size_t npending = nearly;
+        memcpy(pending, early, nearly * sizeof *early);
+        nearly = 0;
+        while (got < deg) {
+            gs_msg *m;
+            if (npending) {
+                m = pending[--npending];
+            } else {
+                long tag;
+                m = sgr_inbox_next(nd->inbox, &tag);
+                if (!m)
+                    continue;
+                if (m->round != r) {
+                    early[nearly++] = m;
+                    continue;
+                }
+            }
+            size_t j = m->from, dj = sgr_graph_degree(g, j);
+            double w = 1.0 / (1.0 + (double)(deg > dj ? deg : dj));
+            self -= w;
+            for (size_t c = 0; c < d; c++)
+                acc[c] += w * m->vec[c];
+            free(m);
+            got++;
+        }
+        free(pending);
+        for (size_t c = 0; c < d; c++)
+            x[c] = acc[c] + self * nd->msg_buf[c] - gs->step / gs->L * nd->grad[c];
+        gs->grads++;
+        if (i == 0)
+            gs->gossips += g->m;
+    }
+}
+
+static void monitor(gs_state *gs)
+{
+    double dt_check = gs->duration / (double)gs->ncheck;
+    record(gs, 0, 1.0);
+    for (long c = 1; c <= gs->ncheck && !gs->stop && !sgr_run_interrupted(); c++) {
+        sg_actor_sleep_until(gs->t0 + (double)c * dt_check * gs->tau);
+        double t = (double)c * dt_check;
+        record(gs, t, measure(gs, t));
+        sgr_progress_update(&gs->run->progress, method_names[gs->methods[gs->cur]], t,
+                            gs->duration, simgrid_get_clock());
+    }
+    gs->res[gs->cur].sim_seconds = simgrid_get_clock() - gs->t0;
+}
+
+/* ---- running the methods ---- */
+
+static int start_nodes(gs_state *gs, aid_t *pids)
+{
+    sgr_run *run = gs->run;
+    method_kind m = gs->methods[gs->cur];
+    gs->nodes = calloc(gs->n, sizeof *gs->nodes);
+    if (!gs->nodes)
+        return -1;
+    size_t *owned = calloc(gs->n, sizeof *owned);
+    for (size_t e = 0; e < gs->graph.m; e++)
+        owned[gs->graph.edge_u[e]]++;
+    for (size_t i = 0; i < gs->n; i++) {
+        gs_node *nd = &gs->nodes[i];
+        char name[64];
+        nd->gs = gs;
+        nd->id = i;
+        nd->host = node_host(gs, i);
+        snprintf(name, sizeof name, "g%zu-%zu", gs->cur, i);
+        nd->inbox = sgr_inbox_new(run, name, sgr_graph_degree(&gs->graph, i),
+                                  run->hosts[nd->host], true);
+        nd->rng = sgr_rng_new(run->seed, "gossip-node", gs->cur * gs->n + i);
+        nd->own = malloc((owned[i] ? owned[i] : 1) * sizeof *nd->own);
+        nd->grad = malloc(gs->d * sizeof *nd->grad);
+        nd->msg_buf = malloc(gs->d * sizeof *nd->msg_buf);
+        nd->work = malloc(sgr_model_work_size(&gs->wl->model, gs->maxrows) * sizeof *nd->work);
+        if (!nd->inbox || !nd->rng || !nd->own || !nd->grad || !nd->msg_buf || !nd->work) {
+            free(owned);
+            return -1;
+        }
+    }
+    free(owned);
+    for (size_t e = 0; e < gs->graph.m; e++) {
+        gs_node *nd = &gs->nodes[gs->graph.edge_u[e]];
+        nd->own[nd->nown++] = e;
+    }
+    for (size_t i = 0; i < gs->n; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "node-%zu", i);
+        sg_actor_t a = sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
+                                     m == M_DSGD ? dsgd_node_main : poisson_node_main,
+                                     &gs->nodes[i]);
+        pids[i] = sg_actor_get_pid(a);
+    }
+    return 0;
+}
+
+static void stop_nodes(gs_state *gs, const aid_t *pids)
+{
+    for (size_t i = 0; i < gs->n; i++) {
+        sg_actor_t a = sg_actor_by_pid(pids[i]);
+        if (a)
+            sg_actor_kill(a);
+    }
+    /* inboxes stay allocated: late alarms and messages may still name them */
+}
+
+static void free_nodes(gs_state *gs, gs_node *nodes)
+{
+    for (size_t i = 0; nodes && i < gs->n; i++) {
+        sgr_inbox_free(nodes[i].inbox);
+        if (nodes[i].rng)
+            gsl_rng_free(nodes[i].rng);
+        free(nodes[i].own);
+        free(nodes[i].grad);
+        free(nodes[i].msg_buf);
+        free(nodes[i].work);
+    }
+    free(nodes);
+}
+
+static void driver_main(int argc, char **argv)
+{
+    gs_state *gs = sgr_actor_data(argc, argv);
+    aid_t *pids = calloc(gs->n, sizeof *pids);
+    gs_node **old = calloc(gs->nmethods, sizeof *old);
+    for (size_t k = 0; k < gs->nmethods && !sgr_run_interrupted(); k++) {
+        gs->cur = k;
+        gs->res[k].kind = gs->methods[k];
+        for (int e = 0; e < NEPS; e++)
+            gs->res[k].t_eps[e] = gs->res[k].g_eps[e] = gs->res[k].c_eps[e] = NAN;
+        sgr_dadao_free(&gs->dd);
+        sgr_err err;
+        if (sgr_dadao_init(&gs->dd, gs->n, gs->d, gs->mu, gs->L, gs->gc.chi1, gs->lambda_mix, NULL,
+                           &err) < 0)
+            break;
+        gs->d0 = sgr_dadao_distance(&gs->dd, gs->xstar);
+        gs->grads = gs->gossips = gs->messages = 0;
+        gs->next_eps = 0;
+        gs->stop = false;
+        gs->t0 = simgrid_get_clock();
+        if (gs->instant) {
+            run_instant(gs);
+        } else {
+            if (start_nodes(gs, pids) < 0)
+                break;
+            monitor(gs);
+            stop_nodes(gs, pids);
+            old[k] = gs->nodes;
+            gs->nodes = NULL;
+        }
+        gs->res[k].grads = gs->grads;
+        gs->res[k].gossips = gs->gossips;
+        gs->res[k].messages = gs->messages;
+    }
+    free(pids);
+    /* the node state of finished methods lives until the end: late messages name it */
+    gs->old_nodes = old;
+}
+
+static int parse_methods(const sgr_scenario *scn, method_kind *out, size_t *count, sgr_err *err)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", sgr_scn_str(scn, "algorithm.methods"));
+    *count = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
+        int k = -1;
+        for (int m = 0; m < 3; m++)
+            if (strcmp(tok, method_names[m]) == 0)
+                k = m;
+        if (k < 0)
+            return sgr_fail(err, "algorithm.methods: unknown method \"%s\" (expected dadao, "
+                                 "pairwise, dsgd)",
+                            tok);
+        if (*count == MAX_METHODS)
+            return sgr_fail(err, "algorithm.methods: at most %d methods", MAX_METHODS);
+        out[(*count)++] = (method_kind)k;
+    }
+    if (*count == 0)
+        return sgr_fail(err, "algorithm.methods: no method given");
+    return 0;
+}
+
+static int gs_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+{
+    method_kind m[MAX_METHODS];
+    size_t count;
+    if (parse_methods(scn, m, &count, err) < 0)
+        return -1;
+    const char *model = sgr_scn_str(scn, "workload.model");
+    if (strcmp(model, "softmax") == 0)
+        return sgr_fail(err, "workload.model: gossip needs strongly convex local objectives: lsq "
+                             "or logreg (with workload.l2 > 0)");
+    if (strcmp(model, "logreg") == 0 && !(sgr_scn_num(scn, "workload.l2") > 0))
+        return sgr_fail(err, "workload.l2 must be > 0 for logreg: mu <= 0 is not strongly "
+                             "convex");
+    if (nhosts == 0 && sgr_scn_int(scn, "graph.n") == 0)
+        return sgr_fail(err, "graph.n: set it when platform.type is file");
+    sgr_graph g;
+    char *path = NULL;
+    int rc = sgr_graph_from_scenario(scn, nhosts, &g, &path, err);
+    free(path);
+    if (rc < 0)
+        return -1;
+    *nparts = g.n;
+    sgr_graph_free(&g);
+    return 0;
+}
+
+static int gs_deploy(sgr_run *run, sgr_err *err)
+{
+    static const char *const columns[] = {"method",  "t_units",  "time_s", "gradients",
+                                          "gossips", "messages", "rel_error"};
+    const sgr_scenario *scn = run->scn;
+    gs_state *gs = calloc(1, sizeof *gs);
+    if (!gs)
+        return sgr_fail(err, "out of memory");
+    run->state = gs;
+    gs->run = run;
+    gs->wl = &run->workload;
+    if (sgr_graph_from_scenario(scn, run->nhosts, &gs->graph, &gs->graph_path, err) < 0 ||
+        parse_methods(scn, gs->methods, &gs->nmethods, err) < 0)
+        return SGR_EUSER;
+    gs->n = gs->graph.n;
+    gs->d = sgr_model_nparams(&gs->wl->model);
+    gs->instant = sgr_scn_bool(scn, "algorithm.instant");
+    gs->tau = sgr_scn_num(scn, "algorithm.time_unit");
+    gs->duration = sgr_scn_num(scn, "algorithm.duration");
+    gs->target = sgr_scn_num(scn, "algorithm.target");
+    gs->step = sgr_scn_num(scn, "algorithm.step");
+    gs->ncheck = sgr_scn_int(scn, "algorithm.checkpoints");
+    for (size_t i = 0; i < gs->n; i++)
+        if (gs->wl->parts[i].n > gs->maxrows)
+            gs->maxrows = gs->wl->parts[i].n;
+    if (sgr_graph_constants_compute(&gs->graph, (size_t)sgr_scn_int(scn, "algorithm.dense_max"),
+                                    1e-6, &gs->gc, err) < 0)
+        return SGR_EUSER;
+    gs->lambda_mix = sgr_scn_num(scn, "algorithm.lambda_mix");
+    if (gs->lambda_mix <= 0)
+        gs->lambda_mix = gs->gc.lambda_mix;
+    if (sgr_local_constants(gs->wl, gs->n, &gs->mu, &gs->L, err) < 0)
+        return SGR_EUSER;
+    if (!(gs->mu > 0)) {
+        sgr_fail(err, "the local objectives are not strongly convex (mu = %g): add workload.l2 > 0 "
+                      "or give each node more rows than features",
+                 gs->mu);
+        return SGR_EUSER;
+    }
+    double *w = malloc(gs->n * sizeof *w);
+    gs->xstar = malloc(gs->d * sizeof *gs->xstar);
+    gs->xnext = malloc(gs->n * gs->d * sizeof *gs->xnext);
+    if (!w || !gs->xstar || !gs->xnext)
+        return sgr_fail(err, "out of memory");
+    for (size_t i = 0; i < gs->n; i++)
+        w[i] = 1.0 / (double)gs->n;
+    int rc = sgr_weighted_optimum(gs->wl, w, gs->n, gs->xstar, err);
+    free(w);
+    if (rc < 0)
+        return SGR_EFAIL;
+    for (size_t k = 0; k < gs->nmethods; k++) {
+        gs->res[k].ts = malloc(((size_t)gs->ncheck + 2) * sizeof(double));
+        gs->res[k].rs = malloc(((size_t)gs->ncheck + 2) * sizeof(double));
+        if (!gs->res[k].ts || !gs->res[k].rs)
+            return sgr_fail(err, "out of memory");
+    }
+    if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
+        return SGR_EFAIL;
+    sgr_run_spawn(run, "gossip-driver", run->hosts[0], driver_main, gs);
+    return 0;
+}
+
+/* slope of log(rel) against t over the points with 1e-9 < rel < 0.1 */
+static double fitted_rate(const method_result *r)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    size_t m = 0;
+    for (size_t k = 0; k < r->npts; k++) {
+        if (!(r->rs[k] < 0.1 && r->rs[k] > 1e-9))
+            continue;
+        double x = r->ts[k], y = log(r->rs[k]);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+        m++;
+    }
+    double den = (double)m * sxx - sx * sx;
+    return m >= 3 && den != 0 ? -((double)m * sxy - sx * sy) / den : NAN;
+}
+
+static int gs_finish(sgr_run *run, sgr_err *err)
+{
+    gs_state *gs = run->state;
+    if (!gs)
+        return 0;
+    double kappa = gs->L / gs->mu, sk = sqrt(kappa);
+    double comm_factor = sqrt(gs->gc.chi1 * gs->gc.chi2);
+    printf("graph: %zu nodes, %zu edges, chi1 %.6g, chi2 %.6g, lambda_mix %.6g%s; mu %.4g, L "
+           "%.4g, sqrt(L/mu) %.4g\n",
+           gs->n, gs->graph.m, gs->gc.chi1, gs->gc.chi2, gs->gc.lambda_mix,
+           gs->gc.exact ? "" : " (iterative)", gs->mu, gs->L, sk);
+    printf("%-9s %8s %12s %12s %12s %12s %10s %12s\n", "method", "eps", "time", "gradients",
+           "gossips", "grads/pred", "comm/pred", "final");
+    json_t *methods = json_array();
+    for (size_t k = 0; k < gs->nmethods; k++) {
+        method_result *r = &gs->res[k];
+        r->rate = fitted_rate(r);
+        json_t *rows = json_array();
+        for (int e = 0; e < NEPS; e++) {
+            double l = log(1.0 / eps_levels[e]);
+            double pg = (double)gs->n * sk * l, pc = (double)gs->n * comm_factor * sk * l,
+                   pt = sk * l;
+            if (!isnan(r->t_eps[e]))
+                printf("%-9s %8.0e %12.5g %12.0f %12.0f %12.3g %10.3g %12s\n",
+                       method_names[r->kind], eps_levels[e], r->t_eps[e], r->g_eps[e],
+                       r->c_eps[e], r->g_eps[e] / pg, r->c_eps[e] / pc, "");
+            json_array_append_new(
+                rows, json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "eps", eps_levels[e],
+                                "time_units", isnan(r->t_eps[e]) ? -1.0 : r->t_eps[e],
+                                "gradients", isnan(r->g_eps[e]) ? -1.0 : r->g_eps[e], "gossips",
+                                isnan(r->c_eps[e]) ? -1.0 : r->c_eps[e], "predicted_gradients",
+                                pg, "predicted_gossips", pc, "predicted_time_units", pt));
+        }
+        printf("%-9s final relative error %.3g after %lu gradients and %lu gossips; fitted rate "
+               "%.4g per time unit (sqrt(mu/L) = %.4g)\n",
+               method_names[r->kind], r->final_rel, r->grads, r->gossips, r->rate, 1.0 / sk);
+        json_array_append_new(
+            methods, json_pack("{s:s, s:f, s:I, s:I, s:I, s:f, s:f, s:o}", "method",
+                               method_names[r->kind], "final_rel_error", r->final_rel,
+                               "gradients", (json_int_t)r->grads, "gossips",
+                               (json_int_t)r->gossips, "messages", (json_int_t)r->messages,
+                               "fitted_rate", isnan(r->rate) ? 0.0 : r->rate,
+                               "simulated_seconds", r->sim_seconds, "precision", rows));
+        free(r->ts);
+        free(r->rs);
+    }
+    run->results = json_pack("{s:o, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b, s:f}", "methods",
+                             methods, "nodes", (json_int_t)gs->n, "edges",
+                             (json_int_t)gs->graph.m, "chi1", gs->gc.chi1, "chi2", gs->gc.chi2,
+                             "lambda_mix", gs->lambda_mix, "mu", gs->mu, "L", gs->L,
+                             "sqrt_mu_over_L", 1.0 / sk, "instant", gs->instant,
+                             "simulated_time_s", simgrid_get_clock());
+    for (size_t k = 0; gs->old_nodes && k < gs->nmethods; k++)
+        free_nodes(gs, gs->old_nodes[k]);
+    free(gs->old_nodes);
+    free_nodes(gs, gs->nodes);
+    sgr_dadao_free(&gs->dd);
+    free(gs->xstar);
+    free(gs->xnext);
+    free(gs->graph_path);
+    sgr_graph_free(&gs->graph);
+    free(gs);
+    run->state = NULL;
+    (void)err;
+    return 0;
+}
+
+const sgr_family sgr_family_gossip = {
+    .keys = {"gossip",
+             "n nodes on a logical graph minimise sum_i f_i with DADAO (Poisson gradient and "
+             "gossip clocks, exact flow between events) and baselines (randomized pairwise "
+             "gossip, D-SGD), instantly as in the paper or over the simulated network; with the "
+             "graph constants chi1, chi2 and the predicted rates.",
+             gossip_keys},
+    .check = gs_check,
+    .deploy = gs_deploy,
+    .finish = gs_finish,
+};
