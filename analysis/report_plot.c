@@ -26,7 +26,7 @@ typedef struct plot {
     char *cmd; /* the plot command's clauses, built in memory */
     size_t cmd_len;
     FILE *cmdf;
-    int blocks, clauses;
+    int blocks, clauses, titled;
 } plot;
 
 /* The report's state while plotting: where, with what, and what was rendered. */
@@ -86,10 +86,8 @@ static int plot_open(plot *p, const plotter *pl, const char *name, const char *t
             "# Data: %s.dat, one index block per line drawn. Re-render after editing:\n"
             "#   gnuplot %s.gp   (in this directory; writes %s.png and %s.svg)\n"
             "reset\n"
-            "set terminal pngcairo size 1000,620 noenhanced font 'sans,11'\n"
-            "set output '%s.png'\n"
             "set title ",
-            title, name, name, name, name, name);
+            title, name, name, name, name);
     put_quoted(p->gp, title);
     fputs("\nset xlabel ", p->gp);
     put_quoted(p->gp, xlabel);
@@ -132,6 +130,7 @@ static void plot_series(plot *p, const char *spec, const char *title)
 {
     fprintf(p->cmdf, "%s \\\n     %s", p->clauses++ ? "," : "plot", spec);
     if (title) {
+        p->titled++;
         fputs(" title ", p->cmdf);
         put_quoted(p->cmdf, title);
     } else {
@@ -164,14 +163,18 @@ static int plot_finish(plot *p, plotter *pl, const char *caption)
 {
     fclose(p->cmdf);
     p->cmdf = NULL;
-    fprintf(p->gp, "%s\n", p->clauses ? p->cmd : "");
+    /* the legend sits below the plot, one line per entry: grow the canvas, not squash it */
+    int height = 560 + 20 * (p->titled > 3 ? p->titled - 3 : 0);
     fprintf(p->gp,
-            "set terminal svg size 1000,620 dynamic noenhanced font 'sans,11' "
+            "set terminal pngcairo size 1000,%d noenhanced font 'sans,11'\n"
+            "set output '%s.png'\n"
+            "%s\n"
+            "set terminal svg size 1000,%d dynamic noenhanced font 'sans,11' "
             "background '#ffffff'\n"
             "set output '%s.svg'\n"
             "replot\n"
             "unset output\n",
-            p->name);
+            height, p->name, p->clauses ? p->cmd : "", height, p->name);
     int rc = fclose(p->gp) | fclose(p->dat);
     p->gp = p->dat = NULL;
     free(p->cmd);
@@ -226,6 +229,12 @@ static int ps_sgd_vs_time(plotter *pl, const char *name, const char *ycol, const
         int t = sgr_csv_col(c, "time_s"), y = sgr_csv_col(c, ycol);
         int b = plot_block(&p, pl->runs[r].label, "time_s value");
         size_t k = 0;
+        /* the loss before the first step, at time 0 */
+        double start = strcmp(ycol, "train_loss") == 0
+                           ? sgr_json_num(pl->runs[r].results, "initial_train_loss")
+                           : NAN;
+        if (!isnan(start))
+            fprintf(p.dat, "0 %.10g\n", start);
         for (size_t i = 0; i < c->nrows; i++)
             if (!isnan(sgr_csv_at(c, i, y)) && ++k)
                 fprintf(p.dat, "%.10g %.10g\n", sgr_csv_at(c, i, t), sgr_csv_at(c, i, y));
