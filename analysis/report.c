@@ -123,6 +123,12 @@ static void doc_image(doc *d, const sgr_report_plot *p)
             p->name, p->name);
 }
 
+static void doc_list(doc *d, bool begin)
+{
+    fputs(begin ? "" : "\n", d->md);
+    fputs(begin ? "<ul>\n" : "</ul>\n", d->html);
+}
+
 static void doc_item(doc *d, const char *text)
 {
     fprintf(d->md, "- %s\n", text);
@@ -131,11 +137,13 @@ static void doc_item(doc *d, const char *text)
     fputs("</li>\n", d->html);
 }
 
-/* A number for a table: %.4g, "-" when absent. */
+/* A number for a table: whole numbers in full, others %.4g, "-" when absent. */
 static void num(char *cell, double v)
 {
     if (isnan(v))
         snprintf(cell, CELL, "-");
+    else if (v == floor(v) && fabs(v) < 1e15) /* counts in full: 20000 hops, not 2e+04 */
+        snprintf(cell, CELL, "%.0f", v);
     else
         snprintf(cell, CELL, "%.4g", v);
 }
@@ -148,6 +156,20 @@ static void num_ci(char *cell, double v, double ci)
         snprintf(cell, CELL, "%.4g", v);
     else
         snprintf(cell, CELL, "%.4g ± %.2g", v, ci);
+}
+
+/* A fitted exponent and, when the theory gives one, its prediction: "-1.030 (-1)". */
+static void slope(char *cell, const json_t *res, const char *key)
+{
+    char pred_key[96];
+    snprintf(pred_key, sizeof pred_key, "%s_predicted", key);
+    double k = sgr_json_num(res, key), pred = sgr_json_num(res, pred_key);
+    if (isnan(k))
+        snprintf(cell, CELL, "-");
+    else if (isnan(pred))
+        snprintf(cell, CELL, "%.3f", k);
+    else
+        snprintf(cell, CELL, "%.3f (%g)", k, pred);
 }
 
 static const char *run_name(const sgr_report_run *runs, size_t n, size_t r)
@@ -214,13 +236,8 @@ static void write_runs_table(doc *d, const sgr_report_run *runs, size_t n)
         } else {
             num(c[5], sgr_json_num(res, "nodes"));
             num(c[6], sgr_json_num(res, "hops"));
-            snprintf(c[7], CELL, "%.3f (%g)", sgr_json_num(res, "mse_alpha_exponent"),
-                     sgr_json_num(res, "mse_alpha_exponent_predicted"));
-            snprintf(c[8], CELL, "%.3f (%g)", sgr_json_num(res, "visit_variance_alpha_exponent"),
-                     sgr_json_num(res, "visit_variance_alpha_exponent_predicted"));
-            for (size_t i = 7; i <= 8; i++)
-                if (strncmp(c[i], "nan", 3) == 0)
-                    snprintf(c[i], CELL, "-");
+            slope(c[7], res, "mse_alpha_exponent");
+            slope(c[8], res, "visit_variance_alpha_exponent");
         }
         doc_row(d, c);
     }
@@ -305,7 +322,7 @@ static void write_token_configs(doc *d, const sgr_report_run *runs, size_t n)
 static void write_provenance(doc *d, const sgr_report_run *runs, size_t n)
 {
     doc_heading(d, 2, "Provenance");
-    fputs("<ul>\n", d->html);
+    doc_list(d, true);
     for (size_t r = 0; r < n; r++) {
         const json_t *s = runs[r].summary;
         const char *git = json_string_value(json_object_get(s, "simgrad_git"));
@@ -321,7 +338,7 @@ static void write_provenance(doc *d, const sgr_report_run *runs, size_t n)
                  json_is_true(json_object_get(s, "complete")) ? "complete" : "INCOMPLETE");
         doc_item(d, line);
     }
-    fputs("</ul>\n", d->html);
+    doc_list(d, false);
     doc_para(d, "The config hash is FNV-1a (64 bits) of the run's config tree as compact JSON "
                 "with sorted keys: equal hashes mean the same scenario as run.");
 }
@@ -330,7 +347,7 @@ static void write_differences(doc *d, const sgr_report_run *runs, size_t n)
 {
     doc_heading(d, 2, "What differs between the runs");
     bool any = false;
-    fputs("<ul>\n", d->html);
+    doc_list(d, true);
     for (size_t r = 0; r < n; r++) {
         char line[1400];
         if (runs[r].differs[0] == '\0')
@@ -339,7 +356,7 @@ static void write_differences(doc *d, const sgr_report_run *runs, size_t n)
         doc_item(d, line);
         any = true;
     }
-    fputs("</ul>\n", d->html);
+    doc_list(d, false);
     if (any)
         doc_para(d, "Plots label each run by these config keys (at most three in a legend).");
     else

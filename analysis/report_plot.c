@@ -181,8 +181,14 @@ static int plot_finish(plot *p, plotter *pl, const char *caption)
     p->cmd = NULL;
     if (rc != 0)
         return sgr_fail(pl->err, "%s/%s.gp: write failed", pl->dir, p->name);
-    if (p->clauses == 0)
-        return 0; /* nothing to draw: no plot rather than an empty one */
+    if (p->clauses == 0) { /* nothing to draw: no plot rather than an empty one */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s.gp", pl->dir, p->name);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/%s.dat", pl->dir, p->name);
+        unlink(path);
+        return 0;
+    }
     char script[80];
     snprintf(script, sizeof script, "%s.gp", p->name);
     if (run_gnuplot(pl->gnuplot, pl->dir, script, pl->err) < 0)
