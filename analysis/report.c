@@ -394,7 +394,7 @@ static void write_doc(doc *d, const sgr_report_run *runs, size_t n, const sgr_re
         write_token_configs(d, runs, n);
     doc_heading(d, 2, "Plots");
     doc_para(d, "Each plot is NAME.png and NAME.svg, drawn by gnuplot from NAME.gp and NAME.dat "
-                "in this directory: edit the script and run `gnuplot NAME.gp` here to "
+                "in this directory: edit the script and run \"gnuplot NAME.gp\" here to "
                 "re-render.");
     for (size_t i = 0; i < nplots; i++)
         doc_image(d, &plots[i]);
