@@ -6,6 +6,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/version.h>
 
+#include "simgrad/report.h"
 #include "simgrad/run.h"
 #include "simgrad/sgc_search.h"
 
@@ -25,6 +26,7 @@ static const char usage_main[] =
     "  run SCENARIO.json       run a scenario, write results to its run directory\n"
     "  validate SCENARIO.json  check a scenario without running it\n"
     "  search SCENARIO.json    best gradient-coding parameters on the scenario's stragglers\n"
+    "  report RUN_DIR...       plots (PNG, SVG) and report.md/.html of finished runs\n"
     "  keys [--markdown]       list every scenario key with its type, unit and default\n"
     "  version                 print the versions of simgrad and SimGrid\n"
     "\n"
@@ -70,6 +72,27 @@ static const char usage_search[] =
     "  --max-delay T       largest delay T searched (SR-SGC: B; M-SGC: W-2+B); default 3\n"
     "  --max-W W           largest W searched; default 6\n"
     "  --json FILE         also write the results as JSON\n";
+
+static const char usage_report[] =
+    "usage: simgrad report RUN_DIR [RUN_DIR ...] [--out DIR] [--allow-incomplete] [--quiet]\n"
+    "\n"
+    "Report finished runs: read each RUN_DIR's summary.json and metrics.csv, draw the\n"
+    "family's plots with gnuplot (NAME.png and NAME.svg, from NAME.gp and NAME.dat kept next\n"
+    "to them: edit and run `gnuplot NAME.gp` to re-render) and write report.md and\n"
+    "report.html: a summary table, the family's results and each run's provenance (simgrad\n"
+    "git version, SimGrid version, seed, hash of the config).\n"
+    "Several runs (of one family) are overlaid in one plot per quantity, each labelled by\n"
+    "the config keys in which it differs from the others (e.g. stragglers.p=0.2), or by its\n"
+    "directory when the configs are equal. Runs of different families are refused: report\n"
+    "them separately.\n"
+    "\n"
+    "options:\n"
+    "  --out DIR           report directory (default: the first RUN_DIR's report/)\n"
+    "  --allow-incomplete  report runs whose summary says \"complete\": false\n"
+    "  --quiet             do not print where the report went\n"
+    "  --help              this text\n"
+    "Needs gnuplot (Debian: gnuplot-nox). Exit status: 0, 1 gnuplot missing or failed,\n"
+    "2 a run directory missing, malformed or incomplete.\n";
 
 static const char usage_keys[] =
     "usage: simgrad keys [--markdown]\n"
@@ -266,6 +289,54 @@ out:
     return rc;
 }
 
+static int cmd_report(int argc, char **argv)
+{
+    sgr_report_opts opts = {0};
+    const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
+    if (!dirs)
+        return 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_report, stdout);
+            free(dirs);
+            return 0;
+        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
+            opts.out_dir = argv[++i];
+        } else if (strcmp(a, "--allow-incomplete") == 0) {
+            opts.allow_incomplete = true;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            opts.quiet = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "simgrad: unknown or incomplete option %s\n\n%s", a, usage_report);
+            free(dirs);
+            return 2;
+        } else {
+            dirs[opts.nruns++] = a;
+        }
+    }
+    if (opts.nruns == 0) {
+        fprintf(stderr, "simgrad: a run directory is required\n\n%s", usage_report);
+        free(dirs);
+        return 2;
+    }
+    opts.run_dirs = dirs;
+    char out[4096];
+    sgr_err err;
+    int rc = sgr_report_write(&opts, out, sizeof out, &err);
+    if (rc == SGR_REPORT_EINPUT) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        rc = 2;
+    } else if (rc < 0) {
+        fprintf(stderr, "simgrad: report failed: %s\n", err.msg);
+        rc = 1;
+    } else if (!opts.quiet) {
+        printf("report in %s (report.md, report.html, plots as PNG and SVG)\n", out);
+    }
+    free(dirs);
+    return rc;
+}
+
 static int cmd_keys(int argc, char **argv)
 {
     bool markdown = argc > 0 && strcmp(argv[0], "--markdown") == 0;
@@ -302,6 +373,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "search") == 0)
         return cmd_search(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0)
         return cmd_keys(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

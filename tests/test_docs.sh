@@ -20,7 +20,7 @@ for f in "$src"/scenarios/*.json; do
     echo "FAIL $f: $out"
   fi
 done
-for cmd in "" run validate keys; do
+for cmd in "" run validate keys report; do
   if "$bin" $cmd --help | grep -q "usage: simgrad"; then
     pass=$((pass + 1))
   else

@@ -1,0 +1,499 @@
+/* simgrad report: the report itself. Loads the runs (report_run.c), renders the family's plots
+ * (report_plot.c), and writes report.md and report.html with the same content: a summary
+ * table, the family's results, the plots and each run's provenance. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simgrad/output.h"
+#include "simgrad/report.h"
+#include "report_internal.h"
+
+enum { MAX_COLS = 12, CELL = 256 };
+
+/* report.md and report.html, written side by side. */
+typedef struct doc {
+    FILE *md, *html;
+    size_t ncols;
+} doc;
+
+static void html_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("&lt;", f);
+        else if (*s == '>')
+            fputs("&gt;", f);
+        else if (*s == '&')
+            fputs("&amp;", f);
+        else if (*s == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+static void md_cell(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+static void doc_heading(doc *d, int level, const char *text)
+{
+    fprintf(d->md, "\n%.*s %s\n\n", level, "######", text);
+    fprintf(d->html, "<h%d>", level);
+    html_text(d->html, text);
+    fprintf(d->html, "</h%d>\n", level);
+}
+
+static void doc_para(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void doc_para(doc *d, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(d->md, "%s\n\n", buf);
+    fputs("<p>", d->html);
+    html_text(d->html, buf);
+    fputs("</p>\n", d->html);
+}
+
+static void doc_table(doc *d, const char *const *head)
+{
+    d->ncols = 0;
+    fputs("<table>\n<tr>", d->html);
+    for (; *head; head++, d->ncols++) {
+        fputs("| ", d->md);
+        md_cell(d->md, *head);
+        fputc(' ', d->md);
+        fputs("<th>", d->html);
+        html_text(d->html, *head);
+        fputs("</th>", d->html);
+    }
+    fputs("|\n", d->md);
+    for (size_t i = 0; i < d->ncols; i++)
+        fputs("|---", d->md);
+    fputs("|\n", d->md);
+    fputs("</tr>\n", d->html);
+}
+
+static void doc_row(doc *d, char cells[][CELL])
+{
+    fputs("<tr>", d->html);
+    for (size_t i = 0; i < d->ncols; i++) {
+        fputs("| ", d->md);
+        md_cell(d->md, cells[i]);
+        fputc(' ', d->md);
+        fputs("<td>", d->html);
+        html_text(d->html, cells[i]);
+        fputs("</td>", d->html);
+    }
+    fputs("|\n", d->md);
+    fputs("</tr>\n", d->html);
+}
+
+static void doc_table_end(doc *d)
+{
+    fputs("\n", d->md);
+    fputs("</table>\n", d->html);
+}
+
+static void doc_image(doc *d, const sgr_report_plot *p)
+{
+    fprintf(d->md, "![%s](%s.png)\n\n%s ([SVG](%s.svg), script `%s.gp`, data `%s.dat`)\n\n",
+            p->caption, p->name, p->caption, p->name, p->name, p->name);
+    fputs("<figure><img src=\"", d->html);
+    html_text(d->html, p->name);
+    fputs(".png\" alt=\"", d->html);
+    html_text(d->html, p->caption);
+    fputs("\"><figcaption>", d->html);
+    html_text(d->html, p->caption);
+    fprintf(d->html,
+            " (<a href=\"%s.svg\">SVG</a>, script <code>%s.gp</code>)</figcaption>"
+            "</figure>\n",
+            p->name, p->name);
+}
+
+static void doc_list(doc *d, bool begin)
+{
+    fputs(begin ? "" : "\n", d->md);
+    fputs(begin ? "<ul>\n" : "</ul>\n", d->html);
+}
+
+static void doc_item(doc *d, const char *text)
+{
+    fprintf(d->md, "- %s\n", text);
+    fputs("<li>", d->html);
+    html_text(d->html, text);
+    fputs("</li>\n", d->html);
+}
+
+/* A number for a table: whole numbers in full, others %.4g, "-" when absent. */
+static void num(char *cell, double v)
+{
+    if (isnan(v))
+        snprintf(cell, CELL, "-");
+    else if (v == floor(v) && fabs(v) < 1e15) /* counts in full: 20000 hops, not 2e+04 */
+        snprintf(cell, CELL, "%.0f", v);
+    else
+        snprintf(cell, CELL, "%.4g", v);
+}
+
+static void num_ci(char *cell, double v, double ci)
+{
+    if (isnan(v))
+        snprintf(cell, CELL, "-");
+    else if (isnan(ci))
+        snprintf(cell, CELL, "%.4g", v);
+    else
+        snprintf(cell, CELL, "%.4g ± %.2g", v, ci);
+}
+
+/* A fitted exponent and, when the theory gives one, its prediction: "-1.030 (-1)". */
+static void slope(char *cell, const json_t *res, const char *key)
+{
+    char pred_key[96];
+    snprintf(pred_key, sizeof pred_key, "%s_predicted", key);
+    double k = sgr_json_num(res, key), pred = sgr_json_num(res, pred_key);
+    if (isnan(k))
+        snprintf(cell, CELL, "-");
+    else if (isnan(pred))
+        snprintf(cell, CELL, "%.3f", k);
+    else
+        snprintf(cell, CELL, "%.3f (%g)", k, pred);
+}
+
+static const char *run_name(const sgr_report_run *runs, size_t n, size_t r)
+{
+    return n > 1 ? runs[r].label : runs[r].dir;
+}
+
+/* The summary table: one row per run, the family's headline results last. */
+static void write_runs_table(doc *d, const sgr_report_run *runs, size_t n)
+{
+    const char *family = runs[0].family;
+    const char *head[MAX_COLS + 1] = {"run", "family", "seed", "simulated time (s)",
+                                      "wall-clock time (s)"};
+    size_t h = 5;
+    if (strcmp(family, "ps-sgd") == 0) {
+        head[h++] = "rounds";
+        head[h++] = "initial train loss";
+        head[h++] = "final train loss";
+        head[h++] = "final test accuracy";
+        head[h++] = "straggler events";
+    } else if (strcmp(family, "gradient-coding") == 0) {
+        head[h++] = "workers";
+        head[h++] = "jobs";
+        head[h++] = "fastest scheme";
+    } else {
+        head[h++] = "nodes";
+        head[h++] = "hops";
+        head[h++] = "MSE slope in alpha (predicted)";
+        head[h++] = "visit variance slope (predicted)";
+    }
+    head[h] = NULL;
+    doc_table(d, head);
+    for (size_t r = 0; r < n; r++) {
+        const json_t *s = runs[r].summary, *res = runs[r].results;
+        char c[MAX_COLS][CELL];
+        snprintf(c[0], CELL, "%s", run_name(runs, n, r));
+        snprintf(c[1], CELL, "%s%s", family,
+                 json_is_true(json_object_get(s, "complete")) ? "" : " (incomplete)");
+        num(c[2], sgr_json_num(s, "seed"));
+        num(c[3], sgr_json_num(s, "simulated_time_s"));
+        num(c[4], sgr_json_num(s, "wall_clock_seconds"));
+        if (strcmp(family, "ps-sgd") == 0) {
+            num(c[5], sgr_json_num(res, "rounds"));
+            num(c[6], sgr_json_num(res, "initial_train_loss"));
+            num(c[7], sgr_json_num(res, "final_train_loss"));
+            num(c[8], sgr_json_num(res, "final_test_accuracy"));
+            num(c[9], sgr_json_num(res, "straggler_events"));
+        } else if (strcmp(family, "gradient-coding") == 0) {
+            num(c[5], sgr_json_num(res, "workers"));
+            num(c[6], sgr_json_num(res, "jobs"));
+            const char *best = "-";
+            double best_rt = INFINITY;
+            json_t *sc;
+            size_t k;
+            json_array_foreach(json_object_get(res, "schemes"), k, sc)
+            {
+                double rt = sgr_json_num(sc, "runtime_s");
+                if (rt < best_rt && json_string_value(json_object_get(sc, "scheme"))) {
+                    best_rt = rt;
+                    best = json_string_value(json_object_get(sc, "scheme"));
+                }
+            }
+            snprintf(c[7], CELL, "%s", best);
+        } else {
+            num(c[5], sgr_json_num(res, "nodes"));
+            num(c[6], sgr_json_num(res, "hops"));
+            slope(c[7], res, "mse_alpha_exponent");
+            slope(c[8], res, "visit_variance_alpha_exponent");
+        }
+        doc_row(d, c);
+    }
+    doc_table_end(d);
+}
+
+static void write_gc_schemes(doc *d, const sgr_report_run *runs, size_t n)
+{
+    static const char *const head[] = {"run",
+                                       "scheme",
+                                       "runtime (simulated s)",
+                                       "rounds",
+                                       "waits",
+                                       "normalized load",
+                                       "delay T",
+                                       "runtime / uncoded",
+                                       "max decode rel. error",
+                                       "final train loss",
+                                       NULL};
+    doc_heading(d, 2, "Gradient-coding schemes");
+    doc_table(d, head);
+    for (size_t r = 0; r < n; r++) {
+        json_t *sc;
+        size_t k;
+        json_array_foreach(json_object_get(runs[r].results, "schemes"), k, sc)
+        {
+            char c[MAX_COLS][CELL];
+            const char *name = json_string_value(json_object_get(sc, "scheme"));
+            snprintf(c[0], CELL, "%s", run_name(runs, n, r));
+            snprintf(c[1], CELL, "%s", name ? name : "?");
+            num(c[2], sgr_json_num(sc, "runtime_s"));
+            num(c[3], sgr_json_num(sc, "rounds"));
+            num(c[4], sgr_json_num(sc, "waits"));
+            num(c[5], sgr_json_num(sc, "load"));
+            num(c[6], sgr_json_num(sc, "delay_T"));
+            num(c[7], sgr_json_num(sc, "runtime_vs_uncoded"));
+            num(c[8], sgr_json_num(sc, "max_decode_rel_error"));
+            num(c[9], sgr_json_num(sc, "final_train_loss"));
+            doc_row(d, c);
+        }
+    }
+    doc_table_end(d);
+}
+
+static void write_token_configs(doc *d, const sgr_report_run *runs, size_t n)
+{
+    static const char *const head[] = {"run",
+                                       "walk",
+                                       "alpha",
+                                       "replicas",
+                                       "final MSE (± 95% CI)",
+                                       "TV to target",
+                                       "visit variance (± 95% CI)",
+                                       "visit variance theory",
+                                       "measured / theory",
+                                       NULL};
+    doc_heading(d, 2, "Token walks");
+    doc_table(d, head);
+    for (size_t r = 0; r < n; r++) {
+        json_t *cf;
+        size_t k;
+        json_array_foreach(json_object_get(runs[r].results, "configs"), k, cf)
+        {
+            char c[MAX_COLS][CELL];
+            const char *walk = json_string_value(json_object_get(cf, "walk"));
+            snprintf(c[0], CELL, "%s", run_name(runs, n, r));
+            snprintf(c[1], CELL, "%s", walk ? walk : "?");
+            num(c[2], sgr_json_num(cf, "alpha"));
+            num(c[3], sgr_json_num(cf, "replicas"));
+            num_ci(c[4], sgr_json_num(cf, "mse"), sgr_json_num(cf, "mse_ci95"));
+            num_ci(c[5], sgr_json_num(cf, "tv"), sgr_json_num(cf, "tv_ci95"));
+            num_ci(c[6], sgr_json_num(cf, "visit_variance"),
+                   sgr_json_num(cf, "visit_variance_ci95"));
+            num(c[7], sgr_json_num(cf, "visit_variance_theory"));
+            num(c[8], sgr_json_num(cf, "visit_variance_ratio"));
+            doc_row(d, c);
+        }
+    }
+    doc_table_end(d);
+}
+
+static void write_provenance(doc *d, const sgr_report_run *runs, size_t n)
+{
+    doc_heading(d, 2, "Provenance");
+    doc_list(d, true);
+    for (size_t r = 0; r < n; r++) {
+        const json_t *s = runs[r].summary;
+        const char *git = json_string_value(json_object_get(s, "simgrad_git"));
+        const char *ver = json_string_value(json_object_get(s, "simgrad_version"));
+        const char *sg = json_string_value(json_object_get(s, "simgrid_version"));
+        const char *scn = json_string_value(json_object_get(s, "scenario"));
+        char line[2048];
+        snprintf(line, sizeof line,
+                 "%s: simgrad %s (git %s), SimGrid %s, seed %.0f, scenario %s, config hash "
+                 "FNV-1a-64 %016llx, %s",
+                 runs[r].dir, ver ? ver : "?", git ? git : "unknown", sg ? sg : "unknown",
+                 sgr_json_num(s, "seed"), scn ? scn : "?", runs[r].config_hash,
+                 json_is_true(json_object_get(s, "complete")) ? "complete" : "INCOMPLETE");
+        doc_item(d, line);
+    }
+    doc_list(d, false);
+    doc_para(d, "The config hash is FNV-1a (64 bits) of the run's config tree as compact JSON "
+                "with sorted keys: equal hashes mean the same scenario as run.");
+}
+
+static void write_differences(doc *d, const sgr_report_run *runs, size_t n)
+{
+    doc_heading(d, 2, "What differs between the runs");
+    bool any = false;
+    doc_list(d, true);
+    for (size_t r = 0; r < n; r++) {
+        char line[1400];
+        if (runs[r].differs[0] == '\0')
+            continue;
+        snprintf(line, sizeof line, "%s: %s", runs[r].dir, runs[r].differs);
+        doc_item(d, line);
+        any = true;
+    }
+    doc_list(d, false);
+    if (any)
+        doc_para(d, "Plots label each run by these config keys (at most three in a legend).");
+    else
+        doc_para(d, "Nothing: the configs are identical, so the runs are labelled by their "
+                    "directories.");
+}
+
+static void write_doc(doc *d, const sgr_report_run *runs, size_t n, const sgr_report_plot *plots,
+                      size_t nplots)
+{
+    char title[256];
+    snprintf(title, sizeof title, "simgrad report: %s", runs[0].family);
+    fprintf(d->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
+    html_text(d->html, title);
+    fputs("</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;"
+          "padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid "
+          "#bbb;padding:3px 8px;text-align:left}th{background:#eee}img{max-width:100%}"
+          "figure{margin:1.5em 0}</style>\n</head><body>\n",
+          d->html);
+    fprintf(d->md, "# %s\n", title);
+    fprintf(d->html, "<h1>");
+    html_text(d->html, title);
+    fputs("</h1>\n", d->html);
+    doc_para(d,
+             "%zu run%s of the %s family. Times are simulated seconds, except the column "
+             "labelled wall-clock (real time the simulation took).",
+             n, n > 1 ? "s" : "", runs[0].family);
+    doc_heading(d, 2, "Runs");
+    write_runs_table(d, runs, n);
+    if (n > 1)
+        write_differences(d, runs, n);
+    if (strcmp(runs[0].family, "gradient-coding") == 0)
+        write_gc_schemes(d, runs, n);
+    else if (strcmp(runs[0].family, "token") == 0)
+        write_token_configs(d, runs, n);
+    doc_heading(d, 2, "Plots");
+    doc_para(d, "Each plot is NAME.png and NAME.svg, drawn by gnuplot from NAME.gp and NAME.dat "
+                "in this directory: edit the script and run \"gnuplot NAME.gp\" here to "
+                "re-render.");
+    for (size_t i = 0; i < nplots; i++)
+        doc_image(d, &plots[i]);
+    write_provenance(d, runs, n);
+    fputs("</body></html>\n", d->html);
+}
+
+static FILE *open_tmp(const char *dir, const char *name, char *tmp, size_t size, sgr_err *err)
+{
+    snprintf(tmp, size, "%s/%s.tmp", dir, name);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        sgr_fail(err, "%s: cannot write: %s", tmp, strerror(errno));
+    return f;
+}
+
+/* Both documents under temporary names, renamed when whole. */
+static int write_docs(const char *dir, const sgr_report_run *runs, size_t n,
+                      const sgr_report_plot *plots, size_t nplots, sgr_err *err)
+{
+    char md_tmp[4200], html_tmp[4200], path[4200];
+    doc d = {0};
+    d.md = open_tmp(dir, "report.md", md_tmp, sizeof md_tmp, err);
+    d.html = d.md ? open_tmp(dir, "report.html", html_tmp, sizeof html_tmp, err) : NULL;
+    if (!d.html) {
+        if (d.md)
+            fclose(d.md);
+        return -1;
+    }
+    write_doc(&d, runs, n, plots, nplots);
+    int bad = ferror(d.md) | ferror(d.html);
+    bad |= fclose(d.md) | fclose(d.html);
+    if (bad)
+        return sgr_fail(err, "%s: write failed", dir);
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    if (rename(md_tmp, path) < 0)
+        return sgr_fail(err, "%s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    if (rename(html_tmp, path) < 0)
+        return sgr_fail(err, "%s: %s", path, strerror(errno));
+    return 0;
+}
+
+static int check_families(const sgr_report_run *runs, size_t n, sgr_err *err)
+{
+    for (size_t r = 1; r < n; r++)
+        if (strcmp(runs[r].family, runs[0].family) != 0)
+            return sgr_fail(err,
+                            "runs of different families cannot share a report: %s is %s, "
+                            "%s is %s; report them separately",
+                            runs[0].dir, runs[0].family, runs[r].dir, runs[r].family);
+    return 0;
+}
+
+int sgr_report_write(const sgr_report_opts *opts, char *out_used, size_t out_size, sgr_err *err)
+{
+    size_t n = opts->nruns;
+    if (n == 0)
+        return sgr_fail(err, "report needs at least one run directory"), SGR_REPORT_EINPUT;
+    sgr_report_run *runs = calloc(n, sizeof *runs);
+    char *gnuplot = NULL, dir[4096];
+    int rc = SGR_REPORT_EFAIL;
+    if (!runs) {
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < n; r++)
+        if ((rc = sgr_report_run_load(&runs[r], opts->run_dirs[r], opts->allow_incomplete, err)) <
+            0)
+            goto out;
+    if (check_families(runs, n, err) < 0) {
+        rc = SGR_REPORT_EINPUT;
+        goto out;
+    }
+    rc = SGR_REPORT_EFAIL;
+    if (!(gnuplot = sgr_report_find_gnuplot())) {
+        sgr_fail(err, "gnuplot not found on PATH: the report's plots need it; install it "
+                      "(Debian: apt-get install gnuplot-nox, which tools/setup.sh does)");
+        goto out;
+    }
+    if (opts->out_dir)
+        snprintf(dir, sizeof dir, "%s", opts->out_dir);
+    else
+        snprintf(dir, sizeof dir, "%s/report", runs[0].dir);
+    if (sgr_mkdir_p(dir, err) < 0)
+        goto out;
+    sgr_report_runs_label(runs, n);
+    sgr_report_plot plots[8];
+    size_t nplots = 0;
+    if (sgr_report_plots(dir, gnuplot, runs, n, plots, &nplots, err) < 0 ||
+        write_docs(dir, runs, n, plots, nplots, err) < 0)
+        goto out;
+    if (out_used)
+        snprintf(out_used, out_size, "%s", dir);
+    rc = 0;
+out:
+    for (size_t r = 0; runs && r < n; r++)
+        sgr_report_run_free(&runs[r]);
+    free(runs);
+    free(gnuplot);
+    return rc;
+}
