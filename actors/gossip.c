@@ -68,16 +68,16 @@ typedef struct gs_node {
     size_t id, host;
     sgr_inbox *inbox;
     gsl_rng *rng;
-    size_t *own;    /* edges this node initiates */
+    size_t *own; /* edges this node initiates */
     size_t nown;
     double *grad, *work, *msg_buf;
 } gs_node;
 
 typedef struct gs_msg {
-    int kind;       /* 0 request, 1 reply, 2 dsgd state */
+    int kind; /* 0 request, 1 reply, 2 dsgd state */
     size_t from;
     long round;
-    double vec[];   /* d values */
+    double vec[]; /* d values */
 } gs_msg;
 
 typedef struct method_result {
@@ -103,8 +103,8 @@ struct gs_state {
     double mu, L;
     double *xstar;
     /* the method being run */
-    sgr_dadao dd;        /* DADAO's state (x is dd.x); the baselines use dd.x too */
-    double *xnext;       /* dsgd */
+    sgr_dadao dd;  /* DADAO's state (x is dd.x); the baselines use dd.x too */
+    double *xnext; /* dsgd */
     double d0, t0;
     unsigned long grads, gossips, messages;
     size_t next_eps;
@@ -151,10 +151,9 @@ static void record(gs_state *gs, double t_units, double rel)
         r->c_eps[gs->next_eps] = (double)gs->gossips;
         gs->next_eps++;
     }
-    double row[] = {(double)gs->cur,       t_units,
-                    simgrid_get_clock(),   (double)gs->grads,
-                    (double)gs->gossips,   (double)gs->messages,
-                    rel};
+    double row[] = {
+        (double)gs->cur,      t_units, simgrid_get_clock(), (double)gs->grads, (double)gs->gossips,
+        (double)gs->messages, rel};
     sgr_metrics_row(gs->run->metrics, row);
     if (r->ts) {
         r->ts[r->npts] = t_units;
@@ -439,8 +438,8 @@ static void monitor(gs_state *gs)
         sg_actor_sleep_until(gs->t0 + (double)c * dt_check * gs->tau);
         double t = (double)c * dt_check;
         record(gs, t, measure(gs, t));
-        sgr_progress_update(&gs->run->progress, method_names[gs->methods[gs->cur]], t,
-                            gs->duration, simgrid_get_clock());
+        sgr_progress_update(&gs->run->progress, method_names[gs->methods[gs->cur]], t, gs->duration,
+                            simgrid_get_clock());
     }
     gs->res[gs->cur].sim_seconds = simgrid_get_clock() - gs->t0;
 }
@@ -464,8 +463,8 @@ static int start_nodes(gs_state *gs, aid_t *pids)
         nd->id = i;
         nd->host = node_host(gs, i);
         snprintf(name, sizeof name, "g%zu-%zu", gs->cur, i);
-        nd->inbox = sgr_inbox_new(run, name, sgr_graph_degree(&gs->graph, i),
-                                  run->hosts[nd->host], true);
+        nd->inbox =
+            sgr_inbox_new(run, name, sgr_graph_degree(&gs->graph, i), run->hosts[nd->host], true);
         nd->rng = sgr_rng_new(run->seed, "gossip-node", gs->cur * gs->n + i);
         nd->own = malloc((owned[i] ? owned[i] : 1) * sizeof *nd->own);
         nd->grad = malloc(gs->d * sizeof *nd->grad);
@@ -484,9 +483,9 @@ static int start_nodes(gs_state *gs, aid_t *pids)
     for (size_t i = 0; i < gs->n; i++) {
         char name[64];
         snprintf(name, sizeof name, "node-%zu", i);
-        sg_actor_t a = sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
-                                     m == M_DSGD ? dsgd_node_main : poisson_node_main,
-                                     &gs->nodes[i]);
+        sg_actor_t a =
+            sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
+                          m == M_DSGD ? dsgd_node_main : poisson_node_main, &gs->nodes[i]);
         pids[i] = sg_actor_get_pid(a);
     }
     return 0;
@@ -567,8 +566,9 @@ static int parse_methods(const sgr_scenario *scn, method_kind *out, size_t *coun
             if (strcmp(tok, method_names[m]) == 0)
                 k = m;
         if (k < 0)
-            return sgr_fail(err, "algorithm.methods: unknown method \"%s\" (expected dadao, "
-                                 "pairwise, dsgd)",
+            return sgr_fail(err,
+                            "algorithm.methods: unknown method \"%s\" (expected dadao, "
+                            "pairwise, dsgd)",
                             tok);
         if (*count == MAX_METHODS)
             return sgr_fail(err, "algorithm.methods: at most %d methods", MAX_METHODS);
@@ -607,7 +607,7 @@ static int gs_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
 
 static int gs_deploy(sgr_run *run, sgr_err *err)
 {
-    static const char *const columns[] = {"method",  "t_units",  "time_s", "gradients",
+    static const char *const columns[] = {"method",  "t_units",  "time_s",   "gradients",
                                           "gossips", "messages", "rel_error"};
     const sgr_scenario *scn = run->scn;
     gs_state *gs = calloc(1, sizeof *gs);
@@ -639,8 +639,9 @@ static int gs_deploy(sgr_run *run, sgr_err *err)
     if (sgr_local_constants(gs->wl, gs->n, &gs->mu, &gs->L, err) < 0)
         return SGR_EUSER;
     if (!(gs->mu > 0)) {
-        sgr_fail(err, "the local objectives are not strongly convex (mu = %g): add workload.l2 > 0 "
-                      "or give each node more rows than features",
+        sgr_fail(err,
+                 "the local objectives are not strongly convex (mu = %g): add workload.l2 > 0 "
+                 "or give each node more rows than features",
                  gs->mu);
         return SGR_EUSER;
     }
@@ -710,34 +711,33 @@ static int gs_finish(sgr_run *run, sgr_err *err)
                    pt = sk * l;
             if (!isnan(r->t_eps[e]))
                 printf("%-9s %8.0e %12.5g %12.0f %12.0f %12.3g %10.3g %12s\n",
-                       method_names[r->kind], eps_levels[e], r->t_eps[e], r->g_eps[e],
-                       r->c_eps[e], r->g_eps[e] / pg, r->c_eps[e] / pc, "");
+                       method_names[r->kind], eps_levels[e], r->t_eps[e], r->g_eps[e], r->c_eps[e],
+                       r->g_eps[e] / pg, r->c_eps[e] / pc, "");
             json_array_append_new(
                 rows, json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "eps", eps_levels[e],
-                                "time_units", isnan(r->t_eps[e]) ? -1.0 : r->t_eps[e],
-                                "gradients", isnan(r->g_eps[e]) ? -1.0 : r->g_eps[e], "gossips",
-                                isnan(r->c_eps[e]) ? -1.0 : r->c_eps[e], "predicted_gradients",
-                                pg, "predicted_gossips", pc, "predicted_time_units", pt));
+                                "time_units", isnan(r->t_eps[e]) ? -1.0 : r->t_eps[e], "gradients",
+                                isnan(r->g_eps[e]) ? -1.0 : r->g_eps[e], "gossips",
+                                isnan(r->c_eps[e]) ? -1.0 : r->c_eps[e], "predicted_gradients", pg,
+                                "predicted_gossips", pc, "predicted_time_units", pt));
         }
         printf("%-9s final relative error %.3g after %lu gradients and %lu gossips; fitted rate "
                "%.4g per time unit (sqrt(mu/L) = %.4g)\n",
                method_names[r->kind], r->final_rel, r->grads, r->gossips, r->rate, 1.0 / sk);
-        json_array_append_new(
-            methods, json_pack("{s:s, s:f, s:I, s:I, s:I, s:f, s:f, s:o}", "method",
-                               method_names[r->kind], "final_rel_error", r->final_rel,
-                               "gradients", (json_int_t)r->grads, "gossips",
-                               (json_int_t)r->gossips, "messages", (json_int_t)r->messages,
-                               "fitted_rate", isnan(r->rate) ? 0.0 : r->rate,
-                               "simulated_seconds", r->sim_seconds, "precision", rows));
+        json_array_append_new(methods,
+                              json_pack("{s:s, s:f, s:I, s:I, s:I, s:f, s:f, s:o}", "method",
+                                        method_names[r->kind], "final_rel_error", r->final_rel,
+                                        "gradients", (json_int_t)r->grads, "gossips",
+                                        (json_int_t)r->gossips, "messages", (json_int_t)r->messages,
+                                        "fitted_rate", isnan(r->rate) ? 0.0 : r->rate,
+                                        "simulated_seconds", r->sim_seconds, "precision", rows));
         free(r->ts);
         free(r->rs);
     }
     run->results = json_pack("{s:o, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b, s:f}", "methods",
-                             methods, "nodes", (json_int_t)gs->n, "edges",
-                             (json_int_t)gs->graph.m, "chi1", gs->gc.chi1, "chi2", gs->gc.chi2,
-                             "lambda_mix", gs->lambda_mix, "mu", gs->mu, "L", gs->L,
-                             "sqrt_mu_over_L", 1.0 / sk, "instant", gs->instant,
-                             "simulated_time_s", simgrid_get_clock());
+                             methods, "nodes", (json_int_t)gs->n, "edges", (json_int_t)gs->graph.m,
+                             "chi1", gs->gc.chi1, "chi2", gs->gc.chi2, "lambda_mix", gs->lambda_mix,
+                             "mu", gs->mu, "L", gs->L, "sqrt_mu_over_L", 1.0 / sk, "instant",
+                             gs->instant, "simulated_time_s", simgrid_get_clock());
     for (size_t k = 0; gs->old_nodes && k < gs->nmethods; k++)
         free_nodes(gs, gs->old_nodes[k]);
     free(gs->old_nodes);

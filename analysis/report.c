@@ -194,6 +194,12 @@ static void write_runs_table(doc *d, const sgr_report_run *runs, size_t n)
         head[h++] = "workers";
         head[h++] = "jobs";
         head[h++] = "fastest scheme";
+    } else if (strcmp(family, "gossip") == 0) {
+        head[h++] = "nodes";
+        head[h++] = "chi1";
+        head[h++] = "chi2";
+        head[h++] = "sqrt(mu/L)";
+        head[h++] = "final error per method";
     } else {
         head[h++] = "nodes";
         head[h++] = "hops";
@@ -233,6 +239,21 @@ static void write_runs_table(doc *d, const sgr_report_run *runs, size_t n)
                 }
             }
             snprintf(c[7], CELL, "%s", best);
+        } else if (strcmp(family, "gossip") == 0) {
+            num(c[5], sgr_json_num(res, "nodes"));
+            num(c[6], sgr_json_num(res, "chi1"));
+            num(c[7], sgr_json_num(res, "chi2"));
+            num(c[8], sgr_json_num(res, "sqrt_mu_over_L"));
+            c[9][0] = '\0';
+            json_t *m;
+            size_t k;
+            json_array_foreach(json_object_get(res, "methods"), k, m)
+            {
+                size_t used = strlen(c[9]);
+                snprintf(c[9] + used, CELL - used, "%s%s %.3g", k ? ", " : "",
+                         json_string_value(json_object_get(m, "method")),
+                         sgr_json_num(m, "final_rel_error"));
+            }
         } else {
             num(c[5], sgr_json_num(res, "nodes"));
             num(c[6], sgr_json_num(res, "hops"));

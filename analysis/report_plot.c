@@ -623,6 +623,60 @@ static int token_plots(plotter *pl)
                           "visit estimate variance");
 }
 
+/* ---- gossip ------------------------------------------------------------------------------ */
+
+/* Relative error against `xcol` on a log scale, one line per (run, method); against time, the
+ * reference slope exp(-sqrt(mu/L) t) the theory's rate is of the order of. */
+static int gossip_vs(plotter *pl, const char *name, const char *xcol, const char *title,
+                     const char *xlabel)
+{
+    plot p;
+    if (plot_open(&p, pl, name, title, xlabel, "mean |x_i - x*|^2 / initial") < 0)
+        return plot_abort(&p), -1;
+    plot_line(&p, "set logscale y");
+    plot_line(&p, "set format y '1e%%L'");
+    /* down to the stopping precision: the reference line would stretch the axis otherwise */
+    plot_line(&p, "set yrange [1e-10:2]");
+    size_t lt = 0;
+    for (size_t r = 0; r < pl->n; r++) {
+        const sgr_csv *c = &pl->runs[r].csv;
+        int mc = sgr_csv_col(c, "method"), x = sgr_csv_col(c, xcol),
+            e = sgr_csv_col(c, "rel_error");
+        json_t *methods = json_object_get(pl->runs[r].results, "methods");
+        for (size_t k = 0; k < json_array_size(methods); k++) {
+            const char *mname =
+                json_string_value(json_object_get(json_array_get(methods, k), "method"));
+            int b = plot_block(&p, mname ? mname : "?", "x rel_error");
+            for (size_t i = 0; i < c->nrows; i++)
+                if ((size_t)sgr_csv_at(c, i, mc) == k && sgr_csv_at(c, i, e) > 0)
+                    fprintf(p.dat, "%.10g %.10g\n", sgr_csv_at(c, i, x), sgr_csv_at(c, i, e));
+            char spec[256], tl[512];
+            snprintf(spec, sizeof spec, "'%s.dat' index %d using 1:2 with lines lt %zu lw 2", name,
+                     b, ++lt);
+            series_title(tl, sizeof tl, pl, r, mname ? mname : "?");
+            plot_series(&p, spec, tl);
+        }
+        double rate = sgr_json_num(pl->runs[r].results, "sqrt_mu_over_L");
+        if (strcmp(xcol, "t_units") == 0 && rate > 0 && r == 0) {
+            char spec[256];
+            snprintf(spec, sizeof spec, "exp(-%.10g*x) with lines dt 2 lc rgb 'black'", rate);
+            plot_series(&p, spec, "slope sqrt(mu/L) (theory's order)");
+        }
+    }
+    return plot_finish(&p, pl, title);
+}
+
+static int gossip_plots(plotter *pl)
+{
+    if (gossip_vs(pl, "error_vs_time", "t_units", "Distance to the optimum vs time",
+                  "time (units of algorithm.time_unit)") < 0 ||
+        gossip_vs(pl, "error_vs_gradients", "gradients",
+                  "Distance to the optimum vs gradient computations", "gradient events") < 0)
+        return -1;
+    return gossip_vs(pl, "error_vs_messages", "messages", "Distance to the optimum vs messages",
+                     "messages sent");
+}
+
 int sgr_report_plots(const char *dir, const char *gnuplot, sgr_report_run *runs, size_t n,
                      sgr_report_plot *plots, size_t *nplots, sgr_err *err)
 {
@@ -633,6 +687,8 @@ int sgr_report_plots(const char *dir, const char *gnuplot, sgr_report_run *runs,
         rc = ps_sgd_plots(&pl);
     else if (strcmp(family, "gradient-coding") == 0)
         rc = gc_plots(&pl);
+    else if (strcmp(family, "gossip") == 0)
+        rc = gossip_plots(&pl);
     else
         rc = token_plots(&pl);
     *nplots = pl.nplots;

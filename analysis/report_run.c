@@ -20,8 +20,13 @@ static const char *const gc_cols[] = {"scheme",           "round",      "time_s"
 static const char *const token_cols[] = {"config", "walk", "alpha", "replica",
                                          "hop",    "mse",  "tv",    NULL};
 
+static const char *const gossip_cols[] = {"method",  "t_units",  "time_s",    "gradients",
+                                          "gossips", "messages", "rel_error", NULL};
+
 static const char *const *family_columns(const char *family)
 {
+    if (strcmp(family, "gossip") == 0)
+        return gossip_cols;
     if (strcmp(family, "ps-sgd") == 0)
         return ps_sgd_cols;
     if (strcmp(family, "gradient-coding") == 0)
@@ -189,7 +194,7 @@ static int load_summary(sgr_report_run *run, const char *dir, sgr_err *err)
         return sgr_fail(err, "%s: no \"config\" or \"results\" object", path);
     if (!family_columns(run->family))
         return sgr_fail(err,
-                        "%s: unknown family \"%s\" (a report knows ps-sgd, gradient-coding "
+                        "%s: unknown family \"%s\" (a report knows ps-sgd, gradient-coding, gossip "
                         "and token)",
                         path, run->family);
     char *dump = json_dumps(run->config, JSON_SORT_KEYS | JSON_COMPACT);

@@ -36,6 +36,11 @@ check dsgd_converges $?
 grep -q "fitted rate" "$tmp/a.txt"
 check rate_reported $?
 
+"$bin" report "$tmp/a" --out "$tmp/rep" >/dev/null 2>&1 &&
+  [ -s "$tmp/rep/error_vs_time.png" ] && [ -s "$tmp/rep/error_vs_messages.svg" ] &&
+  grep -q "chi1" "$tmp/rep/report.md"
+check report_plots $?
+
 "$bin" run "$tmp/g.json" --quiet --out "$tmp/b" --set algorithm.instant=false \
     --set 'algorithm.time_unit="1s"' --set 'algorithm.methods="dadao"' >/dev/null 2>&1
 check run_network $?
