@@ -37,7 +37,7 @@ XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gossip, simgrad, "gossip family");
 
 static const sgr_key gossip_keys[] = {
     {"algorithm.methods", SGR_T_STR, "\"dadao,pairwise,dsgd\"", ANY, NULL, NULL,
-     "Comma-separated methods run one after the other: dadao, pairwise, dsgd."},
+     "Comma-separated methods run one after the other: dadao, pairwise, dsgd, adom+."},
     {"algorithm.instant", SGR_T_BOOL, "false", ANY, NULL, NULL,
      "Apply events instantly as in the paper (no compute or network cost)."},
     {"algorithm.time_unit", SGR_T_TIME, "\"10ms\"", 1e-12, INFINITY, NULL, NULL,
@@ -53,13 +53,16 @@ static const sgr_key gossip_keys[] = {
      "pairwise and dsgd: gradient step in units of 1/L."},
     {"algorithm.checkpoints", SGR_T_INT, "200", 10, 1e6, NULL, NULL,
      "Metric rows per method (evenly spaced in time)."},
+    {"algorithm.multi_consensus", SGR_T_BOOL, "true", ANY, NULL, NULL,
+     "adom+: ceil(chi ln 2) gossip steps per iteration (chi = lambda_max/lambda_2), as in the "
+     "paper's comparison; false: one."},
     {"algorithm.dense_max", SGR_T_INT, "3000", 0, 1e6, NULL, NULL,
      "Graph constants by dense linear algebra up to this many nodes, iterative beyond."},
     {NULL, 0, NULL, ANY, NULL, NULL, NULL},
 };
 
-typedef enum { M_DADAO, M_PAIRWISE, M_DSGD } method_kind;
-static const char *const method_names[] = {"dadao", "pairwise", "dsgd"};
+typedef enum { M_DADAO, M_PAIRWISE, M_DSGD, M_ADOM } method_kind;
+static const char *const method_names[] = {"dadao", "pairwise", "dsgd", "adom+"};
 
 typedef struct gs_state gs_state;
 
@@ -105,6 +108,11 @@ struct gs_state {
     /* the method being run */
     sgr_dadao dd;  /* DADAO's state (x is dd.x); the baselines use dd.x too */
     double *xnext; /* dsgd */
+    /* adom+ (Kovalev et al.), as in the DADAO authors' comparison code */
+    double *aY, *aZ, *aM, *aXf, *aYf, *aZf, *aXg, *aG, *aU, *aS, *aLu, *aLs;
+    double a_tau1, a_tau2, a_sigma1, a_sigma2, a_eta, a_alpha, a_beta, a_delta, a_nu, a_gamma,
+        a_theta, a_zeta, a_lmax;
+    size_t a_steps; /* gossip steps per iteration (multi-consensus) */
     double d0, t0;
     unsigned long grads, gossips, messages;
     size_t next_eps;
@@ -226,6 +234,153 @@ static void dsgd_round(gs_state *gs, double *grad, double *work)
     gs->messages += 2 * gs->graph.m;
 }
 
+/* ---- ADOM+ (Kovalev et al., NeurIPS 2021), the accelerated synchronous baseline, with the
+ * constants of the DADAO authors' implementation; gossip matrix W = I - L / lambda_max ---- */
+
+static int adom_init(gs_state *gs, sgr_err *err)
+{
+    size_t nd = gs->n * gs->d;
+    double **arrays[] = {&gs->aY,  &gs->aZ, &gs->aM, &gs->aXf, &gs->aYf, &gs->aZf,
+                         &gs->aXg, &gs->aG, &gs->aU, &gs->aS,  &gs->aLu, &gs->aLs};
+    for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++) {
+        free(*arrays[k]);
+        *arrays[k] = calloc(nd, sizeof(double));
+        if (!*arrays[k])
+            return sgr_fail(err, "out of memory");
+    }
+    double mu = gs->mu, L = gs->L, chi = gs->gc.lambda_max / gs->gc.lambda2;
+    gs->a_lmax = gs->gc.lambda_max;
+    gs->a_steps = 1;
+    if (sgr_scn_bool(gs->run->scn, "algorithm.multi_consensus")) {
+        /* W^q with q = ceil(chi ln 2) has an effective chi of about 2 (Kovalev et al., eq. 20) */
+        size_t q = (size_t)ceil(chi * log(2.0));
+        if (q > 1) {
+            gs->a_steps = q;
+            chi = 2.0;
+        }
+    }
+    gs->a_tau1 = 1.0 / (sqrt(L / mu) + 0.5);
+    gs->a_tau2 = sqrt(mu / L);
+    gs->a_sigma2 = gs->a_tau2 / (16.0 * chi);
+    gs->a_sigma1 = 1.0 / (1.0 / gs->a_sigma2 + 0.5);
+    gs->a_eta = 1.0 / (L * gs->a_tau2);
+    gs->a_alpha = mu / 2.0;
+    gs->a_beta = 1.0 / (2.0 * L);
+    gs->a_delta = 1.0 / (17.0 * L);
+    gs->a_nu = mu / 2.0;
+    gs->a_gamma = gs->a_nu / (14.0 * gs->a_sigma2 * chi * chi);
+    gs->a_theta = gs->a_nu / (4.0 * gs->a_sigma2);
+    gs->a_zeta = 0.5;
+    /* x = 0 (as every method here), y and m drawn at random as in the reference code */
+    gsl_rng *rng = sgr_rng_new(gs->run->seed, "adom-init", 0);
+    for (size_t k = 0; k < nd; k++) {
+        gs->aY[k] = gsl_rng_uniform(rng) - 0.5;
+        gs->aM[k] = gsl_rng_uniform(rng) - 0.5;
+    }
+    gsl_rng_free(rng);
+    memcpy(gs->aYf, gs->aY, nd * sizeof(double));
+    memcpy(gs->aXf, gs->dd.x, nd * sizeof(double));
+    return 0;
+}
+
+/* Node i's part before the exchange: X_g, its gradient, Y_g + Z_g, and what it sends,
+ * u = gamma/nu (Y_g + Z_g) + M and s = Y_g + Z_g. */
+static void adom_pre(gs_state *gs, size_t i, double *work)
+{
+    size_t d = gs->d, o = i * d;
+    const double *x = gs->dd.x + o;
+    for (size_t k = 0; k < d; k++)
+        gs->aXg[o + k] = gs->a_tau1 * x[k] + (1.0 - gs->a_tau1) * gs->aXf[o + k];
+    local_grad(gs, i, gs->aXg + o, gs->aG + o, work);
+    for (size_t k = 0; k < d; k++) {
+        double yg = gs->a_sigma1 * gs->aY[o + k] + (1.0 - gs->a_sigma1) * gs->aYf[o + k];
+        double zg = gs->a_sigma1 * gs->aZ[o + k] + (1.0 - gs->a_sigma1) * gs->aZf[o + k];
+        gs->aS[o + k] = yg + zg;
+        gs->aU[o + k] = gs->a_gamma / gs->a_nu * (yg + zg) + gs->aM[o + k];
+        gs->aLu[o + k] = zg; /* keep Z_g until the exchange fills aLu */
+    }
+}
+
+/* Node i's part after the exchange, Lu = (L u)_i and Ls = (L s)_i. */
+static void adom_post(gs_state *gs, size_t i, const double *Lu, const double *Ls)
+{
+    size_t d = gs->d, o = i * d;
+    double *x = gs->dd.x + o;
+    double eta = gs->a_eta, al = gs->a_alpha, th = gs->a_theta, be = gs->a_beta, nu = gs->a_nu;
+    double c1 = (1 + eta * al) / ((1 + th * be) * (1 + eta * al) + th * eta);
+    double c2 = th * be + eta * (th / (1 + eta * al));
+    double c3 = th * (be * nu + eta * (nu + al) / (1 + eta * al));
+    double c4 = th / (1 + eta * al), c5 = 1 / (1 + eta * al);
+    for (size_t k = 0; k < d; k++) {
+        double xg = gs->aXg[o + k], g = gs->aG[o + k], s = gs->aS[o + k];
+        double zg = gs->aLu[o + k];
+        double yg = s - zg;
+        double ynew = c1 * (gs->aY[o + k] + g * c2 - xg * c3 - x[k] * c4 - (th / nu) * (yg + zg));
+        double xnew = c5 * (x[k] + eta * al * xg - eta * (g - nu * xg - ynew));
+        double lu = Lu[k] / gs->a_lmax, ls = Ls[k] / gs->a_lmax;
+        double znew = gs->aZ[o + k] + gs->a_gamma * gs->a_delta * (zg - gs->aZ[o + k]) - lu;
+        double mnew = gs->aU[o + k] - lu;
+        gs->aXf[o + k] = xg + gs->a_tau2 * (xnew - x[k]);
+        gs->aYf[o + k] = yg + gs->a_sigma2 * (ynew - gs->aY[o + k]);
+        gs->aZf[o + k] = zg - gs->a_zeta * ls;
+        gs->aY[o + k] = ynew;
+        x[k] = xnew;
+        gs->aZ[o + k] = znew;
+        gs->aM[o + k] = mnew;
+    }
+}
+
+/* (L v)_i = deg_i v_i - sum_j v_j */
+static void laplacian_row(const gs_state *gs, size_t i, const double *v, double *out)
+{
+    size_t d = gs->d, deg = sgr_graph_degree(&gs->graph, i);
+    for (size_t k = 0; k < d; k++)
+        out[k] = (double)deg * v[i * d + k];
+    for (size_t e = gs->graph.offset[i]; e < gs->graph.offset[i + 1]; e++)
+        for (size_t k = 0; k < d; k++)
+            out[k] -= v[gs->graph.adj[e] * d + k];
+}
+
+/* (I - W^q) v for every node, W = I - L / lambda_max: q Laplacian applications. */
+static void adom_mix(gs_state *gs, const double *v, double *out)
+{
+    size_t nd = gs->n * gs->d, d = gs->d;
+    double *cur = malloc(nd * sizeof *cur), *lv = malloc(d * sizeof *lv);
+    double *next = malloc(nd * sizeof *next);
+    memcpy(cur, v, nd * sizeof *cur);
+    for (size_t q = 0; q < gs->a_steps; q++) {
+        for (size_t i = 0; i < gs->n; i++) {
+            laplacian_row(gs, i, cur, lv);
+            for (size_t k = 0; k < d; k++)
+                next[i * d + k] = cur[i * d + k] - lv[k] / gs->a_lmax;
+        }
+        memcpy(cur, next, nd * sizeof *cur);
+    }
+    /* adom_post divides by lambda_max: hand it lambda_max (v - W^q v) */
+    for (size_t k = 0; k < nd; k++)
+        out[k] = (v[k] - cur[k]) * gs->a_lmax;
+    free(cur);
+    free(next);
+    free(lv);
+}
+
+static void adom_round(gs_state *gs, double *work)
+{
+    size_t d = gs->d, nd = gs->n * d;
+    for (size_t i = 0; i < gs->n; i++)
+        adom_pre(gs, i, work);
+    double *Lu = malloc(nd * sizeof *Lu), *Ls = malloc(nd * sizeof *Ls);
+    adom_mix(gs, gs->aU, Lu);
+    adom_mix(gs, gs->aS, Ls);
+    for (size_t i = 0; i < gs->n; i++)
+        adom_post(gs, i, Lu + i * d, Ls + i * d);
+    free(Lu);
+    free(Ls);
+    gs->grads += gs->n;
+    gs->gossips += gs->graph.m * gs->a_steps;
+    gs->messages += 2 * gs->graph.m * gs->a_steps;
+}
+
 static void run_instant(gs_state *gs)
 {
     double *grad = malloc(gs->d * sizeof *grad);
@@ -236,9 +391,12 @@ static void run_instant(gs_state *gs)
     double total = (double)gs->n + gs->lambda_mix;
     record(gs, 0, 1.0);
     while (!gs->stop && t < gs->duration && !sgr_run_interrupted()) {
-        if (gs->methods[gs->cur] == M_DSGD) {
+        if (gs->methods[gs->cur] == M_DSGD || gs->methods[gs->cur] == M_ADOM) {
             /* a round per time unit: n gradients, as the Poisson methods take per unit */
-            dsgd_round(gs, grad, work);
+            if (gs->methods[gs->cur] == M_DSGD)
+                dsgd_round(gs, grad, work);
+            else
+                adom_round(gs, work);
             t += 1.0;
         } else {
             t += -log(1.0 - gsl_rng_uniform(rng)) / total;
@@ -268,16 +426,25 @@ static double exp_draw(gsl_rng *rng, double rate)
     return -log(1.0 - gsl_rng_uniform(rng)) / rate;
 }
 
-static void send_vec(gs_state *gs, size_t to, int kind, size_t from, long round, const double *v)
+static void send_vecs(gs_state *gs, size_t to, int kind, size_t from, long round, const double *v,
+                      const double *v2)
 {
-    gs_msg *m = malloc(sizeof *m + gs->d * sizeof(double));
+    size_t len = v2 ? 2 * gs->d : gs->d;
+    gs_msg *m = malloc(sizeof *m + len * sizeof(double));
     m->kind = kind;
     m->from = from;
     m->round = round;
     memcpy(m->vec, v, gs->d * sizeof(double));
+    if (v2)
+        memcpy(m->vec + gs->d, v2, gs->d * sizeof(double));
     sg_mailbox_t mb = sgr_inbox_mailbox(gs->nodes[to].inbox, from);
-    sg_comm_detach(sg_mailbox_put_init(mb, m, (long)(gs->d * sizeof(double))), NULL);
+    sg_comm_detach(sg_mailbox_put_init(mb, m, (long)(len * sizeof(double))), NULL);
     gs->messages++;
+}
+
+static void send_vec(gs_state *gs, size_t to, int kind, size_t from, long round, const double *v)
+{
+    send_vecs(gs, to, kind, from, round, v, NULL);
 }
 
 /* (y + z) of node i, what DADAO's gossip sends */
@@ -430,6 +597,74 @@ static void dsgd_node_main(int argc, char **argv)
     }
 }
 
+/* ADOM+ networked: every round, each node sends (u, s) to its neighbours and applies L from
+ * theirs; a neighbour is at most one round ahead, so early messages wait for the next round. */
+static void adom_node_main(int argc, char **argv)
+{
+    gs_node *nd = sgr_actor_data(argc, argv);
+    gs_state *gs = nd->gs;
+    const sgr_graph *g = &gs->graph;
+    size_t i = nd->id, d = gs->d, deg = sgr_graph_degree(g, i);
+    double *lu = malloc(d * sizeof *lu), *ls = malloc(d * sizeof *ls);
+    gs_msg **early = calloc(deg, sizeof *early), **pending = calloc(deg, sizeof *pending);
+    size_t nearly = 0;
+    sg_actor_daemonize(sg_actor_self());
+    sgr_inbox_start(nd->inbox);
+    double *cu = malloc(d * sizeof *cu), *cs = malloc(d * sizeof *cs);
+    for (long r = 0;; r++) {
+        adom_pre(gs, i, nd->work);
+        sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+        /* q gossip steps: (cu, cs) <- (I - L/lambda_max)(cu, cs), one exchange each */
+        memcpy(cu, gs->aU + i * d, d * sizeof *cu);
+        memcpy(cs, gs->aS + i * d, d * sizeof *cs);
+        for (size_t q = 0; q < gs->a_steps; q++) {
+            long tagr = r * (long)gs->a_steps + (long)q;
+            for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
+                send_vecs(gs, g->adj[k], 2, i, tagr, cu, cs);
+            for (size_t k = 0; k < d; k++) {
+                lu[k] = (double)deg * cu[k];
+                ls[k] = (double)deg * cs[k];
+            }
+            size_t npending = nearly, got = 0;
+            memcpy(pending, early, nearly * sizeof *early);
+            nearly = 0;
+            while (got < deg) {
+                gs_msg *m;
+                if (npending) {
+                    m = pending[--npending];
+                } else {
+                    long tag;
+                    m = sgr_inbox_next(nd->inbox, &tag);
+                    if (!m)
+                        continue;
+                    if (m->round != tagr) {
+                        early[nearly++] = m;
+                        continue;
+                    }
+                }
+                for (size_t k = 0; k < d; k++) {
+                    lu[k] -= m->vec[k];
+                    ls[k] -= m->vec[d + k];
+                }
+                free(m);
+                got++;
+            }
+            for (size_t k = 0; k < d; k++) {
+                cu[k] -= lu[k] / gs->a_lmax;
+                cs[k] -= ls[k] / gs->a_lmax;
+            }
+        }
+        for (size_t k = 0; k < d; k++) {
+            lu[k] = (gs->aU[i * d + k] - cu[k]) * gs->a_lmax;
+            ls[k] = (gs->aS[i * d + k] - cs[k]) * gs->a_lmax;
+        }
+        adom_post(gs, i, lu, ls);
+        gs->grads++;
+        if (i == 0)
+            gs->gossips += g->m * gs->a_steps;
+    }
+}
+
 static void monitor(gs_state *gs)
 {
     double dt_check = gs->duration / (double)gs->ncheck;
@@ -483,9 +718,11 @@ static int start_nodes(gs_state *gs, aid_t *pids)
     for (size_t i = 0; i < gs->n; i++) {
         char name[64];
         snprintf(name, sizeof name, "node-%zu", i);
-        sg_actor_t a =
-            sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
-                          m == M_DSGD ? dsgd_node_main : poisson_node_main, &gs->nodes[i]);
+        sg_actor_t a = sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
+                                     m == M_DSGD   ? dsgd_node_main
+                                     : m == M_ADOM ? adom_node_main
+                                                   : poisson_node_main,
+                                     &gs->nodes[i]);
         pids[i] = sg_actor_get_pid(a);
     }
     return 0;
@@ -530,6 +767,8 @@ static void driver_main(int argc, char **argv)
         if (sgr_dadao_init(&gs->dd, gs->n, gs->d, gs->mu, gs->L, gs->gc.chi1, gs->lambda_mix, NULL,
                            &err) < 0)
             break;
+        if (gs->methods[k] == M_ADOM && adom_init(gs, &err) < 0)
+            break;
         gs->d0 = sgr_dadao_distance(&gs->dd, gs->xstar);
         gs->grads = gs->gossips = gs->messages = 0;
         gs->next_eps = 0;
@@ -562,7 +801,7 @@ static int parse_methods(const sgr_scenario *scn, method_kind *out, size_t *coun
     for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok;
          tok = strtok_r(NULL, ", ", &save)) {
         int k = -1;
-        for (int m = 0; m < 3; m++)
+        for (int m = 0; m < 4; m++)
             if (strcmp(tok, method_names[m]) == 0)
                 k = m;
         if (k < 0)
@@ -743,6 +982,10 @@ static int gs_finish(sgr_run *run, sgr_err *err)
     free(gs->old_nodes);
     free_nodes(gs, gs->nodes);
     sgr_dadao_free(&gs->dd);
+    double *arrays[] = {gs->aY,  gs->aZ, gs->aM, gs->aXf, gs->aYf, gs->aZf,
+                        gs->aXg, gs->aG, gs->aU, gs->aS,  gs->aLu, gs->aLs};
+    for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++)
+        free(arrays[k]);
     free(gs->xstar);
     free(gs->xnext);
     free(gs->graph_path);
