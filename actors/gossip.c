@@ -66,15 +66,17 @@ static const char *const method_names[] = {"dadao", "pairwise", "dsgd", "adom+"}
 
 typedef struct gs_state gs_state;
 
-typedef struct gs_node {
+typedef struct gs_node gs_node;
+struct gs_node {
     gs_state *gs;
-    size_t id, host;
+    gs_node *peers; /* this method's nodes (the driver's array moves on to the next method) */
+    size_t id, host, method;
     sgr_inbox *inbox;
     gsl_rng *rng;
-    size_t *own; /* edges this node initiates */
-    size_t nown;
+    size_t **own; /* per graph version: the edges this node initiates */
+    size_t *nown;
     double *grad, *work, *msg_buf;
-} gs_node;
+};
 
 typedef struct gs_msg {
     int kind; /* 0 request, 1 reply, 2 dsgd state */
@@ -94,7 +96,10 @@ typedef struct method_result {
 
 struct gs_state {
     sgr_run *run;
-    sgr_graph graph;
+    sgr_graph graph;     /* version 0 */
+    sgr_graph *versions; /* nversions graphs switched every switch_every; [0] is `graph` */
+    size_t nversions;
+    double switch_every;
     char *graph_path;
     size_t n, d, nmethods, cur;
     method_kind methods[MAX_METHODS];
@@ -127,6 +132,27 @@ static const double eps_levels[NEPS] = {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8
 static size_t node_host(const gs_state *gs, size_t i)
 {
     return i % gs->run->nhosts;
+}
+
+/* The graph in force at time t (Poisson methods) or in round r (synchronous ones). */
+static const sgr_graph *graph_at(const gs_state *gs, double t)
+{
+    size_t v = (size_t)floor(t / gs->switch_every) % gs->nversions;
+    return &gs->versions[v];
+}
+
+static size_t max_degree(const gs_state *gs, size_t i)
+{
+    size_t best = 1;
+    for (size_t v = 0; v < gs->nversions; v++)
+        if (sgr_graph_degree(&gs->versions[v], i) > best)
+            best = sgr_graph_degree(&gs->versions[v], i);
+    return best;
+}
+
+static size_t version_at(const gs_state *gs, double t)
+{
+    return (size_t)floor(t / gs->switch_every) % gs->nversions;
 }
 
 /* Local gradient of f_i at x (whole local data). */
@@ -192,8 +218,9 @@ static void instant_event(gs_state *gs, double t, gsl_rng *rng, double *grad, do
                 x[k] -= gs->step / gs->L * grad[k];
         gs->grads++;
     } else {
-        size_t e = gsl_rng_uniform_int(rng, gs->graph.m);
-        size_t i = gs->graph.edge_u[e], j = gs->graph.edge_v[e];
+        const sgr_graph *g = graph_at(gs, t);
+        size_t e = gsl_rng_uniform_int(rng, g->m);
+        size_t i = g->edge_u[e], j = g->edge_v[e];
         if (m == M_DADAO) {
             sgr_dadao_on_gossip(&gs->dd, i, j, t);
         } else {
@@ -207,10 +234,10 @@ static void instant_event(gs_state *gs, double t, gsl_rng *rng, double *grad, do
 }
 
 /* One synchronous D-SGD round: x_i <- sum_j W_ij x_j - step/L grad f_i(x_i), W Metropolis. */
-static void dsgd_round(gs_state *gs, double *grad, double *work)
+static void dsgd_round(gs_state *gs, double t, double *grad, double *work)
 {
     size_t d = gs->d;
-    const sgr_graph *g = &gs->graph;
+    const sgr_graph *g = graph_at(gs, t);
     for (size_t i = 0; i < gs->n; i++) {
         double *out = gs->xnext + i * d;
         const double *xi = gs->dd.x + i * d;
@@ -230,8 +257,8 @@ static void dsgd_round(gs_state *gs, double *grad, double *work)
     }
     memcpy(gs->dd.x, gs->xnext, gs->n * d * sizeof *gs->xnext);
     gs->grads += gs->n;
-    gs->gossips += gs->graph.m;
-    gs->messages += 2 * gs->graph.m;
+    gs->gossips += g->m;
+    gs->messages += 2 * g->m;
 }
 
 /* ---- ADOM+ (Kovalev et al., NeurIPS 2021), the accelerated synchronous baseline, with the
@@ -331,18 +358,19 @@ static void adom_post(gs_state *gs, size_t i, const double *Lu, const double *Ls
 }
 
 /* (L v)_i = deg_i v_i - sum_j v_j */
-static void laplacian_row(const gs_state *gs, size_t i, const double *v, double *out)
+static void laplacian_row(const gs_state *gs, const sgr_graph *g, size_t i, const double *v,
+                          double *out)
 {
-    size_t d = gs->d, deg = sgr_graph_degree(&gs->graph, i);
+    size_t d = gs->d, deg = sgr_graph_degree(g, i);
     for (size_t k = 0; k < d; k++)
         out[k] = (double)deg * v[i * d + k];
-    for (size_t e = gs->graph.offset[i]; e < gs->graph.offset[i + 1]; e++)
+    for (size_t e = g->offset[i]; e < g->offset[i + 1]; e++)
         for (size_t k = 0; k < d; k++)
-            out[k] -= v[gs->graph.adj[e] * d + k];
+            out[k] -= v[g->adj[e] * d + k];
 }
 
 /* (I - W^q) v for every node, W = I - L / lambda_max: q Laplacian applications. */
-static void adom_mix(gs_state *gs, const double *v, double *out)
+static void adom_mix(gs_state *gs, const sgr_graph *g, const double *v, double *out)
 {
     size_t nd = gs->n * gs->d, d = gs->d;
     double *cur = malloc(nd * sizeof *cur), *lv = malloc(d * sizeof *lv);
@@ -350,7 +378,7 @@ static void adom_mix(gs_state *gs, const double *v, double *out)
     memcpy(cur, v, nd * sizeof *cur);
     for (size_t q = 0; q < gs->a_steps; q++) {
         for (size_t i = 0; i < gs->n; i++) {
-            laplacian_row(gs, i, cur, lv);
+            laplacian_row(gs, g, i, cur, lv);
             for (size_t k = 0; k < d; k++)
                 next[i * d + k] = cur[i * d + k] - lv[k] / gs->a_lmax;
         }
@@ -364,21 +392,22 @@ static void adom_mix(gs_state *gs, const double *v, double *out)
     free(lv);
 }
 
-static void adom_round(gs_state *gs, double *work)
+static void adom_round(gs_state *gs, double t, double *work)
 {
     size_t d = gs->d, nd = gs->n * d;
+    const sgr_graph *g = graph_at(gs, t);
     for (size_t i = 0; i < gs->n; i++)
         adom_pre(gs, i, work);
     double *Lu = malloc(nd * sizeof *Lu), *Ls = malloc(nd * sizeof *Ls);
-    adom_mix(gs, gs->aU, Lu);
-    adom_mix(gs, gs->aS, Ls);
+    adom_mix(gs, g, gs->aU, Lu);
+    adom_mix(gs, g, gs->aS, Ls);
     for (size_t i = 0; i < gs->n; i++)
         adom_post(gs, i, Lu + i * d, Ls + i * d);
     free(Lu);
     free(Ls);
     gs->grads += gs->n;
-    gs->gossips += gs->graph.m * gs->a_steps;
-    gs->messages += 2 * gs->graph.m * gs->a_steps;
+    gs->gossips += g->m * gs->a_steps;
+    gs->messages += 2 * g->m * gs->a_steps;
 }
 
 static void run_instant(gs_state *gs)
@@ -394,9 +423,9 @@ static void run_instant(gs_state *gs)
         if (gs->methods[gs->cur] == M_DSGD || gs->methods[gs->cur] == M_ADOM) {
             /* a round per time unit: n gradients, as the Poisson methods take per unit */
             if (gs->methods[gs->cur] == M_DSGD)
-                dsgd_round(gs, grad, work);
+                dsgd_round(gs, t, grad, work);
             else
-                adom_round(gs, work);
+                adom_round(gs, t, work);
             t += 1.0;
         } else {
             t += -log(1.0 - gsl_rng_uniform(rng)) / total;
@@ -426,9 +455,11 @@ static double exp_draw(gsl_rng *rng, double rate)
     return -log(1.0 - gsl_rng_uniform(rng)) / rate;
 }
 
-static void send_vecs(gs_state *gs, size_t to, int kind, size_t from, long round, const double *v,
+static void send_vecs(gs_node *nd, size_t to, int kind, long round, const double *v,
                       const double *v2)
 {
+    gs_state *gs = nd->gs;
+    size_t from = nd->id;
     size_t len = v2 ? 2 * gs->d : gs->d;
     gs_msg *m = malloc(sizeof *m + len * sizeof(double));
     m->kind = kind;
@@ -437,14 +468,14 @@ static void send_vecs(gs_state *gs, size_t to, int kind, size_t from, long round
     memcpy(m->vec, v, gs->d * sizeof(double));
     if (v2)
         memcpy(m->vec + gs->d, v2, gs->d * sizeof(double));
-    sg_mailbox_t mb = sgr_inbox_mailbox(gs->nodes[to].inbox, from);
+    sg_mailbox_t mb = sgr_inbox_mailbox(nd->peers[to].inbox, from);
     sg_comm_detach(sg_mailbox_put_init(mb, m, (long)(len * sizeof(double))), NULL);
     gs->messages++;
 }
 
-static void send_vec(gs_state *gs, size_t to, int kind, size_t from, long round, const double *v)
+static void send_vec(gs_node *nd, size_t to, int kind, long round, const double *v)
 {
-    send_vecs(gs, to, kind, from, round, v, NULL);
+    send_vecs(nd, to, kind, round, v, NULL);
 }
 
 /* (y + z) of node i, what DADAO's gossip sends */
@@ -477,6 +508,22 @@ static void apply_gossip(gs_state *gs, size_t i, const double *delta, double sig
     }
 }
 
+/* The node's method has ended (the next one may already be running on other state): the actor
+ * stays, receiving and dropping what still comes (late alarms and messages), since a send to a
+ * mailbox whose receiver died would fail. Killed with the other daemons at the end. */
+static bool method_over(const gs_node *nd)
+{
+    return nd->gs->cur != nd->method || nd->gs->stop;
+}
+
+static void absorb_forever(gs_node *nd)
+{
+    for (;;) {
+        long tag;
+        free(sgr_inbox_next(nd->inbox, &tag));
+    }
+}
+
 static void poisson_node_main(int argc, char **argv)
 {
     gs_node *nd = sgr_actor_data(argc, argv);
@@ -484,15 +531,17 @@ static void poisson_node_main(int argc, char **argv)
     size_t i = nd->id, d = gs->d;
     bool dadao = gs->methods[gs->cur] == M_DADAO;
     double rate_g = 1.0 / gs->tau;
-    double rate_e = gs->lambda_mix / (double)gs->graph.m / gs->tau * (double)nd->nown;
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
     sgr_inbox_alarm(nd->inbox, ALARM_GRAD, simgrid_get_clock() + exp_draw(nd->rng, rate_g));
-    if (nd->nown)
-        sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP, simgrid_get_clock() + exp_draw(nd->rng, rate_e));
+    sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP, simgrid_get_clock());
     for (;;) {
         long tag;
         gs_msg *m = sgr_inbox_next(nd->inbox, &tag);
+        if (method_over(nd)) {
+            free(m);
+            absorb_forever(nd);
+        }
         double t_units = (simgrid_get_clock() - gs->t0) / gs->tau;
         if (!m && tag == ALARM_GRAD) {
             double *x = gs->dd.x + i * d;
@@ -500,6 +549,8 @@ static void poisson_node_main(int argc, char **argv)
                 sgr_dadao_advance(&gs->dd, i, t_units);
             local_grad(gs, i, x, nd->grad, nd->work);
             sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+            if (method_over(nd))
+                absorb_forever(nd);
             if (dadao)
                 sgr_dadao_on_gradient(&gs->dd, i, nd->grad);
             else
@@ -508,18 +559,31 @@ static void poisson_node_main(int argc, char **argv)
             gs->grads++;
             sgr_inbox_alarm(nd->inbox, ALARM_GRAD, simgrid_get_clock() + exp_draw(nd->rng, rate_g));
         } else if (!m && tag == ALARM_GOSSIP) {
-            size_t e = nd->own[gsl_rng_uniform_int(nd->rng, nd->nown)];
-            size_t j = gs->graph.edge_u[e] == i ? gs->graph.edge_v[e] : gs->graph.edge_u[e];
-            if (dadao) {
-                sgr_dadao_advance(&gs->dd, i, t_units);
-                dadao_message(gs, i, nd->msg_buf);
-            } else {
-                memcpy(nd->msg_buf, gs->dd.x + i * d, d * sizeof(double));
+            /* this node's gossip clock in the graph now in force: its edges' rates add up */
+            size_t v = version_at(gs, t_units);
+            const sgr_graph *g = &gs->versions[v];
+            if (nd->nown[v] > 0 && t_units > 0) {
+                size_t e = nd->own[v][gsl_rng_uniform_int(nd->rng, nd->nown[v])];
+                size_t j = g->edge_u[e] == i ? g->edge_v[e] : g->edge_u[e];
+                if (dadao) {
+                    sgr_dadao_advance(&gs->dd, i, t_units);
+                    dadao_message(gs, i, nd->msg_buf);
+                } else {
+                    memcpy(nd->msg_buf, gs->dd.x + i * d, d * sizeof(double));
+                }
+                send_vec(nd, j, 0, 0, nd->msg_buf);
+                gs->gossips++;
             }
-            send_vec(gs, j, 0, i, 0, nd->msg_buf);
-            gs->gossips++;
-            sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP,
-                            simgrid_get_clock() + exp_draw(nd->rng, rate_e));
+            double next_switch = (floor(t_units / gs->switch_every) + 1.0) * gs->switch_every;
+            double at = next_switch;
+            if (nd->nown[v] > 0) {
+                double rate = gs->lambda_mix / (double)g->m * (double)nd->nown[v];
+                at = t_units + exp_draw(nd->rng, rate);
+                /* memoryless: a draw past the switch restarts from the next graph */
+                if (gs->nversions > 1 && at > next_switch)
+                    at = next_switch;
+            }
+            sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP, gs->t0 + at * gs->tau);
         } else if (m) {
             if (m->kind == 0) {
                 /* responder: delta = v_initiator (as sent) - v_self (now); move, reply delta */
@@ -532,7 +596,7 @@ static void poisson_node_main(int argc, char **argv)
                 for (size_t k = 0; k < d; k++)
                     nd->msg_buf[k] = m->vec[k] - nd->msg_buf[k];
                 apply_gossip(gs, i, nd->msg_buf, +1.0, t_units);
-                send_vec(gs, m->from, 1, i, 0, nd->msg_buf);
+                send_vec(nd, m->from, 1, 0, nd->msg_buf);
             } else {
                 apply_gossip(gs, i, m->vec, -1.0, t_units);
             }
@@ -545,24 +609,33 @@ static void dsgd_node_main(int argc, char **argv)
 {
     gs_node *nd = sgr_actor_data(argc, argv);
     gs_state *gs = nd->gs;
-    const sgr_graph *g = &gs->graph;
-    size_t i = nd->id, d = gs->d, deg = sgr_graph_degree(g, i);
+    size_t i = nd->id, d = gs->d, maxdeg = max_degree(gs, i);
     double *acc = calloc(d, sizeof *acc), *x = gs->dd.x + i * d;
-    gs_msg **early = calloc(deg, sizeof *early); /* next round's messages arriving early */
+    gs_msg **early = calloc(maxdeg, sizeof *early); /* next round's messages arriving early */
     size_t nearly = 0;
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
     for (long r = 0;; r++) {
+        const sgr_graph *g = graph_at(gs, (double)r);
+        size_t deg = sgr_graph_degree(g, i);
+        /* a round per time unit, as in instant mode (n gradients per unit for every method);
+         * a round that takes longer than a unit delays the next */
+        if (simgrid_get_clock() < gs->t0 + (double)r * gs->tau)
+            sg_actor_sleep_until(gs->t0 + (double)r * gs->tau);
+        if (method_over(nd))
+            absorb_forever(nd);
         for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
-            send_vec(gs, g->adj[k], 2, i, r, x);
+            send_vec(nd, g->adj[k], 2, r, x);
         memcpy(nd->msg_buf, x, d * sizeof(double));
         local_grad(gs, i, nd->msg_buf, nd->grad, nd->work);
         sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+        if (method_over(nd))
+            absorb_forever(nd);
         double self = 1.0;
         memset(acc, 0, d * sizeof *acc);
         size_t got = 0;
         /* this round's messages that came early, then the rest */
-        gs_msg **pending = malloc(deg * sizeof *pending);
+        gs_msg **pending = malloc(maxdeg * sizeof *pending);
         size_t npending = nearly;
         memcpy(pending, early, nearly * sizeof *early);
         nearly = 0;
@@ -573,6 +646,10 @@ static void dsgd_node_main(int argc, char **argv)
             } else {
                 long tag;
                 m = sgr_inbox_next(nd->inbox, &tag);
+                if (method_over(nd)) {
+                    free(m);
+                    absorb_forever(nd);
+                }
                 if (!m)
                     continue;
                 if (m->round != r) {
@@ -603,24 +680,31 @@ static void adom_node_main(int argc, char **argv)
 {
     gs_node *nd = sgr_actor_data(argc, argv);
     gs_state *gs = nd->gs;
-    const sgr_graph *g = &gs->graph;
-    size_t i = nd->id, d = gs->d, deg = sgr_graph_degree(g, i);
+    size_t i = nd->id, d = gs->d, maxdeg = max_degree(gs, i);
     double *lu = malloc(d * sizeof *lu), *ls = malloc(d * sizeof *ls);
-    gs_msg **early = calloc(deg, sizeof *early), **pending = calloc(deg, sizeof *pending);
+    gs_msg **early = calloc(maxdeg, sizeof *early), **pending = calloc(maxdeg, sizeof *pending);
     size_t nearly = 0;
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
     double *cu = malloc(d * sizeof *cu), *cs = malloc(d * sizeof *cs);
     for (long r = 0;; r++) {
+        const sgr_graph *g = graph_at(gs, (double)r);
+        size_t deg = sgr_graph_degree(g, i);
+        if (simgrid_get_clock() < gs->t0 + (double)r * gs->tau)
+            sg_actor_sleep_until(gs->t0 + (double)r * gs->tau); /* a round per time unit */
+        if (method_over(nd))
+            absorb_forever(nd);
         adom_pre(gs, i, nd->work);
         sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+        if (method_over(nd))
+            absorb_forever(nd);
         /* q gossip steps: (cu, cs) <- (I - L/lambda_max)(cu, cs), one exchange each */
         memcpy(cu, gs->aU + i * d, d * sizeof *cu);
         memcpy(cs, gs->aS + i * d, d * sizeof *cs);
         for (size_t q = 0; q < gs->a_steps; q++) {
             long tagr = r * (long)gs->a_steps + (long)q;
             for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
-                send_vecs(gs, g->adj[k], 2, i, tagr, cu, cs);
+                send_vecs(nd, g->adj[k], 2, tagr, cu, cs);
             for (size_t k = 0; k < d; k++) {
                 lu[k] = (double)deg * cu[k];
                 ls[k] = (double)deg * cs[k];
@@ -635,6 +719,10 @@ static void adom_node_main(int argc, char **argv)
                 } else {
                     long tag;
                     m = sgr_inbox_next(nd->inbox, &tag);
+                    if (method_over(nd)) {
+                        free(m);
+                        absorb_forever(nd);
+                    }
                     if (!m)
                         continue;
                     if (m->round != tagr) {
@@ -688,32 +776,43 @@ static int start_nodes(gs_state *gs, aid_t *pids)
     gs->nodes = calloc(gs->n, sizeof *gs->nodes);
     if (!gs->nodes)
         return -1;
-    size_t *owned = calloc(gs->n, sizeof *owned);
-    for (size_t e = 0; e < gs->graph.m; e++)
-        owned[gs->graph.edge_u[e]]++;
     for (size_t i = 0; i < gs->n; i++) {
         gs_node *nd = &gs->nodes[i];
         char name[64];
         nd->gs = gs;
+        nd->peers = gs->nodes;
         nd->id = i;
+        nd->method = gs->cur;
         nd->host = node_host(gs, i);
         snprintf(name, sizeof name, "g%zu-%zu", gs->cur, i);
         nd->inbox =
             sgr_inbox_new(run, name, sgr_graph_degree(&gs->graph, i), run->hosts[nd->host], true);
         nd->rng = sgr_rng_new(run->seed, "gossip-node", gs->cur * gs->n + i);
-        nd->own = malloc((owned[i] ? owned[i] : 1) * sizeof *nd->own);
+        nd->own = calloc(gs->nversions, sizeof *nd->own);
+        nd->nown = calloc(gs->nversions, sizeof *nd->nown);
         nd->grad = malloc(gs->d * sizeof *nd->grad);
         nd->msg_buf = malloc(gs->d * sizeof *nd->msg_buf);
         nd->work = malloc(sgr_model_work_size(&gs->wl->model, gs->maxrows) * sizeof *nd->work);
-        if (!nd->inbox || !nd->rng || !nd->own || !nd->grad || !nd->msg_buf || !nd->work) {
-            free(owned);
+        if (!nd->inbox || !nd->rng || !nd->own || !nd->nown || !nd->grad || !nd->msg_buf ||
+            !nd->work)
             return -1;
-        }
     }
-    free(owned);
-    for (size_t e = 0; e < gs->graph.m; e++) {
-        gs_node *nd = &gs->nodes[gs->graph.edge_u[e]];
-        nd->own[nd->nown++] = e;
+    /* each edge of each version is driven by its lower-numbered end */
+    for (size_t v = 0; v < gs->nversions; v++) {
+        const sgr_graph *g = &gs->versions[v];
+        for (size_t e = 0; e < g->m; e++)
+            gs->nodes[g->edge_u[e]].nown[v]++;
+        for (size_t i = 0; i < gs->n; i++) {
+            gs_node *nd = &gs->nodes[i];
+            nd->own[v] = malloc((nd->nown[v] ? nd->nown[v] : 1) * sizeof **nd->own);
+            if (!nd->own[v])
+                return -1;
+            nd->nown[v] = 0;
+        }
+        for (size_t e = 0; e < g->m; e++) {
+            gs_node *nd = &gs->nodes[g->edge_u[e]];
+            nd->own[v][nd->nown[v]++] = e;
+        }
     }
     for (size_t i = 0; i < gs->n; i++) {
         char name[64];
@@ -728,14 +827,13 @@ static int start_nodes(gs_state *gs, aid_t *pids)
     return 0;
 }
 
-static void stop_nodes(gs_state *gs, const aid_t *pids)
+/* End the method: its node actors notice and turn to absorbing what still arrives (killing
+ * them would make late sends to their mailboxes fail). */
+static void stop_nodes(gs_state *gs)
 {
-    for (size_t i = 0; i < gs->n; i++) {
-        sg_actor_t a = sg_actor_by_pid(pids[i]);
-        if (a)
-            sg_actor_kill(a);
-    }
-    /* inboxes stay allocated: late alarms and messages may still name them */
+    gs->stop = true;
+    for (size_t i = 0; i < gs->n; i++)
+        sgr_inbox_close(gs->nodes[i].inbox);
 }
 
 static void free_nodes(gs_state *gs, gs_node *nodes)
@@ -744,7 +842,10 @@ static void free_nodes(gs_state *gs, gs_node *nodes)
         sgr_inbox_free(nodes[i].inbox);
         if (nodes[i].rng)
             gsl_rng_free(nodes[i].rng);
+        for (size_t v = 0; nodes[i].own && v < gs->nversions; v++)
+            free(nodes[i].own[v]);
         free(nodes[i].own);
+        free(nodes[i].nown);
         free(nodes[i].grad);
         free(nodes[i].msg_buf);
         free(nodes[i].work);
@@ -780,7 +881,7 @@ static void driver_main(int argc, char **argv)
             if (start_nodes(gs, pids) < 0)
                 break;
             monitor(gs);
-            stop_nodes(gs, pids);
+            stop_nodes(gs);
             old[k] = gs->nodes;
             gs->nodes = NULL;
         }
@@ -869,9 +970,45 @@ static int gs_deploy(sgr_run *run, sgr_err *err)
     for (size_t i = 0; i < gs->n; i++)
         if (gs->wl->parts[i].n > gs->maxrows)
             gs->maxrows = gs->wl->parts[i].n;
-    if (sgr_graph_constants_compute(&gs->graph, (size_t)sgr_scn_int(scn, "algorithm.dense_max"),
-                                    1e-6, &gs->gc, err) < 0)
-        return SGR_EUSER;
+    /* time-varying graphs: version 0 is the scenario's graph, the others drawn from their own
+     * streams; the constants are the worst over the versions */
+    gs->nversions = (size_t)sgr_scn_int(scn, "graph.versions");
+    gs->switch_every = sgr_scn_num(scn, "graph.switch_every");
+    gs->versions = calloc(gs->nversions, sizeof *gs->versions);
+    if (!gs->versions)
+        return sgr_fail(err, "out of memory");
+    gs->versions[0] = gs->graph;
+    for (size_t v = 1; v < gs->nversions; v++) {
+        sgr_graph_cfg gc;
+        char *path = NULL;
+        sgr_graph_cfg_from_scenario(scn, run->nhosts, &gc, &path);
+        gsl_rng *rng = sgr_rng_new(run->seed, "graph", v);
+        int rc = sgr_graph_build(&gs->versions[v], &gc, rng, err);
+        gsl_rng_free(rng);
+        free(path);
+        if (rc < 0 || !sgr_graph_connected(&gs->versions[v])) {
+            if (rc == 0)
+                sgr_fail(err, "graph.versions: version %zu of the graph is disconnected", v);
+            return SGR_EUSER;
+        }
+    }
+    for (size_t v = 0; v < gs->nversions; v++) {
+        sgr_graph_constants c;
+        if (sgr_graph_constants_compute(&gs->versions[v],
+                                        (size_t)sgr_scn_int(scn, "algorithm.dense_max"), 1e-6, &c,
+                                        err) < 0)
+            return SGR_EUSER;
+        if (v == 0) {
+            gs->gc = c;
+            continue;
+        }
+        gs->gc.chi1 = fmax(gs->gc.chi1, c.chi1);
+        gs->gc.chi2 = fmax(gs->gc.chi2, c.chi2);
+        gs->gc.lambda2 = fmin(gs->gc.lambda2, c.lambda2);
+        gs->gc.lambda_max = fmax(gs->gc.lambda_max, c.lambda_max);
+        gs->gc.exact = gs->gc.exact && c.exact;
+    }
+    gs->gc.lambda_mix = sqrt(2.0 * gs->gc.chi1 * gs->gc.chi2);
     gs->lambda_mix = sgr_scn_num(scn, "algorithm.lambda_mix");
     if (gs->lambda_mix <= 0)
         gs->lambda_mix = gs->gc.lambda_mix;
@@ -989,6 +1126,9 @@ static int gs_finish(sgr_run *run, sgr_err *err)
     free(gs->xstar);
     free(gs->xnext);
     free(gs->graph_path);
+    for (size_t v = 1; v < gs->nversions; v++)
+        sgr_graph_free(&gs->versions[v]);
+    free(gs->versions);
     sgr_graph_free(&gs->graph);
     free(gs);
     run->state = NULL;

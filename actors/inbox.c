@@ -20,6 +20,7 @@ struct sgr_inbox {
     sg_comm_t *pending;
     void **data;
     bool alarms;
+    bool closed; /* the receiver is gone: pending alarms must not send */
     sgr_run *run;
     sg_host_t host;
 };
@@ -42,6 +43,10 @@ static void alarm_main(int argc, char **argv)
     a->at = req->at;
     sgr_inbox *in = req->in;
     free(req);
+    if (in->closed) {
+        free(a);
+        return;
+    }
     sg_mailbox_put(in->mbox[in->ngroups], a, 0);
 }
 
@@ -116,4 +121,9 @@ void *sgr_inbox_next(sgr_inbox *in, long *alarm_tag)
         return NULL;
     }
     return data;
+}
+
+void sgr_inbox_close(sgr_inbox *in)
+{
+    in->closed = true;
 }

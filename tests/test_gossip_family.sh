@@ -50,6 +50,15 @@ check run_network $?
 awk -F, 'NR>1 {last=$7} END {exit !(last < 1e-8)}' "$tmp/b/metrics.csv"
 check dadao_network_converges $?
 
+# Time-varying graphs: 4 random 3-regular graphs switched every 2 units, all four methods,
+# networked; DADAO still reaches 1e-7.
+"$bin" run "$tmp/g.json" --quiet --out "$tmp/tv" --set algorithm.instant=false \
+    --set 'algorithm.time_unit="1s"' --set algorithm.duration=150 \
+    --set 'graph={"type": "regular", "degree": 3, "versions": 4, "switch_every": 2}' >/dev/null 2>&1
+check run_time_varying $?
+awk -F, 'NR>1 && $1==0 {last=$7} END {exit !(last < 1e-7)}' "$tmp/tv/metrics.csv"
+check dadao_time_varying_converges $?
+
 expect2() { # NAME PHRASE ARGS...
   local name=$1 phrase=$2 out
   shift 2

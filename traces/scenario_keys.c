@@ -151,6 +151,11 @@ const sgr_key sgr_core_keys[] = {
      "Degree d of the random regular graph, or k of Watts-Strogatz."},
     {"graph.beta", SGR_T_NUM, "0.1", 0, 1, NULL, "graph.type=watts-strogatz",
      "Rewiring probability of Watts-Strogatz."},
+    {"graph.versions", SGR_T_INT, "1", 1, 10000, NULL, "algorithm.family=gossip",
+     "Time-varying graphs: this many graphs of the type (random kinds drawn anew), switched "
+     "in turn."},
+    {"graph.switch_every", SGR_T_NUM, "1", 1e-9, INFINITY, NULL, "algorithm.family=gossip",
+     "Time units (rounds for synchronous methods) between two graph switches."},
     {"graph.file", SGR_T_PATH, NULL, ANY, NULL, "graph.type=file",
      "Edge list, one \"u v\" pair of 0-based node indices per line ('#' comments)."},
 

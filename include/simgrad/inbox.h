@@ -37,6 +37,11 @@ void sgr_inbox_start(sgr_inbox *in);
 /* Ask for an alarm carrying `tag` at simulated time `at` (any order). */
 void sgr_inbox_alarm(sgr_inbox *in, long tag, double at);
 
+/* The receiver is about to be killed: alarms still pending will not send (a send to a
+ * mailbox whose receiver died fails, and SimGrid aborts on that failure in C). Keep the inbox
+ * allocated until the simulation ends. */
+void sgr_inbox_close(sgr_inbox *in);
+
 /* Block until the next message or alarm. Returns the payload, or NULL for an alarm (its tag
  * in *alarm_tag). */
 void *sgr_inbox_next(sgr_inbox *in, long *alarm_tag);
