@@ -22,6 +22,11 @@
 #include <simgrid/mailbox.h>
 #include <xbt/log.h>
 
+#include <cblas.h>
+#define __GSL_CBLAS_H__ /* gsl_randist.h would pull GSL's CBLAS, which clashes with OpenBLAS */
+#include <gsl/gsl_randist.h>
+#include <lapacke.h>
+
 #include "simgrad/dadao.h"
 #include "simgrad/graph_theory.h"
 #include "simgrad/inbox.h"
@@ -53,6 +58,10 @@ static const sgr_key gossip_keys[] = {
      "pairwise and dsgd: gradient step in units of 1/L."},
     {"algorithm.checkpoints", SGR_T_INT, "200", 10, 1e6, NULL, NULL,
      "Metric rows per method (evenly spaced in time)."},
+    {"algorithm.edge_rates", SGR_T_PATH, NULL, ANY, NULL, NULL,
+     "Per-edge gossip rates (events per time unit), one positive number per line in edge order "
+     "(u < v, sorted); replaces the uniform lambda_mix/|E|. DADAO's chi1* then comes from the "
+     "rate-weighted Laplacian (dense, up to dense_max nodes)."},
     {"algorithm.multi_consensus", SGR_T_BOOL, "true", ANY, NULL, NULL,
      "adom+: ceil(chi ln 2) gossip steps per iteration (chi = lambda_max/lambda_2), as in the "
      "paper's comparison; false: one."},
@@ -111,8 +120,11 @@ struct gs_state {
     double mu, L;
     double *xstar;
     /* the method being run */
-    sgr_dadao dd;  /* DADAO's state (x is dd.x); the baselines use dd.x too */
-    double *xnext; /* dsgd */
+    sgr_dadao dd;                  /* DADAO's state (x is dd.x); the baselines use dd.x too */
+    double *xnext;                 /* dsgd */
+    double *edge_rate;             /* per-edge gossip rates, or NULL (uniform) */
+    double rate_condition;         /* 2 chi1* chi2* of the edge rates (<= 1: DADAO's condition) */
+    gsl_ran_discrete_t *edge_pick; /* instant: edges drawn in proportion to their rates */
     /* adom+ (Kovalev et al.), as in the DADAO authors' comparison code */
     double *aY, *aZ, *aM, *aXf, *aYf, *aZf, *aXg, *aG, *aU, *aS, *aLu, *aLs;
     double a_tau1, a_tau2, a_sigma1, a_sigma2, a_eta, a_alpha, a_beta, a_delta, a_nu, a_gamma,
@@ -219,7 +231,8 @@ static void instant_event(gs_state *gs, double t, gsl_rng *rng, double *grad, do
         gs->grads++;
     } else {
         const sgr_graph *g = graph_at(gs, t);
-        size_t e = gsl_rng_uniform_int(rng, g->m);
+        size_t e =
+            gs->edge_pick ? gsl_ran_discrete(rng, gs->edge_pick) : gsl_rng_uniform_int(rng, g->m);
         size_t i = g->edge_u[e], j = g->edge_v[e];
         if (m == M_DADAO) {
             sgr_dadao_on_gossip(&gs->dd, i, j, t);
@@ -508,6 +521,24 @@ static void apply_gossip(gs_state *gs, size_t i, const double *delta, double sig
     }
 }
 
+/* One of the edges node nd drives in version v, uniformly or in proportion to its rate. */
+static size_t pick_own_edge(gs_node *nd, size_t v)
+{
+    const gs_state *gs = nd->gs;
+    if (!gs->edge_rate)
+        return gsl_rng_uniform_int(nd->rng, nd->nown[v]);
+    double total = 0;
+    for (size_t k = 0; k < nd->nown[v]; k++)
+        total += gs->edge_rate[nd->own[v][k]];
+    double u = gsl_rng_uniform(nd->rng) * total;
+    for (size_t k = 0; k < nd->nown[v]; k++) {
+        u -= gs->edge_rate[nd->own[v][k]];
+        if (u < 0)
+            return k;
+    }
+    return nd->nown[v] - 1;
+}
+
 /* The node's method has ended (the next one may already be running on other state): the actor
  * stays, receiving and dropping what still comes (late alarms and messages), since a send to a
  * mailbox whose receiver died would fail. Killed with the other daemons at the end. */
@@ -563,7 +594,7 @@ static void poisson_node_main(int argc, char **argv)
             size_t v = version_at(gs, t_units);
             const sgr_graph *g = &gs->versions[v];
             if (nd->nown[v] > 0 && t_units > 0) {
-                size_t e = nd->own[v][gsl_rng_uniform_int(nd->rng, nd->nown[v])];
+                size_t e = nd->own[v][pick_own_edge(nd, v)];
                 size_t j = g->edge_u[e] == i ? g->edge_v[e] : g->edge_u[e];
                 if (dadao) {
                     sgr_dadao_advance(&gs->dd, i, t_units);
@@ -578,6 +609,11 @@ static void poisson_node_main(int argc, char **argv)
             double at = next_switch;
             if (nd->nown[v] > 0) {
                 double rate = gs->lambda_mix / (double)g->m * (double)nd->nown[v];
+                if (gs->edge_rate) {
+                    rate = 0;
+                    for (size_t k = 0; k < nd->nown[v]; k++)
+                        rate += gs->edge_rate[nd->own[v][k]];
+                }
                 at = t_units + exp_draw(nd->rng, rate);
                 /* memoryless: a draw past the switch restarts from the next graph */
                 if (gs->nversions > 1 && at > next_switch)
@@ -945,6 +981,101 @@ static int gs_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
     return 0;
 }
 
+/* Per-edge rates: their sum is the total gossip rate, and DADAO's chi1* = chi1 / lambda_mix
+ * becomes 1 / lambda_2 of the rate-weighted Laplacian sum_e rate_e (e_u - e_v)(e_u - e_v)^T,
+ * which is what is handed to DADAO (as chi1 = chi1* x total rate). */
+static int read_edge_rates(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+{
+    char *path = sgr_scn_path(scn, "algorithm.edge_rates");
+    double *v = NULL;
+    size_t rows, cols, n = gs->n, m = gs->graph.m;
+    int rc = -1;
+    if (gs->nversions > 1) {
+        sgr_fail(err, "algorithm.edge_rates: not with time-varying graphs (graph.versions > 1)");
+        goto out;
+    }
+    if (n > (size_t)sgr_scn_int(scn, "algorithm.dense_max")) {
+        sgr_fail(err,
+                 "algorithm.edge_rates: the weighted spectral gap is computed densely, up "
+                 "to algorithm.dense_max = %ld nodes (the graph has %zu)",
+                 sgr_scn_int(scn, "algorithm.dense_max"), n);
+        goto out;
+    }
+    if (sgr_trace_read_csv(path, &v, &rows, &cols, err) < 0) {
+        sgr_fail_prefix(err, "algorithm.edge_rates");
+        goto out;
+    }
+    if (cols != 1 || rows != m) {
+        sgr_fail(err,
+                 "algorithm.edge_rates: %s has %zu rows of %zu values; expected %zu rows (one "
+                 "rate per edge)",
+                 path, rows, cols, m);
+        goto out;
+    }
+    double total = 0;
+    for (size_t e = 0; e < m; e++) {
+        if (!(v[e] > 0)) {
+            sgr_fail(err, "algorithm.edge_rates: edge %zu (%zu-%zu) has rate %g; rates must be > 0",
+                     e, gs->graph.edge_u[e], gs->graph.edge_v[e], v[e]);
+            goto out;
+        }
+        total += v[e];
+    }
+    double *Lw = calloc(n * n, sizeof *Lw), *ev = malloc(n * sizeof *ev);
+    if (!Lw || !ev) {
+        free(Lw);
+        free(ev);
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (size_t e = 0; e < m; e++) {
+        size_t a = gs->graph.edge_u[e], b = gs->graph.edge_v[e];
+        Lw[a * n + a] += v[e];
+        Lw[b * n + b] += v[e];
+        Lw[a * n + b] -= v[e];
+        Lw[b * n + a] -= v[e];
+    }
+    int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Lw, (lapack_int)n, ev);
+    double lambda2 = n > 1 ? ev[1] : 0;
+    /* chi2* = max_e R_e / 2 in the weighted Laplacian; DADAO needs 2 chi1* chi2* <= 1 (the
+     * uniform rates lambda_mix/|E| with lambda_mix = sqrt(2 chi1 chi2) give exactly 1) */
+    double chi2s = 0;
+    for (size_t e = 0; info == 0 && lambda2 > 0 && e < m; e++) {
+        size_t a = gs->graph.edge_u[e], b = gs->graph.edge_v[e];
+        double r = 0;
+        for (size_t k = 1; k < n; k++) {
+            double dv = Lw[a * n + k] - Lw[b * n + k];
+            r += dv * dv / ev[k];
+        }
+        if (r / 2 > chi2s)
+            chi2s = r / 2;
+    }
+    free(Lw);
+    free(ev);
+    if (info != 0 || !(lambda2 > 0)) {
+        sgr_fail(err, "algorithm.edge_rates: the rate-weighted Laplacian has no spectral gap");
+        goto out;
+    }
+    double cond = 2.0 * chi2s / lambda2;
+    gs->rate_condition = cond;
+    if (cond > 1.0 + 1e-4)
+        fprintf(stderr,
+                "simgrad: warning: algorithm.edge_rates: 2 chi1* chi2* = %.4g > 1: the rates are "
+                "below DADAO's sufficient condition (scaling them by %.4g meets it); it may "
+                "diverge\n",
+                cond, sqrt(cond));
+    gs->edge_rate = v;
+    v = NULL;
+    gs->lambda_mix = total;
+    gs->gc.chi1 = total / lambda2; /* so that DADAO's chi1 / lambda_mix = 1 / lambda2 */
+    gs->edge_pick = gsl_ran_discrete_preproc(m, gs->edge_rate);
+    rc = gs->edge_pick ? 0 : sgr_fail(err, "out of memory");
+out:
+    free(v);
+    free(path);
+    return rc;
+}
+
 static int gs_deploy(sgr_run *run, sgr_err *err)
 {
     static const char *const columns[] = {"method",  "t_units",  "time_s",   "gradients",
@@ -1012,6 +1143,8 @@ static int gs_deploy(sgr_run *run, sgr_err *err)
     gs->lambda_mix = sgr_scn_num(scn, "algorithm.lambda_mix");
     if (gs->lambda_mix <= 0)
         gs->lambda_mix = gs->gc.lambda_mix;
+    if (sgr_scn_has(scn, "algorithm.edge_rates") && read_edge_rates(gs, scn, err) < 0)
+        return SGR_EUSER;
     if (sgr_local_constants(gs->wl, gs->n, &gs->mu, &gs->L, err) < 0)
         return SGR_EUSER;
     if (!(gs->mu > 0)) {
@@ -1114,6 +1247,9 @@ static int gs_finish(sgr_run *run, sgr_err *err)
                              "chi1", gs->gc.chi1, "chi2", gs->gc.chi2, "lambda_mix", gs->lambda_mix,
                              "mu", gs->mu, "L", gs->L, "sqrt_mu_over_L", 1.0 / sk, "instant",
                              gs->instant, "simulated_time_s", simgrid_get_clock());
+    json_object_set_new(run->results, "graph_versions", json_integer((json_int_t)gs->nversions));
+    if (gs->edge_rate)
+        json_object_set_new(run->results, "edge_rate_condition", json_real(gs->rate_condition));
     for (size_t k = 0; gs->old_nodes && k < gs->nmethods; k++)
         free_nodes(gs, gs->old_nodes[k]);
     free(gs->old_nodes);
@@ -1125,6 +1261,9 @@ static int gs_finish(sgr_run *run, sgr_err *err)
         free(arrays[k]);
     free(gs->xstar);
     free(gs->xnext);
+    free(gs->edge_rate);
+    if (gs->edge_pick)
+        gsl_ran_discrete_free(gs->edge_pick);
     free(gs->graph_path);
     for (size_t v = 1; v < gs->nversions; v++)
         sgr_graph_free(&gs->versions[v]);

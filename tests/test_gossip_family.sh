@@ -59,6 +59,30 @@ check run_time_varying $?
 awk -F, 'NR>1 && $1==0 {last=$7} END {exit !(last < 1e-7)}' "$tmp/tv/metrics.csv"
 check dadao_time_varying_converges $?
 
+# Per-edge rates: lambda_mix/|E| on every edge reproduces the default; too little gossip is
+# flagged against DADAO's condition 2 chi1* chi2* <= 1.
+awk 'BEGIN { l = 39.70450 / 16; for (e = 0; e < 16; e++) printf "%.10f\n", l }' >"$tmp/uni.rates"
+"$bin" run "$tmp/g.json" --quiet --out "$tmp/er" --set algorithm.edge_rates="$tmp/uni.rates" \
+    --set 'algorithm.methods="dadao"' >/dev/null 2>&1
+awk -F, 'NR>1 {last=$7} END {exit !(last < 1e-8)}' "$tmp/er/metrics.csv"
+check edge_rates_uniform_converges $?
+awk 'BEGIN { for (e = 0; e < 16; e++) print 0.5 }' >"$tmp/low.rates"
+"$bin" run "$tmp/g.json" --quiet --out "$tmp/low" --set algorithm.edge_rates="$tmp/low.rates" \
+    --set 'algorithm.methods="pairwise"' 2>&1 | grep -q "2 chi1\* chi2\* = .* > 1"
+check edge_rates_condition_warned $?
+printf '1\n2\n' >"$tmp/short.rates"
+expect_run() { # NAME PHRASE ARGS...
+  local name=$1 phrase=$2 out
+  shift 2
+  out=$("$bin" run "$tmp/g.json" --quiet --out "$tmp/x" "$@" 2>&1 >/dev/null)
+  local rc=$?
+  [ "$rc" -eq 2 ] && grep -qF -- "$phrase" <<<"$out"
+  check "$name" $? "exit $rc: $out"
+}
+expect_run edge_rates_rows "expected 16 rows" --set algorithm.edge_rates="$tmp/short.rates"
+awk 'BEGIN { for (e = 0; e < 16; e++) print (e == 3 ? -1 : 1) }' >"$tmp/neg.rates"
+expect_run edge_rates_negative "negative" --set algorithm.edge_rates="$tmp/neg.rates"
+
 expect2() { # NAME PHRASE ARGS...
   local name=$1 phrase=$2 out
   shift 2
