@@ -641,14 +641,82 @@ static void poisson_node_main(int argc, char **argv)
     }
 }
 
+/* Synchronous methods: the `deg` messages of round (or step) `tag`, each passed to `use` and
+ * freed; messages for the next one (a neighbour at most one ahead) wait in `early`. An ended
+ * method turns the node to absorbing. */
+typedef struct round_buf {
+    gs_msg **early, **pending;
+    size_t nearly;
+} round_buf;
+
+static void round_messages(gs_node *nd, long tag, size_t deg, round_buf *rb,
+                           void (*use)(void *ctx, const gs_msg *m), void *ctx)
+{
+    size_t npending = rb->nearly, got = 0;
+    memcpy(rb->pending, rb->early, rb->nearly * sizeof *rb->early);
+    rb->nearly = 0;
+    while (got < deg) {
+        gs_msg *m;
+        if (npending) {
+            m = rb->pending[--npending];
+        } else {
+            long alarm;
+            m = sgr_inbox_next(nd->inbox, &alarm);
+            if (method_over(nd)) {
+                free(m);
+                absorb_forever(nd);
+            }
+            if (!m)
+                continue;
+            if (m->round != tag) {
+                rb->early[rb->nearly++] = m;
+                continue;
+            }
+        }
+        use(ctx, m);
+        free(m);
+        got++;
+    }
+}
+
+typedef struct dsgd_acc {
+    const gs_state *gs;
+    const sgr_graph *g;
+    size_t deg;
+    double self, *acc;
+} dsgd_acc;
+
+static void dsgd_use(void *ctx, const gs_msg *m)
+{
+    dsgd_acc *a = ctx;
+    size_t dj = sgr_graph_degree(a->g, m->from);
+    double w = 1.0 / (1.0 + (double)(a->deg > dj ? a->deg : dj));
+    a->self -= w;
+    for (size_t c = 0; c < a->gs->d; c++)
+        a->acc[c] += w * m->vec[c];
+}
+
+typedef struct adom_acc {
+    size_t d;
+    double *lu, *ls;
+} adom_acc;
+
+static void adom_use(void *ctx, const gs_msg *m)
+{
+    adom_acc *a = ctx;
+    for (size_t k = 0; k < a->d; k++) {
+        a->lu[k] -= m->vec[k];
+        a->ls[k] -= m->vec[a->d + k];
+    }
+}
+
 static void dsgd_node_main(int argc, char **argv)
 {
     gs_node *nd = sgr_actor_data(argc, argv);
     gs_state *gs = nd->gs;
     size_t i = nd->id, d = gs->d, maxdeg = max_degree(gs, i);
     double *acc = calloc(d, sizeof *acc), *x = gs->dd.x + i * d;
-    gs_msg **early = calloc(maxdeg, sizeof *early); /* next round's messages arriving early */
-    size_t nearly = 0;
+    round_buf rb = {calloc(maxdeg, sizeof(gs_msg *)), calloc(maxdeg, sizeof(gs_msg *)), 0};
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
     for (long r = 0;; r++) {
@@ -667,43 +735,11 @@ static void dsgd_node_main(int argc, char **argv)
         sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
         if (method_over(nd))
             absorb_forever(nd);
-        double self = 1.0;
         memset(acc, 0, d * sizeof *acc);
-        size_t got = 0;
-        /* this round's messages that came early, then the rest */
-        gs_msg **pending = malloc(maxdeg * sizeof *pending);
-        size_t npending = nearly;
-        memcpy(pending, early, nearly * sizeof *early);
-        nearly = 0;
-        while (got < deg) {
-            gs_msg *m;
-            if (npending) {
-                m = pending[--npending];
-            } else {
-                long tag;
-                m = sgr_inbox_next(nd->inbox, &tag);
-                if (method_over(nd)) {
-                    free(m);
-                    absorb_forever(nd);
-                }
-                if (!m)
-                    continue;
-                if (m->round != r) {
-                    early[nearly++] = m;
-                    continue;
-                }
-            }
-            size_t j = m->from, dj = sgr_graph_degree(g, j);
-            double w = 1.0 / (1.0 + (double)(deg > dj ? deg : dj));
-            self -= w;
-            for (size_t c = 0; c < d; c++)
-                acc[c] += w * m->vec[c];
-            free(m);
-            got++;
-        }
-        free(pending);
+        dsgd_acc a = {gs, g, deg, 1.0, acc};
+        round_messages(nd, r, deg, &rb, dsgd_use, &a);
         for (size_t c = 0; c < d; c++)
-            x[c] = acc[c] + self * nd->msg_buf[c] - gs->step / gs->L * nd->grad[c];
+            x[c] = acc[c] + a.self * nd->msg_buf[c] - gs->step / gs->L * nd->grad[c];
         gs->grads++;
         if (i == 0)
             gs->gossips += g->m;
@@ -718,8 +754,7 @@ static void adom_node_main(int argc, char **argv)
     gs_state *gs = nd->gs;
     size_t i = nd->id, d = gs->d, maxdeg = max_degree(gs, i);
     double *lu = malloc(d * sizeof *lu), *ls = malloc(d * sizeof *ls);
-    gs_msg **early = calloc(maxdeg, sizeof *early), **pending = calloc(maxdeg, sizeof *pending);
-    size_t nearly = 0;
+    round_buf rb = {calloc(maxdeg, sizeof(gs_msg *)), calloc(maxdeg, sizeof(gs_msg *)), 0};
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
     double *cu = malloc(d * sizeof *cu), *cs = malloc(d * sizeof *cs);
@@ -745,34 +780,8 @@ static void adom_node_main(int argc, char **argv)
                 lu[k] = (double)deg * cu[k];
                 ls[k] = (double)deg * cs[k];
             }
-            size_t npending = nearly, got = 0;
-            memcpy(pending, early, nearly * sizeof *early);
-            nearly = 0;
-            while (got < deg) {
-                gs_msg *m;
-                if (npending) {
-                    m = pending[--npending];
-                } else {
-                    long tag;
-                    m = sgr_inbox_next(nd->inbox, &tag);
-                    if (method_over(nd)) {
-                        free(m);
-                        absorb_forever(nd);
-                    }
-                    if (!m)
-                        continue;
-                    if (m->round != tagr) {
-                        early[nearly++] = m;
-                        continue;
-                    }
-                }
-                for (size_t k = 0; k < d; k++) {
-                    lu[k] -= m->vec[k];
-                    ls[k] -= m->vec[d + k];
-                }
-                free(m);
-                got++;
-            }
+            adom_acc a = {d, lu, ls};
+            round_messages(nd, tagr, deg, &rb, adom_use, &a);
             for (size_t k = 0; k < d; k++) {
                 cu[k] -= lu[k] / gs->a_lmax;
                 cs[k] -= ls[k] / gs->a_lmax;
