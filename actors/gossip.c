@@ -56,6 +56,8 @@ static const sgr_key gossip_keys[] = {
      "Total gossip rate per time unit (0: sqrt(2 chi1 chi2) as published)."},
     {"algorithm.step", SGR_T_NUM, "0.5", 1e-12, 2, NULL, NULL,
      "pairwise and dsgd: gradient step in units of 1/L."},
+    {"algorithm.step_decay", SGR_T_NUM, "0", 0, INFINITY, NULL, NULL,
+     "pairwise and dsgd: the step decays as 1/(1 + t/step_decay) (time units; 0: constant)."},
     {"algorithm.checkpoints", SGR_T_INT, "200", 10, 1e6, NULL, NULL,
      "Metric rows per method (evenly spaced in time)."},
     {"algorithm.edge_rates", SGR_T_PATH, NULL, ANY, NULL, NULL,
@@ -114,7 +116,7 @@ struct gs_state {
     method_kind methods[MAX_METHODS];
     method_result res[MAX_METHODS];
     bool instant, stop;
-    double tau, duration, target, step, lambda_mix;
+    double tau, duration, target, step, step_decay, lambda_mix;
     long ncheck;
     sgr_graph_constants gc;
     double mu, L;
@@ -165,6 +167,14 @@ static size_t max_degree(const gs_state *gs, size_t i)
 static size_t version_at(const gs_state *gs, double t)
 {
     return (size_t)floor(t / gs->switch_every) % gs->nversions;
+}
+
+/* The baselines' gradient step at time t: step/L, decaying as 1/(1 + t/step_decay) when set
+ * (constant steps stop at a distance set by the data's heterogeneity; decaying ones go on). */
+static double base_step(const gs_state *gs, double t)
+{
+    double eta = gs->step / gs->L;
+    return gs->step_decay > 0 ? eta / (1.0 + t / gs->step_decay) : eta;
 }
 
 /* Local gradient of f_i at x (whole local data). */
@@ -227,7 +237,7 @@ static void instant_event(gs_state *gs, double t, gsl_rng *rng, double *grad, do
             sgr_dadao_on_gradient(&gs->dd, i, grad);
         else
             for (size_t k = 0; k < d; k++)
-                x[k] -= gs->step / gs->L * grad[k];
+                x[k] -= base_step(gs, t) * grad[k];
         gs->grads++;
     } else {
         const sgr_graph *g = graph_at(gs, t);
@@ -266,7 +276,7 @@ static void dsgd_round(gs_state *gs, double t, double *grad, double *work)
         }
         local_grad(gs, i, xi, grad, work);
         for (size_t c = 0; c < d; c++)
-            out[c] += self * xi[c] - gs->step / gs->L * grad[c];
+            out[c] += self * xi[c] - base_step(gs, t) * grad[c];
     }
     memcpy(gs->dd.x, gs->xnext, gs->n * d * sizeof *gs->xnext);
     gs->grads += gs->n;
@@ -586,7 +596,7 @@ static void poisson_node_main(int argc, char **argv)
                 sgr_dadao_on_gradient(&gs->dd, i, nd->grad);
             else
                 for (size_t k = 0; k < d; k++)
-                    x[k] -= gs->step / gs->L * nd->grad[k];
+                    x[k] -= base_step(gs, t_units) * nd->grad[k];
             gs->grads++;
             sgr_inbox_alarm(nd->inbox, ALARM_GRAD, simgrid_get_clock() + exp_draw(nd->rng, rate_g));
         } else if (!m && tag == ALARM_GOSSIP) {
@@ -739,7 +749,7 @@ static void dsgd_node_main(int argc, char **argv)
         dsgd_acc a = {gs, g, deg, 1.0, acc};
         round_messages(nd, r, deg, &rb, dsgd_use, &a);
         for (size_t c = 0; c < d; c++)
-            x[c] = acc[c] + a.self * nd->msg_buf[c] - gs->step / gs->L * nd->grad[c];
+            x[c] = acc[c] + a.self * nd->msg_buf[c] - base_step(gs, (double)r) * nd->grad[c];
         gs->grads++;
         if (i == 0)
             gs->gossips += g->m;
@@ -1106,6 +1116,7 @@ static int gs_deploy(sgr_run *run, sgr_err *err)
     gs->duration = sgr_scn_num(scn, "algorithm.duration");
     gs->target = sgr_scn_num(scn, "algorithm.target");
     gs->step = sgr_scn_num(scn, "algorithm.step");
+    gs->step_decay = sgr_scn_num(scn, "algorithm.step_decay");
     gs->ncheck = sgr_scn_int(scn, "algorithm.checkpoints");
     for (size_t i = 0; i < gs->n; i++)
         if (gs->wl->parts[i].n > gs->maxrows)

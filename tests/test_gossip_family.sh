@@ -36,6 +36,11 @@ check dsgd_converges $?
 # ADOM+ with multi-consensus converges linearly too, but with far more gossips than DADAO
 awk -F, 'NR>1 && $1==3 {last=$7; c3=$5} NR>1 && $1==0 {c0=$5} END {exit !(last < 1e-6 && c3 > 5 * c0)}' "$tmp/a/metrics.csv"
 check adom_converges_with_more_gossips $?
+# with a decaying step the baselines converge to the optimum too (sublinearly)
+"$bin" run "$tmp/g.json" --quiet --out "$tmp/decay" --set 'algorithm.methods="pairwise,dsgd"' \
+    --set algorithm.step_decay=20 --set algorithm.duration=1000 >/dev/null 2>&1
+awk -F, 'NR>1 {last[$1]=$7} END {exit !(last[0] < 1e-5 && last[1] < 1e-5)}' "$tmp/decay/metrics.csv"
+check baselines_converge_with_decaying_step $?
 grep -q "fitted rate" "$tmp/a.txt"
 check rate_reported $?
 
