@@ -83,16 +83,13 @@ struct gs_node {
     gs_node *peers; /* this method's nodes (the driver's array moves on to the next method) */
     size_t id, host, method;
     sgr_inbox *inbox;
-    gsl_rng *rng;
-    size_t **own; /* per graph version: the edges this node initiates */
-    size_t *nown;
     double *grad, *work, *msg_buf;
 };
 
 typedef struct gs_msg {
-    int kind; /* 0 request, 1 reply, 2 dsgd state */
+    int kind; /* 0 request, 1 reply, 2 synchronous state, 3 gradient tick, 4 gossip tick */
     size_t from;
-    long round;
+    long round; /* synchronous round; for a gossip tick, the edge */
     double vec[]; /* d values */
 } gs_msg;
 
@@ -164,10 +161,6 @@ static size_t max_degree(const gs_state *gs, size_t i)
     return best;
 }
 
-static size_t version_at(const gs_state *gs, double t)
-{
-    return (size_t)floor(t / gs->switch_every) % gs->nversions;
-}
 
 /* The baselines' gradient step at time t: step/L, decaying as 1/(1 + t/step_decay) when set
  * (constant steps stop at a distance set by the data's heterogeneity; decaying ones go on). */
@@ -471,7 +464,6 @@ static void run_instant(gs_state *gs)
 
 /* ---- networked mode: one actor per node ---- */
 
-enum { ALARM_GRAD = 1, ALARM_GOSSIP = 2 };
 
 static double exp_draw(gsl_rng *rng, double rate)
 {
@@ -531,24 +523,6 @@ static void apply_gossip(gs_state *gs, size_t i, const double *delta, double sig
     }
 }
 
-/* One of the edges node nd drives in version v, uniformly or in proportion to its rate. */
-static size_t pick_own_edge(gs_node *nd, size_t v)
-{
-    const gs_state *gs = nd->gs;
-    if (!gs->edge_rate)
-        return gsl_rng_uniform_int(nd->rng, nd->nown[v]);
-    double total = 0;
-    for (size_t k = 0; k < nd->nown[v]; k++)
-        total += gs->edge_rate[nd->own[v][k]];
-    double u = gsl_rng_uniform(nd->rng) * total;
-    for (size_t k = 0; k < nd->nown[v]; k++) {
-        u -= gs->edge_rate[nd->own[v][k]];
-        if (u < 0)
-            return k;
-    }
-    return nd->nown[v] - 1;
-}
-
 /* The node's method has ended (the next one may already be running on other state): the actor
  * stays, receiving and dropping what still comes (late alarms and messages), since a send to a
  * mailbox whose receiver died would fail. Killed with the other daemons at the end. */
@@ -565,17 +539,54 @@ static void absorb_forever(gs_node *nd)
     }
 }
 
+/* The Poisson clocks of all nodes and edges add up to one Poisson process of rate
+ * (n + lambda_mix) per time unit: one clock actor draws it and hands each event to its node as
+ * a tick message over the node's loopback (it moves to the node's host first, so the tick
+ * takes no network time). One actor and one message per event, where a timer per node would
+ * need an actor per pending alarm (tens of thousands at 10,000 nodes). */
+static void send_tick(gs_state *gs, gs_node *peers, size_t node, int kind, long edge)
+{
+    gs_msg *m = malloc(sizeof *m);
+    m->kind = kind;
+    m->from = node;
+    m->round = edge;
+    sg_actor_set_host(sg_actor_self(), gs->run->hosts[peers[node].host]);
+    sg_mailbox_put(sgr_inbox_mailbox(peers[node].inbox, node), m, 0);
+}
+
+static void clock_main(int argc, char **argv)
+{
+    gs_state *gs = sgr_actor_data(argc, argv);
+    size_t method = gs->cur;
+    gs_node *peers = gs->nodes;
+    gsl_rng *rng = sgr_rng_new(gs->run->seed, "gossip-clock", method);
+    double total = (double)gs->n + gs->lambda_mix; /* events per time unit */
+    double t = 0;
+    for (;;) {
+        t += exp_draw(rng, total);
+        sg_actor_sleep_until(gs->t0 + t * gs->tau);
+        if (gs->cur != method || gs->stop)
+            break;
+        if (gsl_rng_uniform(rng) < (double)gs->n / total) {
+            send_tick(gs, peers, gsl_rng_uniform_int(rng, gs->n), 3, 0);
+        } else {
+            const sgr_graph *g = graph_at(gs, t);
+            size_t e = gs->edge_pick ? gsl_ran_discrete(rng, gs->edge_pick)
+                                     : gsl_rng_uniform_int(rng, g->m);
+            send_tick(gs, peers, g->edge_u[e], 4, (long)e);
+        }
+    }
+    gsl_rng_free(rng);
+}
+
 static void poisson_node_main(int argc, char **argv)
 {
     gs_node *nd = sgr_actor_data(argc, argv);
     gs_state *gs = nd->gs;
     size_t i = nd->id, d = gs->d;
     bool dadao = gs->methods[gs->cur] == M_DADAO;
-    double rate_g = 1.0 / gs->tau;
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
-    sgr_inbox_alarm(nd->inbox, ALARM_GRAD, simgrid_get_clock() + exp_draw(nd->rng, rate_g));
-    sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP, simgrid_get_clock());
     for (;;) {
         long tag;
         gs_msg *m = sgr_inbox_next(nd->inbox, &tag);
@@ -583,8 +594,11 @@ static void poisson_node_main(int argc, char **argv)
             free(m);
             absorb_forever(nd);
         }
+        if (!m)
+            continue;
         double t_units = (simgrid_get_clock() - gs->t0) / gs->tau;
-        if (!m && tag == ALARM_GRAD) {
+        if (m->kind == 3) {
+            free(m);
             double *x = gs->dd.x + i * d;
             if (dadao)
                 sgr_dadao_advance(&gs->dd, i, t_units);
@@ -598,39 +612,27 @@ static void poisson_node_main(int argc, char **argv)
                 for (size_t k = 0; k < d; k++)
                     x[k] -= base_step(gs, t_units) * nd->grad[k];
             gs->grads++;
-            sgr_inbox_alarm(nd->inbox, ALARM_GRAD, simgrid_get_clock() + exp_draw(nd->rng, rate_g));
-        } else if (!m && tag == ALARM_GOSSIP) {
-            /* this node's gossip clock in the graph now in force: its edges' rates add up */
-            size_t v = version_at(gs, t_units);
-            const sgr_graph *g = &gs->versions[v];
-            if (nd->nown[v] > 0 && t_units > 0) {
-                size_t e = nd->own[v][pick_own_edge(nd, v)];
-                size_t j = g->edge_u[e] == i ? g->edge_v[e] : g->edge_u[e];
-                if (dadao) {
-                    sgr_dadao_advance(&gs->dd, i, t_units);
-                    dadao_message(gs, i, nd->msg_buf);
-                } else {
-                    memcpy(nd->msg_buf, gs->dd.x + i * d, d * sizeof(double));
-                }
-                send_vec(nd, j, 0, 0, nd->msg_buf);
-                gs->gossips++;
+            continue;
+        }
+        if (m->kind == 4) {
+            /* initiate the gossip on edge m->round of the graph in force */
+            const sgr_graph *g = graph_at(gs, t_units);
+            size_t e = (size_t)m->round;
+            free(m);
+            if (e >= g->m)
+                continue; /* the graph switched between the tick and now */
+            size_t j = g->edge_u[e] == i ? g->edge_v[e] : g->edge_u[e];
+            if (dadao) {
+                sgr_dadao_advance(&gs->dd, i, t_units);
+                dadao_message(gs, i, nd->msg_buf);
+            } else {
+                memcpy(nd->msg_buf, gs->dd.x + i * d, d * sizeof(double));
             }
-            double next_switch = (floor(t_units / gs->switch_every) + 1.0) * gs->switch_every;
-            double at = next_switch;
-            if (nd->nown[v] > 0) {
-                double rate = gs->lambda_mix / (double)g->m * (double)nd->nown[v];
-                if (gs->edge_rate) {
-                    rate = 0;
-                    for (size_t k = 0; k < nd->nown[v]; k++)
-                        rate += gs->edge_rate[nd->own[v][k]];
-                }
-                at = t_units + exp_draw(nd->rng, rate);
-                /* memoryless: a draw past the switch restarts from the next graph */
-                if (gs->nversions > 1 && at > next_switch)
-                    at = next_switch;
-            }
-            sgr_inbox_alarm(nd->inbox, ALARM_GOSSIP, gs->t0 + at * gs->tau);
-        } else if (m) {
+            send_vec(nd, j, 0, 0, nd->msg_buf);
+            gs->gossips++;
+            continue;
+        }
+        {
             if (m->kind == 0) {
                 /* responder: delta = v_initiator (as sent) - v_self (now); move, reply delta */
                 if (dadao) {
@@ -841,33 +843,12 @@ static int start_nodes(gs_state *gs, aid_t *pids)
         nd->host = node_host(gs, i);
         snprintf(name, sizeof name, "g%zu-%zu", gs->cur, i);
         nd->inbox =
-            sgr_inbox_new(run, name, sgr_graph_degree(&gs->graph, i), run->hosts[nd->host], true);
-        nd->rng = sgr_rng_new(run->seed, "gossip-node", gs->cur * gs->n + i);
-        nd->own = calloc(gs->nversions, sizeof *nd->own);
-        nd->nown = calloc(gs->nversions, sizeof *nd->nown);
+            sgr_inbox_new(run, name, sgr_graph_degree(&gs->graph, i), run->hosts[nd->host], false);
         nd->grad = malloc(gs->d * sizeof *nd->grad);
         nd->msg_buf = malloc(gs->d * sizeof *nd->msg_buf);
         nd->work = malloc(sgr_model_work_size(&gs->wl->model, gs->maxrows) * sizeof *nd->work);
-        if (!nd->inbox || !nd->rng || !nd->own || !nd->nown || !nd->grad || !nd->msg_buf ||
-            !nd->work)
+        if (!nd->inbox || !nd->grad || !nd->msg_buf || !nd->work)
             return -1;
-    }
-    /* each edge of each version is driven by its lower-numbered end */
-    for (size_t v = 0; v < gs->nversions; v++) {
-        const sgr_graph *g = &gs->versions[v];
-        for (size_t e = 0; e < g->m; e++)
-            gs->nodes[g->edge_u[e]].nown[v]++;
-        for (size_t i = 0; i < gs->n; i++) {
-            gs_node *nd = &gs->nodes[i];
-            nd->own[v] = malloc((nd->nown[v] ? nd->nown[v] : 1) * sizeof **nd->own);
-            if (!nd->own[v])
-                return -1;
-            nd->nown[v] = 0;
-        }
-        for (size_t e = 0; e < g->m; e++) {
-            gs_node *nd = &gs->nodes[g->edge_u[e]];
-            nd->own[v][nd->nown[v]++] = e;
-        }
     }
     for (size_t i = 0; i < gs->n; i++) {
         char name[64];
@@ -879,6 +860,8 @@ static int start_nodes(gs_state *gs, aid_t *pids)
                                      &gs->nodes[i]);
         pids[i] = sg_actor_get_pid(a);
     }
+    if (m == M_DADAO || m == M_PAIRWISE)
+        sgr_run_spawn(run, "gossip-clock", run->hosts[0], clock_main, gs);
     return 0;
 }
 
@@ -895,12 +878,6 @@ static void free_nodes(gs_state *gs, gs_node *nodes)
 {
     for (size_t i = 0; nodes && i < gs->n; i++) {
         sgr_inbox_free(nodes[i].inbox);
-        if (nodes[i].rng)
-            gsl_rng_free(nodes[i].rng);
-        for (size_t v = 0; nodes[i].own && v < gs->nversions; v++)
-            free(nodes[i].own[v]);
-        free(nodes[i].own);
-        free(nodes[i].nown);
         free(nodes[i].grad);
         free(nodes[i].msg_buf);
         free(nodes[i].work);
