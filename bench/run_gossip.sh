@@ -13,10 +13,8 @@
 # this many time units (one checkpoint per unit, as shipped), e.g. DURATION=40 for a quicker
 # comparison or to stay before a failure later in the run.
 # REPS_BARE (default 2): runs of each bare mode; the fastest counts (the machine is shared).
-# All runs use --cfg=contexts/guard-size:0: with SimGrid's default guard page every actor
-# stack costs 2 memory mappings, and the networked run's ~30,000 live actors (10,000 nodes and
-# their pending alarm actors) exceed vm.max_map_count (65530): SimGrid aborts at deployment
-# with "Failed to protect stack".
+# All runs use --cfg=contexts/guard-size:0 (harmless; it was needed when simgrad kept an actor
+# per pending alarm, ~30,000 live actors, more stack guard mappings than vm.max_map_count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/simgrad ] && [ -x build/bench_gossip_bare ] || tools/setup.sh >/dev/null
