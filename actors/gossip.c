@@ -89,7 +89,7 @@ struct gs_node {
 typedef struct gs_msg {
     int kind; /* 0 request, 1 reply, 2 synchronous state, 3 gradient tick, 4 gossip tick */
     size_t from;
-    long round; /* synchronous round; for a gossip tick, the edge */
+    long round;   /* synchronous round; for a gossip tick, the edge */
     double vec[]; /* d values */
 } gs_msg;
 
@@ -160,7 +160,6 @@ static size_t max_degree(const gs_state *gs, size_t i)
             best = sgr_graph_degree(&gs->versions[v], i);
     return best;
 }
-
 
 /* The baselines' gradient step at time t: step/L, decaying as 1/(1 + t/step_decay) when set
  * (constant steps stop at a distance set by the data's heterogeneity; decaying ones go on). */
@@ -464,7 +463,6 @@ static void run_instant(gs_state *gs)
 
 /* ---- networked mode: one actor per node ---- */
 
-
 static double exp_draw(gsl_rng *rng, double rate)
 {
     return -log(1.0 - gsl_rng_uniform(rng)) / rate;
@@ -740,8 +738,12 @@ static void dsgd_node_main(int argc, char **argv)
             sg_actor_sleep_until(gs->t0 + (double)r * gs->tau);
         if (method_over(nd))
             absorb_forever(nd);
-        for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
+        for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++) {
             send_vec(nd, g->adj[k], 2, r, x);
+            /* a send yields: the method may end, and its state be freed, meanwhile */
+            if (method_over(nd))
+                absorb_forever(nd);
+        }
         memcpy(nd->msg_buf, x, d * sizeof(double));
         local_grad(gs, i, nd->msg_buf, nd->grad, nd->work);
         sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
@@ -786,8 +788,11 @@ static void adom_node_main(int argc, char **argv)
         memcpy(cs, gs->aS + i * d, d * sizeof *cs);
         for (size_t q = 0; q < gs->a_steps; q++) {
             long tagr = r * (long)gs->a_steps + (long)q;
-            for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
+            for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++) {
                 send_vecs(nd, g->adj[k], 2, tagr, cu, cs);
+                if (method_over(nd))
+                    absorb_forever(nd);
+            }
             for (size_t k = 0; k < d; k++) {
                 lu[k] = (double)deg * cu[k];
                 ls[k] = (double)deg * cs[k];
