@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <simgrid/engine.h>
 #include <simgrid/version.h>
@@ -17,6 +18,8 @@
 #define SIMGRAD_GIT "unknown"
 #endif
 
+int sgr_cli_sweep(int argc, char **argv, const char *self);
+
 static const char usage_main[] =
     "usage: simgrad COMMAND [ARGS]\n"
     "\n"
@@ -26,6 +29,7 @@ static const char usage_main[] =
     "  run SCENARIO.json       run a scenario, write results to its run directory\n"
     "  validate SCENARIO.json  check a scenario without running it\n"
     "  search SCENARIO.json    best gradient-coding parameters on the scenario's stragglers\n"
+    "  sweep SWEEP.json [-j N] a scenario over a grid of keys and replicas, merged into a CSV\n"
     "  report RUN_DIR...       plots (PNG, SVG) and report.md/.html of finished runs\n"
     "  keys [--markdown]       list every scenario key with its type, unit and default\n"
     "  version                 print the versions of simgrad and SimGrid\n"
@@ -373,6 +377,17 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "search") == 0)
         return cmd_search(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0) {
+        /* runs re-execute this binary */
+        char self[4096];
+        ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (len <= 0) {
+            fprintf(stderr, "simgrad: cannot find my own executable\n");
+            return 1;
+        }
+        self[len] = '\0';
+        return sgr_cli_sweep(argc - 2, argv + 2, self);
+    }
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0)
