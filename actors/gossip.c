@@ -125,7 +125,7 @@ struct gs_state {
     double rate_condition;         /* 2 chi1* chi2* of the edge rates (<= 1: DADAO's condition) */
     gsl_ran_discrete_t *edge_pick; /* instant: edges drawn in proportion to their rates */
     /* adom+ (Kovalev et al.), as in the DADAO authors' comparison code */
-    double *aY, *aZ, *aM, *aXf, *aYf, *aZf, *aXg, *aG, *aU, *aS, *aLu, *aLs;
+    double *aY, *aZ, *aM, *aXf, *aYf, *aZf, *aXg, *aG, *aU, *aS, *aZg;
     double a_tau1, a_tau2, a_sigma1, a_sigma2, a_eta, a_alpha, a_beta, a_delta, a_nu, a_gamma,
         a_theta, a_zeta, a_lmax;
     size_t a_steps; /* gossip steps per iteration (multi-consensus) */
@@ -283,7 +283,7 @@ static int adom_init(gs_state *gs, sgr_err *err)
 {
     size_t nd = gs->n * gs->d;
     double **arrays[] = {&gs->aY,  &gs->aZ, &gs->aM, &gs->aXf, &gs->aYf, &gs->aZf,
-                         &gs->aXg, &gs->aG, &gs->aU, &gs->aS,  &gs->aLu, &gs->aLs};
+                         &gs->aXg, &gs->aG, &gs->aU, &gs->aS,  &gs->aZg};
     for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++) {
         free(*arrays[k]);
         *arrays[k] = calloc(nd, sizeof(double));
@@ -339,7 +339,7 @@ static void adom_pre(gs_state *gs, size_t i, double *work)
         double zg = gs->a_sigma1 * gs->aZ[o + k] + (1.0 - gs->a_sigma1) * gs->aZf[o + k];
         gs->aS[o + k] = yg + zg;
         gs->aU[o + k] = gs->a_gamma / gs->a_nu * (yg + zg) + gs->aM[o + k];
-        gs->aLu[o + k] = zg; /* keep Z_g until the exchange fills aLu */
+        gs->aZg[o + k] = zg; /* for adom_post */
     }
 }
 
@@ -355,7 +355,7 @@ static void adom_post(gs_state *gs, size_t i, const double *Lu, const double *Ls
     double c4 = th / (1 + eta * al), c5 = 1 / (1 + eta * al);
     for (size_t k = 0; k < d; k++) {
         double xg = gs->aXg[o + k], g = gs->aG[o + k], s = gs->aS[o + k];
-        double zg = gs->aLu[o + k];
+        double zg = gs->aZg[o + k];
         double yg = s - zg;
         double ynew = c1 * (gs->aY[o + k] + g * c2 - xg * c3 - x[k] * c4 - (th / nu) * (yg + zg));
         double xnew = c5 * (x[k] + eta * al * xg - eta * (g - nu * xg - ynew));
@@ -831,7 +831,7 @@ static void monitor(gs_state *gs)
 
 /* ---- running the methods ---- */
 
-static int start_nodes(gs_state *gs, aid_t *pids)
+static int start_nodes(gs_state *gs)
 {
     sgr_run *run = gs->run;
     method_kind m = gs->methods[gs->cur];
@@ -858,12 +858,11 @@ static int start_nodes(gs_state *gs, aid_t *pids)
     for (size_t i = 0; i < gs->n; i++) {
         char name[64];
         snprintf(name, sizeof name, "node-%zu", i);
-        sg_actor_t a = sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
-                                     m == M_DSGD   ? dsgd_node_main
-                                     : m == M_ADOM ? adom_node_main
-                                                   : poisson_node_main,
-                                     &gs->nodes[i]);
-        pids[i] = sg_actor_get_pid(a);
+        sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
+                      m == M_DSGD   ? dsgd_node_main
+                      : m == M_ADOM ? adom_node_main
+                                    : poisson_node_main,
+                      &gs->nodes[i]);
     }
     if (m == M_DADAO || m == M_PAIRWISE)
         sgr_run_spawn(run, "gossip-clock", run->hosts[0], clock_main, gs);
@@ -893,7 +892,6 @@ static void free_nodes(gs_state *gs, gs_node *nodes)
 static void driver_main(int argc, char **argv)
 {
     gs_state *gs = sgr_actor_data(argc, argv);
-    aid_t *pids = calloc(gs->n, sizeof *pids);
     gs_node **old = calloc(gs->nmethods, sizeof *old);
     for (size_t k = 0; k < gs->nmethods && !sgr_run_interrupted(); k++) {
         gs->cur = k;
@@ -915,7 +913,7 @@ static void driver_main(int argc, char **argv)
         if (gs->instant) {
             run_instant(gs);
         } else {
-            if (start_nodes(gs, pids) < 0)
+            if (start_nodes(gs) < 0)
                 break;
             monitor(gs);
             stop_nodes(gs);
@@ -926,7 +924,6 @@ static void driver_main(int argc, char **argv)
         gs->res[k].gossips = gs->gossips;
         gs->res[k].messages = gs->messages;
     }
-    free(pids);
     /* the node state of finished methods lives until the end: late messages name it */
     gs->old_nodes = old;
 }
@@ -1258,7 +1255,7 @@ static int gs_finish(sgr_run *run, sgr_err *err)
     free_nodes(gs, gs->nodes);
     sgr_dadao_free(&gs->dd);
     double *arrays[] = {gs->aY,  gs->aZ, gs->aM, gs->aXf, gs->aYf, gs->aZf,
-                        gs->aXg, gs->aG, gs->aU, gs->aS,  gs->aLu, gs->aLs};
+                        gs->aXg, gs->aG, gs->aU, gs->aS,  gs->aZg};
     for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++)
         free(arrays[k]);
     free(gs->xstar);

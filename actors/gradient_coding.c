@@ -285,7 +285,7 @@ static void set_deadline(gc_state *gs, arrivals *a, long tag, const gc_task *fir
         sgr_inbox_alarm(gs->inbox, tag, a->t0 + (1.0 + gs->mu) * (simgrid_get_clock() - a->t0));
 }
 
-static void kill_stragglers(gc_state *gs, size_t r)
+static void kill_stragglers(gc_state *gs)
 {
     for (size_t w = 0; w < gs->n; w++) {
         gc_task *t = gs->round_tasks[w];
@@ -298,7 +298,6 @@ static void kill_stragglers(gc_state *gs, size_t r)
         }
         task_release_results(t);
     }
-    (void)r;
 }
 
 static const double *rmap_result(void *ctx, size_t w, int slot)
@@ -450,7 +449,7 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
         gs->returned[w] = t && t->arrived;
         *nstrag += t && !t->arrived;
     }
-    kill_stragglers(gs, r);
+    kill_stragglers(gs);
     sgr_sgc_commit(gs->sc, r, gs->returned);
     for (size_t w = 0; w < n; w++) {
         gc_task *t = gs->round_tasks[w];

@@ -260,14 +260,6 @@ static int read_target(const sgr_scenario *scn, const sgr_graph *g, double **tar
     return rc;
 }
 
-static int build_graph(const sgr_scenario *scn, size_t nhosts, sgr_graph *g, char **path,
-                       sgr_err *err)
-{
-    if (sgr_graph_from_scenario(scn, nhosts, g, path, err) < 0)
-        return -1;
-    return 0;
-}
-
 static int tk_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
 {
     tk_config configs[MAX_CONFIGS];
@@ -283,7 +275,7 @@ static int tk_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
         return sgr_fail(err, "graph.n: set it when platform.type is file");
     sgr_graph g;
     char *path = NULL;
-    int rc = build_graph(scn, nhosts, &g, &path, err);
+    int rc = sgr_graph_from_scenario(scn, nhosts, &g, &path, err);
     free(path);
     if (rc < 0)
         return -1;
@@ -325,7 +317,7 @@ static int tk_deploy(sgr_run *run, sgr_err *err)
         return sgr_fail(err, "out of memory");
     run->state = ts;
     ts->run = run;
-    if (build_graph(scn, run->nhosts, &ts->graph, &ts->graph_path, err) < 0 ||
+    if (sgr_graph_from_scenario(scn, run->nhosts, &ts->graph, &ts->graph_path, err) < 0 ||
         parse_configs(scn, ts->configs, &ts->nconfigs, err) < 0 ||
         read_target(scn, &ts->graph, &ts->target, err) < 0)
         return SGR_EUSER;

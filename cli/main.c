@@ -194,11 +194,8 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_args(argc, argv, &c, usage_run);
     if (rc || (rc = load(&c, &scn)))
         goto out;
-    sgr_run_opts opts = {.outdir = c.out,
-                         .quiet = c.quiet,
-                         .sg_argc = c.sg_argc,
-                         .sg_argv = c.sg_argv,
-                         .families = sgr_families};
+    sgr_run_opts opts = {
+        .outdir = c.out, .quiet = c.quiet, .sg_argc = c.sg_argc, .sg_argv = c.sg_argv};
     sgr_err err = {{0}};
     rc = sgr_run_scenario(&scn, &opts, &err);
     if (rc == SGR_EUSER) {

@@ -18,7 +18,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 2;
     }
-    sgr_run_opts opts = {.outdir = argv[2], .quiet = true, .families = sgr_families};
+    sgr_run_opts opts = {.outdir = argv[2], .quiet = true};
     int rc = sgr_run_scenario(&scn, &opts, &err);
     if (rc != 0)
         fprintf(stderr, "run failed: %s\n", err.msg);

@@ -70,7 +70,6 @@ typedef struct sgr_run_opts {
     bool quiet;         /* no progress line */
     int sg_argc;        /* SimGrid's own --cfg=/--log= arguments, passed through */
     char **sg_argv;
-    const sgr_family *const *families;
 } sgr_run_opts;
 
 /* The registry of families, NULL-terminated, and their key tables for the scenario loader. */
