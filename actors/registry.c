@@ -5,12 +5,14 @@ extern const sgr_family sgr_family_ps_sgd;
 extern const sgr_family sgr_family_gradient_coding;
 extern const sgr_family sgr_family_token;
 extern const sgr_family sgr_family_gossip;
+extern const sgr_family sgr_family_fabric;
 
 const sgr_family *const sgr_families[] = {
     &sgr_family_ps_sgd,
     &sgr_family_gradient_coding,
     &sgr_family_token,
     &sgr_family_gossip,
+    &sgr_family_fabric,
     NULL,
 };
 
@@ -19,5 +21,6 @@ const sgr_family_keys *const sgr_family_key_tables[] = {
     &sgr_family_gradient_coding.keys,
     &sgr_family_token.keys,
     &sgr_family_gossip.keys,
+    &sgr_family_fabric.keys,
     NULL,
 };

@@ -196,7 +196,7 @@ static int collect_hosts(sgr_run *run, sgr_err *err)
 /* argv for simgrid_init: our settings first, the user's --cfg/--log after, so theirs win. */
 static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *argc)
 {
-    char **argv = calloc((size_t)opts->sg_argc + 16, sizeof *argv);
+    char **argv = calloc((size_t)opts->sg_argc + 24, sizeof *argv);
     int n = 0;
     if (!argv)
         return NULL;
@@ -217,6 +217,8 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
          * leaf0_link_0_DOWN not found") and takes minutes at 10,000 hosts. */
         argv[n++] = strdup("--cfg=tracing/platform/topology:no");
     }
+    for (const char *const *c = run->family->sg_cfg; c && *c; c++)
+        argv[n++] = strdup(*c);
     for (int i = 0; i < opts->sg_argc; i++)
         argv[n++] = strdup(opts->sg_argv[i]);
     argv[n] = NULL;
@@ -238,7 +240,7 @@ static json_t *summary_new(const sgr_run *run, bool complete, double wall)
     char sgv[64];
     snprintf(sgv, sizeof sgv, "%d.%d.%d", maj, min, patch);
     json_t *files = json_pack("{s:s, s:s}", "metrics", "metrics.csv", "summary", "summary.json");
-    if (run->platform.kind != SGR_PLAT_FILE)
+    if (run->platform.kind != SGR_PLAT_FILE && !run->family->build_platform)
         json_object_set_new(files, "platform", json_string("platform.xml"));
     if (sgr_scn_bool(run->scn, "output.paje"))
         json_object_set_new(files, "paje_trace", json_string("trace.paje"));
@@ -280,6 +282,14 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
                         "of several clusters (platform.type %s); use star, fat-tree, "
                         "dragonfly or torus for a Paje trace",
                         scn->path, sgr_scn_str(scn, "platform.type"));
+    if (run->platform.kind == SGR_PLAT_THREE_TIER && !run->family->build_platform)
+        return sgr_fail(err,
+                        "%s: platform.type: three-tier is built by the fabric family only; "
+                        "the %s family runs on leaf-spine, fat-tree and the others",
+                        scn->path, run->family->keys.name);
+    if (paje && run->family->build_platform)
+        return sgr_fail(err, "%s: output.paje: not available for the %s family's in-memory "
+                             "platform", scn->path, run->family->keys.name);
     if (run->family->check(scn, run->nhosts, &run->nparts, err) < 0)
         return sgr_fail_prefix(err, "%s", scn->path);
     static const char *const data_keys[] = {"workload.path", "workload.test_path",
@@ -365,7 +375,9 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         sgr_fail_prefix(err, "%s", scn->path);
         goto out;
     }
-    if (run.platform.kind != SGR_PLAT_FILE) {
+    if (run.family->build_platform) {
+        path[0] = '\0';
+    } else if (run.platform.kind != SGR_PLAT_FILE) {
         snprintf(path, sizeof path, "%s/platform.xml", run.outdir);
         if (sgr_platform_write_xml(&run.platform, path, err) < 0) {
             rc = SGR_EFAIL;
@@ -387,7 +399,12 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
     memcpy(argv_owned, argv, ((size_t)argc + 1) * sizeof *argv);
     argc_owned = argc;
     simgrid_init(&argc, argv);
-    simgrid_load_platform(path);
+    if (run.family->build_platform) {
+        if ((rc = run.family->build_platform(&run, err)) < 0)
+            goto out;
+    } else {
+        simgrid_load_platform(path);
+    }
     if (collect_hosts(&run, err) < 0) {
         rc = SGR_EFAIL;
         goto out;

@@ -31,7 +31,7 @@ static const char *const kind_names[] = {
     [SGR_PLAT_STAR] = "star",         [SGR_PLAT_LEAF_SPINE] = "leaf-spine",
     [SGR_PLAT_FAT_TREE] = "fat-tree", [SGR_PLAT_DRAGONFLY] = "dragonfly",
     [SGR_PLAT_TORUS] = "torus",       [SGR_PLAT_WAN] = "wan",
-    [SGR_PLAT_FILE] = "file",
+    [SGR_PLAT_FILE] = "file",         [SGR_PLAT_THREE_TIER] = "three-tier",
 };
 
 static const char *const dist_names[] = {
@@ -72,6 +72,14 @@ int sgr_speed_dist_parse(const char *s, sgr_speed_dist *out)
 const char *sgr_speed_dist_name(sgr_speed_dist d)
 {
     return (unsigned)d < NELEM(dist_names) ? dist_names[d] : "unknown";
+}
+
+double sgr_platform_core_bw(const sgr_platform_cfg *cfg)
+{
+    if (cfg->core_bw > 0)
+        return cfg->core_bw;
+    return (double)cfg->leaves * sgr_platform_spine_bw(cfg) /
+           ((double)cfg->core_switches * cfg->core_oversub);
 }
 
 double sgr_platform_spine_bw(const sgr_platform_cfg *cfg)
@@ -345,6 +353,37 @@ static int check_leaf_spine(const sgr_platform_cfg *cfg, size_t *n, sgr_err *err
     return need_non_negative(cfg->spine_lat, "spine_lat", err);
 }
 
+static int check_three_tier(const sgr_platform_cfg *cfg, size_t *n, sgr_err *err)
+{
+    size_t per_pod = 0;
+    if (need_count(cfg->pods, "pods", err) < 0 || need_count(cfg->leaves, "leaves", err) < 0 ||
+        need_count(cfg->hosts_per_leaf, "hosts_per_leaf", err) < 0 ||
+        need_product(cfg->leaves, cfg->hosts_per_leaf, "hosts_per_leaf", &per_pod, err) < 0 ||
+        need_product(cfg->pods, per_pod, "pods", n, err) < 0)
+        return -1;
+    sgr_platform_cfg ls = *cfg;
+    ls.leaves = 2; /* the leaf tier's checks, whatever the leaves per pod */
+    if (check_leaf_spine(&ls, &per_pod, err) < 0)
+        return -1;
+    if (cfg->core_switches < 1 || cfg->core_switches > 100000)
+        return sgr_fail(err,
+                        "platform.core_switches: must be an integer from 1 to 100000, got %zu",
+                        cfg->core_switches);
+    if (cfg->core_bw == 0) {
+        if (!positive(cfg->core_oversub))
+            return sgr_fail(err,
+                            "platform.core_oversubscription: must be > 0 when platform.core_bw "
+                            "is 0 (derived from it), got %g",
+                            cfg->core_oversub);
+    } else if (!positive(cfg->core_bw)) {
+        return sgr_fail(err,
+                        "platform.core_bw: must be a bandwidth > 0 bytes/s, or 0 to derive it "
+                        "from platform.core_oversubscription, got %g",
+                        cfg->core_bw);
+    }
+    return need_non_negative(cfg->core_lat, "core_lat", err);
+}
+
 static int check_wan(const sgr_platform_cfg *cfg, size_t *n, sgr_err *err)
 {
     if (need_count(cfg->sites, "sites", err) < 0 ||
@@ -419,6 +458,10 @@ int sgr_platform_check(const sgr_platform_cfg *cfg, size_t *nhosts, sgr_err *err
         break;
     case SGR_PLAT_WAN:
         if (check_wan(cfg, &n, err) < 0)
+            return -1;
+        break;
+    case SGR_PLAT_THREE_TIER:
+        if (check_three_tier(cfg, &n, err) < 0)
             return -1;
         break;
     default:

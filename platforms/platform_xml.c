@@ -180,6 +180,7 @@ static void write_body(FILE *f, const sgr_platform_cfg *cfg, size_t n)
         write_wan(f, cfg);
         break;
     case SGR_PLAT_FILE:
+    case SGR_PLAT_THREE_TIER:
         break; /* refused by the caller */
     }
     fputs("</platform>\n", f);
@@ -193,6 +194,9 @@ int sgr_platform_write_xml(const sgr_platform_cfg *cfg, const char *path, sgr_er
                         "platform.file: the platform is the user's file %s; nothing to "
                         "generate",
                         cfg->file ? cfg->file : "(none)");
+    if (cfg->kind == SGR_PLAT_THREE_TIER)
+        return sgr_fail(err, "platform.type: three-tier fabrics are built in memory by the "
+                             "fabric family; other families use leaf-spine or fat-tree");
     if (sgr_platform_check(cfg, &n, err) < 0)
         return -1;
 

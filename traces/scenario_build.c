@@ -22,6 +22,11 @@ void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *c
     c->spine_bw = sgr_scn_num(scn, "platform.spine_bw");
     c->spine_lat = sgr_scn_num(scn, "platform.spine_lat");
     c->oversubscription = sgr_scn_num(scn, "platform.oversubscription");
+    c->pods = (size_t)sgr_scn_int(scn, "platform.pods");
+    c->core_switches = (size_t)sgr_scn_int(scn, "platform.core_switches");
+    c->core_bw = sgr_scn_num(scn, "platform.core_bw");
+    c->core_lat = sgr_scn_num(scn, "platform.core_lat");
+    c->core_oversub = sgr_scn_num(scn, "platform.core_oversubscription");
     c->topo_parameters = sgr_scn_str(scn, "platform.topo_parameters");
     c->sites = (size_t)sgr_scn_int(scn, "platform.sites");
     c->hosts_per_site = (size_t)sgr_scn_int(scn, "platform.hosts_per_site");

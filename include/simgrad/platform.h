@@ -23,6 +23,7 @@ typedef enum {
     SGR_PLAT_TORUS,      /* SimGrid <cluster topology="TORUS"> */
     SGR_PLAT_WAN,        /* sites (star clusters) joined pairwise by WAN links */
     SGR_PLAT_FILE,       /* the user's own XML */
+    SGR_PLAT_THREE_TIER, /* pods of leaves, aggregation and core switches: fabric family only */
 } sgr_platform_kind;
 
 typedef enum {
@@ -46,6 +47,10 @@ typedef struct sgr_platform_cfg {
     double spine_bw; /* bytes/s of each leaf-spine link; 0 = derive from oversub */
     double spine_lat;
     double oversubscription; /* hosts_per_leaf*host_bw / (spines*spine_bw), used if spine_bw=0 */
+    /* THREE_TIER: pods of `leaves` leaves and `spines` aggregation switches each;
+     * core_switches cores per aggregation plane; core_bw 0 = derive from core_oversub */
+    size_t pods, core_switches;
+    double core_bw, core_lat, core_oversub;
     /* FAT_TREE, DRAGONFLY, TORUS: SimGrid's topo_parameters string */
     const char *topo_parameters;
     /* WAN */
@@ -80,7 +85,8 @@ int sgr_platform_check(const sgr_platform_cfg *cfg, size_t *nhosts, sgr_err *err
  *               one cluster with SimGrid's topology and routing, hosts h0..h{N-1}.
  *   WAN         Full zone "world" of clusters siteK (router siteK_router, backbone if
  *               backbone_bw > 0) and SPLITDUPLEX links wan_A_B (A < B), UP from A to B.
- * Bandwidths are written in Bps and latencies in s, exactly (%.17g). */
+ * Bandwidths are written in Bps and latencies in s, exactly (%.17g). THREE_TIER is refused:
+ * the fabric family builds it in memory (simgrad/fabric.h). */
 int sgr_platform_write_xml(const sgr_platform_cfg *cfg, const char *path, sgr_err *err);
 
 /* Relative speed of each host (speed / host_speed), drawn from the heterogeneity
@@ -96,8 +102,12 @@ void sgr_platform_speed_factors(const sgr_platform_cfg *cfg, size_t n, gsl_rng *
  * that passed sgr_platform_check. Can't fail. */
 double sgr_platform_spine_bw(const sgr_platform_cfg *cfg);
 
+/* Bandwidth (bytes/s) of each THREE_TIER aggregation-core link: core_bw if set, otherwise
+ * leaves * spine_bw / (core_switches * core_oversub). Can't fail. */
+double sgr_platform_core_bw(const sgr_platform_cfg *cfg);
+
 /* Names as scenarios spell them: "star", "leaf-spine", "fat-tree", "dragonfly", "torus",
- * "wan", "file". parse returns 0, or -1 (leaving *out alone) for an unknown name;
+ * "wan", "file", "three-tier". parse returns 0, or -1 (leaving *out alone) for an unknown name;
  * kind_name returns "unknown" for a value outside the enum. */
 int sgr_platform_kind_parse(const char *s, sgr_platform_kind *out);
 const char *sgr_platform_kind_name(sgr_platform_kind k);

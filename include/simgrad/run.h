@@ -37,6 +37,12 @@ typedef struct sgr_family {
     /* Check cross-key constraints given the platform's host count (0 if loaded from a file and
      * not yet known), and say how many data parts to prepare (0: no workload). */
     int (*check)(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err);
+    /* Optional: build the platform in memory (called right after simgrid_init) instead of
+     * generating platform.xml and loading it. May set run->state. */
+    int (*build_platform)(sgr_run *run, sgr_err *err);
+    /* Optional NULL-terminated SimGrid --cfg= settings the family needs (the user's own
+     * --cfg arguments still come after and win). */
+    const char *const *sg_cfg;
     /* Create the actors (sgr_run_spawn) and the metrics file (sgr_run_metrics). */
     int (*deploy)(sgr_run *run, sgr_err *err);
     /* After the simulation: put measured results into run->results; fail if the run did not

@@ -1,0 +1,470 @@
+/* The fabric family: collective communications of distributed training on a leaf-spine or
+ * three-tier fabric, under several path policies (ECMP, ideal packet spraying, k-way split,
+ * planned single path with minimal splitting), compared on the same traffic.
+ *
+ * One driver actor runs every (collective, policy) pair one after the other: for each step
+ * it places the step's flows with the policy, starts them all at once as SimGrid
+ * communications over the chosen paths (simgrad/fabric.h), and waits for the last. Per step
+ * it records the completion time and the maximum link congestion three ways: from SimGrid's
+ * link loads (simulated), counted from the placement, and predicted (spraying's bound, and
+ * the balls-into-bins expectation for hashing). Steps whose flows repeat the previous step's
+ * exactly (a ring's steps) are simulated once and their time reused, unless
+ * algorithm.reuse_identical_steps is false. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/comm.h>
+#include <simgrid/engine.h>
+#include <xbt/log.h>
+
+#include "simgrad/collective.h"
+#include "simgrad/fabric.h"
+#include "simgrad/fabric_theory.h"
+#include "simgrad/rng.h"
+#include "simgrad/run.h"
+
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_fabric, simgrad, "fabric family");
+
+#define ANY -INFINITY, INFINITY
+#define MAX_ITEMS 8
+
+static const sgr_key fabric_keys[] = {
+    {"algorithm.collectives", SGR_T_STR, "\"ring-allreduce,all-to-all\"", ANY, NULL, NULL,
+     "Comma-separated collectives: ring-allreduce, reduce-scatter, all-gather, all-to-all "
+     "(pairwise exchange, n-1 steps), incast (every host to h0)."},
+    {"algorithm.policies", SGR_T_STR, "\"ecmp,spray,ksplit,planned\"", ANY, NULL, NULL,
+     "Comma-separated path policies, each run on the same traffic: ecmp, spray (ideal packet "
+     "spraying), ksplit (k subflows, each hashed), planned (single path, minimal splitting)."},
+    {"algorithm.bytes", SGR_T_SIZE, "\"64MiB\"", 1, 1e18, NULL, NULL,
+     "Each host's buffer (bytes): ring and all-to-all steps move bytes/n per flow, incast "
+     "moves bytes per flow."},
+    {"algorithm.k", SGR_T_INT, "4", 1, 1024, NULL, NULL, "Subflows per flow of ksplit."},
+    {"algorithm.failures", SGR_T_STR, "\"\"", ANY, NULL, NULL,
+     "Failed or slowed fabric parts, ';'-separated: spine:S, uplink:L/S (leaf L to spine S), "
+     "agg:P/A, core:A/C, coreup:P/A/C (three-tier); a link item ending in @F (0<F<1) is "
+     "slowed to F of its bandwidth instead of down."},
+    {"algorithm.reuse_identical_steps", SGR_T_BOOL, "true", ANY, NULL, NULL,
+     "Simulate a step whose flows and paths equal the previous step's once and reuse its time "
+     "(exact: the fabric is the same and idle between steps)."},
+    {NULL, 0, NULL, ANY, NULL, NULL, NULL},
+};
+
+/* One (collective, policy) pair's measurements. */
+typedef struct fb_result {
+    sgr_collective coll;
+    sgr_policy policy;
+    size_t steps, simulated, subflows, splits;
+    double start, time;                  /* simulated seconds */
+    double cong_max, cong_sum;           /* simulated, flows on the busiest link */
+    double count_max, count_gap;         /* counted from the placement; max |sim - count| */
+    double spray_max, spray_sum;         /* spraying's bound for the same flows */
+    double expect_sum, expect_var_sum;   /* balls into bins (ecmp, ksplit) */
+    double cong_sq_sum;
+    size_t expect_steps;
+} fb_result;
+
+typedef struct fb_state {
+    sgr_run *run;
+    sgr_fabric fab;
+    sgr_collective colls[MAX_ITEMS];
+    sgr_policy policies[MAX_ITEMS];
+    size_t ncolls, npolicies;
+    double bytes;
+    size_t k;
+    bool reuse;
+    fb_result results[MAX_ITEMS * MAX_ITEMS];
+    size_t nresults;
+    double total_steps, done_steps;
+    bool done;
+    sgr_err err;
+} fb_state;
+
+/* Parse a comma list with `parse` into out[]; returns the count or -1 with err. */
+static int parse_list(const char *s, const char *key, int (*parse)(const char *, int *),
+                      int *out, sgr_err *err, const char *choices)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s ? s : "");
+    int n = 0;
+    char *save;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        char *e = tok + strlen(tok);
+        while (e > tok && e[-1] == ' ')
+            *--e = '\0';
+        if (n == MAX_ITEMS)
+            return sgr_fail(err, "%s: at most %d items", key, MAX_ITEMS);
+        if (parse(tok, &out[n]) < 0)
+            return sgr_fail(err, "%s: unknown item \"%s\" (one of %s)", key, tok, choices);
+        for (int i = 0; i < n; i++)
+            if (out[i] == out[n])
+                return sgr_fail(err, "%s: \"%s\" is listed twice", key, tok);
+        n++;
+    }
+    if (n == 0)
+        return sgr_fail(err, "%s: name at least one of %s", key, choices);
+    return n;
+}
+
+static int parse_coll(const char *s, int *out)
+{
+    sgr_collective c;
+    if (sgr_collective_parse(s, &c) < 0)
+        return -1;
+    *out = (int)c;
+    return 0;
+}
+
+static int parse_policy(const char *s, int *out)
+{
+    sgr_policy p;
+    if (sgr_policy_parse(s, &p) < 0)
+        return -1;
+    *out = (int)p;
+    return 0;
+}
+
+static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
+{
+    int items[MAX_ITEMS];
+    int n = parse_list(sgr_scn_str(scn, "algorithm.collectives"), "algorithm.collectives",
+                       parse_coll, items, err,
+                       "ring-allreduce, reduce-scatter, all-gather, all-to-all, incast");
+    if (n < 0)
+        return -1;
+    st->ncolls = (size_t)n;
+    for (int i = 0; i < n; i++)
+        st->colls[i] = (sgr_collective)items[i];
+    n = parse_list(sgr_scn_str(scn, "algorithm.policies"), "algorithm.policies", parse_policy,
+                   items, err, "ecmp, spray, ksplit, planned");
+    if (n < 0)
+        return -1;
+    st->npolicies = (size_t)n;
+    for (int i = 0; i < n; i++)
+        st->policies[i] = (sgr_policy)items[i];
+    st->bytes = sgr_scn_num(scn, "algorithm.bytes");
+    st->k = (size_t)sgr_scn_int(scn, "algorithm.k");
+    st->reuse = sgr_scn_bool(scn, "algorithm.reuse_identical_steps");
+    sgr_platform_cfg cfg;
+    sgr_platform_cfg_from_scenario(scn, &cfg);
+    if (sgr_fabric_init(&st->fab, &cfg, sgr_scn_str(scn, "algorithm.failures"), err) < 0)
+        return -1;
+    if (st->fab.nhosts < 2) {
+        sgr_fabric_free(&st->fab);
+        return sgr_fail(err, "platform: a collective needs at least 2 hosts, the fabric has %zu",
+                        st->fab.nhosts);
+    }
+    return 0;
+}
+
+static int fabric_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+{
+    fb_state st = {0};
+    *nparts = 0;
+    if (read_config(scn, &st, err) < 0)
+        return -1;
+    sgr_fabric_free(&st.fab);
+    return 0;
+}
+
+static int fabric_build_platform(sgr_run *run, sgr_err *err)
+{
+    fb_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return sgr_fail(err, "out of memory");
+    run->state = st;
+    st->run = run;
+    if (read_config(run->scn, st, err) < 0)
+        return SGR_EUSER;
+    return sgr_fabric_build(&st->fab, err) < 0 ? SGR_EFAIL : 0;
+}
+
+/* Per-link bytes before a step, and the step's simulated maximum congestion (seconds). */
+static double simulated_congestion(const sgr_fabric *f, double *before, size_t nlinks)
+{
+    double m = 0;
+    for (size_t i = 0; i < nlinks; i++) {
+        sgr_fabric_link l;
+        sgr_fabric_link_info(i, &l);
+        double b = sgr_fabric_link_bytes(i);
+        double d = b - before[i];
+        before[i] = b;
+        if (l.tier == SGR_LINK_HOST_UP || l.tier == SGR_LINK_HOST_DOWN || l.bw <= 0)
+            continue;
+        m = fmax(m, d / l.bw);
+    }
+    return m;
+}
+
+/* SimGrid's link-load plugin integrates a link's load only when a communication starts or
+ * ends, at the load it sees then; a flow's latency phase would be charged at the rate the flow
+ * gets afterwards. Bring every link's integral up to date just before each route class's
+ * latency phase ends (within one host, one leaf, one pod, across pods): the loads are then
+ * exact up to SYNC_EPS seconds of traffic per step. */
+#define SYNC_EPS 1e-8
+
+static void sync_before_latency_ends(const sgr_fabric *f, double t0)
+{
+    double lat[3] = {2 * f->host_lat, 2 * (f->host_lat + f->leaf_lat),
+                     2 * (f->host_lat + f->leaf_lat + f->core_lat)};
+    size_t n = f->cores ? 3 : 2, nlinks = sgr_fabric_nlinks();
+    for (size_t i = 0; i < n; i++) {
+        double at = t0 + lat[i] - SYNC_EPS;
+        if (lat[i] <= SYNC_EPS || at <= simgrid_get_clock())
+            continue;
+        sg_actor_sleep_until(at);
+        for (size_t k = 0; k < nlinks; k++)
+            sgr_fabric_link_bytes(k);
+    }
+}
+
+static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, double dt,
+                        double sim, double count, double spray, double expect, double expect_sd,
+                        size_t subflows)
+{
+    double row[] = {(double)r->coll, (double)r->policy, (double)step, reused ? 1 : 0,
+                    simgrid_get_clock(), dt, sim, count, spray, expect, expect_sd,
+                    (double)subflows};
+    sgr_metrics_row(st->run->metrics, row);
+    r->time += dt;
+    r->cong_max = fmax(r->cong_max, sim);
+    r->cong_sum += sim;
+    r->cong_sq_sum += sim * sim;
+    r->count_max = fmax(r->count_max, count);
+    r->count_gap = fmax(r->count_gap, fabs(sim - count));
+    r->spray_max = fmax(r->spray_max, spray);
+    r->spray_sum += spray;
+    if (!isnan(expect)) {
+        r->expect_sum += expect;
+        r->expect_var_sum += expect_sd * expect_sd;
+        r->expect_steps++;
+    }
+    r->steps++;
+}
+
+/* Run one collective under one policy. Returns 0 or -1 with st->err. */
+static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
+{
+    const sgr_fabric *f = &st->fab;
+    sgr_flows flows = {0}, sub = {0};
+    sgr_policy_cfg pc = {r->policy, sgr_seed_derive(st->run->seed, "fabric-hash", 0), st->k};
+    size_t n = f->nhosts, steps = sgr_collective_steps(r->coll, n), prev_pattern = SIZE_MAX;
+    double unit = 0; /* seconds of one flow on a nominal leaf link, to express congestion */
+    double prev[6] = {0};
+    size_t prev_sub = 0;
+    sg_comm_t *comms = NULL;
+    size_t comms_cap = 0;
+    int rc = 0;
+    r->start = simgrid_get_clock();
+    for (size_t s = 0; s < steps && rc == 0 && !sgr_run_interrupted(); s++) {
+        size_t pattern = sgr_collective_pattern(r->coll, n, s);
+        if (st->reuse && pattern == prev_pattern) {
+            sg_actor_sleep_for(prev[0]);
+            record_step(st, r, s, true, prev[0], prev[1], prev[2], prev[3], prev[4], prev[5],
+                        prev_sub);
+            simulated_congestion(f, before, nlinks); /* keep the baseline current */
+            st->done_steps++;
+            continue;
+        }
+        prev_pattern = pattern;
+        if (sgr_collective_flows(r->coll, n, s, st->bytes, &flows) < 0) {
+            rc = sgr_fail(&st->err, "out of memory");
+            break;
+        }
+        if (sgr_policy_place(f, &pc, &flows, &sub, &st->err) < 0) {
+            rc = -1;
+            break;
+        }
+        r->splits += sgr_policy_last_splits();
+        unit = flows.v[0].bytes / f->leaf_bw;
+        double count = sgr_congestion_count(f, &sub) / unit;
+        double spray = sgr_congestion_spray(f, &flows) / unit;
+        double expect = NAN, expect_sd = NAN;
+        if (r->policy == SGR_POLICY_ECMP || r->policy == SGR_POLICY_KSPLIT) {
+            double m, sd;
+            if (sgr_congestion_ecmp_expect(f, &flows, r->policy == SGR_POLICY_KSPLIT ? st->k : 1,
+                                           &m, &sd) == 0) {
+                expect = m / unit;
+                expect_sd = sd / unit;
+            }
+        }
+        if (sub.n > comms_cap) {
+            free(comms);
+            comms_cap = sub.n;
+            comms = malloc(comms_cap * sizeof *comms);
+            if (!comms) {
+                rc = sgr_fail(&st->err, "out of memory");
+                break;
+            }
+        }
+        double t0 = simgrid_get_clock();
+        for (size_t i = 0; i < sub.n; i++)
+            comms[i] = sgr_fabric_send(sub.v[i].src, sub.v[i].dst, sub.v[i].bytes, sub.v[i].path);
+        sync_before_latency_ends(f, t0);
+        sg_comm_wait_all(comms, sub.n);
+        double dt = simgrid_get_clock() - t0;
+        double sim = simulated_congestion(f, before, nlinks) / unit;
+        r->simulated++;
+        r->subflows += sub.n;
+        record_step(st, r, s, false, dt, sim, count, spray, expect, expect_sd, sub.n);
+        double p[6] = {dt, sim, count, spray, expect, expect_sd};
+        memcpy(prev, p, sizeof p);
+        prev_sub = sub.n;
+        st->done_steps++;
+        sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
+                            simgrid_get_clock());
+    }
+    free(comms);
+    sgr_flows_free(&flows);
+    sgr_flows_free(&sub);
+    return rc;
+}
+
+static void driver_main(int argc, char **argv)
+{
+    fb_state *st = sgr_actor_data(argc, argv);
+    size_t nlinks = sgr_fabric_nlinks();
+    double *before = calloc(nlinks, sizeof *before);
+    if (!before) {
+        sgr_fail(&st->err, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < nlinks; i++)
+        before[i] = sgr_fabric_link_bytes(i);
+    for (size_t c = 0; c < st->ncolls; c++) {
+        for (size_t p = 0; p < st->npolicies; p++) {
+            if (sgr_run_interrupted())
+                break;
+            fb_result *r = &st->results[st->nresults++];
+            r->coll = st->colls[c];
+            r->policy = st->policies[p];
+            XBT_INFO("%s under %s", sgr_collective_name(r->coll), sgr_policy_name(r->policy));
+            if (run_pair(st, r, before, nlinks) < 0) {
+                free(before);
+                return;
+            }
+        }
+    }
+    free(before);
+    st->done = !sgr_run_interrupted();
+}
+
+static int fabric_deploy(sgr_run *run, sgr_err *err)
+{
+    fb_state *st = run->state;
+    static const char *const columns[] = {
+        "collective", "policy",           "step",        "reused",       "time_s",
+        "step_time_s", "congestion_sim", "congestion_count", "congestion_spray",
+        "congestion_expect", "congestion_expect_sd", "subflows"};
+    if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
+        return SGR_EFAIL;
+    for (size_t c = 0; c < st->ncolls; c++)
+        st->total_steps +=
+            (double)(sgr_collective_steps(st->colls[c], st->fab.nhosts) * st->npolicies);
+    sgr_run_spawn(run, "driver", run->hosts[0], driver_main, st);
+    return 0;
+}
+
+static const fb_result *find(const fb_state *st, sgr_collective c, sgr_policy p)
+{
+    for (size_t i = 0; i < st->nresults; i++)
+        if (st->results[i].coll == c && st->results[i].policy == p)
+            return &st->results[i];
+    return NULL;
+}
+
+static json_t *result_json(const fb_state *st, const fb_result *r)
+{
+    const fb_result *spray = find(st, r->coll, SGR_POLICY_SPRAY);
+    double mean = r->steps ? r->cong_sum / (double)r->steps : NAN;
+    double var = r->steps > 1 ? (r->cong_sq_sum - r->steps * mean * mean) / (double)(r->steps - 1)
+                              : 0;
+    json_t *o = json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "collective",
+        sgr_collective_name(r->coll), "policy", sgr_policy_name(r->policy), "steps",
+        (json_int_t)r->steps, "simulated_steps", (json_int_t)r->simulated, "subflows",
+        (json_int_t)r->subflows, "split_flows", (json_int_t)r->splits, "time_s", r->time,
+        "max_congestion", r->cong_max, "mean_congestion", mean, "sd_congestion",
+        sqrt(fmax(var, 0)), "max_congestion_counted", r->count_max, "spray_bound_max",
+        r->spray_max, "sim_vs_counted_max_gap", r->count_gap);
+    if (spray && spray->time > 0) {
+        json_object_set_new(o, "time_vs_spray", json_real(r->time / spray->time));
+        json_object_set_new(o, "congestion_vs_spray", json_real(r->cong_max / spray->cong_max));
+    }
+    if (r->expect_steps) {
+        double em = r->expect_sum / (double)r->expect_steps;
+        json_object_set_new(o, "expected_mean_congestion", json_real(em));
+        json_object_set_new(o, "expected_sd_congestion",
+                            json_real(sqrt(r->expect_var_sum / (double)r->expect_steps)));
+        /* the measured mean over steps against the prediction, in standard errors */
+        double se = sqrt(r->expect_var_sum) / (double)r->expect_steps;
+        json_object_set_new(o, "mean_vs_expected_z",
+                            json_real(se > 0 ? (mean - em) / se : 0));
+    }
+    return o;
+}
+
+static int fabric_finish(sgr_run *run, sgr_err *err)
+{
+    fb_state *st = run->state;
+    int rc = 0;
+    if (!st)
+        return 0;
+    if (st->err.msg[0]) {
+        *err = st->err;
+        rc = SGR_EFAIL;
+    } else if (!st->done && !sgr_run_interrupted()) {
+        rc = sgr_fail(err, "the fabric driver did not finish");
+    }
+    json_t *rows = json_array();
+    printf("%-15s %-8s %12s %10s %12s %10s %12s %10s\n", "collective", "policy", "time_s",
+           "vs_spray", "congestion", "vs_spray", "expected", "splits");
+    for (size_t i = 0; i < st->nresults; i++) {
+        const fb_result *r = &st->results[i];
+        json_t *o = result_json(st, r);
+        json_array_append_new(rows, o);
+        json_t *ts = json_object_get(o, "time_vs_spray"), *cs = json_object_get(o, "congestion_vs_spray");
+        json_t *ex = json_object_get(o, "expected_mean_congestion");
+        char exbuf[32] = "-";
+        if (ex)
+            snprintf(exbuf, sizeof exbuf, "%.5g", json_real_value(ex));
+        printf("%-15s %-8s %12.6g %10.4g %12.5g %10.4g %12s %10zu\n",
+               sgr_collective_name(r->coll), sgr_policy_name(r->policy), r->time,
+               ts ? json_real_value(ts) : NAN, r->cong_max, cs ? json_real_value(cs) : NAN,
+               exbuf, r->splits);
+    }
+    run->results = json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "pairs", rows,
+                             "congestion_unit", "flows on the busiest switch link",
+                             "hosts", (json_int_t)st->fab.nhosts, "leaves",
+                             (json_int_t)st->fab.nleaves, "planes", (json_int_t)st->fab.planes,
+                             "pods", (json_int_t)st->fab.pods, "cores",
+                             (json_int_t)st->fab.cores, "leaf_bw_Bps", st->fab.leaf_bw,
+                             "host_bw_Bps", st->fab.host_bw);
+    sgr_fabric_free(&st->fab);
+    free(st);
+    run->state = NULL;
+    return rc;
+}
+
+/* No reverse-direction cross traffic: a flow loads only the links of its own direction, as
+ * the congestion analysis counts it. Full (not lazy) bandwidth-sharing updates: every step
+ * touches the whole fabric, where the lazy bookkeeping only costs (1.8x at 512 hosts). */
+static const char *const fabric_sg_cfg[] = {"--cfg=network/crosstraffic:0",
+                                            "--cfg=network/optim:Full", NULL};
+
+const sgr_family sgr_family_fabric = {
+    .keys = {"fabric",
+             "Collectives (ring all-reduce, all-to-all, ...) on a leaf-spine or three-tier fabric "
+             "under ECMP, ideal packet spraying, k-way split and planned single-path policies.",
+             fabric_keys},
+    .uses_workload = false,
+    .sg_cfg = fabric_sg_cfg,
+    .check = fabric_check,
+    .build_platform = fabric_build_platform,
+    .deploy = fabric_deploy,
+    .finish = fabric_finish,
+};

@@ -1,0 +1,527 @@
+/* Collective communication steps and the path policies of the fabric family. */
+#include "simgrad/collective.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const coll_names[] = {
+    [SGR_COLL_RING_ALLREDUCE] = "ring-allreduce", [SGR_COLL_REDUCE_SCATTER] = "reduce-scatter",
+    [SGR_COLL_ALLGATHER] = "all-gather",          [SGR_COLL_ALLTOALL] = "all-to-all",
+    [SGR_COLL_INCAST] = "incast",
+};
+static const char *const policy_names[] = {
+    [SGR_POLICY_ECMP] = "ecmp",
+    [SGR_POLICY_SPRAY] = "spray",
+    [SGR_POLICY_KSPLIT] = "ksplit",
+    [SGR_POLICY_PLANNED] = "planned",
+};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+int sgr_collective_parse(const char *s, sgr_collective *out)
+{
+    for (size_t i = 0; s && i < NELEM(coll_names); i++)
+        if (strcmp(s, coll_names[i]) == 0) {
+            *out = (sgr_collective)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *sgr_collective_name(sgr_collective c)
+{
+    return (unsigned)c < NELEM(coll_names) ? coll_names[c] : "unknown";
+}
+
+int sgr_policy_parse(const char *s, sgr_policy *out)
+{
+    for (size_t i = 0; s && i < NELEM(policy_names); i++)
+        if (strcmp(s, policy_names[i]) == 0) {
+            *out = (sgr_policy)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *sgr_policy_name(sgr_policy p)
+{
+    return (unsigned)p < NELEM(policy_names) ? policy_names[p] : "unknown";
+}
+
+size_t sgr_collective_steps(sgr_collective c, size_t n)
+{
+    if (n < 2)
+        return 0;
+    switch (c) {
+    case SGR_COLL_RING_ALLREDUCE:
+        return 2 * (n - 1);
+    case SGR_COLL_REDUCE_SCATTER:
+    case SGR_COLL_ALLGATHER:
+    case SGR_COLL_ALLTOALL:
+        return n - 1;
+    case SGR_COLL_INCAST:
+        return 1;
+    }
+    return 0;
+}
+
+size_t sgr_collective_pattern(sgr_collective c, size_t n, size_t step)
+{
+    return c == SGR_COLL_ALLTOALL ? step : 0;
+}
+
+int sgr_flows_push(sgr_flows *fl, uint32_t src, uint32_t dst, int32_t path, double bytes)
+{
+    if (fl->n == fl->cap) {
+        size_t cap = fl->cap ? 2 * fl->cap : 256;
+        sgr_flow *v = realloc(fl->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        fl->v = v;
+        fl->cap = cap;
+    }
+    fl->v[fl->n++] = (sgr_flow){src, dst, path, bytes};
+    return 0;
+}
+
+void sgr_flows_free(sgr_flows *fl)
+{
+    free(fl->v);
+    memset(fl, 0, sizeof *fl);
+}
+
+int sgr_collective_flows(sgr_collective c, size_t n, size_t step, double bytes, sgr_flows *out)
+{
+    out->n = 0;
+    if (c == SGR_COLL_INCAST) {
+        for (size_t i = 1; i < n; i++)
+            if (sgr_flows_push(out, (uint32_t)i, 0, 0, bytes) < 0)
+                return -1;
+        return 0;
+    }
+    size_t shift = c == SGR_COLL_ALLTOALL ? step + 1 : 1;
+    for (size_t i = 0; i < n; i++)
+        if (sgr_flows_push(out, (uint32_t)i, (uint32_t)((i + shift) % n), 0, bytes / (double)n) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- hashing ---------------------------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t flow_hash(unsigned long seed, uint32_t src, uint32_t dst, uint32_t sub)
+{
+    return mix64(mix64(mix64((uint64_t)seed) ^ src) ^ ((uint64_t)dst << 20 | sub));
+}
+
+/* ---- bipartite edge colouring ------------------------------------------------------------- */
+
+int sgr_bipartite_edge_colour(size_t nl, size_t nr, size_t ne, const uint32_t *left,
+                              const uint32_t *right, size_t colours, uint32_t *colour,
+                              sgr_err *err)
+{
+    size_t *degl = calloc(nl + 1, sizeof *degl), *degr = calloc(nr + 1, sizeof *degr);
+    if (!degl || !degr) {
+        free(degl);
+        free(degr);
+        return sgr_fail(err, "out of memory");
+    }
+    size_t dmax = 0;
+    for (size_t e = 0; e < ne; e++) {
+        dmax = degl[left[e]] + 1 > dmax ? degl[left[e]] + 1 : dmax;
+        degl[left[e]]++;
+        dmax = degr[right[e]] + 1 > dmax ? degr[right[e]] + 1 : dmax;
+        degr[right[e]]++;
+    }
+    free(degl);
+    free(degr);
+    if (colours < dmax)
+        return sgr_fail(err, "edge colouring: %zu colours for a maximum degree of %zu", colours,
+                        dmax);
+    /* at[v][c]: the edge of colour c at vertex v, or -1; left vertices first */
+    size_t nv = nl + nr;
+    int64_t *at = malloc(nv * colours * sizeof *at);
+    if (!at)
+        return sgr_fail(err, "out of memory");
+    for (size_t i = 0; i < nv * colours; i++)
+        at[i] = -1;
+#define AT(v, c) at[(size_t)(v) * colours + (c)]
+    for (size_t e = 0; e < ne; e++) {
+        size_t u = left[e], v = nl + right[e], a = 0, b = 0;
+        while (AT(u, a) >= 0)
+            a++;
+        while (AT(v, b) >= 0)
+            b++;
+        if (AT(v, a) >= 0) {
+            /* a is used at v, b is free at v: flip the a/b path from v (it cannot reach u,
+             * which lacks a), making a free at v */
+            size_t x = v, want = a, other = b;
+            int64_t edge = AT(x, want);
+            /* collect the path first, then swap its colours */
+            size_t len = 0, cap = 16;
+            int64_t *path = malloc(cap * sizeof *path);
+            if (!path) {
+                free(at);
+                return sgr_fail(err, "out of memory");
+            }
+            while (edge >= 0) {
+                if (len == cap) {
+                    int64_t *p2 = realloc(path, 2 * cap * sizeof *p2);
+                    if (!p2) {
+                        free(path);
+                        free(at);
+                        return sgr_fail(err, "out of memory");
+                    }
+                    path = p2;
+                    cap *= 2;
+                }
+                path[len++] = edge;
+                x = x >= nl ? left[edge] : nl + right[edge]; /* the edge's other end */
+                size_t t = want;
+                want = other;
+                other = t;
+                edge = AT(x, want);
+            }
+            for (size_t i = 0; i < len; i++) {
+                size_t ed = (size_t)path[i];
+                AT(left[ed], colour[ed]) = -1;
+                AT(nl + right[ed], colour[ed]) = -1;
+            }
+            for (size_t i = 0; i < len; i++) {
+                size_t ed = (size_t)path[i];
+                colour[ed] = colour[ed] == a ? (uint32_t)b : (uint32_t)a;
+                AT(left[ed], colour[ed]) = (int64_t)ed;
+                AT(nl + right[ed], colour[ed]) = (int64_t)ed;
+            }
+            free(path);
+        }
+        colour[e] = (uint32_t)a;
+        AT(u, a) = (int64_t)e;
+        AT(v, a) = (int64_t)e;
+    }
+#undef AT
+    free(at);
+    return 0;
+}
+
+/* ---- policies ----------------------------------------------------------------------------- */
+
+static size_t last_splits;
+
+size_t sgr_policy_last_splits(void)
+{
+    return last_splits;
+}
+
+static size_t gcd(size_t a, size_t b)
+{
+    while (b) {
+        size_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* A multigraph of pieces to colour: piece i is (left, right) with its flow and size. */
+typedef struct pieces {
+    uint32_t *l, *r, *col;
+    size_t *flow;
+    double *bytes;
+    size_t n, cap;
+} pieces;
+
+static int pieces_push(pieces *p, uint32_t l, uint32_t r, size_t flow, double bytes)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 256;
+        uint32_t *a = realloc(p->l, cap * sizeof *a);
+        if (a)
+            p->l = a;
+        uint32_t *b = realloc(p->r, cap * sizeof *b);
+        if (b)
+            p->r = b;
+        uint32_t *c = realloc(p->col, cap * sizeof *c);
+        if (c)
+            p->col = c;
+        size_t *d = realloc(p->flow, cap * sizeof *d);
+        if (d)
+            p->flow = d;
+        double *e = realloc(p->bytes, cap * sizeof *e);
+        if (e)
+            p->bytes = e;
+        if (!a || !b || !c || !d || !e)
+            return -1;
+        p->cap = cap;
+    }
+    p->l[p->n] = l;
+    p->r[p->n] = r;
+    p->flow[p->n] = flow;
+    p->bytes[p->n] = bytes;
+    p->col[p->n] = 0;
+    p->n++;
+    return 0;
+}
+
+static void pieces_free(pieces *p)
+{
+    free(p->l);
+    free(p->r);
+    free(p->col);
+    free(p->flow);
+    free(p->bytes);
+    memset(p, 0, sizeof *p);
+}
+
+static size_t max_degree(const pieces *p, size_t nl, size_t nr)
+{
+    size_t *dl = calloc(nl, sizeof *dl), *dr = calloc(nr, sizeof *dr), d = 0;
+    if (!dl || !dr) {
+        free(dl);
+        free(dr);
+        return SIZE_MAX;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        if (++dl[p->l[i]] > d)
+            d = dl[p->l[i]];
+        if (++dr[p->r[i]] > d)
+            d = dr[p->r[i]];
+    }
+    free(dl);
+    free(dr);
+    return d;
+}
+
+/* Assign each piece one of `slots` parallel resources (planes or cores) so that every vertex
+ * spreads its pieces as evenly as possible: colour with D = max degree colours, give colour
+ * class c to slot c mod slots for the first (D / slots) * slots classes, and split each piece
+ * of the remaining r = D mod slots classes into slots / gcd(r, slots) parts coloured again, so
+ * that every slot gets the same share. out receives (piece index, slot, bytes) as pieces of
+ * `res`. Returns 0 or -1. */
+static int colour_minimal_split(const pieces *in, size_t nl, size_t nr, size_t slots,
+                                pieces *res, size_t *splits, sgr_err *err)
+{
+    if (in->n == 0)
+        return 0;
+    size_t d = max_degree(in, nl, nr);
+    if (d == SIZE_MAX)
+        return sgr_fail(err, "out of memory");
+    uint32_t *col = malloc(in->n * sizeof *col);
+    if (!col)
+        return sgr_fail(err, "out of memory");
+    if (sgr_bipartite_edge_colour(nl, nr, in->n, in->l, in->r, d, col, err) < 0) {
+        free(col);
+        return -1;
+    }
+    size_t full = d / slots * slots, r = d - full;
+    pieces rest = {0};
+    int rc = 0;
+    for (size_t i = 0; i < in->n && rc == 0; i++) {
+        if (col[i] < full) {
+            rc = pieces_push(res, in->l[i], in->r[i], in->flow[i], in->bytes[i]);
+            if (rc == 0)
+                res->col[res->n - 1] = col[i] % (uint32_t)slots;
+        } else {
+            size_t m = slots / gcd(r, slots);
+            if (m > 1)
+                (*splits)++;
+            for (size_t k = 0; k < m && rc == 0; k++)
+                rc = pieces_push(&rest, in->l[i], in->r[i], in->flow[i], in->bytes[i] / (double)m);
+        }
+    }
+    free(col);
+    if (rc == 0 && rest.n) {
+        size_t d2 = r * (slots / gcd(r, slots));
+        uint32_t *c2 = malloc(rest.n * sizeof *c2);
+        rc = c2 ? sgr_bipartite_edge_colour(nl, nr, rest.n, rest.l, rest.r, d2, c2, err) : -1;
+        for (size_t i = 0; i < rest.n && rc == 0; i++) {
+            rc = pieces_push(res, rest.l[i], rest.r[i], rest.flow[i], rest.bytes[i]);
+            if (rc == 0)
+                res->col[res->n - 1] = c2[i] % (uint32_t)slots;
+        }
+        free(c2);
+    }
+    pieces_free(&rest);
+    if (rc < 0 && !err->msg[0])
+        sgr_fail(err, "out of memory");
+    return rc;
+}
+
+/* Greedy placement when live paths differ between leaves: each flow on the live path whose
+ * most loaded link (relative to its speed) stays lowest. */
+static int place_greedy(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out)
+{
+    size_t nleaf = f->nleaves * f->planes, ncore = f->pods * f->planes * (f->cores ? f->cores : 1);
+    double *up = calloc(nleaf, sizeof *up), *down = calloc(nleaf, sizeof *down);
+    double *cup = calloc(ncore, sizeof *cup), *cdown = calloc(ncore, sizeof *cdown);
+    size_t *live = malloc((f->planes * (f->cores ? f->cores : 1) + 1) * sizeof *live);
+    int rc = up && down && cup && cdown && live ? 0 : -1;
+    for (size_t i = 0; i < flows->n && rc == 0; i++) {
+        const sgr_flow *fl = &flows->v[i];
+        size_t a = sgr_fabric_leaf(f, fl->src), b = sgr_fabric_leaf(f, fl->dst);
+        if (a == b) {
+            rc = sgr_flows_push(out, fl->src, fl->dst, 0, fl->bytes);
+            continue;
+        }
+        size_t nl = sgr_fabric_live_paths(f, a, b, live), best = live[0];
+        bool inter = f->cores && sgr_fabric_pod(f, a) != sgr_fabric_pod(f, b);
+        size_t pa = sgr_fabric_pod(f, a), pb = sgr_fabric_pod(f, b);
+        double best_load = INFINITY;
+        for (size_t k = 0; k < nl; k++) {
+            size_t p = live[k], s = inter ? p / f->cores : p, c = inter ? p % f->cores : 0;
+            double x = fmax((up[a * f->planes + s] + fl->bytes) / f->leaf_factor[a * f->planes + s],
+                            (down[b * f->planes + s] + fl->bytes) / f->leaf_factor[b * f->planes + s]);
+            if (inter) {
+                size_t ia = (pa * f->planes + s) * f->cores + c, ib = (pb * f->planes + s) * f->cores + c;
+                x = fmax(x, fmax((cup[ia] + fl->bytes) / f->core_factor[ia],
+                                 (cdown[ib] + fl->bytes) / f->core_factor[ib]));
+            }
+            if (x < best_load) {
+                best_load = x;
+                best = p;
+            }
+        }
+        size_t s = inter ? best / f->cores : best, c = inter ? best % f->cores : 0;
+        up[a * f->planes + s] += fl->bytes;
+        down[b * f->planes + s] += fl->bytes;
+        if (inter) {
+            cup[(pa * f->planes + s) * f->cores + c] += fl->bytes;
+            cdown[(pb * f->planes + s) * f->cores + c] += fl->bytes;
+        }
+        rc = sgr_flows_push(out, fl->src, fl->dst, (int32_t)best, fl->bytes);
+    }
+    free(up);
+    free(down);
+    free(cup);
+    free(cdown);
+    free(live);
+    return rc;
+}
+
+/* Planned placement on a fabric whose live planes (and cores) are the same everywhere:
+ * level 1 colours the leaf-to-leaf multigraph over the live planes; on a three-tier fabric,
+ * level 2 colours, in each plane, the pod-to-pod multigraph of its inter-pod pieces over the
+ * plane's live cores. */
+static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out,
+                         sgr_err *err)
+{
+    size_t *planes = malloc(f->planes * sizeof *planes), np = 0;
+    size_t *cores = malloc((f->cores + 1) * sizeof *cores);
+    if (!planes || !cores) {
+        free(planes);
+        free(cores);
+        return sgr_fail(err, "out of memory");
+    }
+    for (size_t s = 0; s < f->planes; s++)
+        if (f->leaf_factor[s] > 0)
+            planes[np++] = s;
+    pieces in = {0}, lvl1 = {0};
+    int rc = 0;
+    for (size_t i = 0; i < flows->n && rc == 0; i++) {
+        const sgr_flow *fl = &flows->v[i];
+        size_t a = sgr_fabric_leaf(f, fl->src), b = sgr_fabric_leaf(f, fl->dst);
+        if (a == b)
+            rc = sgr_flows_push(out, fl->src, fl->dst, 0, fl->bytes);
+        else
+            rc = pieces_push(&in, (uint32_t)a, (uint32_t)b, i, fl->bytes);
+    }
+    if (rc == 0)
+        rc = colour_minimal_split(&in, f->nleaves, f->nleaves, np, &lvl1, &last_splits, err);
+    for (size_t s = 0; s < np && rc == 0; s++) {
+        /* level 2 (three-tier): this plane's inter-pod pieces over its live cores */
+        pieces inter = {0}, lvl2 = {0};
+        size_t nc = 0;
+        for (size_t c = 0; c < f->cores; c++)
+            if (f->core_factor[planes[s] * f->cores + c] > 0)
+                cores[nc++] = c;
+        for (size_t i = 0; i < lvl1.n && rc == 0; i++) {
+            if (lvl1.col[i] != s)
+                continue;
+            const sgr_flow *fl = &flows->v[lvl1.flow[i]];
+            size_t pa = sgr_fabric_pod(f, lvl1.l[i]), pb = sgr_fabric_pod(f, lvl1.r[i]);
+            if (f->cores && pa != pb)
+                rc = pieces_push(&inter, (uint32_t)pa, (uint32_t)pb, lvl1.flow[i], lvl1.bytes[i]);
+            else
+                rc = sgr_flows_push(out, fl->src, fl->dst, (int32_t)planes[s], lvl1.bytes[i]);
+        }
+        if (rc == 0 && inter.n)
+            rc = colour_minimal_split(&inter, f->pods, f->pods, nc, &lvl2, &last_splits, err);
+        for (size_t i = 0; i < lvl2.n && rc == 0; i++) {
+            const sgr_flow *fl = &flows->v[lvl2.flow[i]];
+            rc = sgr_flows_push(out, fl->src, fl->dst,
+                                (int32_t)(planes[s] * f->cores + cores[lvl2.col[i]]),
+                                lvl2.bytes[i]);
+        }
+        pieces_free(&inter);
+        pieces_free(&lvl2);
+    }
+    pieces_free(&in);
+    pieces_free(&lvl1);
+    free(planes);
+    free(cores);
+    if (rc < 0 && !err->msg[0])
+        sgr_fail(err, "out of memory");
+    return rc;
+}
+
+int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_flows *flows,
+                     sgr_flows *out, sgr_err *err)
+{
+    out->n = 0;
+    last_splits = 0;
+    err->msg[0] = '\0';
+    bool uniform = sgr_fabric_spray_aggregate(f);
+    if (cfg->policy == SGR_POLICY_PLANNED)
+        return uniform ? place_planned(f, flows, out, err)
+               : place_greedy(f, flows, out) < 0 ? sgr_fail(err, "out of memory")
+                                                 : 0;
+    size_t maxp = f->planes * (f->cores ? f->cores : 1);
+    size_t *live = malloc((maxp + 1) * sizeof *live);
+    if (!live)
+        return sgr_fail(err, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < flows->n && rc == 0; i++) {
+        const sgr_flow *fl = &flows->v[i];
+        size_t a = sgr_fabric_leaf(f, fl->src), b = sgr_fabric_leaf(f, fl->dst);
+        if (a == b) {
+            rc = sgr_flows_push(out, fl->src, fl->dst, 0, fl->bytes);
+            continue;
+        }
+        size_t nl = sgr_fabric_live_paths(f, a, b, live);
+        switch (cfg->policy) {
+        case SGR_POLICY_ECMP:
+            rc = sgr_flows_push(out, fl->src, fl->dst,
+                                (int32_t)live[flow_hash(cfg->seed, fl->src, fl->dst, 0) % nl],
+                                fl->bytes);
+            break;
+        case SGR_POLICY_SPRAY:
+            if (uniform) {
+                rc = sgr_flows_push(out, fl->src, fl->dst, SGR_PATH_SPRAY, fl->bytes);
+            } else {
+                for (size_t k = 0; k < nl && rc == 0; k++)
+                    rc = sgr_flows_push(out, fl->src, fl->dst, (int32_t)live[k],
+                                        fl->bytes / (double)nl);
+            }
+            break;
+        case SGR_POLICY_KSPLIT:
+            for (size_t k = 0; k < cfg->k && rc == 0; k++)
+                rc = sgr_flows_push(out, fl->src, fl->dst,
+                                    (int32_t)live[flow_hash(cfg->seed, fl->src, fl->dst,
+                                                            (uint32_t)k + 1) %
+                                                  nl],
+                                    fl->bytes / (double)cfg->k);
+            break;
+        default:
+            break;
+        }
+    }
+    free(live);
+    return rc < 0 ? sgr_fail(err, "out of memory") : 0;
+}

@@ -1,0 +1,342 @@
+/* Congestion of a step on a fabric: counted from a placement, and predicted for spraying and
+ * for hashing (balls into bins). Independent of SimGrid: the run compares these with the
+ * link loads SimGrid reports. */
+#include "simgrad/fabric_theory.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sf_gamma.h>
+
+typedef struct loads {
+    double *lup, *ldown, *cup, *cdown; /* bytes per link */
+} loads;
+
+static int loads_new(const sgr_fabric *f, loads *l)
+{
+    size_t nl = f->nleaves * f->planes, nc = f->pods * f->planes * (f->cores ? f->cores : 1);
+    l->lup = calloc(nl, sizeof(double));
+    l->ldown = calloc(nl, sizeof(double));
+    l->cup = calloc(nc, sizeof(double));
+    l->cdown = calloc(nc, sizeof(double));
+    return l->lup && l->ldown && l->cup && l->cdown ? 0 : -1;
+}
+
+static void loads_free(loads *l)
+{
+    free(l->lup);
+    free(l->ldown);
+    free(l->cup);
+    free(l->cdown);
+}
+
+static void add_path(const sgr_fabric *f, loads *l, size_t a, size_t b, size_t path, double bytes)
+{
+    bool inter = f->cores && sgr_fabric_pod(f, a) != sgr_fabric_pod(f, b);
+    size_t s = inter ? path / f->cores : path, c = inter ? path % f->cores : 0;
+    l->lup[a * f->planes + s] += bytes;
+    l->ldown[b * f->planes + s] += bytes;
+    if (inter) {
+        l->cup[(sgr_fabric_pod(f, a) * f->planes + s) * f->cores + c] += bytes;
+        l->cdown[(sgr_fabric_pod(f, b) * f->planes + s) * f->cores + c] += bytes;
+    }
+}
+
+static double max_time(const sgr_fabric *f, const loads *l)
+{
+    double m = 0;
+    for (size_t i = 0; i < f->nleaves * f->planes; i++) {
+        double bw = f->leaf_bw * f->leaf_factor[i];
+        if (bw > 0)
+            m = fmax(m, fmax(l->lup[i], l->ldown[i]) / bw);
+    }
+    for (size_t i = 0; f->cores && i < f->pods * f->planes * f->cores; i++) {
+        double bw = f->core_bw * f->core_factor[i];
+        if (bw > 0)
+            m = fmax(m, fmax(l->cup[i], l->cdown[i]) / bw);
+    }
+    return m;
+}
+
+double sgr_congestion_count(const sgr_fabric *f, const sgr_flows *sub)
+{
+    loads l;
+    size_t maxp = f->planes * (f->cores ? f->cores : 1);
+    size_t *live = malloc(maxp * sizeof *live);
+    if (loads_new(f, &l) < 0 || !live) {
+        loads_free(&l);
+        free(live);
+        return -1;
+    }
+    for (size_t i = 0; i < sub->n; i++) {
+        const sgr_flow *fl = &sub->v[i];
+        size_t a = sgr_fabric_leaf(f, fl->src), b = sgr_fabric_leaf(f, fl->dst);
+        if (a == b)
+            continue;
+        if (fl->path == SGR_PATH_SPRAY) {
+            size_t n = sgr_fabric_live_paths(f, a, b, live);
+            for (size_t k = 0; k < n; k++)
+                add_path(f, &l, a, b, live[k], fl->bytes / (double)n);
+        } else {
+            add_path(f, &l, a, b, (size_t)fl->path, fl->bytes);
+        }
+    }
+    double m = max_time(f, &l);
+    loads_free(&l);
+    free(live);
+    return m;
+}
+
+/* Live planes of a leaf and the slowest of them. */
+static size_t leaf_live(const sgr_fabric *f, size_t leaf, double *slowest)
+{
+    size_t n = 0;
+    *slowest = INFINITY;
+    for (size_t s = 0; s < f->planes; s++) {
+        double x = f->leaf_factor[leaf * f->planes + s];
+        if (x > 0) {
+            n++;
+            *slowest = fmin(*slowest, x);
+        }
+    }
+    return n;
+}
+
+static size_t pod_live(const sgr_fabric *f, size_t pod, double *slowest)
+{
+    size_t n = 0;
+    *slowest = INFINITY;
+    for (size_t i = 0; i < f->planes * f->cores; i++) {
+        double x = f->core_factor[pod * f->planes * f->cores + i];
+        if (x > 0) {
+            n++;
+            *slowest = fmin(*slowest, x);
+        }
+    }
+    return n;
+}
+
+double sgr_congestion_spray(const sgr_fabric *f, const sgr_flows *flows)
+{
+    double *out = calloc(f->nleaves, sizeof *out), *in = calloc(f->nleaves, sizeof *in);
+    double *pout = calloc(f->pods, sizeof *pout), *pin = calloc(f->pods, sizeof *pin);
+    double m = -1;
+    if (!out || !in || !pout || !pin)
+        goto done;
+    for (size_t i = 0; i < flows->n; i++) {
+        size_t a = sgr_fabric_leaf(f, flows->v[i].src), b = sgr_fabric_leaf(f, flows->v[i].dst);
+        if (a == b)
+            continue;
+        out[a] += flows->v[i].bytes;
+        in[b] += flows->v[i].bytes;
+        size_t pa = sgr_fabric_pod(f, a), pb = sgr_fabric_pod(f, b);
+        if (f->cores && pa != pb) {
+            pout[pa] += flows->v[i].bytes;
+            pin[pb] += flows->v[i].bytes;
+        }
+    }
+    m = 0;
+    for (size_t l = 0; l < f->nleaves; l++) {
+        double slow;
+        size_t n = leaf_live(f, l, &slow);
+        m = fmax(m, fmax(out[l], in[l]) / ((double)n * slow * f->leaf_bw));
+    }
+    for (size_t p = 0; f->cores && p < f->pods; p++) {
+        double slow;
+        size_t n = pod_live(f, p, &slow);
+        m = fmax(m, fmax(pout[p], pin[p]) / ((double)n * slow * f->core_bw));
+    }
+done:
+    free(out);
+    free(in);
+    free(pout);
+    free(pin);
+    return m;
+}
+
+double sgr_balls_max_cdf(size_t n, size_t bins, size_t m)
+{
+    if (n == 0)
+        return 1;
+    if ((double)m * (double)bins < (double)n)
+        return 0;
+    if (m >= n)
+        return 1;
+    /* n! / bins^n [x^n] (sum_{j<=m} x^j/j!)^bins, by repeated truncated multiplication, in
+     * logs of the coefficients scaled to stay finite */
+    double *poly = calloc(n + 1, sizeof *poly), *term = calloc(m + 1, sizeof *term);
+    double *next = calloc(n + 1, sizeof *next);
+    if (!poly || !term || !next) {
+        free(poly);
+        free(term);
+        free(next);
+        return NAN;
+    }
+    /* coefficients carry a factor (1/bins)^j so the product is a probability generating
+     * function in disguise: c_j = (1/bins)^j / j! */
+    for (size_t j = 0; j <= m; j++)
+        term[j] = exp(-(double)j * log((double)bins) - gsl_sf_lnfact((unsigned)j));
+    poly[0] = 1;
+    for (size_t b = 0; b < bins; b++) {
+        memset(next, 0, (n + 1) * sizeof *next);
+        for (size_t i = 0; i <= n; i++) {
+            if (poly[i] == 0)
+                continue;
+            for (size_t j = 0; j <= m && i + j <= n; j++)
+                next[i + j] += poly[i] * term[j];
+        }
+        double *t = poly;
+        poly = next;
+        next = t;
+    }
+    double p = poly[n] * exp(gsl_sf_lnfact((unsigned)n));
+    free(poly);
+    free(term);
+    free(next);
+    return p > 1 ? 1 : p;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* P(max <= m) for every m of one (n, bins), computed once per process: a step's sets repeat
+ * the same few shapes, and so do the steps. */
+typedef struct cdf_entry {
+    size_t n, bins;
+    double *cdf; /* [0..n] */
+} cdf_entry;
+static cdf_entry *cdf_cache;
+static size_t cdf_count, cdf_cap;
+
+static double cached_cdf(size_t n, size_t bins, size_t m)
+{
+    if (m >= n)
+        return 1;
+    for (size_t i = 0; i < cdf_count; i++)
+        if (cdf_cache[i].n == n && cdf_cache[i].bins == bins)
+            return cdf_cache[i].cdf[m];
+    double *v = malloc((n + 1) * sizeof *v);
+    if (!v)
+        return NAN;
+    for (size_t j = 0; j <= n; j++)
+        v[j] = j * bins < n ? 0 : sgr_balls_max_cdf(n, bins, j);
+    if (cdf_count == cdf_cap) {
+        size_t cap = cdf_cap ? 2 * cdf_cap : 64;
+        cdf_entry *c = realloc(cdf_cache, cap * sizeof *c);
+        if (!c) {
+            double p = v[m];
+            free(v);
+            return p;
+        }
+        cdf_cache = c;
+        cdf_cap = cap;
+    }
+    cdf_cache[cdf_count++] = (cdf_entry){n, bins, v};
+    return v[m];
+}
+
+/* One independent set of bins: n balls, each costing `unit` seconds on its link. */
+typedef struct bin_set {
+    size_t n, bins;
+    double unit;
+} bin_set;
+
+int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k,
+                               double *mean, double *sd)
+{
+    for (size_t i = 0; i < f->nleaves * f->planes; i++)
+        if (f->leaf_factor[i] != 1)
+            return -1;
+    for (size_t i = 0; f->cores && i < f->pods * f->planes * f->cores; i++)
+        if (f->core_factor[i] != 1)
+            return -1;
+    double fb = -1;
+    size_t *out = calloc(f->nleaves, sizeof *out), *in = calloc(f->nleaves, sizeof *in);
+    size_t *pout = calloc(f->pods, sizeof *pout), *pin = calloc(f->pods, sizeof *pin);
+    size_t nsets = 2 * f->nleaves + 2 * f->pods;
+    bin_set *sets = calloc(nsets, sizeof *sets);
+    int rc = -1;
+    if (!out || !in || !pout || !pin || !sets)
+        goto done;
+    for (size_t i = 0; i < flows->n; i++) {
+        size_t a = sgr_fabric_leaf(f, flows->v[i].src), b = sgr_fabric_leaf(f, flows->v[i].dst);
+        if (a == b)
+            continue;
+        if (fb < 0)
+            fb = flows->v[i].bytes;
+        else if (fabs(flows->v[i].bytes - fb) > 1e-9 * fb)
+            goto done; /* unequal flows */
+        size_t pa = sgr_fabric_pod(f, a), pb = sgr_fabric_pod(f, b);
+        if (f->cores && pa != pb) {
+            pout[pa]++;
+            pin[pb]++;
+        }
+        out[a]++;
+        in[b]++;
+    }
+    *mean = 0;
+    *sd = 0;
+    rc = 0;
+    if (fb < 0)
+        goto done;
+    /* Three-tier leaf links: a leaf's flows land on its planes uniformly whether they leave
+     * the pod or not (the plane is path / cores, uniform when the path is). */
+    size_t ns = 0;
+    double part = fb / (double)k;
+    for (size_t l = 0; l < f->nleaves; l++) {
+        sets[ns++] = (bin_set){out[l] * k, f->planes, part / f->leaf_bw};
+        sets[ns++] = (bin_set){in[l] * k, f->planes, part / f->leaf_bw};
+    }
+    for (size_t p = 0; f->cores && p < f->pods; p++) {
+        sets[ns++] = (bin_set){pout[p] * k, f->planes * f->cores, part / f->core_bw};
+        sets[ns++] = (bin_set){pin[p] * k, f->planes * f->cores, part / f->core_bw};
+    }
+    /* The maximum is a multiple of one of the units: walk the candidate values in order and
+     * accumulate E[X] = sum (t_{i+1} - t_i) P(X > t_i), E[X^2] likewise. */
+    size_t maxballs = 0;
+    for (size_t i = 0; i < ns; i++)
+        maxballs = sets[i].n > maxballs ? sets[i].n : maxballs;
+    double units[2] = {part / f->leaf_bw, f->cores ? part / f->core_bw : part / f->leaf_bw};
+    size_t ncand = 2 * (maxballs + 1);
+    double *cand = malloc(ncand * sizeof *cand);
+    if (!cand) {
+        rc = -1;
+        goto done;
+    }
+    for (size_t m = 0; m <= maxballs; m++) {
+        cand[2 * m] = (double)m * units[0];
+        cand[2 * m + 1] = (double)m * units[1];
+    }
+    qsort(cand, ncand, sizeof *cand, cmp_double);
+    double e1 = 0, e2 = 0, prev = 0;
+    for (size_t c = 0; c < ncand; c++) {
+        double t = cand[c];
+        if (t <= prev && c > 0)
+            continue;
+        /* P(X <= prev) applies on [prev, t) */
+        double cdf = 1;
+        for (size_t i = 0; i < ns && cdf > 0; i++) {
+            size_t m = (size_t)floor(prev / sets[i].unit + 1e-9);
+            cdf *= cached_cdf(sets[i].n, sets[i].bins, m);
+        }
+        e1 += (t - prev) * (1 - cdf);
+        e2 += (t * t - prev * prev) * (1 - cdf);
+        prev = t;
+        if (cdf >= 1)
+            break;
+    }
+    free(cand);
+    *mean = e1;
+    *sd = sqrt(fmax(0, e2 - e1 * e1));
+done:
+    free(out);
+    free(in);
+    free(pout);
+    free(pin);
+    free(sets);
+    return rc;
+}

@@ -1,0 +1,326 @@
+/* The fabric family's platform: one SimGrid routing zone that routes each communication over
+ * the path its sender named (see simgrad/fabric.h).
+ *
+ * SimGrid asks a zone for the route of a host pair when a communication starts (in the
+ * maestro, during the simcall that starts it). sgr_fabric_send records the wanted path for
+ * its (source, destination) pair just before starting the communication, and the zone uses it
+ * when asked for that pair; any other route request (a back route, a lookup) gets path 0 of
+ * the pair's live paths. Only one actor should send through the fabric at a time, which the
+ * family's single driver guarantees. */
+#include <simgrid/kernel/routing/NetPoint.hpp>
+#include <simgrid/kernel/routing/NetZoneImpl.hpp>
+#include <simgrid/plugins/load.h>
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Link.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "simgrad/fabric.h"
+
+namespace {
+
+using simgrid::kernel::routing::NetPoint;
+using simgrid::kernel::routing::NetZoneImpl;
+using simgrid::kernel::routing::Route;
+using simgrid::s4u::Link;
+
+/* Index layout of the physical links (links_), each cable two links:
+ *   host up h, host down h                            2 * nhosts
+ *   leaf up (l, s), leaf down (l, s)                  2 * nleaves * planes
+ *   core up (p, a, c), core down (p, a, c)            2 * pods * planes * cores
+ * and the virtual aggregates of ideal spraying (agg_): leaf up l, leaf down l, pod up p,
+ * pod down p. */
+class FabricZone : public NetZoneImpl {
+  const sgr_fabric* f_;
+  std::vector<Link*> links_;
+  std::vector<sgr_fabric_link> info_;
+  std::vector<Link*> agg_;
+  std::vector<size_t> host_of_id_; /* netpoint id -> host index */
+  std::vector<simgrid::s4u::Host*> hosts_;
+  size_t hint_src_ = 0, hint_dst_ = 0;
+  int hint_path_ = 0;
+  bool hint_set_ = false;
+  bool spray_agg_;
+  bool tracked_ = false;
+
+  size_t host_up(size_t h) const { return h; }
+  size_t host_down(size_t h) const { return f_->nhosts + h; }
+  size_t leaf_up(size_t l, size_t s) const { return 2 * f_->nhosts + l * f_->planes + s; }
+  size_t leaf_down(size_t l, size_t s) const
+  {
+    return 2 * f_->nhosts + f_->nleaves * f_->planes + l * f_->planes + s;
+  }
+  size_t core_base() const { return 2 * f_->nhosts + 2 * f_->nleaves * f_->planes; }
+  size_t ncore() const { return f_->pods * f_->planes * f_->cores; }
+  size_t core_up(size_t p, size_t a, size_t c) const
+  {
+    return core_base() + (p * f_->planes + a) * f_->cores + c;
+  }
+  size_t core_down(size_t p, size_t a, size_t c) const
+  {
+    return core_base() + ncore() + (p * f_->planes + a) * f_->cores + c;
+  }
+
+  Link* make_link(const std::string& name, double bw, double lat)
+  {
+    /* a link that is down keeps a tiny bandwidth so SimGrid accepts it; no path uses it */
+    Link* l = get_iface()->create_link(name, bw > 0 ? bw : 1.0);
+    l->set_latency(lat);
+    l->seal();
+    return l;
+  }
+
+  void add(sgr_link_tier tier, size_t a, size_t b, size_t c, double bw, double lat,
+           const std::string& name)
+  {
+    links_.push_back(make_link(name, bw, lat));
+    info_.push_back(sgr_fabric_link{tier, a, b, c, bw});
+  }
+
+  void push(Route* into, double* latency, Link* l) const
+  {
+    into->link_list_.push_back(l->get_impl());
+    if (latency)
+      *latency += l->get_latency();
+  }
+
+public:
+  explicit FabricZone(const sgr_fabric* f) : NetZoneImpl("fabric"), f_(f), spray_agg_(sgr_fabric_spray_aggregate(f)) {}
+
+  void build()
+  {
+    const sgr_fabric& f = *f_;
+    for (size_t h = 0; h < f.nhosts; h++) {
+      simgrid::s4u::Host* host = get_iface()->create_host("h" + std::to_string(h), f.host_speed);
+      host->seal();
+      hosts_.push_back(host);
+      size_t id = host->get_netpoint()->id();
+      if (host_of_id_.size() <= id)
+        host_of_id_.resize(id + 1, SIZE_MAX);
+      host_of_id_[id] = h;
+    }
+    for (size_t h = 0; h < f.nhosts; h++)
+      add(SGR_LINK_HOST_UP, h, sgr_fabric_leaf(f_, h), 0, f.host_bw, f.host_lat, "up_h" + std::to_string(h));
+    for (size_t h = 0; h < f.nhosts; h++)
+      add(SGR_LINK_HOST_DOWN, h, sgr_fabric_leaf(f_, h), 0, f.host_bw, f.host_lat, "down_h" + std::to_string(h));
+    for (int dir = 0; dir < 2; dir++)
+      for (size_t l = 0; l < f.nleaves; l++)
+        for (size_t s = 0; s < f.planes; s++)
+          add(dir ? SGR_LINK_LEAF_DOWN : SGR_LINK_LEAF_UP, l, s, 0, f.leaf_bw * f.leaf_factor[l * f.planes + s],
+              f.leaf_lat, std::string(dir ? "down_l" : "up_l") + std::to_string(l) + "_s" + std::to_string(s));
+    for (int dir = 0; dir < 2; dir++)
+      for (size_t p = 0; p < f.pods; p++)
+        for (size_t a = 0; a < f.planes; a++)
+          for (size_t c = 0; c < f.cores; c++)
+            add(dir ? SGR_LINK_CORE_DOWN : SGR_LINK_CORE_UP, p, a, c,
+                f.core_bw * f.core_factor[(p * f.planes + a) * f.cores + c], f.core_lat,
+                std::string(dir ? "down_p" : "up_p") + std::to_string(p) + "_a" + std::to_string(a) + "_c" +
+                    std::to_string(c));
+    if (spray_agg_)
+      build_aggregates();
+    seal();
+  }
+
+  /* Per leaf (pod): live planes (paths) x the slowest live link, for each direction. */
+  void build_aggregates()
+  {
+    const sgr_fabric& f = *f_;
+    for (int dir = 0; dir < 2; dir++)
+      for (size_t l = 0; l < f.nleaves; l++) {
+        size_t live = 0;
+        double slowest = INFINITY;
+        for (size_t s = 0; s < f.planes; s++) {
+          double x = f.leaf_factor[l * f.planes + s];
+          if (x > 0) {
+            live++;
+            slowest = std::min(slowest, x);
+          }
+        }
+        agg_.push_back(make_link(std::string(dir ? "spray_down_l" : "spray_up_l") + std::to_string(l),
+                                 (double)live * slowest * f.leaf_bw, f.leaf_lat));
+      }
+    for (int dir = 0; dir < 2; dir++)
+      for (size_t p = 0; p < (f.cores ? f.pods : 0); p++) {
+        size_t live = 0;
+        double slowest = INFINITY;
+        for (size_t i = 0; i < f.planes * f.cores; i++) {
+          double x = f.core_factor[p * f.planes * f.cores + i];
+          if (x > 0) {
+            live++;
+            slowest = std::min(slowest, x);
+          }
+        }
+        agg_.push_back(make_link(std::string(dir ? "spray_down_p" : "spray_up_p") + std::to_string(p),
+                                 (double)live * slowest * f.core_bw, f.core_lat));
+      }
+  }
+
+  void set_hint(size_t src, size_t dst, int path)
+  {
+    hint_src_  = src;
+    hint_dst_  = dst;
+    hint_path_ = path;
+    hint_set_  = true;
+  }
+
+  void get_local_route(const NetPoint* src, const NetPoint* dst, Route* into, double* latency) override
+  {
+    size_t s = host_of_id_.at(src->id()), d = host_of_id_.at(dst->id());
+    int path = -2;
+    if (hint_set_ && hint_src_ == s && hint_dst_ == d) {
+      path      = hint_path_;
+      hint_set_ = false;
+    }
+    if (s == d)
+      return;
+    size_t ls = sgr_fabric_leaf(f_, s), ld = sgr_fabric_leaf(f_, d);
+    push(into, latency, links_[host_up(s)]);
+    if (ls != ld) {
+      if (path == SGR_PATH_SPRAY && spray_agg_)
+        route_spray(into, latency, ls, ld);
+      else
+        route_path(into, latency, ls, ld, path);
+    }
+    push(into, latency, links_[host_down(d)]);
+  }
+
+  void route_spray(Route* into, double* latency, size_t ls, size_t ld) const
+  {
+    const sgr_fabric& f = *f_;
+    push(into, latency, agg_[ls]);
+    size_t ps = sgr_fabric_pod(f_, ls), pd = sgr_fabric_pod(f_, ld);
+    if (f.cores && ps != pd) {
+      push(into, latency, agg_[2 * f.nleaves + ps]);
+      push(into, latency, agg_[2 * f.nleaves + f.pods + pd]);
+    }
+    push(into, latency, agg_[f.nleaves + ld]);
+  }
+
+  void route_path(Route* into, double* latency, size_t ls, size_t ld, int path) const
+  {
+    const sgr_fabric& f = *f_;
+    size_t p;
+    if (path < 0) { /* no hint: the pair's first live path */
+      std::vector<size_t> live(sgr_fabric_npaths(f_, ls, ld));
+      sgr_fabric_live_paths(f_, ls, ld, live.data());
+      p = live[0];
+    } else {
+      p = (size_t)path;
+    }
+    size_t ps = sgr_fabric_pod(f_, ls), pd = sgr_fabric_pod(f_, ld);
+    bool inter   = f.cores && ps != pd;
+    size_t plane = inter ? p / f.cores : p, core = inter ? p % f.cores : 0;
+    push(into, latency, links_[leaf_up(ls, plane)]);
+    if (inter) {
+      push(into, latency, links_[core_up(ps, plane, core)]);
+      push(into, latency, links_[core_down(pd, plane, core)]);
+    }
+    push(into, latency, links_[leaf_down(ld, plane)]);
+  }
+
+  /* SimGrid's link-load plugin forgets links tracked before the simulation starts. */
+  void track()
+  {
+    if (tracked_)
+      return;
+    for (Link* l : links_)
+      sg_link_load_track(l);
+    for (Link* l : agg_)
+      sg_link_load_track(l);
+    tracked_ = true;
+  }
+
+  simgrid::s4u::Host* host(size_t h) const { return hosts_.at(h); }
+  size_t nlinks() const { return links_.size(); }
+  const sgr_fabric_link& info(size_t i) const { return info_.at(i); }
+
+  double bytes(size_t i) const
+  {
+    double b = sg_link_get_cum_load(links_.at(i));
+    if (!spray_agg_)
+      return b;
+    /* credit each physical link with its even share of the aggregate it belongs to */
+    const sgr_fabric& f = *f_;
+    const sgr_fabric_link& k = info_[i];
+    double x;
+    switch (k.tier) {
+      case SGR_LINK_LEAF_UP:
+      case SGR_LINK_LEAF_DOWN:
+        x = f.leaf_factor[k.a * f.planes + k.b];
+        if (x > 0)
+          b += sg_link_get_cum_load(agg_[(k.tier == SGR_LINK_LEAF_DOWN ? f.nleaves : 0) + k.a]) /
+               (double)live_planes(k.a);
+        break;
+      case SGR_LINK_CORE_UP:
+      case SGR_LINK_CORE_DOWN:
+        x = f.core_factor[(k.a * f.planes + k.b) * f.cores + k.c];
+        if (x > 0)
+          b += sg_link_get_cum_load(agg_[2 * f.nleaves + (k.tier == SGR_LINK_CORE_DOWN ? f.pods : 0) + k.a]) /
+               (double)live_cores(k.a);
+        break;
+      default:
+        break;
+    }
+    return b;
+  }
+
+  size_t live_planes(size_t l) const
+  {
+    size_t n = 0;
+    for (size_t s = 0; s < f_->planes; s++)
+      n += f_->leaf_factor[l * f_->planes + s] > 0;
+    return n;
+  }
+  size_t live_cores(size_t p) const
+  {
+    size_t n = 0;
+    for (size_t i = 0; i < f_->planes * f_->cores; i++)
+      n += f_->core_factor[p * f_->planes * f_->cores + i] > 0;
+    return n;
+  }
+};
+
+FabricZone* the_zone = nullptr;
+
+} // namespace
+
+extern "C" int sgr_fabric_build(const sgr_fabric* f, sgr_err* err)
+{
+  if (simgrid::s4u::Engine::get_instance()->get_netzone_root() != nullptr)
+    return sgr_fail(err, "internal: a platform is already loaded");
+  sg_link_load_plugin_init();
+  the_zone = new FabricZone(f); /* becomes the root zone; SimGrid frees it at exit */
+  the_zone->build();
+  return 0;
+}
+
+extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path)
+{
+  the_zone->track();
+  the_zone->set_hint(src, dst, path);
+  simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone->host(src), the_zone->host(dst), (uint64_t)bytes);
+  c->add_ref(); /* the C API's wait functions drop this reference */
+  return c.get();
+}
+
+extern "C" size_t sgr_fabric_nlinks(void)
+{
+  return the_zone ? the_zone->nlinks() : 0;
+}
+
+extern "C" void sgr_fabric_link_info(size_t i, sgr_fabric_link* out)
+{
+  *out = the_zone->info(i);
+}
+
+extern "C" double sgr_fabric_link_bytes(size_t i)
+{
+  the_zone->track();
+  return the_zone->bytes(i);
+}
