@@ -24,8 +24,8 @@ static const char *bin(void)
     return b ? b : "./simgrad";
 }
 
-/* Run `simgrad run` on scenario text with extra args; returns the exit status. */
-static int run(const char *name, const char *scenario, const char *extra)
+/* Run `prefix simgrad run` on scenario text with extra args; returns the exit status. */
+static int run_with(const char *prefix, const char *name, const char *scenario, const char *extra)
 {
     char path[512], cmd[2048];
     snprintf(path, sizeof path, "%s/%s.json", tmpdir, name);
@@ -33,10 +33,15 @@ static int run(const char *name, const char *scenario, const char *extra)
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     fputs(scenario, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "%s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err", bin(),
-             path, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir, name);
+    snprintf(cmd, sizeof cmd, "%s %s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err", prefix,
+             bin(), path, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir, name);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run(const char *name, const char *scenario, const char *extra)
+{
+    return run_with("", name, scenario, extra);
 }
 
 static json_t *load(const char *name, const char *file)
@@ -217,6 +222,21 @@ static void test_ps_sgd_budget(void)
     json_decref(tr);
 }
 
+static void test_ps_sgd_interrupted(void)
+{
+    /* Ctrl-C: the trace is still whole JSON, renamed, and marked incomplete */
+    CU_ASSERT_EQUAL_FATAL(run_with("timeout --preserve-status -s INT 2", "ps-int", ps,
+                                   "--set algorithm.rounds=100000000 "
+                                   "--set output.chrome_trace_max_events=20000"),
+                          130);
+    CU_ASSERT_FALSE(exists("ps-int", "trace.json.part"));
+    json_t *tr = load("ps-int", "trace.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tr);
+    CU_ASSERT(json_is_false(json_object_get(json_object_get(tr, "otherData"), "complete")));
+    CU_ASSERT(json_array_size(json_object_get(tr, "traceEvents")) > 0);
+    json_decref(tr);
+}
+
 static void test_gradient_coding(void)
 {
     const char *gc =
@@ -330,6 +350,7 @@ int main(void)
     TEST_ADD(s, test_sampling);
     TEST_ADD(s, test_ps_sgd);
     TEST_ADD(s, test_ps_sgd_budget);
+    TEST_ADD(s, test_ps_sgd_interrupted);
     TEST_ADD(s, test_gradient_coding);
     TEST_ADD(s, test_gossip);
     TEST_ADD(s, test_token);
