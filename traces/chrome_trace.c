@@ -25,10 +25,10 @@ struct sgr_ctrace {
     FILE *f;
     char *path, *part;
     size_t sample, max_events, events, dropped;
-    bool io_error;
-    idx_map actors;  /* SimGrid pid -> threads[] */
-    idx_map by_name; /* hash of (process id, thread name) -> threads[] */
-    idx_map pids;    /* process ids already named */
+    bool oom, aborted; /* an actor could not be recorded; the trace is to be discarded */
+    idx_map actors;    /* SimGrid pid -> threads[] */
+    idx_map by_name;   /* hash of (process id, thread name) -> threads[] */
+    idx_map pids;      /* process ids already named */
     trace_thread *threads;
     size_t nthreads, cap_threads;
 };
@@ -191,9 +191,12 @@ int sgr_ctrace_close(sgr_ctrace *tr, bool complete, double end_time, sgr_err *er
             "\"sampled_per_group\":%zu,\"complete\":%s}}\n",
             end_time * 1e6, tr->nthreads, tr->events, tr->dropped, tr->max_events, tr->sample,
             complete ? "true" : "false");
-    bool bad = ferror(tr->f) || tr->io_error;
-    if (fclose(tr->f) != 0 || bad) {
-        rc = sgr_fail(err, "cannot write %s: %s", tr->part, strerror(errno ? errno : EIO));
+    bool bad = ferror(tr->f);
+    if (fclose(tr->f) != 0 || bad || tr->oom || tr->aborted) {
+        if (tr->oom)
+            rc = sgr_fail(err, "%s: out of memory while tracing", tr->part);
+        else if (!tr->aborted)
+            rc = sgr_fail(err, "cannot write %s: %s", tr->part, strerror(errno ? errno : EIO));
         unlink(tr->part);
     } else if (rename(tr->part, tr->path) < 0) {
         rc = sgr_fail(err, "cannot rename %s: %s", tr->part, strerror(errno));
@@ -214,7 +217,7 @@ void sgr_ctrace_abort(sgr_ctrace *tr)
 {
     if (!tr)
         return;
-    tr->io_error = true; /* close() then removes the .part file */
+    tr->aborted = true; /* close() then removes the .part file */
     sgr_ctrace_close(tr, false, 0, NULL);
 }
 
@@ -279,8 +282,8 @@ void sgr_ctrace_add_actor(sgr_ctrace *tr, long actor, long pid, const char *proc
     if (!tr)
         return;
     size_t t = thread_of(tr, pid, process, thread);
-    if (t != SIZE_MAX && map_put(&tr->actors, (uint64_t)actor, t) < 0)
-        tr->io_error = true; /* out of memory: the file would silently miss an actor */
+    if (t == SIZE_MAX || map_put(&tr->actors, (uint64_t)actor, t) < 0)
+        tr->oom = true; /* the file would silently miss an actor: fail at close */
 }
 
 bool sgr_ctrace_has_actor(const sgr_ctrace *tr, long actor)

@@ -38,7 +38,8 @@ sgr_ctrace *sgr_ctrace_open(const char *path, size_t sample, size_t max_events, 
 
 /* Finish the JSON (otherData: `end_time`, the simulated end in s, event and actor counts,
  * whether events were dropped, and `complete`), rename it to its final name and free tr.
- * NULL tr: nothing. Returns 0, or -1 with err on an I/O error (the .part file is removed). */
+ * NULL tr: nothing. Returns 0, or -1 with err on an I/O error or if an actor could not be
+ * recorded for lack of memory (the .part file is then removed). */
 int sgr_ctrace_close(sgr_ctrace *tr, bool complete, double end_time, sgr_err *err);
 
 /* Close without keeping anything: the .part file is removed (a run that failed before its
@@ -53,7 +54,7 @@ bool sgr_ctrace_sampled(const sgr_ctrace *tr, size_t index, size_t count);
 /* Record actor `actor` (SimGrid's pid) from now on as thread `thread` of process `pid` named
  * `process` (a host: pid = host index). The same (pid, thread) is the same row in the viewer:
  * an actor restarted after a host failure, or a worker's task actors of successive rounds.
- * Out of memory: the actor is not recorded. */
+ * Out of memory: the actor is not recorded, and sgr_ctrace_close fails. */
 void sgr_ctrace_add_actor(sgr_ctrace *tr, long actor, long pid, const char *process,
                           const char *thread);
 bool sgr_ctrace_has_actor(const sgr_ctrace *tr, long actor);
