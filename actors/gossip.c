@@ -483,6 +483,8 @@ static void send_vecs(gs_node *nd, size_t to, int kind, long round, const double
         memcpy(m->vec + gs->d, v2, gs->d * sizeof(double));
     sg_mailbox_t mb = sgr_inbox_mailbox(nd->peers[to].inbox, from);
     sg_comm_detach(sg_mailbox_put_init(mb, m, (long)(len * sizeof(double))), NULL);
+    sgr_ctrace_send(gs->run->ctrace, sgr_ctrace_now(gs->run->ctrace), "node", (long)to,
+                    (double)(len * sizeof(double)));
     gs->messages++;
 }
 
@@ -548,8 +550,21 @@ static void send_tick(gs_state *gs, gs_node *peers, size_t node, int kind, long 
     m->kind = kind;
     m->from = node;
     m->round = edge;
+    double t0 = sgr_ctrace_now(gs->run->ctrace);
     sg_actor_set_host(sg_actor_self(), gs->run->hosts[peers[node].host]);
     sg_mailbox_put(sgr_inbox_mailbox(peers[node].inbox, node), m, 0);
+    if (sgr_ctrace_sampled(gs->run->ctrace, node, gs->n)) /* the ticks of traced nodes only */
+        sgr_ctrace_send(gs->run->ctrace, t0, "node", (long)node, 0);
+}
+
+/* A node's wait for its next message or tick, as a trace span. */
+static void trace_arrival(const gs_state *gs, double t0, const gs_msg *m)
+{
+    sgr_ctrace *tr = gs->run->ctrace;
+    if (m->kind == 3 || m->kind == 4)
+        sgr_ctrace_wait(tr, t0, m->kind == 3 ? "gradient clock" : "gossip clock");
+    else
+        sgr_ctrace_recv(tr, t0, "node", (long)m->from, (double)(gs->d * sizeof(double)));
 }
 
 static void clock_main(int argc, char **argv)
@@ -560,6 +575,7 @@ static void clock_main(int argc, char **argv)
     gsl_rng *rng = sgr_rng_new(gs->run->seed, "gossip-clock", method);
     double total = (double)gs->n + gs->lambda_mix; /* events per time unit */
     double t = 0;
+    sgr_run_trace_self(gs->run, 0, "gossip-clock");
     for (;;) {
         t += exp_draw(rng, total);
         sg_actor_sleep_until(gs->t0 + t * gs->tau);
@@ -585,8 +601,11 @@ static void poisson_node_main(int argc, char **argv)
     bool dadao = gs->methods[gs->cur] == M_DADAO;
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
+    if (sgr_ctrace_sampled(gs->run->ctrace, i, gs->n))
+        sgr_run_trace_self(gs->run, nd->host, argv[0]);
     for (;;) {
         long tag;
+        double t0 = sgr_ctrace_now(gs->run->ctrace);
         gs_msg *m = sgr_inbox_next(nd->inbox, &tag);
         if (method_over(nd)) {
             free(m);
@@ -594,6 +613,7 @@ static void poisson_node_main(int argc, char **argv)
         }
         if (!m)
             continue;
+        trace_arrival(gs, t0, m);
         double t_units = (simgrid_get_clock() - gs->t0) / gs->tau;
         if (m->kind == 3) {
             free(m);
@@ -601,7 +621,7 @@ static void poisson_node_main(int argc, char **argv)
             if (dadao)
                 sgr_dadao_advance(&gs->dd, i, t_units);
             local_grad(gs, i, x, nd->grad, nd->work);
-            sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+            sgr_run_compute(gs->run, grad_flops(gs, i), gs->run->speed[nd->host], NULL);
             if (method_over(nd))
                 absorb_forever(nd);
             if (dadao)
@@ -729,13 +749,17 @@ static void dsgd_node_main(int argc, char **argv)
     round_buf rb = {calloc(maxdeg, sizeof(gs_msg *)), calloc(maxdeg, sizeof(gs_msg *)), 0};
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
+    if (sgr_ctrace_sampled(gs->run->ctrace, i, gs->n))
+        sgr_run_trace_self(gs->run, nd->host, argv[0]);
     for (long r = 0;; r++) {
         const sgr_graph *g = graph_at(gs, (double)r);
         size_t deg = sgr_graph_degree(g, i);
         /* a round per time unit, as in instant mode (n gradients per unit for every method);
          * a round that takes longer than a unit delays the next */
+        double t0 = sgr_ctrace_now(gs->run->ctrace);
         if (simgrid_get_clock() < gs->t0 + (double)r * gs->tau)
             sg_actor_sleep_until(gs->t0 + (double)r * gs->tau);
+        sgr_ctrace_wait(gs->run->ctrace, t0, "round start");
         if (method_over(nd))
             absorb_forever(nd);
         for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++) {
@@ -746,12 +770,14 @@ static void dsgd_node_main(int argc, char **argv)
         }
         memcpy(nd->msg_buf, x, d * sizeof(double));
         local_grad(gs, i, nd->msg_buf, nd->grad, nd->work);
-        sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+        sgr_run_compute(gs->run, grad_flops(gs, i), gs->run->speed[nd->host], NULL);
         if (method_over(nd))
             absorb_forever(nd);
         memset(acc, 0, d * sizeof *acc);
         dsgd_acc a = {gs, g, deg, 1.0, acc};
+        t0 = sgr_ctrace_now(gs->run->ctrace);
         round_messages(nd, r, deg, &rb, dsgd_use, &a);
+        sgr_ctrace_recv(gs->run->ctrace, t0, "neighbours", -1, (double)(deg * d * sizeof(double)));
         for (size_t c = 0; c < d; c++)
             x[c] = acc[c] + a.self * nd->msg_buf[c] - base_step(gs, (double)r) * nd->grad[c];
         gs->grads++;
@@ -771,16 +797,20 @@ static void adom_node_main(int argc, char **argv)
     round_buf rb = {calloc(maxdeg, sizeof(gs_msg *)), calloc(maxdeg, sizeof(gs_msg *)), 0};
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
+    if (sgr_ctrace_sampled(gs->run->ctrace, i, gs->n))
+        sgr_run_trace_self(gs->run, nd->host, argv[0]);
     double *cu = malloc(d * sizeof *cu), *cs = malloc(d * sizeof *cs);
     for (long r = 0;; r++) {
         const sgr_graph *g = graph_at(gs, (double)r);
         size_t deg = sgr_graph_degree(g, i);
+        double t0 = sgr_ctrace_now(gs->run->ctrace);
         if (simgrid_get_clock() < gs->t0 + (double)r * gs->tau)
             sg_actor_sleep_until(gs->t0 + (double)r * gs->tau); /* a round per time unit */
+        sgr_ctrace_wait(gs->run->ctrace, t0, "round start");
         if (method_over(nd))
             absorb_forever(nd);
         adom_pre(gs, i, nd->work);
-        sgr_actor_compute(grad_flops(gs, i), gs->run->speed[nd->host], NULL);
+        sgr_run_compute(gs->run, grad_flops(gs, i), gs->run->speed[nd->host], NULL);
         if (method_over(nd))
             absorb_forever(nd);
         /* q gossip steps: (cu, cs) <- (I - L/lambda_max)(cu, cs), one exchange each */
@@ -798,7 +828,10 @@ static void adom_node_main(int argc, char **argv)
                 ls[k] = (double)deg * cs[k];
             }
             adom_acc a = {d, lu, ls};
+            t0 = sgr_ctrace_now(gs->run->ctrace);
             round_messages(nd, tagr, deg, &rb, adom_use, &a);
+            sgr_ctrace_recv(gs->run->ctrace, t0, "neighbours", -1,
+                            (double)(deg * 2 * d * sizeof(double)));
             for (size_t k = 0; k < d; k++) {
                 cu[k] -= lu[k] / gs->a_lmax;
                 cs[k] -= ls[k] / gs->a_lmax;
@@ -820,7 +853,9 @@ static void monitor(gs_state *gs)
     double dt_check = gs->duration / (double)gs->ncheck;
     record(gs, 0, 1.0);
     for (long c = 1; c <= gs->ncheck && !gs->stop && !sgr_run_interrupted(); c++) {
+        double t0 = sgr_ctrace_now(gs->run->ctrace);
         sg_actor_sleep_until(gs->t0 + (double)c * dt_check * gs->tau);
+        sgr_ctrace_wait(gs->run->ctrace, t0, "checkpoint");
         double t = (double)c * dt_check;
         record(gs, t, measure(gs, t));
         sgr_progress_update(&gs->run->progress, method_names[gs->methods[gs->cur]], t, gs->duration,
@@ -893,6 +928,7 @@ static void driver_main(int argc, char **argv)
 {
     gs_state *gs = sgr_actor_data(argc, argv);
     gs_node **old = calloc(gs->nmethods, sizeof *old);
+    sgr_run_trace_self(gs->run, 0, "gossip-driver");
     for (size_t k = 0; k < gs->nmethods && !sgr_run_interrupted(); k++) {
         gs->cur = k;
         gs->res[k].kind = gs->methods[k];

@@ -168,10 +168,18 @@ static void task_main(int argc, char **argv)
 {
     gc_task *t = sgr_actor_data(argc, argv);
     gc_state *gs = t->gs;
+    sgr_ctrace *tr = gs->run->ctrace;
+    if (sgr_ctrace_sampled(tr, t->worker, gs->n)) {
+        char name[64];
+        snprintf(name, sizeof name, "worker-%zu", t->worker); /* one row for all its tasks */
+        sgr_run_trace_self(gs->run, t->host, name);
+    }
     task_compute(t);
-    sgr_actor_compute(t->flops, gs->run->speed[t->host], &t->straggle);
+    sgr_run_compute(gs->run, t->flops, gs->run->speed[t->host], &t->straggle);
+    double t0 = sgr_ctrace_now(tr);
     sg_mailbox_put(sgr_inbox_mailbox(gs->inbox, t->worker), t,
                    (long)(t->nmini * gs->np * sizeof(double)));
+    sgr_ctrace_send(tr, t0, "master", -1, (double)(t->nmini * gs->np * sizeof(double)));
 }
 
 static gc_task *task_new(gc_state *gs, size_t r, size_t w, const sgr_minitask *mt, size_t count)
@@ -336,7 +344,7 @@ static void decode_due(gc_state *gs, size_t r, double *rel_err, double *resid, d
             double k = (double)(n - sgr_sgc_s(gs->sc));
             f += 2.0 * (double)n * k * k * (p->kind == SGR_SCHEME_MSGC ? (double)p->B : 1.0);
         }
-        sgr_actor_compute(f, gs->run->speed[gs->master_host], NULL);
+        sgr_run_compute(gs->run, f, gs->run->speed[gs->master_host], NULL);
         for (size_t j = 0; j < gs->np; j++)
             gs->grad[j] = gs->grad[j] / (double)gs->N + gs->run->workload.model.l2 * w[j];
         *resid = residual;
@@ -420,6 +428,7 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
         qsort(arr.order, arr.count, sizeof *arr.order, by_arrival);
     long tag = (long)(gs->cur * 1000000000UL + r);
     size_t arrived = 0;
+    double t_gather = sgr_ctrace_now(gs->run->ctrace), t_wait = 0;
     size_t need = kind == SGR_SCHEME_IGNORE && participants > gs->params[gs->cur].s
                       ? participants - gs->params[gs->cur].s
                       : participants;
@@ -438,17 +447,25 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
         /* the scheme cannot go on without them: wait for everybody */
         *waited = true;
         arr.deadline = -1;
+        t_wait = sgr_ctrace_now(gs->run->ctrace);
         while (arrived < participants) {
             gc_task *t = next_arrival(gs, &arr, r, -1);
             t->arrived = true;
             arrived++;
         }
     }
+    double bytes = 0;
     for (size_t w = 0; w < n; w++) {
         gc_task *t = gs->round_tasks[w];
         gs->returned[w] = t && t->arrived;
         *nstrag += t && !t->arrived;
+        bytes += t && t->arrived ? (double)(t->nmini * gs->np * sizeof(double)) : 0.0;
     }
+    /* the round's results as one span (the scheme's wait for all stragglers inside it) */
+    sgr_ctrace_recv(gs->run->ctrace, t_gather, gs->ideal ? "workers (ideal network)" : "workers",
+                    -1, gs->ideal ? 0.0 : bytes);
+    if (*waited)
+        sgr_ctrace_wait(gs->run->ctrace, t_wait, "stragglers");
     kill_stragglers(gs);
     sgr_sgc_commit(gs->sc, r, gs->returned);
     for (size_t w = 0; w < n; w++) {
@@ -562,6 +579,7 @@ static void master_main(int argc, char **argv)
     gc_state *gs = sgr_actor_data(argc, argv);
     if (!gs->ideal)
         sgr_inbox_start(gs->inbox);
+    sgr_run_trace_self(gs->run, gs->master_host, "master");
     for (size_t i = 0; i < gs->nschemes && !gs->error && !sgr_run_interrupted(); i++) {
         run_scheme(gs, i);
         gs->nschemes_done = i + 1;

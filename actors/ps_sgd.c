@@ -103,8 +103,12 @@ static void worker_main(int argc, char **argv)
     const sgr_dataset *part = &wl->parts[wk->index];
     double flops = sgr_model_grad_flops(&wl->model, wk->batch);
     double speed = ps->run->speed[wk->host];
+    sgr_ctrace *tr = ps->run->ctrace;
     sg_actor_daemonize(sg_actor_self());
+    if (sgr_ctrace_sampled(tr, wk->index, ps->nworkers))
+        sgr_run_trace_self(ps->run, wk->host, argv[0]);
     for (;;) {
+        double t0 = sgr_ctrace_now(tr);
         model_msg *m = sg_mailbox_get(wk->inbox);
         /* A straggler that fell behind takes the freshest model and skips the stale ones. */
         while (ps->may_lag && sg_mailbox_listen(sg_mailbox_get_name(wk->inbox))) {
@@ -112,6 +116,7 @@ static void worker_main(int argc, char **argv)
             free(m);
             m = sg_mailbox_get(wk->inbox);
         }
+        sgr_ctrace_recv(tr, t0, "server", -1, (double)(ps->np * sizeof(double)));
         /* Each gradient travels in its own buffer: the server may read it after this worker
          * has moved on to the next round (it receives eagerly, see server_main). */
         grad_msg *out = malloc(sizeof *out + ps->np * sizeof(double));
@@ -124,14 +129,17 @@ static void worker_main(int argc, char **argv)
         if (wk->offset + wk->batch > part->n)
             wk->offset = 0;
         snapshot_unref(m->snap);
-        sgr_actor_compute(flops, speed, &m->straggle);
+        sgr_run_compute(ps->run, flops, speed, &m->straggle);
         bool failed = m->straggle.failed;
         out->round = m->round;
         free(m);
-        if (failed)
+        if (failed) {
             free(out);
-        else
-            sg_mailbox_put(wk->server, out, (long)(ps->np * sizeof(double)));
+            continue;
+        }
+        t0 = sgr_ctrace_now(tr);
+        sg_mailbox_put(wk->server, out, (long)(ps->np * sizeof(double)));
+        sgr_ctrace_send(tr, t0, "server", -1, (double)(ps->np * sizeof(double)));
     }
 }
 
@@ -146,6 +154,7 @@ static void evaluate(ps_state *ps, double *loss, double *acc)
 static size_t gather(ps_state *ps, long round, size_t need)
 {
     size_t got = 0;
+    double t0 = sgr_ctrace_now(ps->run->ctrace);
     memset(ps->acc, 0, ps->np * sizeof *ps->acc);
     if (ps->timeout > 0)
         sgr_inbox_alarm(ps->inbox, round, simgrid_get_clock() + ps->timeout);
@@ -168,6 +177,8 @@ static size_t gather(ps_state *ps, long round, size_t need)
         free(g);
         got++;
     }
+    /* one span for the round's gradients: a span per message would swamp the trace */
+    sgr_ctrace_recv(ps->run->ctrace, t0, "workers", -1, (double)(got * ps->np * sizeof(double)));
     return got;
 }
 
@@ -177,6 +188,7 @@ static void server_main(int argc, char **argv)
     sgr_run *run = ps->run;
     double loss, acc;
     sgr_inbox_start(ps->inbox);
+    sgr_run_trace_self(run, ps->server_host, "server");
     evaluate(ps, &loss, &acc);
     ps->first_loss = loss;
     for (long r = 0; r < ps->rounds && !sgr_run_interrupted(); r++) {
@@ -189,6 +201,7 @@ static void server_main(int argc, char **argv)
         snap->refs = ps->nworkers;
         memcpy(snap->w, ps->w, ps->np * sizeof(double));
         unsigned long nstrag = 0, nfail = 0;
+        double t_send = sgr_ctrace_now(run->ctrace);
         for (size_t i = 0; i < ps->nworkers; i++) {
             model_msg *m = malloc(sizeof *m);
             m->round = r;
@@ -201,9 +214,11 @@ static void server_main(int argc, char **argv)
             sg_comm_detach(c, NULL);
             ps->bytes += (double)(ps->np * sizeof(double));
         }
+        sgr_ctrace_send(run->ctrace, t_send, "workers", -1,
+                        (double)(ps->nworkers * ps->np * sizeof(double)));
         size_t got = gather(ps, r, ps->wait_for);
         /* Averaging and the step, on the server's host. */
-        sgr_actor_compute(2.0 * (double)(ps->np * (got + 1)), run->speed[ps->server_host], NULL);
+        sgr_run_compute(run, 2.0 * (double)(ps->np * (got + 1)), run->speed[ps->server_host], NULL);
         double lr = ps->lr / (1.0 + ps->lr_decay * (double)r);
         if (got > 0)
             for (size_t j = 0; j < ps->np; j++)

@@ -95,6 +95,20 @@ void sgr_actor_compute(double flops, double speed, const sgr_straggle *s)
         sg_actor_sleep_for(s->delay);
 }
 
+void sgr_run_compute(sgr_run *run, double flops, double speed, const sgr_straggle *s)
+{
+    double t0 = sgr_ctrace_now(run->ctrace);
+    sgr_actor_compute(flops, speed, s);
+    if (run->ctrace)
+        sgr_ctrace_compute(run->ctrace, t0, flops, speed * sg_host_get_speed(sg_host_self()), s);
+}
+
+void sgr_run_trace_self(sgr_run *run, size_t host, const char *name)
+{
+    if (run->ctrace)
+        sgr_ctrace_join(run->ctrace, (long)host, sg_host_get_name(run->hosts[host]), name);
+}
+
 /* SimGrid aborts on a platform file it cannot parse; try it in a child so that a user's bad
  * XML is an error message, not a crash. */
 static int check_platform_file(const char *path, bool paje, sgr_err *err)
@@ -244,6 +258,8 @@ static json_t *summary_new(const sgr_run *run, bool complete, double wall)
         json_object_set_new(files, "platform", json_string("platform.xml"));
     if (sgr_scn_bool(run->scn, "output.paje"))
         json_object_set_new(files, "paje_trace", json_string("trace.paje"));
+    if (sgr_scn_bool(run->scn, "output.chrome_trace"))
+        json_object_set_new(files, "chrome_trace", json_string("trace.json"));
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, "
                      "s:o}",
                      "simgrad_version", SIMGRAD_VERSION, "simgrad_git", SIMGRAD_GIT,
@@ -410,6 +426,16 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         goto out;
     }
     sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
+    if (sgr_scn_bool(scn, "output.chrome_trace")) {
+        snprintf(path, sizeof path, "%s/trace.json", run.outdir);
+        run.ctrace =
+            sgr_ctrace_open(path, (size_t)sgr_scn_int(scn, "output.chrome_trace_actors"),
+                            (size_t)sgr_scn_int(scn, "output.chrome_trace_max_events"), err);
+        if (!run.ctrace) {
+            rc = SGR_EFAIL;
+            goto out;
+        }
+    }
     if ((rc = run.family->deploy(&run, err)) < 0 || (rc = sgr_run_failures_deploy(&run, err)) < 0)
         goto out;
 
@@ -425,6 +451,10 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
     if (run.metrics && sgr_metrics_close(run.metrics, err) < 0 && rc == 0)
         rc = SGR_EFAIL;
     run.metrics = NULL;
+    if (sgr_ctrace_close(run.ctrace, complete, simgrid_get_clock(), rc == 0 ? err : NULL) < 0 &&
+        rc == 0)
+        rc = SGR_EFAIL;
+    run.ctrace = NULL;
     json_t *summary = summary_new(&run, complete, sgr_wall_time() - wall0);
     snprintf(path, sizeof path, "%s/summary.json", run.outdir);
     sgr_err werr;
@@ -438,6 +468,7 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
 out:
     if (run.metrics)
         sgr_metrics_close(run.metrics, NULL);
+    sgr_ctrace_abort(run.ctrace); /* the run failed before its outputs were closed */
     if (rc == 0 || rc == 130)
         fprintf(stdout, "results in %s (summary.json, metrics.csv)\n", run.outdir);
     run_release(&run);

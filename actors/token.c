@@ -141,6 +141,10 @@ static void token_main(int argc, char **argv)
     tk_state *ts = t->ts;
     const sgr_workload *wl = &ts->run->workload;
     size_t node = sgr_walk_current(t->walk);
+    /* a token moves from host to host: its row is in a "tokens" process after the hosts */
+    if (sgr_ctrace_sampled(ts->run->ctrace, t->config * ts->replicas + t->replica,
+                           ts->nconfigs * ts->replicas))
+        sgr_ctrace_join(ts->run->ctrace, (long)ts->run->nhosts, "tokens", argv[0]);
     while (t->hops < ts->hops && !sgr_run_interrupted()) {
         /* at agent `node`: its local gradient, on its host */
         const sgr_dataset *part = &wl->parts[node];
@@ -151,8 +155,8 @@ static void token_main(int argc, char **argv)
         double beta = ts->scale * pow((double)t->hops + 1.0, -ts->b);
         for (size_t j = 0; j < ts->np; j++)
             t->theta[j] -= beta * t->grad[j];
-        sgr_actor_compute(sgr_model_grad_flops(&wl->model, rows) + 2.0 * (double)ts->np,
-                          ts->run->speed[node_host(ts, node)], NULL);
+        sgr_run_compute(ts->run, sgr_model_grad_flops(&wl->model, rows) + 2.0 * (double)ts->np,
+                        ts->run->speed[node_host(ts, node)], NULL);
         t->hops++;
         if (t->next_checkpoint < ts->ncheck && t->hops == ts->check_hops[t->next_checkpoint])
             token_record(t);
@@ -160,7 +164,9 @@ static void token_main(int argc, char **argv)
         size_t next = sgr_walk_step(t->walk, t->rng);
         size_t from = node_host(ts, node), to = node_host(ts, next);
         if (from != to) {
+            double t0 = sgr_ctrace_now(ts->run->ctrace);
             sg_host_sendto(ts->run->hosts[from], ts->run->hosts[to], ts->model_bytes);
+            sgr_ctrace_send(ts->run->ctrace, t0, "node", (long)next, ts->model_bytes);
             sg_actor_set_host(sg_actor_self(), ts->run->hosts[to]);
         }
         node = next;

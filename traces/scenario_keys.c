@@ -185,6 +185,17 @@ const sgr_key sgr_core_keys[] = {
     {"output.dir", SGR_T_STR, NULL, ANY, NULL, NULL,
      "Run directory (default out/<scenario name>; relative to the current directory)."},
     {"output.paje", SGR_T_BOOL, "false", ANY, NULL, NULL, "Also write SimGrid's Paje trace."},
+    {"output.chrome_trace", SGR_T_BOOL, "false", ANY, NULL, NULL,
+     "Also write trace.json: Chrome trace events (Perfetto, chrome://tracing) of the traced "
+     "actors' compute, send, recv and wait spans in simulated time (ts in microseconds); one "
+     "process per host, one thread per actor."},
+    {"output.chrome_trace_actors", SGR_T_INT, "64", 1, 1e9, NULL, NULL,
+     "Actors traced per group of many (ps-sgd and gradient-coding workers, gossip nodes, "
+     "tokens): indices ceil(j n / N), j = 0..N-1, of the n, evenly spaced and always index 0; "
+     "the server, master, gossip clock and driver are always traced besides."},
+    {"output.chrome_trace_max_events", SGR_T_INT, "1000000", 0, 1e12, NULL, NULL,
+     "Stop recording trace.json after this many events (about 150 bytes each; 0: no limit); "
+     "its otherData.events_dropped then says how many were left out."},
     {"output.progress", SGR_T_BOOL, "true", ANY, NULL, NULL,
      "Progress line on stderr when it is a terminal."},
 

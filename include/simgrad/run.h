@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <simgrid/forward.h>
 
+#include "simgrad/chrome_trace.h"
 #include "simgrad/error.h"
 #include "simgrad/graph.h"
 #include "simgrad/output.h"
@@ -68,7 +69,8 @@ struct sgr_run {
     sgr_metrics *metrics;
     json_t *results; /* filled by the family's finish() */
     sgr_progress progress;
-    void *state; /* the family's own */
+    void *state;        /* the family's own */
+    sgr_ctrace *ctrace; /* trace.json (output.chrome_trace), or NULL */
 };
 
 typedef struct sgr_run_opts {
@@ -110,6 +112,13 @@ bool sgr_run_interrupted(void);
  * speed, slowed down as the straggle says (factor, then added delay), or exactly
  * s->task_time seconds in trace mode. */
 void sgr_actor_compute(double flops, double speed, const sgr_straggle *s);
+
+/* sgr_actor_compute, recorded as a "compute" span when the calling actor is traced. */
+void sgr_run_compute(sgr_run *run, double flops, double speed, const sgr_straggle *s);
+
+/* Trace the calling actor (output.chrome_trace) as thread `name` of its host's process
+ * (host: an index into run->hosts). No-op when the trace is off. */
+void sgr_run_trace_self(sgr_run *run, size_t host, const char *name);
 
 /* Host failures: one event per host going down or up, in time order. */
 typedef struct failure_event {
