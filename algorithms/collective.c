@@ -220,16 +220,6 @@ size_t sgr_policy_last_splits(void)
     return last_splits;
 }
 
-static size_t gcd(size_t a, size_t b)
-{
-    while (b) {
-        size_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /* A multigraph of pieces to colour: piece i is (left, right) with its flow and size. */
 typedef struct pieces {
     uint32_t *l, *r, *col;
@@ -300,11 +290,15 @@ static size_t max_degree(const pieces *p, size_t nl, size_t nr)
 }
 
 /* Assign each piece one of `slots` parallel resources (planes or cores) so that every vertex
- * spreads its pieces as evenly as possible: colour with D = max degree colours, give colour
- * class c to slot c mod slots for the first (D / slots) * slots classes, and split each piece
- * of the remaining r = D mod slots classes into slots / gcd(r, slots) parts coloured again, so
- * that every slot gets the same share. out receives (piece index, slot, bytes) as pieces of
- * `res`. Returns 0 or -1. */
+ * spreads its pieces as evenly as possible. Colour the multigraph with D = max degree colours
+ * (each class is a matching); give the first q = D / slots groups of `slots` classes one slot
+ * per class, whole. The r = D mod slots classes left over are laid end to end on a line, one
+ * unit each, and the line [0, r) is cut into `slots` equal intervals of length r / slots
+ * (McNaughton's wrap-around rule): a piece of class i goes to the slots whose interval meets
+ * [i, i+1), in proportion to the overlap. A vertex has at most one piece per class, so it puts
+ * at most r / slots of a piece on any slot, and q + r / slots = D / slots overall: the load of
+ * ideal spraying. Only the leftover classes are split, each piece into at most
+ * ceil(slots / r) + 1 parts. res receives the (possibly partial) pieces, col = slot. */
 static int colour_minimal_split(const pieces *in, size_t nl, size_t nr, size_t slots,
                                 pieces *res, size_t *splits, sgr_err *err)
 {
@@ -321,34 +315,30 @@ static int colour_minimal_split(const pieces *in, size_t nl, size_t nr, size_t s
         return -1;
     }
     size_t full = d / slots * slots, r = d - full;
-    pieces rest = {0};
     int rc = 0;
     for (size_t i = 0; i < in->n && rc == 0; i++) {
         if (col[i] < full) {
             rc = pieces_push(res, in->l[i], in->r[i], in->flow[i], in->bytes[i]);
             if (rc == 0)
                 res->col[res->n - 1] = col[i] % (uint32_t)slots;
-        } else {
-            size_t m = slots / gcd(r, slots);
-            if (m > 1)
-                (*splits)++;
-            for (size_t k = 0; k < m && rc == 0; k++)
-                rc = pieces_push(&rest, in->l[i], in->r[i], in->flow[i], in->bytes[i] / (double)m);
+            continue;
         }
+        /* in units of 1/slots: class c covers [c*slots, (c+1)*slots), slot s [s*r, (s+1)*r) */
+        size_t c = col[i] - full, lo = c * slots, hi = lo + slots, parts = 0;
+        for (size_t sl = lo / r; sl < slots && sl * r < hi && rc == 0; sl++) {
+            size_t a = lo > sl * r ? lo : sl * r, b = hi < (sl + 1) * r ? hi : (sl + 1) * r;
+            if (b <= a)
+                continue;
+            rc = pieces_push(res, in->l[i], in->r[i], in->flow[i],
+                             in->bytes[i] * (double)(b - a) / (double)slots);
+            if (rc == 0)
+                res->col[res->n - 1] = (uint32_t)sl;
+            parts++;
+        }
+        if (parts > 1)
+            (*splits)++;
     }
     free(col);
-    if (rc == 0 && rest.n) {
-        size_t d2 = r * (slots / gcd(r, slots));
-        uint32_t *c2 = malloc(rest.n * sizeof *c2);
-        rc = c2 ? sgr_bipartite_edge_colour(nl, nr, rest.n, rest.l, rest.r, d2, c2, err) : -1;
-        for (size_t i = 0; i < rest.n && rc == 0; i++) {
-            rc = pieces_push(res, rest.l[i], rest.r[i], rest.flow[i], rest.bytes[i]);
-            if (rc == 0)
-                res->col[res->n - 1] = c2[i] % (uint32_t)slots;
-        }
-        free(c2);
-    }
-    pieces_free(&rest);
     if (rc < 0 && !err->msg[0])
         sgr_fail(err, "out of memory");
     return rc;

@@ -2,11 +2,12 @@
  * the path its sender named (see simgrad/fabric.h).
  *
  * SimGrid asks a zone for the route of a host pair when a communication starts (in the
- * maestro, during the simcall that starts it). sgr_fabric_send records the wanted path for
- * its (source, destination) pair just before starting the communication, and the zone uses it
- * when asked for that pair; any other route request (a back route, a lookup) gets path 0 of
- * the pair's live paths. Only one actor should send through the fabric at a time, which the
- * family's single driver guarantees. */
+ * maestro, during the simcall that starts it). sgr_fabric_send queues the wanted path for its
+ * (source, destination) pair just before starting the communication, and the zone takes the
+ * pair's oldest queued path when asked for that pair's route. An actor's simcalls are handled
+ * in the order it makes them, so several actors may send at once as long as all the
+ * communications of one pair come from one actor. A route request with nothing queued (a
+ * lookup) gets the pair's first live path. */
 #include <simgrid/kernel/routing/NetPoint.hpp>
 #include <simgrid/kernel/routing/NetZoneImpl.hpp>
 #include <simgrid/plugins/load.h>
@@ -18,6 +19,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <deque>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -43,9 +46,7 @@ class FabricZone : public NetZoneImpl {
   std::vector<Link*> agg_;
   std::vector<size_t> host_of_id_; /* netpoint id -> host index */
   std::vector<simgrid::s4u::Host*> hosts_;
-  size_t hint_src_ = 0, hint_dst_ = 0;
-  int hint_path_ = 0;
-  bool hint_set_ = false;
+  std::unordered_map<uint64_t, std::deque<int>> hints_; /* (src, dst) -> paths, in order */
   bool spray_agg_;
   bool tracked_ = false;
 
@@ -161,22 +162,27 @@ public:
       }
   }
 
-  void set_hint(size_t src, size_t dst, int path)
+  static uint64_t pair(size_t src, size_t dst) { return (uint64_t)src << 32 | (uint64_t)dst; }
+
+  void push_hint(size_t src, size_t dst, int path) { hints_[pair(src, dst)].push_back(path); }
+
+  /* The next path wanted for this pair, or -2 (none: a route lookup, a back route). */
+  int pop_hint(size_t src, size_t dst)
   {
-    hint_src_  = src;
-    hint_dst_  = dst;
-    hint_path_ = path;
-    hint_set_  = true;
+    auto it = hints_.find(pair(src, dst));
+    if (it == hints_.end())
+      return -2;
+    int path = it->second.front();
+    it->second.pop_front();
+    if (it->second.empty())
+      hints_.erase(it);
+    return path;
   }
 
   void get_local_route(const NetPoint* src, const NetPoint* dst, Route* into, double* latency) override
   {
     size_t s = host_of_id_.at(src->id()), d = host_of_id_.at(dst->id());
-    int path = -2;
-    if (hint_set_ && hint_src_ == s && hint_dst_ == d) {
-      path      = hint_path_;
-      hint_set_ = false;
-    }
+    int path = pop_hint(s, d);
     if (s == d)
       return;
     size_t ls = sgr_fabric_leaf(f_, s), ld = sgr_fabric_leaf(f_, d);
@@ -303,7 +309,7 @@ extern "C" int sgr_fabric_build(const sgr_fabric* f, sgr_err* err)
 extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path)
 {
   the_zone->track();
-  the_zone->set_hint(src, dst, path);
+  the_zone->push_hint(src, dst, path);
   simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone->host(src), the_zone->host(dst), (uint64_t)bytes);
   c->add_ref(); /* the C API's wait functions drop this reference */
   return c.get();

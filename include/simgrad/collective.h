@@ -16,8 +16,9 @@
  *            allows aggregate spraying, else one subflow per live path)
  *   ksplit   each flow cut into k equal subflows, each hashed onto a live path
  *   planned  flows assigned to paths by a bipartite edge colouring of the leaf-to-leaf flow
- *            multigraph so the most loaded link carries as little as possible; only the flows
- *            of the last (degree mod paths) colour classes are split (see collective.c)
+ *            multigraph so the most loaded link carries what ideal spraying puts on it; only
+ *            the flows of the last (degree mod paths) colour classes are split, by
+ *            McNaughton's wrap-around rule (see collective.c)
  * Hashes are per connection, so the same pair takes the same path in every step. */
 #ifndef SIMGRAD_COLLECTIVE_H
 #define SIMGRAD_COLLECTIVE_H
