@@ -405,12 +405,18 @@ static void axis_tics(sgr_report_figure *f, const axis *a)
 {
     /* beside the plot: below it, a legend of long labels runs into the x label */
     sgr_report_figure_line(f, "set key outside right top vertical Left reverse");
+    double lo = a->x[0], hi = a->x[0];
+    for (size_t i = 1; i < a->n; i++)
+        lo = fmin(lo, a->x[i]), hi = fmax(hi, a->x[i]);
     if (!a->numeric)
         sgr_report_figure_line(f, "set xrange [-0.5:%g]", (double)a->n - 0.5);
-    else
-        sgr_report_figure_line(f, "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05");
-    if (a->logscale)
-        sgr_report_figure_line(f, "set logscale x");
+    else if (a->logscale)
+        sgr_report_figure_line(f, "set logscale x\nset xrange [%.10g:%.10g]",
+                               lo / pow(hi / lo, 0.08), hi * pow(hi / lo, 0.08));
+    else if (hi > lo)
+        sgr_report_figure_line(f, "set xrange [%.10g:%.10g]", lo - 0.08 * (hi - lo),
+                               hi + 0.08 * (hi - lo));
+    sgr_report_figure_line(f, "set offsets 0, 0, graph 0.05, graph 0.05");
     if (a->n > 12)
         return;
     sgr_report_figure_line(f, "set xtics (%s", "\\");
