@@ -62,6 +62,13 @@ static int prepare(const sweep_plan *p, sgr_err *err)
     return sweep_plan_write_manifest(p, err);
 }
 
+/* The sweep directory's name, for job names. */
+static const char *job_name(const sweep_plan *p)
+{
+    const char *slash = strrchr(p->outdir, '/');
+    return slash && slash[1] ? slash + 1 : p->outdir;
+}
+
 static int write_array(const sweep_plan *p, const char *self, sgr_err *err)
 {
     char path[SWEEP_PATH + 64];
@@ -70,16 +77,16 @@ static int write_array(const sweep_plan *p, const char *self, sgr_err *err)
         return -1;
     fprintf(f,
             "#!/bin/sh\n"
-            "# simgrad sweep %s: one array task per run (%zu runs, OUT/runs.tsv lists them).\n"
-            "# Task I runs run I unless it is already complete (resubmitting resumes).\n"
-            "# Options given to sbatch on its command line override these lines.\n"
-            "#SBATCH --job-name=simgrad-sweep\n"
+            "# simgrad sweep %s: one array task per run (%zu runs, listed in\n"
+            "# %s/runs.tsv). Task I runs run I unless it is already complete, so\n"
+            "# resubmitting resumes. Options given to sbatch on its command line override these.\n"
+            "#SBATCH --job-name=simgrad-sweep-%s\n"
             "#SBATCH --array=0-%zu\n"
             "#SBATCH --ntasks=1\n"
             "#SBATCH --cpus-per-task=1\n"
             "#SBATCH --output=%s/slurm/run-%%a.out\n"
             "exec ",
-            p->file, p->nruns, p->nruns - 1, p->outdir);
+            p->file, p->nruns, p->outdir, job_name(p), p->nruns - 1, p->outdir);
     put_task(f, p, self, "--run-index \"$SLURM_ARRAY_TASK_ID\"\n");
     return close_script(f, path, true, err);
 }
@@ -93,11 +100,11 @@ static int write_merge(const sweep_plan *p, const char *self, sgr_err *err)
     fprintf(f,
             "#!/bin/sh\n"
             "# simgrad sweep %s: after the array job, results.csv and the sweep report.\n"
-            "#SBATCH --job-name=simgrad-sweep-merge\n"
+            "#SBATCH --job-name=simgrad-merge-%s\n"
             "#SBATCH --ntasks=1\n"
             "#SBATCH --output=%s/slurm/merge.out\n"
             "exec ",
-            p->file, p->outdir);
+            p->file, job_name(p), p->outdir);
     put_task(f, p, self, "--merge\n");
     return close_script(f, path, true, err);
 }
