@@ -5,6 +5,7 @@
  * metric against each swept key (analysis/sweep_report.c). The sweep file and its expansion
  * into runs are sweep_plan.c's. */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,12 +132,45 @@ static pid_t start_run(const sweep_plan *p, const sweep_run *r, const char *self
     return pid;
 }
 
+/* The signal that interrupted the sweep (SIGINT, SIGTERM), or 0. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    interrupted = sig;
+}
+
+/* On Ctrl-C the runs got SIGINT from the terminal too; on SIGTERM (kill, a batch system) tell
+ * them, so they write their summaries marked incomplete. Either way the sweep waits for them:
+ * no run is left orphaned, and the next start reruns the incomplete ones. */
+static void forward_interrupt(const sweep_plan *p)
+{
+    static bool forwarded;
+    if (interrupted != SIGTERM || forwarded)
+        return;
+    forwarded = true;
+    for (size_t i = 0; i < p->nruns; i++)
+        if (p->runs[i].pid > 0)
+            kill(p->runs[i].pid, SIGINT);
+}
+
+static void catch_interrupts(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 static void note_exit(sweep_plan *p, pid_t pid, int st, size_t *failed)
 {
     for (size_t i = 0; i < p->nruns; i++) {
         if (p->runs[i].pid != pid)
             continue;
         p->runs[i].pid = 0;
+        if (interrupted && WIFEXITED(st) && WEXITSTATUS(st) == 130)
+            continue; /* interrupted with the sweep: incomplete, not failed */
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             (*failed)++;
             fprintf(stderr, "\rsimgrad: %s failed (exit %d): see %s/run.log\n", p->runs[i].dir,
@@ -145,14 +179,15 @@ static void note_exit(sweep_plan *p, pid_t pid, int st, size_t *failed)
     }
 }
 
-/* Every run not yet complete, `jobs` at a time. */
+/* Every run not yet complete, `jobs` at a time, until done or interrupted. */
 static void run_local(sweep_plan *p, const char *self, long jobs, size_t *skipped, size_t *failed)
 {
     size_t done = 0, running = 0, next = 0;
     sgr_progress prog;
     sgr_progress_init(&prog, true);
-    while (next < p->nruns || running > 0) {
-        while (running < (size_t)jobs && next < p->nruns) {
+    catch_interrupts();
+    while ((next < p->nruns && !interrupted) || running > 0) {
+        while (running < (size_t)jobs && next < p->nruns && !interrupted) {
             sweep_run *rn = &p->runs[next++];
             if (sweep_run_complete(rn->dir)) {
                 (*skipped)++;
@@ -167,7 +202,13 @@ static void run_local(sweep_plan *p, const char *self, long jobs, size_t *skippe
         if (running == 0)
             break;
         int st;
+        if (interrupted)
+            forward_interrupt(p);
         pid_t pid = wait(&st);
+        if (interrupted)
+            forward_interrupt(p);
+        if (pid < 0 && errno == EINTR)
+            continue;
         if (pid < 0)
             break;
         note_exit(p, pid, st, failed);
@@ -210,6 +251,12 @@ static int cmd_local(sweep_plan *p, const char *self, long jobs)
     size_t skipped = 0, failed = 0, ncomplete = 0;
     run_local(p, self, jobs, &skipped, &failed);
     int rc = merge_and_report(p, &ncomplete);
+    if (interrupted) {
+        printf("sweep: interrupted with %zu of %zu runs complete; start it again to run the "
+               "rest (complete runs are skipped)\n",
+               ncomplete, p->nruns);
+        return 130;
+    }
     printf("sweep: %zu runs (%zu already done, %zu failed), results in %s/results.csv, "
            "report in %s/report.html\n",
            p->nruns, skipped, failed, p->outdir, p->outdir);
