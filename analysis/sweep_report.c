@@ -451,9 +451,20 @@ typedef struct sweep_ctx {
     sgr_err *err;
 } sweep_ctx;
 
+/* Every point of the figure equal (one combination, or a metric the keys do not change):
+ * gnuplot cannot autoscale an empty range, so give it one around the value. */
+static void flat_yrange(sgr_report_figure *f, double lo, double hi)
+{
+    if (!(hi - lo <= 1e-12 * fmax(fabs(lo), fabs(hi))))
+        return;
+    double pad = lo != 0 ? 0.05 * fabs(lo) : 1;
+    sgr_report_figure_line(f, "set yrange [%.10g:%.10g]", lo - pad, hi + pad);
+}
+
 static void plot_lines(sweep_ctx *c, sgr_report_figure *f, const axis *a, int metric,
                        const char *name, char (*groups)[1024], size_t ng)
 {
+    double ylo = INFINITY, yhi = -INFINITY;
     for (size_t g = 0; g < ng; g++) {
         int b = sgr_report_figure_block(f, groups[g][0] ? groups[g] : "all runs",
                                         "x mean ci_low ci_high replicas");
@@ -464,6 +475,7 @@ static void plot_lines(sweep_ctx *c, sgr_report_figure *f, const axis *a, int me
                 continue;
             fprintf(sgr_report_figure_data(f), "%.10g %.10g %.10g %.10g %zu\n",
                     jittered(a, i, g, ng), s.mean, s.mean - s.half, s.mean + s.half, s.n);
+            ylo = fmin(ylo, s.mean - s.half), yhi = fmax(yhi, s.mean + s.half);
             points++;
         }
         if (points == 0)
@@ -474,6 +486,7 @@ static void plot_lines(sweep_ctx *c, sgr_report_figure *f, const axis *a, int me
                  b, g + 1);
         sgr_report_figure_series(f, spec, groups[g][0] ? groups[g] : "mean over replicas");
     }
+    flat_yrange(f, ylo, yhi);
 }
 
 static int plot_metric_vs_key(sweep_ctx *c, const char *metric_name, int metric, int col)

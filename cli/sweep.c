@@ -243,8 +243,8 @@ static int merge_and_report(const sweep_plan *p, size_t *ncomplete)
 static int cmd_local(sweep_plan *p, const char *self, long jobs)
 {
     sgr_err err;
-    if (sweep_plan_validate(p, self, &err) < 0 || sgr_mkdir_p(p->outdir, &err) < 0 ||
-        sweep_plan_write_manifest(p, &err) < 0) {
+    if (sweep_plan_validate(p, self, &err) < 0 || sweep_plan_check_manifest(p, &err) < 0 ||
+        sgr_mkdir_p(p->outdir, &err) < 0 || sweep_plan_write_manifest(p, &err) < 0) {
         fprintf(stderr, "simgrad: %s\n", err.msg);
         return 2;
     }
@@ -304,7 +304,8 @@ static int cmd_run_index(const sweep_plan *p, long index, const char *self)
 static int cmd_emit(const sweep_plan *p, mode m, const char *self)
 {
     sgr_err err;
-    int rc = sweep_plan_validate(p, self, &err) < 0 ? 2 : 0;
+    int rc =
+        sweep_plan_validate(p, self, &err) < 0 || sweep_plan_check_manifest(p, &err) < 0 ? 2 : 0;
     if (rc == 0 && sgr_mkdir_p(p->outdir, &err) < 0)
         rc = 1;
     if (rc == 0 && (m == MODE_EMIT_SLURM ? sweep_emit_slurm(p, self, &err)

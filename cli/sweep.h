@@ -48,7 +48,13 @@ void sweep_plan_free(sweep_plan *p);
  * Returns 0 or -1 with err. */
 int sweep_plan_validate(const sweep_plan *p, const char *self, sgr_err *err);
 
-/* Write OUT/runs.tsv: one line per run, its index, directory, seed and --set arguments. */
+/* Refuse a sweep directory whose runs.tsv lists other runs (a changed sweep file, another
+ * sweep's "out"): its finished runs would be skipped as if they were these. Returns 0 (also
+ * when there is no runs.tsv yet) or -1 with err (exit 2). */
+int sweep_plan_check_manifest(const sweep_plan *p, sgr_err *err);
+
+/* Write OUT/runs.tsv: the base scenario, then one line per run, its index, directory, seed
+ * and --set arguments. */
 int sweep_plan_write_manifest(const sweep_plan *p, sgr_err *err);
 
 /* Whether run directory dir holds a complete summary. */

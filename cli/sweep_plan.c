@@ -428,23 +428,77 @@ int sweep_plan_validate(const sweep_plan *p, const char *self, sgr_err *err)
     return 0;
 }
 
-int sweep_plan_write_manifest(const sweep_plan *p, sgr_err *err)
+/* The manifest after its comment line: the base scenario, then one line per run. Caller
+ * frees; NULL when out of memory. */
+static char *manifest_body(const sweep_plan *p)
 {
-    char path[SWEEP_PATH + 64], tmp[SWEEP_PATH + 80];
-    snprintf(path, sizeof path, "%s/runs.tsv", p->outdir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
     if (!f)
-        return sgr_fail(err, "cannot write %s: %s", tmp, strerror(errno));
-    fprintf(f, "# simgrad sweep %s: run i is `simgrad sweep %s --out %s --run-index i`\n", p->file,
-            p->file, p->outdir);
-    fputs("index\tdir\tseed\tsets\n", f);
+        return NULL;
+    fprintf(f, "base\t%s\nindex\tdir\tseed\tsets\n", p->scenario);
     for (size_t i = 0; i < p->nruns; i++) {
         fprintf(f, "%zu\t%s\t%ld\t", i, p->runs[i].dir, p->runs[i].seed);
         for (size_t k = 0; k < p->runs[i].nsets; k++)
             fprintf(f, "%s--set %s", k ? " " : "", p->runs[i].sets[k]);
         fputc('\n', f);
     }
+    fclose(f);
+    return text;
+}
+
+/* The existing manifest after its comment line, or NULL if there is none. */
+static char *manifest_read(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *text = NULL, *line = NULL;
+    size_t len = 0, cap = 0;
+    FILE *out = open_memstream(&text, &len);
+    for (bool first = true; out && getline(&line, &cap, f) > 0; first = false)
+        if (!first)
+            fputs(line, out);
+    if (out)
+        fclose(out);
+    free(line);
+    fclose(f);
+    return text;
+}
+
+int sweep_plan_check_manifest(const sweep_plan *p, sgr_err *err)
+{
+    char path[SWEEP_PATH + 64];
+    snprintf(path, sizeof path, "%s/runs.tsv", p->outdir);
+    char *old = manifest_read(path), *now = old ? manifest_body(p) : NULL;
+    bool same = !old || (now && strcmp(old, now) == 0);
+    free(old);
+    free(now);
+    if (!same)
+        return sgr_fail(err,
+                        "%s: %s holds the runs of another sweep (its runs.tsv lists other "
+                        "runs, seeds or values, so its finished runs would be taken for "
+                        "these): give another \"out\" or --out, or remove that directory",
+                        p->file, p->outdir);
+    return 0;
+}
+
+int sweep_plan_write_manifest(const sweep_plan *p, sgr_err *err)
+{
+    char path[SWEEP_PATH + 64], tmp[SWEEP_PATH + 80];
+    snprintf(path, sizeof path, "%s/runs.tsv", p->outdir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    char *body = manifest_body(p);
+    FILE *f = body ? fopen(tmp, "w") : NULL;
+    if (!f) {
+        free(body);
+        return sgr_fail(err, "cannot write %s: %s", tmp, body ? strerror(errno) : "out of memory");
+    }
+    fprintf(f, "# simgrad sweep %s: run i is `simgrad sweep %s --out %s --run-index i`\n", p->file,
+            p->file, p->outdir);
+    fputs(body, f);
+    free(body);
     if (fclose(f) != 0 || rename(tmp, path) != 0)
         return sgr_fail(err, "cannot write %s: %s", path, strerror(errno));
     return 0;

@@ -75,6 +75,12 @@ check resume_after_interrupt $? "$out"
 [ "$(grep -c ',true,' "$tmp/slow/results.csv")" -eq 6 ]
 check resume_completes_all $?
 
+# a changed grid with the same "out" would take the old finished runs for new ones: refused
+sed 's/"stragglers.p": \[0.1, 0.3\]/"stragglers.p": [0.2, 0.3]/' "$tmp/sweep.json" >"$tmp/changed.json"
+out=$("$bin" sweep "$tmp/changed.json" 2>&1)
+[ $? -eq 2 ] && grep -q "holds the runs of another sweep" <<<"$out"
+check changed_sweep_refused $? "$out"
+
 echo '{"base": "base.json", "grid": {"platform.hosts": ["many"]}, "out": "'"$tmp"'/bad"}' >"$tmp/badval.json"
 "$bin" sweep "$tmp/badval.json" >/dev/null 2>&1
 check bad_value_exit2 $([ $? -eq 2 ]; echo $?)
