@@ -169,18 +169,21 @@ static void metrics_default(sweep_plan *p, const family_columns *fc, const char 
     }
 }
 
-static void columns_help(char *buf, size_t size, const family_columns *fc)
+static void columns_help(char *buf, size_t size, const family_columns *fc, const char *items)
 {
     size_t len = 0;
     buf[0] = '\0';
-    for (const char *const *c = common_columns; *c; c++)
-        len +=
-            (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s", len ? ", " : "", *c);
-    for (const char *const *c = fc ? fc->top : NULL; c && *c; c++)
-        len += (size_t)snprintf(buf + len, len < size ? size - len : 0, ", %s", *c);
+    for (const char *const *c = common_columns; *c && len < size; c++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", *c);
+    for (const char *const *c = fc ? fc->top : NULL; c && *c && len < size; c++)
+        len += (size_t)snprintf(buf + len, size - len, ", %s", *c);
     if (fc && fc->item && len < size)
-        snprintf(buf + len, size - len, ", and ITEM.FIELD for each of %s with FIELD one of %s...",
-                 fc->list_key, fc->item[0]);
+        len += (size_t)snprintf(buf + len, size - len,
+                                "; and ITEM.FIELD with ITEM one of %s (%s) "
+                                "and FIELD one of ",
+                                items ? items : "?", fc->list_key);
+    for (const char *const *c = fc ? fc->item : NULL; c && *c && len < size; c++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", c == fc->item ? "" : ", ", *c);
 }
 
 /* Choose and check the metrics: the file's "metric" (a column or a list of columns), else the
@@ -209,7 +212,7 @@ static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
     for (size_t i = 0; i < p->nmetrics && rc == 0; i++)
         if (!metric_known(p, fc, items, p->metrics[i])) {
             char help[1024];
-            columns_help(help, sizeof help, fc);
+            columns_help(help, sizeof help, fc, items);
             rc = sgr_fail(err,
                           "%s: metric: \"%s\" is not a results.csv column of a %s sweep "
                           "(columns: %s)",

@@ -84,6 +84,15 @@ echo '{"base": "gc.json", "grid": {"stragglers.p": [0.1]}, "metric": "runtime", 
 out=$("$bin" sweep badm.json --emit parallel 2>&1)
 [ $? -eq 2 ] && grep -q 'badm.json: metric: "runtime" is not a results.csv column' <<<"$out" && [ ! -e bad ]
 check bad_metric_exit2 $? "$out"
+# the columns a metric is checked against before any run are those the runs write
+header=$(head -1 out/results.csv)
+top=$(sed -n 's/.*(columns: \([^;]*\);.*/\1/p' <<<"$out")
+fields=$(sed -n 's/.*FIELD one of \(.*\))$/\1/p' <<<"$out")
+missing=""
+for c in ${top//,/ }; do grep -q ",$c\(,\|\$\)" <<<"$header" || missing="$missing $c"; done
+for f in ${fields//,/ }; do grep -q ",m-sgc\.$f\(,\|\$\)" <<<"$header" || missing="$missing m-sgc.$f"; done
+[ -n "$top" ] && [ -n "$fields" ] && [ -z "$missing" ]
+check metric_table_matches_results $? "missing:$missing; top: $top; fields: $fields"
 "$bin" sweep sweep.json --emit pbs >/dev/null 2>&1
 check bad_emit_exit2 $([ $? -eq 2 ]; echo $?)
 "$bin" sweep sweep.json --run-index 12 >/dev/null 2>&1
