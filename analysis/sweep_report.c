@@ -403,8 +403,8 @@ static double jittered(const axis *a, size_t i, size_t g, size_t ng)
 
 static void axis_tics(sgr_report_figure *f, const axis *a)
 {
-    /* beside the plot: below it, a legend of long labels runs into the x label */
-    sgr_report_figure_line(f, "set key outside right top vertical Left reverse");
+    /* one entry a line: side by side, the entries run into the x label */
+    sgr_report_figure_line(f, "set key below left Left reverse maxcols 1 height 1.5");
     double lo = a->x[0], hi = a->x[0];
     for (size_t i = 1; i < a->n; i++)
         lo = fmin(lo, a->x[i]), hi = fmax(hi, a->x[i]);
@@ -620,6 +620,8 @@ static int write_doc(sweep_ctx *c, const int *mcols, const char *const *metrics,
                            "and NAME.dat in this directory: edit the script and run \"gnuplot "
                            "NAME.gp\" here to re-render. Error bars: 95%% confidence interval of "
                            "the mean over replicas (none with a single replica).");
+    if (c->t->nkeys == 0)
+        sgr_report_doc_para(d, "The grid has no key: nothing to plot against.");
     for (size_t i = 0; i < c->nplots; i++)
         sgr_report_doc_image(d, &c->plots[i]);
     return sgr_report_doc_close(d, c->err);
