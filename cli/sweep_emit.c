@@ -79,14 +79,15 @@ static int write_array(const sweep_plan *p, const char *self, sgr_err *err)
             "#!/bin/sh\n"
             "# simgrad sweep %s: one array task per run (%zu runs, listed in\n"
             "# %s/runs.tsv). Task I runs run I unless it is already complete, so\n"
-            "# resubmitting resumes. Options given to sbatch on its command line override these.\n"
+            "# resubmitting resumes. Options given to sbatch on its command line override these\n"
+            "# (e.g. --array=0-%zu%%8 for at most 8 tasks at a time).\n"
             "#SBATCH --job-name=simgrad-sweep-%s\n"
             "#SBATCH --array=0-%zu\n"
             "#SBATCH --ntasks=1\n"
             "#SBATCH --cpus-per-task=1\n"
             "#SBATCH --output=%s/slurm/run-%%a.out\n"
             "exec ",
-            p->file, p->nruns, p->outdir, job_name(p), p->nruns - 1, p->outdir);
+            p->file, p->nruns, p->outdir, p->nruns - 1, job_name(p), p->nruns - 1, p->outdir);
     put_task(f, p, self, "--run-index \"$SLURM_ARRAY_TASK_ID\"\n");
     return close_script(f, path, true, err);
 }
@@ -144,6 +145,11 @@ int sweep_emit_slurm(const sweep_plan *p, const char *self, sgr_err *err)
            "  sbatch --dependency=afterany:$jid %s/merge.sbatch\n"
            "or merge from any shell: simgrad sweep %s --out %s --merge\n",
            p->nruns, p->outdir, p->outdir, p->outdir, p->outdir, p->file, p->outdir);
+    if (p->nruns > 1001) /* Slurm's default MaxArraySize */
+        printf("note: %zu tasks is more than Slurm's default MaxArraySize (1001) allows; submit "
+               "in parts with sbatch --array=0-1000 ..., --array=1001-2001 ..., or ask for a "
+               "larger MaxArraySize\n",
+               p->nruns);
     return 0;
 }
 
