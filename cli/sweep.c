@@ -70,6 +70,17 @@ static int parse_long(const char *s, long min, long *out)
     return *s && !*end && errno == 0 && *out >= min ? 0 : -1;
 }
 
+/* --emit, --run-index and --merge each choose what the command does: one of them at most. */
+static int set_mode(sweep_opts *o, mode m, const char *option)
+{
+    if (o->mode != MODE_LOCAL && o->mode != m) {
+        fail2("--emit, --run-index and --merge exclude each other; got also ", option);
+        return -1;
+    }
+    o->mode = m;
+    return 0;
+}
+
 /* Returns 0, 1 (--help: done) or 2. */
 static int parse_opts(int argc, char **argv, sweep_opts *o)
 {
@@ -87,13 +98,17 @@ static int parse_opts(int argc, char **argv, sweep_opts *o)
         } else if (strcmp(a, "--emit") == 0 && next) {
             if (strcmp(next, "slurm") != 0 && strcmp(next, "parallel") != 0)
                 return fail2("--emit expects slurm or parallel, got ", next);
-            o->mode = strcmp(argv[++i], "slurm") == 0 ? MODE_EMIT_SLURM : MODE_EMIT_PARALLEL;
+            if (set_mode(o, strcmp(argv[++i], "slurm") == 0 ? MODE_EMIT_SLURM : MODE_EMIT_PARALLEL,
+                         a) < 0)
+                return 2;
         } else if (strcmp(a, "--run-index") == 0 && next) {
             if (parse_long(argv[++i], 0, &o->index) < 0)
                 return fail2("--run-index expects a run number (0, 1, ...), got ", next);
-            o->mode = MODE_RUN_INDEX;
+            if (set_mode(o, MODE_RUN_INDEX, a) < 0)
+                return 2;
         } else if (strcmp(a, "--merge") == 0) {
-            o->mode = MODE_MERGE;
+            if (set_mode(o, MODE_MERGE, a) < 0)
+                return 2;
         } else if (a[0] == '-' && a[1]) {
             bool wants = strcmp(a, "-j") == 0 || strcmp(a, "--out") == 0 ||
                          strcmp(a, "--emit") == 0 || strcmp(a, "--run-index") == 0;
