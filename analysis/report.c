@@ -12,7 +12,7 @@
 #include "simgrad/report.h"
 #include "report_internal.h"
 
-enum { MAX_COLS = 12, CELL = 256 };
+enum { MAX_COLS = 12, CELL = SGR_REPORT_CELL };
 
 /* report.md and report.html, written side by side. */
 typedef struct doc {
@@ -385,11 +385,9 @@ static void write_differences(doc *d, const sgr_report_run *runs, size_t n)
                     "directories.");
 }
 
-static void write_doc(doc *d, const sgr_report_run *runs, size_t n, const sgr_report_plot *plots,
-                      size_t nplots)
+/* The HTML head and the title of both documents. */
+static void doc_begin(doc *d, const char *title)
 {
-    char title[256];
-    snprintf(title, sizeof title, "simgrad report: %s", runs[0].family);
     fprintf(d->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
     html_text(d->html, title);
     fputs("</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;"
@@ -401,6 +399,14 @@ static void write_doc(doc *d, const sgr_report_run *runs, size_t n, const sgr_re
     fprintf(d->html, "<h1>");
     html_text(d->html, title);
     fputs("</h1>\n", d->html);
+}
+
+static void write_doc(doc *d, const sgr_report_run *runs, size_t n, const sgr_report_plot *plots,
+                      size_t nplots)
+{
+    char title[256];
+    snprintf(title, sizeof title, "simgrad report: %s", runs[0].family);
+    doc_begin(d, title);
     doc_para(d,
              "%zu run%s of the %s family. Times are simulated seconds, except the column "
              "labelled wall-clock (real time the simulation took).",
@@ -516,5 +522,84 @@ out:
         sgr_report_run_free(&runs[r]);
     free(runs);
     free(gnuplot);
+    return rc;
+}
+
+/* ---- documents for other reports (the sweep report) -------------------------------------- */
+
+struct sgr_report_doc {
+    doc d;
+    char dir[4096], md_tmp[4200], html_tmp[4200];
+};
+
+sgr_report_doc *sgr_report_doc_open(const char *dir, const char *title, sgr_err *err)
+{
+    sgr_report_doc *r = calloc(1, sizeof *r);
+    if (!r) {
+        sgr_fail(err, "out of memory");
+        return NULL;
+    }
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    r->d.md = open_tmp(dir, "report.md", r->md_tmp, sizeof r->md_tmp, err);
+    r->d.html = r->d.md ? open_tmp(dir, "report.html", r->html_tmp, sizeof r->html_tmp, err) : NULL;
+    if (!r->d.html) {
+        if (r->d.md)
+            fclose(r->d.md);
+        free(r);
+        return NULL;
+    }
+    doc_begin(&r->d, title);
+    return r;
+}
+
+void sgr_report_doc_heading(sgr_report_doc *d, int level, const char *text)
+{
+    doc_heading(&d->d, level, text);
+}
+
+void sgr_report_doc_para(sgr_report_doc *d, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    doc_para(&d->d, "%s", buf);
+}
+
+void sgr_report_doc_table(sgr_report_doc *d, const char *const *head)
+{
+    doc_table(&d->d, head);
+}
+
+void sgr_report_doc_row(sgr_report_doc *d, char cells[][SGR_REPORT_CELL])
+{
+    doc_row(&d->d, cells);
+}
+
+void sgr_report_doc_table_end(sgr_report_doc *d)
+{
+    doc_table_end(&d->d);
+}
+
+void sgr_report_doc_image(sgr_report_doc *d, const sgr_report_plot *p)
+{
+    doc_image(&d->d, p);
+}
+
+int sgr_report_doc_close(sgr_report_doc *d, sgr_err *err)
+{
+    fputs("</body></html>\n", d->d.html);
+    int bad = ferror(d->d.md) | ferror(d->d.html);
+    bad |= fclose(d->d.md) | fclose(d->d.html);
+    char path[4200];
+    int rc = bad ? sgr_fail(err, "%s: write failed", d->dir) : 0;
+    snprintf(path, sizeof path, "%s/report.md", d->dir);
+    if (rc == 0 && rename(d->md_tmp, path) < 0)
+        rc = sgr_fail(err, "%s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/report.html", d->dir);
+    if (rc == 0 && rename(d->html_tmp, path) < 0)
+        rc = sgr_fail(err, "%s: %s", path, strerror(errno));
+    free(d);
     return rc;
 }

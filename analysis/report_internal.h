@@ -53,6 +53,42 @@ char *sgr_report_find_gnuplot(void);
 int sgr_report_plots(const char *dir, const char *gnuplot, sgr_report_run *runs, size_t n,
                      sgr_report_plot *plots, size_t *nplots, sgr_err *err);
 
+/* One figure drawn by the report's plotting (colours, legend, PNG and SVG, NAME.gp and NAME.dat
+ * kept to re-render), for reports other than a family's (the sweep report). Open, add data
+ * blocks (index 0, 1, ...) and plot clauses, finish to render. open returns NULL with err;
+ * finish returns 0 (out, if not NULL, receives the plot; an empty figure is no plot: out's name
+ * is "") or -1 with the err given to open; both free the figure, as abort does. */
+typedef struct sgr_report_figure sgr_report_figure;
+sgr_report_figure *sgr_report_figure_open(const char *dir, const char *gnuplot, const char *name,
+                                          const char *title, const char *xlabel, const char *ylabel,
+                                          sgr_err *err);
+/* Any gnuplot line before the plot command (set logscale x, set xtics ...). */
+void sgr_report_figure_line(sgr_report_figure *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Start a data block (what it holds, its column names); returns its index. */
+int sgr_report_figure_block(sgr_report_figure *f, const char *what, const char *columns);
+/* The data file, to write the current block's rows. */
+FILE *sgr_report_figure_data(sgr_report_figure *f);
+/* One plot clause (e.g. "'NAME.dat' index 0 using 1:2 with lines") and its legend entry. */
+void sgr_report_figure_series(sgr_report_figure *f, const char *spec, const char *title);
+int sgr_report_figure_finish(sgr_report_figure *f, const char *caption, sgr_report_plot *out);
+void sgr_report_figure_abort(sgr_report_figure *f);
+
+/* report.md and report.html written side by side, as `simgrad report` writes them: open
+ * writes the title (NULL with err), close finishes and renames both into place (0 or -1 with
+ * err; frees d either way). Table rows have as many cells as the header. */
+enum { SGR_REPORT_CELL = 256 };
+typedef struct sgr_report_doc sgr_report_doc;
+sgr_report_doc *sgr_report_doc_open(const char *dir, const char *title, sgr_err *err);
+void sgr_report_doc_heading(sgr_report_doc *d, int level, const char *text);
+void sgr_report_doc_para(sgr_report_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sgr_report_doc_table(sgr_report_doc *d, const char *const *head); /* NULL-terminated */
+void sgr_report_doc_row(sgr_report_doc *d, char cells[][SGR_REPORT_CELL]);
+void sgr_report_doc_table_end(sgr_report_doc *d);
+void sgr_report_doc_image(sgr_report_doc *d, const sgr_report_plot *p);
+int sgr_report_doc_close(sgr_report_doc *d, sgr_err *err);
+
 /* A number from a JSON object, NAN when absent or not a number. */
 double sgr_json_num(const json_t *obj, const char *key);
 

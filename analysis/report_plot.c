@@ -694,3 +694,69 @@ int sgr_report_plots(const char *dir, const char *gnuplot, sgr_report_run *runs,
     *nplots = pl.nplots;
     return rc < 0 ? SGR_REPORT_EFAIL : 0;
 }
+
+/* ---- figures for other reports (the sweep report) ---------------------------------------- */
+
+struct sgr_report_figure {
+    plot p;
+    plotter pl;
+    sgr_report_plot out;
+};
+
+sgr_report_figure *sgr_report_figure_open(const char *dir, const char *gnuplot, const char *name,
+                                          const char *title, const char *xlabel, const char *ylabel,
+                                          sgr_err *err)
+{
+    sgr_report_figure *f = calloc(1, sizeof *f);
+    if (!f) {
+        sgr_fail(err, "out of memory");
+        return NULL;
+    }
+    f->pl = (plotter){dir, gnuplot, NULL, 0, &f->out, 0, err};
+    if (plot_open(&f->p, &f->pl, name, title, xlabel, ylabel) < 0) {
+        plot_abort(&f->p);
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void sgr_report_figure_line(sgr_report_figure *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f->p.gp, fmt, ap);
+    va_end(ap);
+    fputc('\n', f->p.gp);
+}
+
+int sgr_report_figure_block(sgr_report_figure *f, const char *what, const char *columns)
+{
+    return plot_block(&f->p, what, columns);
+}
+
+FILE *sgr_report_figure_data(sgr_report_figure *f)
+{
+    return f->p.dat;
+}
+
+void sgr_report_figure_series(sgr_report_figure *f, const char *spec, const char *title)
+{
+    plot_series(&f->p, spec, title);
+}
+
+int sgr_report_figure_finish(sgr_report_figure *f, const char *caption, sgr_report_plot *out)
+{
+    int rc = plot_finish(&f->p, &f->pl, caption);
+    if (rc == 0 && out)
+        *out = f->out;
+    free(f);
+    return rc;
+}
+
+void sgr_report_figure_abort(sgr_report_figure *f)
+{
+    if (f)
+        plot_abort(&f->p);
+    free(f);
+}

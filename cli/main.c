@@ -30,6 +30,7 @@ static const char usage_main[] =
     "  validate SCENARIO.json  check a scenario without running it\n"
     "  search SCENARIO.json    best gradient-coding parameters on the scenario's stragglers\n"
     "  sweep SWEEP.json [-j N] a scenario over a grid of keys and replicas, merged into a CSV\n"
+    "                          and a report; --emit slurm|parallel for a cluster\n"
     "  report RUN_DIR...       plots (PNG, SVG) and report.md/.html of finished runs\n"
     "  keys [--markdown]       list every scenario key with its type, unit and default\n"
     "  version                 print the versions of simgrad and SimGrid\n"

@@ -1,76 +1,142 @@
 /* simgrad sweep: a base scenario run over a grid of --set values and replicas, locally with
- * -j N processes, resumable (finished runs are skipped, incomplete ones rerun), merged into one
- * CSV of every run's settings and headline results.
- *
- * SWEEP.json: {"base": "scenario.json",          (relative to the sweep file)
- *              "grid": {"key.path": [v1, v2], ...},   (every combination)
- *              "replicas": 3,                      (seeds base_seed + 0, 1, 2; default 1)
- *              "out": "out/my-sweep"}              (default out/<sweep name>) */
+ * -j N processes, one run at a time (--run-index, for Slurm array tasks and GNU parallel
+ * lines written by --emit), resumable (finished runs are skipped, incomplete ones rerun),
+ * merged into one CSV of every run's settings and headline results, and reported: the chosen
+ * metric against each swept key (analysis/sweep_report.c). The sweep file and its expansion
+ * into runs are sweep_plan.c's. */
 #include <errno.h>
-#include <libgen.h>
-#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "simgrad/output.h"
+#include "simgrad/report.h"
+#include "simgrad/sweep_report.h"
+#include "sweep.h"
 
-typedef struct sweep_run {
-    char dir[4200];
-    char **sets; /* "key=value" */
-    size_t nsets;
-    long seed;
-    pid_t pid;
-    int status;
-} sweep_run;
+static const char usage_sweep[] =
+    "usage: simgrad sweep SWEEP.json [-j N] [--out DIR]\n"
+    "       simgrad sweep SWEEP.json --emit slurm|parallel [--out DIR]\n"
+    "       simgrad sweep SWEEP.json --run-index I [--out DIR]\n"
+    "       simgrad sweep SWEEP.json --merge [--out DIR]\n"
+    "\n"
+    "Run a base scenario over every combination of a grid of keys and over replicas, N at a\n"
+    "time (default 1), each in its own run directory OUT/run-NNNN (run.log holds its output).\n"
+    "Finished runs are skipped when the sweep is started again; incomplete ones rerun. Ends\n"
+    "with OUT/results.csv (one row per run: the swept values, the seed and the results) and\n"
+    "the sweep report: OUT/report.md, OUT/report.html and, per metric and swept key,\n"
+    "OUT/sweep_METRIC_vs_KEY.png/.svg (mean over replicas with a 95% confidence interval).\n"
+    "\n"
+    "options:\n"
+    "  -j N            runs at a time on this machine (default 1)\n"
+    "  --out DIR       sweep directory (overrides the file's \"out\")\n"
+    "  --emit slurm    write OUT/sweep.sbatch (a job array, one task per run),\n"
+    "                  OUT/merge.sbatch and OUT/submit-slurm.sh; run nothing\n"
+    "  --emit parallel write OUT/parallel.txt, one command per run, for GNU parallel\n"
+    "                  (-j N here, --sshloginfile FILE across machines); run nothing\n"
+    "  --run-index I   run run I only (0-based, OUT/runs.tsv lists them), unless complete\n"
+    "  --merge         results.csv and the report from the run directories there are\n"
+    "\n"
+    "SWEEP.json: {\"base\": \"scenario.json\", \"grid\": {\"key.path\": [values, ...], ...},\n"
+    "             \"replicas\": R, \"metric\": \"COLUMN\" or [\"COLUMN\", ...], \"out\": \"DIR\"}\n"
+    "Replica r runs with seed = the base scenario's seed + r (or 1 + r). The metric is a\n"
+    "results.csv column; default: ps-sgd and token simulated_time_s, gradient-coding\n"
+    "SCHEME.runtime_s for each scheme, gossip METHOD.simulated_seconds for each method.\n"
+    "Exit status: 0, 1 a run failed or is missing, 2 a bad sweep file or option.\n";
 
-static int fail2(const char *fmt, const char *a, const char *b)
+typedef enum { MODE_LOCAL, MODE_EMIT_SLURM, MODE_EMIT_PARALLEL, MODE_RUN_INDEX, MODE_MERGE } mode;
+
+typedef struct sweep_opts {
+    const char *file, *out;
+    long jobs, index;
+    mode mode;
+} sweep_opts;
+
+static int fail2(const char *what, const char *value)
 {
-    fprintf(stderr, "simgrad: ");
-    fprintf(stderr, fmt, a, b);
-    fputc('\n', stderr);
+    fprintf(stderr, "simgrad: sweep: %s%s\n", what, value);
     return 2;
 }
 
-/* Whether run directory dir holds a complete summary. */
-static int run_complete(const char *dir)
+static int parse_long(const char *s, long min, long *out)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/summary.json", dir);
-    json_t *s = json_load_file(path, 0, NULL);
-    int ok = s && json_is_true(json_object_get(s, "complete"));
-    json_decref(s);
-    return ok;
+    char *end;
+    errno = 0;
+    *out = strtol(s, &end, 10);
+    return *s && !*end && errno == 0 && *out >= min ? 0 : -1;
 }
 
-static pid_t start_run(const char *self, const char *scenario, const sweep_run *r)
+/* --emit, --run-index and --merge each choose what the command does: one of them at most. */
+static int set_mode(sweep_opts *o, mode m, const char *option)
 {
-    char **argv = calloc(8 + 2 * r->nsets + 4, sizeof *argv);
-    size_t n = 0;
-    char seed[64];
-    snprintf(seed, sizeof seed, "%ld", r->seed);
-    argv[n++] = (char *)self;
-    argv[n++] = "run";
-    argv[n++] = (char *)scenario;
-    argv[n++] = "--quiet";
-    argv[n++] = "--out";
-    argv[n++] = (char *)r->dir;
-    argv[n++] = "--seed";
-    argv[n++] = seed;
-    for (size_t k = 0; k < r->nsets; k++) {
-        argv[n++] = "--set";
-        argv[n++] = r->sets[k];
+    if (o->mode != MODE_LOCAL && o->mode != m) {
+        fail2("--emit, --run-index and --merge exclude each other; got also ", option);
+        return -1;
     }
-    argv[n] = NULL;
+    o->mode = m;
+    return 0;
+}
+
+/* Returns 0, 1 (--help: done) or 2. */
+static int parse_opts(int argc, char **argv, sweep_opts *o)
+{
+    *o = (sweep_opts){.jobs = 1, .mode = MODE_LOCAL};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_sweep, stdout);
+            return 1;
+        } else if (strcmp(a, "-j") == 0 && next) {
+            if (parse_long(argv[++i], 1, &o->jobs) < 0)
+                return fail2("-j expects a positive integer, got ", next);
+        } else if (strcmp(a, "--out") == 0 && next) {
+            o->out = argv[++i];
+        } else if (strcmp(a, "--emit") == 0 && next) {
+            if (strcmp(next, "slurm") != 0 && strcmp(next, "parallel") != 0)
+                return fail2("--emit expects slurm or parallel, got ", next);
+            if (set_mode(o, strcmp(argv[++i], "slurm") == 0 ? MODE_EMIT_SLURM : MODE_EMIT_PARALLEL,
+                         a) < 0)
+                return 2;
+        } else if (strcmp(a, "--run-index") == 0 && next) {
+            if (parse_long(argv[++i], 0, &o->index) < 0)
+                return fail2("--run-index expects a run number (0, 1, ...), got ", next);
+            if (set_mode(o, MODE_RUN_INDEX, a) < 0)
+                return 2;
+        } else if (strcmp(a, "--merge") == 0) {
+            if (set_mode(o, MODE_MERGE, a) < 0)
+                return 2;
+        } else if (a[0] == '-' && a[1]) {
+            bool wants = strcmp(a, "-j") == 0 || strcmp(a, "--out") == 0 ||
+                         strcmp(a, "--emit") == 0 || strcmp(a, "--run-index") == 0;
+            return fail2(wants ? "missing value after " : "unknown option ", a);
+        } else if (!o->file) {
+            o->file = a;
+        } else {
+            return fail2("unexpected argument ", a);
+        }
+    }
+    if (!o->file) {
+        fputs(usage_sweep, stderr);
+        return 2;
+    }
+    return 0;
+}
+
+/* Fork and exec `simgrad run` for r, its output in r->dir/run.log. Returns the pid or -1. */
+static pid_t start_run(const sweep_plan *p, const sweep_run *r, const char *self)
+{
+    char seed[32];
+    char **argv = sweep_run_argv(p, r, self, seed);
+    if (!argv)
+        return -1;
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        char log[4200];
+        char log[SWEEP_PATH + 64];
         snprintf(log, sizeof log, "%s/run.log", r->dir);
         sgr_err err;
         if (sgr_mkdir_p(r->dir, &err) == 0 && freopen(log, "w", stdout) && dup2(1, 2) >= 0)
@@ -81,288 +147,216 @@ static pid_t start_run(const char *self, const char *scenario, const sweep_run *
     return pid;
 }
 
-/* One CSV cell from a JSON value: numbers and strings, others empty. */
-static void csv_cell(FILE *f, json_t *v)
+/* The signal that interrupted the sweep (SIGINT, SIGTERM), or 0. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
 {
-    if (json_is_number(v))
-        fprintf(f, "%.10g", json_number_value(v));
-    else if (json_is_string(v))
-        fprintf(f, "\"%s\"", json_string_value(v));
-    else if (json_is_true(v) || json_is_false(v))
-        fputs(json_is_true(v) ? "true" : "false", f);
+    interrupted = sig;
 }
 
-/* results.csv: one row per run, the swept keys, the seed, then the top-level numbers of
- * summary.json and of its results (the union over runs, sorted). */
-static int merge(const char *out, sweep_run *runs, size_t nruns, json_t *grid)
+/* On Ctrl-C the runs got SIGINT from the terminal too; on SIGTERM (kill, a batch system) tell
+ * them, so they write their summaries marked incomplete. Either way the sweep waits for them:
+ * no run is left orphaned, and the next start reruns the incomplete ones. */
+static void forward_interrupt(const sweep_plan *p)
 {
-    json_t *cols = json_object();
-    json_t **sums = calloc(nruns, sizeof *sums);
-    for (size_t i = 0; i < nruns; i++) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/summary.json", runs[i].dir);
-        sums[i] = json_load_file(path, 0, NULL);
-        json_t *res = json_object_get(sums[i], "results");
-        const char *k;
-        json_t *v;
-        json_object_foreach(res, k, v) if (json_is_number(v) && strcmp(k, "simulated_time_s") != 0)
-            json_object_set_new(cols, k, json_true());
-    }
-    char path[4200], tmp[4300];
-    snprintf(path, sizeof path, "%s/results.csv", out);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return fail2("cannot write %s: %s", tmp, strerror(errno));
-    fputs("run", f);
-    const char *key;
-    json_t *val;
-    json_object_foreach(grid, key, val) fprintf(f, ",%s", key);
-    fputs(",seed,complete,simulated_time_s,wall_clock_seconds,peak_rss_mb", f);
-    json_object_foreach(cols, key, val) fprintf(f, ",%s", key);
-    fputc('\n', f);
-    for (size_t i = 0; i < nruns; i++) {
-        char *b = strdup(runs[i].dir);
-        fprintf(f, "%s", basename(b));
-        free(b);
-        size_t g = 0;
-        json_object_foreach(grid, key, val)
-        {
-            const char *eq = strchr(runs[i].sets[g++], '=');
-            fprintf(f, ",%s", eq ? eq + 1 : "");
-        }
-        fprintf(f, ",%ld,%s", runs[i].seed,
-                json_is_true(json_object_get(sums[i], "complete")) ? "true" : "false");
-        static const char *top[] = {"simulated_time_s", "wall_clock_seconds", "peak_rss_mb"};
-        for (int t = 0; t < 3; t++) {
-            fputc(',', f);
-            csv_cell(f, json_object_get(sums[i], top[t]));
-        }
-        json_t *res = json_object_get(sums[i], "results");
-        json_object_foreach(cols, key, val)
-        {
-            fputc(',', f);
-            csv_cell(f, json_object_get(res, key));
-        }
-        fputc('\n', f);
-        json_decref(sums[i]);
-    }
-    free(sums);
-    json_decref(cols);
-    if (fclose(f) != 0 || rename(tmp, path) != 0)
-        return fail2("cannot write %s: %s", path, strerror(errno));
-    return 0;
+    static bool forwarded;
+    if (interrupted != SIGTERM || forwarded)
+        return;
+    forwarded = true;
+    for (size_t i = 0; i < p->nruns; i++)
+        if (p->runs[i].pid > 0)
+            kill(p->runs[i].pid, SIGINT);
 }
 
-static const char usage_sweep[] =
-    "usage: simgrad sweep SWEEP.json [-j N]\n"
-    "\n"
-    "Run a base scenario over every combination of a grid of keys and over replicas, N at a\n"
-    "time (default 1), each in its own run directory OUT/run-NNNN (run.log holds its output).\n"
-    "Finished runs are skipped when the sweep is started again; incomplete ones rerun. Ends\n"
-    "with OUT/results.csv: one row per run, the swept values, the seed and the results.\n"
-    "\n"
-    "SWEEP.json: {\"base\": \"scenario.json\", \"grid\": {\"key.path\": [values, ...], ...},\n"
-    "             \"replicas\": R, \"out\": \"DIR\"}\n"
-    "Replica r runs with seed = the base scenario's seed + r (or 1 + r).\n";
-
-int sgr_cli_sweep(int argc, char **argv, const char *self)
+static void catch_interrupts(void)
 {
-    const char *file = NULL;
-    long jobs = 1;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage_sweep, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc) {
-            char *end;
-            jobs = strtol(argv[++i], &end, 10);
-            if (*end || jobs < 1)
-                return fail2("-j expects a positive integer, got \"%s\"%s", argv[i], "");
-        } else if (!file) {
-            file = argv[i];
-        } else {
-            return fail2("unexpected argument %s%s", argv[i], "");
-        }
-    }
-    if (!file) {
-        fputs(usage_sweep, stderr);
-        return 2;
-    }
-    json_error_t jerr;
-    json_t *sw = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
-    if (!sw || !json_is_object(sw)) {
-        fprintf(stderr, "simgrad: %s:%d:%d: %s\n", file, jerr.line, jerr.column,
-                sw ? "expected a JSON object" : jerr.text);
-        json_decref(sw);
-        return 2;
-    }
-    int rc = 2;
-    const char *key;
-    json_t *val;
-    json_object_foreach(sw, key, val) if (strcmp(key, "base") && strcmp(key, "grid") &&
-                                          strcmp(key, "replicas") && strcmp(key, "out"))
-    {
-        fprintf(stderr, "simgrad: %s: unknown key %s (expected base, grid, replicas, out)\n", file,
-                key);
-        json_decref(sw);
-        return 2;
-    }
-    json_t *base = json_object_get(sw, "base"), *grid = json_object_get(sw, "grid");
-    json_t *reps = json_object_get(sw, "replicas"), *outv = json_object_get(sw, "out");
-    if (!json_is_string(base) || (grid && !json_is_object(grid)) ||
-        (reps && (!json_is_integer(reps) || json_integer_value(reps) < 1)) ||
-        (outv && !json_is_string(outv))) {
-        fprintf(stderr,
-                "simgrad: %s: expected \"base\" (a scenario file), \"grid\" (an object "
-                "of key: [values]), \"replicas\" (a positive integer), \"out\" (a "
-                "directory)\n",
-                file);
-        json_decref(sw);
-        return 2;
-    }
-    if (!grid)
-        grid = json_object();
-    else
-        json_incref(grid);
-    size_t ncomb = 1, nkeys = json_object_size(grid);
-    json_object_foreach(grid, key, val)
-    {
-        if (!json_is_array(val) || json_array_size(val) == 0) {
-            fprintf(stderr, "simgrad: %s: grid.%s: expected a non-empty array of values\n", file,
-                    key);
-            goto out_grid;
-        }
-        ncomb *= json_array_size(val);
-    }
-    size_t replicas = reps ? (size_t)json_integer_value(reps) : 1;
-    char *fcopy = strdup(file), *bcopy = strdup(file);
-    char scenario[4096], outdir[4000];
-    const char *bs = json_string_value(base);
-    if (bs[0] == '/')
-        snprintf(scenario, sizeof scenario, "%s", bs);
-    else
-        snprintf(scenario, sizeof scenario, "%s/%s", dirname(fcopy), bs);
-    char *name = basename(bcopy), *dot = strrchr(name, '.');
-    if (dot)
-        *dot = '\0';
-    if (outv)
-        snprintf(outdir, sizeof outdir, "%s", json_string_value(outv));
-    else
-        snprintf(outdir, sizeof outdir, "out/%s", name);
-    free(fcopy);
-    free(bcopy);
-    if (access(scenario, R_OK) != 0) {
-        fprintf(stderr, "simgrad: %s: base: cannot read %s: %s\n", file, scenario, strerror(errno));
-        goto out_grid;
-    }
-    /* the base seed */
-    json_t *scn = json_load_file(scenario, 0, NULL);
-    long seed0 = json_is_integer(json_object_get(scn, "seed"))
-                     ? (long)json_integer_value(json_object_get(scn, "seed"))
-                     : 1;
-    json_decref(scn);
-    size_t nruns = ncomb * replicas;
-    sweep_run *runs = calloc(nruns, sizeof *runs);
-    for (size_t c = 0; c < ncomb; c++)
-        for (size_t r = 0; r < replicas; r++) {
-            sweep_run *rn = &runs[c * replicas + r];
-            snprintf(rn->dir, sizeof rn->dir, "%s/run-%04zu", outdir, c * replicas + r);
-            rn->seed = seed0 + (long)r;
-            rn->sets = calloc(nkeys ? nkeys : 1, sizeof *rn->sets);
-            size_t idx = c, k = 0;
-            json_object_foreach(grid, key, val)
-            {
-                size_t len = json_array_size(val);
-                char *v = json_dumps(json_array_get(val, idx % len),
-                                     JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(12));
-                idx /= len;
-                rn->sets[k] = malloc(strlen(key) + strlen(v) + 2);
-                sprintf(rn->sets[k++], "%s=%s", key, v);
-                free(v);
-            }
-            rn->nsets = k;
-        }
-    /* check every combination before running any (a bad value is an error now, not later) */
-    for (size_t i = 0; i < nruns; i += replicas) {
-        char **argv2 = calloc(4 + 2 * runs[i].nsets, sizeof *argv2);
-        size_t n = 0;
-        argv2[n++] = (char *)self;
-        argv2[n++] = "validate";
-        argv2[n++] = scenario;
-        for (size_t k = 0; k < runs[i].nsets; k++) {
-            argv2[n++] = "--set";
-            argv2[n++] = runs[i].sets[k];
-        }
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0) {
-            if (!freopen("/dev/null", "w", stdout))
-                _exit(127);
-            execv(self, argv2);
-            _exit(127);
-        }
-        int st;
-        waitpid(pid, &st, 0);
-        free(argv2);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static void note_exit(sweep_plan *p, pid_t pid, int st, size_t *failed)
+{
+    for (size_t i = 0; i < p->nruns; i++) {
+        if (p->runs[i].pid != pid)
+            continue;
+        p->runs[i].pid = 0;
+        if (interrupted && WIFEXITED(st) && WEXITSTATUS(st) == 130)
+            continue; /* interrupted with the sweep: incomplete, not failed */
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            fprintf(stderr, "simgrad: %s: combination %s%s... does not validate (see above)\n",
-                    file, runs[i].nsets ? runs[i].sets[0] : "(base)", "");
-            goto out_runs;
+            (*failed)++;
+            fprintf(stderr, "\rsimgrad: %s failed (exit %d): see %s/run.log\n", p->runs[i].dir,
+                    WIFEXITED(st) ? WEXITSTATUS(st) : -1, p->runs[i].dir);
         }
     }
-    sgr_err err;
-    if (sgr_mkdir_p(outdir, &err) < 0) {
-        fprintf(stderr, "simgrad: %s\n", err.msg);
-        goto out_runs;
-    }
-    size_t skipped = 0, done = 0, failed = 0, running = 0, next = 0;
+}
+
+/* Every run not yet complete, `jobs` at a time, until done or interrupted. */
+static void run_local(sweep_plan *p, const char *self, long jobs, size_t *skipped, size_t *failed)
+{
+    size_t done = 0, running = 0, next = 0;
     sgr_progress prog;
     sgr_progress_init(&prog, true);
-    while (next < nruns || running > 0) {
-        while (running < (size_t)jobs && next < nruns) {
-            sweep_run *rn = &runs[next++];
-            if (run_complete(rn->dir)) {
-                skipped++;
+    catch_interrupts();
+    while ((next < p->nruns && !interrupted) || running > 0) {
+        while (running < (size_t)jobs && next < p->nruns && !interrupted) {
+            sweep_run *rn = &p->runs[next++];
+            if (sweep_run_complete(rn->dir)) {
+                (*skipped)++;
                 done++;
-                continue;
+            } else if ((rn->pid = start_run(p, rn, self)) > 0) {
+                running++;
+            } else {
+                (*failed)++;
+                done++;
             }
-            rn->pid = start_run(self, scenario, rn);
-            running++;
         }
         if (running == 0)
             break;
         int st;
+        if (interrupted)
+            forward_interrupt(p);
         pid_t pid = wait(&st);
-        for (size_t i = 0; i < nruns; i++)
-            if (runs[i].pid == pid) {
-                runs[i].pid = 0;
-                runs[i].status = st;
-                if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-                    failed++;
-                    fprintf(stderr, "\rsimgrad: %s failed (exit %d): see %s/run.log\n", runs[i].dir,
-                            WIFEXITED(st) ? WEXITSTATUS(st) : -1, runs[i].dir);
-                }
-            }
+        if (interrupted)
+            forward_interrupt(p);
+        if (pid < 0 && errno == EINTR)
+            continue;
+        if (pid < 0)
+            break;
+        note_exit(p, pid, st, failed);
         running--;
         done++;
-        sgr_progress_update(&prog, "run", (double)done, (double)nruns, 0);
+        sgr_progress_update(&prog, "run", (double)done, (double)p->nruns, 0);
     }
     sgr_progress_finish(&prog);
-    rc = merge(outdir, runs, nruns, grid);
-    printf("sweep: %zu runs (%zu already done, %zu failed), results in %s/results.csv\n", nruns,
-           skipped, failed, outdir);
-    if (rc == 0 && failed)
-        rc = 1;
-out_runs:
-    for (size_t i = 0; i < nruns; i++) {
-        for (size_t k = 0; k < runs[i].nsets; k++)
-            free(runs[i].sets[k]);
-        free(runs[i].sets);
+}
+
+/* results.csv, then the report. Returns 0, 1 (runs missing or failed, I/O) or 2 (report
+ * input). */
+static int merge_and_report(const sweep_plan *p, size_t *ncomplete)
+{
+    sgr_err err;
+    if (sweep_merge(p, ncomplete, &err) < 0) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        return 1;
     }
-    free(runs);
-out_grid:
-    json_decref(grid);
-    json_decref(sw);
+    if (*ncomplete == 0) {
+        fprintf(stderr, "simgrad: %s: no complete run yet, so no report\n", p->outdir);
+        return 1;
+    }
+    int rc = sgr_sweep_report_write(p->outdir, p->metrics, p->nmetrics, &err);
+    if (rc < 0) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        return rc == SGR_REPORT_EINPUT ? 2 : 1;
+    }
+    return 0;
+}
+
+static int cmd_local(sweep_plan *p, const char *self, long jobs)
+{
+    sgr_err err;
+    if (sweep_plan_validate(p, self, &err) < 0 || sweep_plan_check_manifest(p, &err) < 0 ||
+        sgr_mkdir_p(p->outdir, &err) < 0 || sweep_plan_write_manifest(p, &err) < 0) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        return 2;
+    }
+    size_t skipped = 0, failed = 0, ncomplete = 0;
+    run_local(p, self, jobs, &skipped, &failed);
+    int rc = merge_and_report(p, &ncomplete);
+    if (interrupted) {
+        printf("sweep: interrupted with %zu of %zu runs complete; start it again to run the "
+               "rest (complete runs are skipped)\n",
+               ncomplete, p->nruns);
+        return 130;
+    }
+    printf("sweep: %zu runs (%zu already done, %zu failed), results in %s/results.csv, "
+           "report in %s/report.html\n",
+           p->nruns, skipped, failed, p->outdir, p->outdir);
+    return rc ? rc : failed ? 1 : 0;
+}
+
+static int cmd_merge(const sweep_plan *p)
+{
+    size_t ncomplete = 0;
+    int rc = merge_and_report(p, &ncomplete);
+    printf("sweep: %zu of %zu runs complete, results in %s/results.csv%s\n", ncomplete, p->nruns,
+           p->outdir, rc == 0 ? ", report in report.html there" : "");
+    return rc ? rc : ncomplete < p->nruns ? 1 : 0;
+}
+
+/* One run, in this process's place: for a Slurm array task or a GNU parallel line. */
+static int cmd_run_index(const sweep_plan *p, long index, const char *self)
+{
+    if ((size_t)index >= p->nruns) {
+        fprintf(stderr, "simgrad: sweep: --run-index %ld: %s has runs 0 to %zu\n", index, p->file,
+                p->nruns - 1);
+        return 2;
+    }
+    const sweep_run *r = &p->runs[index];
+    if (sweep_run_complete(r->dir)) {
+        printf("sweep: %s is complete, skipped\n", r->dir);
+        return 0;
+    }
+    char seed[32], log[SWEEP_PATH + 64];
+    char **argv = sweep_run_argv(p, r, self, seed);
+    sgr_err err;
+    snprintf(log, sizeof log, "%s/run.log", r->dir);
+    if (!argv || sgr_mkdir_p(r->dir, &err) < 0) {
+        fprintf(stderr, "simgrad: %s\n", argv ? err.msg : "out of memory");
+        return 1;
+    }
+    printf("sweep: run %ld of %s: %s (its output in run.log there)\n", index, p->file, r->dir);
+    fflush(NULL);
+    if (freopen(log, "w", stdout) && dup2(1, 2) >= 0)
+        execv(self, argv);
+    fprintf(stderr, "simgrad: cannot run %s: %s\n", self, strerror(errno));
+    return 1;
+}
+
+static int cmd_emit(const sweep_plan *p, mode m, const char *self)
+{
+    sgr_err err;
+    int rc =
+        sweep_plan_validate(p, self, &err) < 0 || sweep_plan_check_manifest(p, &err) < 0 ? 2 : 0;
+    if (rc == 0 && sgr_mkdir_p(p->outdir, &err) < 0)
+        rc = 1;
+    if (rc == 0 && (m == MODE_EMIT_SLURM ? sweep_emit_slurm(p, self, &err)
+                                         : sweep_emit_parallel(p, self, &err)) < 0)
+        rc = 1;
+    if (rc)
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+    return rc;
+}
+
+int sgr_cli_sweep(int argc, char **argv, const char *self)
+{
+    sweep_opts o;
+    int rc = parse_opts(argc, argv, &o);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    sweep_plan p;
+    sgr_err err;
+    if (sweep_plan_load(&p, o.file, o.out, &err) < 0) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        sweep_plan_free(&p);
+        return 2;
+    }
+    switch (o.mode) {
+    case MODE_LOCAL:
+        rc = cmd_local(&p, self, o.jobs);
+        break;
+    case MODE_MERGE:
+        rc = cmd_merge(&p);
+        break;
+    case MODE_RUN_INDEX:
+        rc = cmd_run_index(&p, o.index, self);
+        break;
+    default:
+        rc = cmd_emit(&p, o.mode, self);
+    }
+    sweep_plan_free(&p);
     return rc;
 }

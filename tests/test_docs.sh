@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # docs/scenario.md is generated from the schema; it must match what the binary accepts, and
-# every scenario shipped in scenarios/ must validate.
+# every scenario shipped in scenarios/ must validate (sweep-*.json: every combination).
 set -u
 bin=${SIMGRAD_BIN:-build/simgrad}
 src=${SIMGRAD_SOURCE_DIR:-..}
@@ -12,7 +12,19 @@ else
   fail=$((fail + 1))
   echo "FAIL docs/scenario.md is out of date: run 'build/simgrad keys --markdown > docs/scenario.md'"
 fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for f in "$src"/scenarios/sweep-*.json; do
+  # a sweep file: every combination validates (emitting checks them all, runs nothing)
+  if out=$("$bin" sweep "$f" --emit parallel --out "$tmp/$(basename "$f" .json)" 2>&1); then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $f: $out"
+  fi
+done
 for f in "$src"/scenarios/*.json; do
+  case $(basename "$f") in sweep-*) continue ;; esac
   if out=$("$bin" validate "$f" 2>&1) && ! grep -q warning <<<"$out"; then
     pass=$((pass + 1))
   else
@@ -20,7 +32,7 @@ for f in "$src"/scenarios/*.json; do
     echo "FAIL $f: $out"
   fi
 done
-for cmd in "" run validate keys report; do
+for cmd in "" run validate keys report sweep; do
   if "$bin" $cmd --help | grep -q "usage: simgrad"; then
     pass=$((pass + 1))
   else

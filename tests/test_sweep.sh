@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# simgrad sweep: a grid x replicas run with -j 2, merged into one CSV; started again it skips
-# finished runs and reruns incomplete ones; a bad sweep file or value gives exit 2.
+# simgrad sweep: a grid x replicas run with -j 2, merged into one CSV and reported; started
+# again it skips finished runs and reruns incomplete ones, also after an interruption; a bad
+# sweep file or value gives exit 2.
 set -u
 bin=${SIMGRAD_BIN:-build/simgrad}
 tmp=$(mktemp -d)
@@ -30,6 +31,16 @@ check grid_and_seeds $? "$(sed -n 5p "$tmp/out/results.csv")"
 # slower links cost simulated time: run-0000 (1Gbps) against run-0002 (10Gbps), same seed
 awk -F, 'NR==2 {a=$6} NR==4 {b=$6} END {exit !(a > b)}' "$tmp/out/results.csv"
 check what_if_effect $?
+# the report: the default metric (ps-sgd: simulated time) against each swept key
+for k in platform_host_bw stragglers_p; do
+    [ -s "$tmp/out/sweep_simulated_time_s_vs_$k.png" ] && [ -s "$tmp/out/sweep_simulated_time_s_vs_$k.svg" ]
+    check "report_plot_$k" $?
+done
+grep -q '| 10Gbps | 0.3 | 2 of 2 |' "$tmp/out/report.md" && [ -s "$tmp/out/report.html" ]
+check report_table $? "$(cat "$tmp/out/report.md")"
+grep -q "set ylabel 'simulated_time_s (simulated s)'" "$tmp/out/sweep_simulated_time_s_vs_stragglers_p.gp" &&
+    grep -q "set xlabel 'stragglers.p (probability)'" "$tmp/out/sweep_simulated_time_s_vs_stragglers_p.gp"
+check axis_units $?
 # resume: one run lost its summary (as if interrupted): only it runs again
 rm "$tmp/out/run-0005/summary.json"
 out=$("$bin" sweep "$tmp/sweep.json" -j 2 2>&1)
@@ -37,6 +48,38 @@ grep -q "8 runs (7 already done, 0 failed)" <<<"$out"
 check resume_reruns_only_incomplete $? "$out"
 [ -s "$tmp/out/run-0005/summary.json" ]
 check resumed_run_complete $?
+
+# interrupted (SIGTERM, as a batch system or kill sends it): the runs under way are told, end
+# incomplete, the sweep merges what it has and exits 130; started again it runs the rest only
+cat >"$tmp/slow.json" <<JSON
+{"base": "base.json", "grid": {"algorithm.rounds": [4000], "stragglers.p": [0.1, 0.2, 0.3]},
+ "replicas": 2, "out": "$tmp/slow"}
+JSON
+"$bin" sweep "$tmp/slow.json" -j 2 >"$tmp/slow.log" 2>&1 &
+sweep_pid=$!
+for _ in $(seq 100); do
+    [ "$(ls "$tmp"/slow/run-000*/summary.json 2>/dev/null | wc -l)" -ge 1 ] && break
+    sleep 0.05
+done
+kill -TERM "$sweep_pid"
+wait "$sweep_pid"
+check interrupted_exit_130 $([ $? -eq 130 ]; echo $?) "$(cat "$tmp/slow.log")"
+grep -q "interrupted with [0-5] of 6 runs complete" "$tmp/slow.log"
+check interrupted_message $? "$(cat "$tmp/slow.log")"
+[ -s "$tmp/slow/results.csv" ] && grep -q ',false,' "$tmp/slow/results.csv"
+check interrupted_merge_marks_incomplete $?
+done_before=$(grep -c ',true,' "$tmp/slow/results.csv")
+out=$("$bin" sweep "$tmp/slow.json" -j 2 2>&1)
+grep -q "6 runs ($done_before already done, 0 failed)" <<<"$out"
+check resume_after_interrupt $? "$out"
+[ "$(grep -c ',true,' "$tmp/slow/results.csv")" -eq 6 ]
+check resume_completes_all $?
+
+# a changed grid with the same "out" would take the old finished runs for new ones: refused
+sed 's/"stragglers.p": \[0.1, 0.3\]/"stragglers.p": [0.2, 0.3]/' "$tmp/sweep.json" >"$tmp/changed.json"
+out=$("$bin" sweep "$tmp/changed.json" 2>&1)
+[ $? -eq 2 ] && grep -q "holds the runs of another sweep" <<<"$out"
+check changed_sweep_refused $? "$out"
 
 echo '{"base": "base.json", "grid": {"platform.hosts": ["many"]}, "out": "'"$tmp"'/bad"}' >"$tmp/badval.json"
 "$bin" sweep "$tmp/badval.json" >/dev/null 2>&1

@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 
+# parallel, and Slurm with munge: the sweep tests run an emitted sweep through GNU parallel
+# and through a one-node Slurm cluster they start on localhost.
 packages=(build-essential cmake pkg-config git libsimgrid-dev libopenblas-dev liblapacke-dev
-          libgsl-dev libjansson-dev libcunit1-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist)
+          libgsl-dev libjansson-dev libcunit1-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist
+          parallel slurmctld slurmd slurm-client munge)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
