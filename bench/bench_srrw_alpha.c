@@ -225,8 +225,11 @@ int main(int argc, char **argv)
            n, D, js.a, js.b, js.N, js.R);
     printf("E|theta_n - theta*|^2 / beta_n at n = N/64, N/16, N/4, N; bias^2 share at N; the\n"
            "prediction tr V_theta(alpha) and its local slope d log V / d log alpha\n");
-    printf("%7s %10s %10s %10s %10s %8s %6s %10s %7s %7s\n", "alpha", "N/64", "N/16", "N/4", "N",
-           "+-95%", "bias2", "predicted", "ratio", "slope");
+    printf("and how the excess over it decays from N/16 to N (n^-(b-a) = n^%.2f if it is the\n"
+           "two-timescale transient)\n",
+           js.a - js.b);
+    printf("%7s %10s %10s %10s %10s %8s %6s %10s %7s %7s %7s\n", "alpha", "N/64", "N/16", "N/4",
+           "N", "+-95%", "bias2", "predicted", "ratio", "slope", "excess");
     double lx[MAX_ALPHAS], ly[MAX_ALPHAS], lse[MAX_ALPHAS], lp[MAX_ALPHAS];
     int m = 0, bad = 0;
     for (int k = 0; k < js.nalpha; k++) {
@@ -252,8 +255,10 @@ int main(int argc, char **argv)
         double ratio = mean[NCHECK - 1] / pred;
         printf("%7g %10.4g %10.4g %10.4g %10.4g %8.2g %6.3f %10.4g %7.3f", js.alphas[k], mean[0],
                mean[1], mean[2], mean[3], 1.96 * se, bias2 / mean[NCHECK - 1], pred, ratio);
-        if (js.alphas[k] > 0)
-            printf(" %7.3f", sgr_sasrrw_slope(&modes, js.alphas[k]));
+        printf(" %7.3f", js.alphas[k] > 0 ? sgr_sasrrw_slope(&modes, js.alphas[k]) : NAN);
+        double ex16 = mean[1] / pred - 1.0, exN = ratio - 1.0;
+        if (ex16 > 0 && exN > 0)
+            printf(" n^%.2f", log(exN / ex16) / log((double)js.check[3] / (double)js.check[1]));
         bool fitted = js.alphas[k] >= lo && js.alphas[k] <= hi && js.alphas[k] > 0;
         if (fitted && !isnan(tol) && fabs(ratio - 1.0) > tol + 1.96 * se / pred) {
             printf("  <- off by more than %g + CI", tol);
