@@ -568,9 +568,9 @@ static int tk_finish(sgr_run *run, sgr_err *err)
     double slope_ci, slope_mse = loglog_slope(alphas, mses, mse_se, nsr, &slope_ci);
     double slope_x = loglog_slope(alphas, xvars, NULL, nsr, NULL);
     double slope_th = loglog_slope(alphas, mse_th, NULL, nsr, NULL), slope_lim = NAN;
-    for (size_t i = 0; i < 2; i++)
-        if (modes[i].count && nsr)
-            slope_lim = sgr_sasrrw_slope(&modes[i], 1e6 * alphas[nsr - 1]);
+    const sgr_sasrrw_modes *srrw_modes = &modes[ts->base == SGR_WALK_MHRW];
+    if (srrw_modes->count && nsr)
+        slope_lim = sgr_sasrrw_slope(srrw_modes, 1e6 * alphas[nsr - 1]);
     if (nsr >= 2)
         printf("fitted exponent in alpha (alpha > 0): MSE %.3f +- %.3f (SA-SRRW theory over these "
                "alphas %.3f, for large alpha %.3f), visit variance %.3f (predicted -1)\n",
