@@ -414,25 +414,76 @@ static void mean_ci(const double *v, size_t k, double *mean, double *ci)
     *ci = k > 1 ? 1.96 * sqrt(s2 / (double)(k - 1) / (double)k) : NAN;
 }
 
-/* slope of log(y) against log(x) by least squares (points with x > 0, y > 0) */
-static double loglog_slope(const double *x, const double *y, size_t k)
+/* Slope of log(y) against log(x) by least squares (points with x > 0, y > 0) and, when rel_se
+ * (y's standard errors relative to y) is not NULL, its 95% half-width in *ci, the points'
+ * errors taken as independent (delta method). */
+static double loglog_slope(const double *x, const double *y, const double *rel_se, size_t k,
+                           double *ci)
 {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    double mx = 0, my = 0, sxx = 0, sxy = 0, var = 0;
     size_t m = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (!(x[i] > 0) || !(y[i] > 0))
-            continue;
-        double lx = log(x[i]), ly = log(y[i]);
-        sx += lx;
-        sy += ly;
-        sxx += lx * lx;
-        sxy += lx * ly;
-        m++;
-    }
+    for (size_t i = 0; i < k; i++)
+        if (x[i] > 0 && y[i] > 0) {
+            mx += log(x[i]);
+            my += log(y[i]);
+            m++;
+        }
+    if (ci)
+        *ci = NAN;
     if (m < 2)
         return NAN;
-    double den = (double)m * sxx - sx * sx;
-    return den != 0 ? ((double)m * sxy - sx * sy) / den : NAN;
+    mx /= (double)m;
+    my /= (double)m;
+    for (size_t i = 0; i < k; i++)
+        if (x[i] > 0 && y[i] > 0) {
+            sxx += (log(x[i]) - mx) * (log(x[i]) - mx);
+            sxy += (log(x[i]) - mx) * (log(y[i]) - my);
+        }
+    if (!(sxx > 0))
+        return NAN;
+    for (size_t i = 0; rel_se && i < k; i++)
+        if (x[i] > 0 && y[i] > 0)
+            var += (log(x[i]) - mx) * (log(x[i]) - mx) * rel_se[i] * rel_se[i] / (sxx * sxx);
+    if (ci && rel_se)
+        *ci = 1.96 * sqrt(var);
+    return sxy / sxx;
+}
+
+/* tr V_theta(alpha) of SA-SRRW's theory (sgr_sasrrw_modes: the limit of MSE / beta_n) for
+ * configuration c, or NAN where the theorem does not speak: a walk other than SRW, MHRW or
+ * the SRRW on them, an SRRW with alpha > 0 and b <= a (the theorem's other cases), minibatches
+ * (noise it leaves out), or no dense theory (theory false). H(theta*, i) = -grad f_i(theta*)
+ * and the Hessian come from the agents' real data; modes[] caches them per chain. */
+static double mse_theory_trace(tk_state *ts, size_t c, bool theory, sgr_sasrrw_modes modes[2])
+{
+    const tk_config *cf = &ts->configs[c];
+    sgr_walk_kind chain = cf->kind == SGR_WALK_SRRW ? ts->base : cf->kind;
+    if (!theory || (chain != SGR_WALK_SRW && chain != SGR_WALK_MHRW) || ts->batch ||
+        (cf->kind == SGR_WALK_SRRW && cf->alpha > 0 && !(ts->b > ts->a)))
+        return NAN;
+    sgr_sasrrw_modes *m = &modes[chain == SGR_WALK_MHRW];
+    if (m->count == 0) {
+        size_t n = ts->graph.n, np = ts->np;
+        double *G = malloc(n * np * sizeof *G), *hess = malloc(np * np * sizeof *hess);
+        sgr_walk_cfg wc = {.kind = chain, .gamma_exp = ts->a, .mu = ts->target};
+        sgr_err err = {0};
+        int rc = G && hess
+                     ? sgr_local_gradients_hessian(
+                           &ts->run->workload, sgr_walk_target(ts->tokens[c * ts->replicas].walk),
+                           n, ts->theta_star + c * np, G, hess, &err)
+                     : sgr_fail(&err, "out of memory");
+        for (size_t k = 0; rc == 0 && k < n * np; k++)
+            G[k] = -G[k];
+        if (rc == 0)
+            rc = sgr_sasrrw_modes_new(&ts->graph, &wc, G, np, hess, ts->b, ts->scale, m, &err);
+        free(G);
+        free(hess);
+        if (rc < 0) {
+            XBT_WARN("no SA-SRRW theory for the %s chain: %s", sgr_walk_kind_name(chain), err.msg);
+            return NAN;
+        }
+    }
+    return sgr_sasrrw_trace(m, cf->kind == SGR_WALK_SRRW ? cf->alpha : 0.0);
 }
 
 static int tk_finish(sgr_run *run, sgr_err *err)
@@ -446,13 +497,17 @@ static int tk_finish(sgr_run *run, sgr_err *err)
         rc = sgr_fail(err, "only %zu of %zu tokens finished", ts->finished, ts->nconfigs * R);
     double *v1 = malloc(R * sizeof *v1), *v2 = malloc(R * sizeof *v2), *v3 = malloc(R * sizeof *v3);
     double alphas[MAX_CONFIGS] = {0}, mses[MAX_CONFIGS] = {0}, xvars[MAX_CONFIGS] = {0};
+    double mse_se[MAX_CONFIGS] = {0}, mse_th[MAX_CONFIGS] = {0};
+    sgr_sasrrw_modes modes[2] = {{0}, {0}};
     size_t nsr = 0;
     json_t *configs = json_array();
     bool theory = ts->graph.n <= (size_t)sgr_scn_int(run->scn, "algorithm.theory_max_nodes");
     /* the CLT scaling of the visit estimate: n for a = 1, 1/gamma_n otherwise */
     double scale_x = pow((double)ts->hops + 1.0, ts->a);
-    printf("%-6s %7s %14s %11s %10s %14s %11s %12s %8s\n", "walk", "alpha", "MSE(theta)", "+-95%",
-           "TV", "visit var", "+-95%", "theory", "ratio");
+    /* SA-SRRW's CLT: E|theta_N - theta*|^2 ~ beta_N tr V_theta(alpha) */
+    double beta_N = ts->scale * pow((double)ts->hops + 1.0, -ts->b);
+    printf("%-6s %7s %14s %11s %12s %10s %14s %11s %12s %8s\n", "walk", "alpha", "MSE(theta)",
+           "+-95%", "MSE theory", "TV", "visit var", "+-95%", "theory", "ratio");
     for (size_t c = 0; c < ts->nconfigs && ts->finished == ts->nconfigs * R; c++) {
         /* the SRRW's x moves with gamma_n; the other walks' estimate is the empirical
          * measure, whose CLT scaling is n (a = 1) */
@@ -486,14 +541,21 @@ static int tk_finish(sgr_run *run, sgr_err *err)
                                     NULL, &th, &terr) < 0)
                 th = NAN;
         }
-        printf("%-6s %7.3g %14.6g %11.3g %10.4g %14.6g %11.3g %12.6g %8.3f\n",
-               sgr_walk_kind_name(cf->kind), cf->alpha, mse, mse_ci, tv, xv, xv_ci, th, xv / th);
+        double mth = beta_N * mse_theory_trace(ts, c, theory, modes);
+        printf("%-6s %7.3g %14.6g %11.3g %12.6g %10.4g %14.6g %11.3g %12.6g %8.3f\n",
+               sgr_walk_kind_name(cf->kind), cf->alpha, mse, mse_ci, mth, tv, xv, xv_ci, th,
+               xv / th);
         json_t *o =
             json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I}", "walk",
                       sgr_walk_kind_name(cf->kind), "alpha", cf->alpha, "mse", mse, "mse_ci95",
                       isnan(mse_ci) ? 0.0 : mse_ci, "tv", tv, "tv_ci95", isnan(tv_ci) ? 0.0 : tv_ci,
                       "visit_variance", xv, "visit_variance_ci95", isnan(xv_ci) ? 0.0 : xv_ci,
                       "replicas", (json_int_t)R, "hops", (json_int_t)ts->hops);
+        json_object_set_new(o, "mse_over_beta", json_real(mse / beta_N));
+        if (!isnan(mth)) {
+            json_object_set_new(o, "mse_theory", json_real(mth));
+            json_object_set_new(o, "mse_over_beta_theory", json_real(mth / beta_N));
+        }
         if (!isnan(th)) {
             json_object_set_new(o, "visit_variance_theory", json_real(th));
             json_object_set_new(o, "visit_variance_ratio", json_real(xv / th));
@@ -502,26 +564,42 @@ static int tk_finish(sgr_run *run, sgr_err *err)
         if (cf->kind == SGR_WALK_SRRW && cf->alpha > 0) {
             alphas[nsr] = cf->alpha;
             mses[nsr] = mse;
+            mse_se[nsr] = mse_ci / 1.96 / mse;
+            mse_th[nsr] = mth;
             xvars[nsr++] = xv;
         }
     }
-    double slope_mse = loglog_slope(alphas, mses, nsr), slope_x = loglog_slope(alphas, xvars, nsr);
+    /* the theory's own slope over the same alphas (it tends to -2 only for large alpha), and
+     * its large-alpha limit, computed rather than assumed */
+    double slope_ci, slope_mse = loglog_slope(alphas, mses, mse_se, nsr, &slope_ci);
+    double slope_x = loglog_slope(alphas, xvars, NULL, nsr, NULL);
+    double slope_th = loglog_slope(alphas, mse_th, NULL, nsr, NULL), slope_lim = NAN;
+    const sgr_sasrrw_modes *srrw_modes = &modes[ts->base == SGR_WALK_MHRW];
+    if (srrw_modes->count && nsr)
+        slope_lim = sgr_sasrrw_slope(srrw_modes, 1e6 * alphas[nsr - 1]);
     if (nsr >= 2)
-        printf("fitted exponent in alpha (alpha > 0): MSE %.3f (predicted -2 when b > a), visit "
-               "variance %.3f (predicted -1)\n",
-               slope_mse, slope_x);
+        printf("fitted exponent in alpha (alpha > 0): MSE %.3f +- %.3f (SA-SRRW theory over these "
+               "alphas %.3f, for large alpha %.3f), visit variance %.3f (predicted -1)\n",
+               slope_mse, slope_ci, slope_th, slope_lim, slope_x);
     run->results = json_pack("{s:o, s:I, s:I, s:I, s:f, s:f, s:f}", "configs", configs, "nodes",
                              (json_int_t)ts->graph.n, "edges", (json_int_t)ts->graph.m, "hops",
                              (json_int_t)ts->hops, "gamma_exp", ts->a, "beta_exp", ts->b,
                              "simulated_time_s", simgrid_get_clock());
     if (nsr >= 2) {
         json_object_set_new(run->results, "mse_alpha_exponent", json_real(slope_mse));
+        if (!isnan(slope_ci))
+            json_object_set_new(run->results, "mse_alpha_exponent_ci95", json_real(slope_ci));
         json_object_set_new(run->results, "visit_variance_alpha_exponent", json_real(slope_x));
-        json_object_set_new(run->results, "mse_alpha_exponent_predicted",
-                            json_real(ts->b > ts->a ? -2.0 : NAN));
+        if (!isnan(slope_th) && ts->b > ts->a) {
+            json_object_set_new(run->results, "mse_alpha_exponent_predicted", json_real(slope_th));
+            json_object_set_new(run->results, "mse_alpha_exponent_predicted_limit",
+                                json_real(slope_lim));
+        }
         json_object_set_new(run->results, "visit_variance_alpha_exponent_predicted",
                             json_real(-1.0));
     }
+    sgr_sasrrw_modes_free(&modes[0]);
+    sgr_sasrrw_modes_free(&modes[1]);
     free(v1);
     free(v2);
     free(v3);

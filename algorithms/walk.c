@@ -354,8 +354,11 @@ double sgr_walk_tv(const sgr_walk *w)
     return tv / 2.0;
 }
 
-int sgr_srrw_covariance(const sgr_graph *g, const sgr_walk_cfg *cfg, double alpha, double *V,
-                        double *trace, sgr_err *err)
+/* The base chain's spectrum: S = D^1/2 P D^-1/2 is symmetric for a reversible P; its
+ * eigenvalues (descending, lambda_1 = 1 first) go to eval, and u_i = D^1/2 phi_i (phi_i the
+ * orthonormal eigenvectors) to the columns of U (n x n). On error, -1 with err. */
+static int base_spectrum(const sgr_graph *g, const sgr_walk_cfg *cfg, gsl_vector **eval,
+                         gsl_matrix **U, sgr_err *err)
 {
     size_t n = g->n;
     sgr_walk_cfg base = *cfg;
@@ -365,16 +368,16 @@ int sgr_srrw_covariance(const sgr_graph *g, const sgr_walk_cfg *cfg, double alph
     sgr_walk *w = sgr_walk_new(g, &base, 0, err);
     if (!w)
         return -1;
-    gsl_matrix *S = gsl_matrix_calloc(n, n), *evec = gsl_matrix_alloc(n, n);
-    gsl_vector *eval = gsl_vector_alloc(n);
+    gsl_matrix *S = gsl_matrix_calloc(n, n);
+    *U = gsl_matrix_alloc(n, n);
+    *eval = gsl_vector_alloc(n);
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
     int rc = -1;
-    if (!S || !evec || !eval || !ws) {
+    if (!S || !*U || !*eval || !ws) {
         sgr_fail(err, "out of memory (dense theory on %zu nodes)", n);
         goto out;
     }
     const double *mu = sgr_walk_target(w);
-    /* S = D^1/2 P D^-1/2 is symmetric for a reversible P */
     for (size_t i = 0; i < n; i++) {
         gsl_matrix_set(S, i, i, sgr_walk_base_prob(w, i, i));
         for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++) {
@@ -382,8 +385,34 @@ int sgr_srrw_covariance(const sgr_graph *g, const sgr_walk_cfg *cfg, double alph
             gsl_matrix_set(S, i, j, sqrt(mu[i] / mu[j]) * sgr_walk_base_prob(w, i, j));
         }
     }
-    gsl_eigen_symmv(S, eval, evec, ws);
-    gsl_eigen_symmv_sort(eval, evec, GSL_EIGEN_SORT_VAL_DESC);
+    gsl_eigen_symmv(S, *eval, *U, ws);
+    gsl_eigen_symmv_sort(*eval, *U, GSL_EIGEN_SORT_VAL_DESC);
+    for (size_t r = 0; r < n; r++)
+        for (size_t e = 0; e < n; e++)
+            gsl_matrix_set(*U, r, e, sqrt(mu[r]) * gsl_matrix_get(*U, r, e));
+    rc = 0;
+out:
+    if (rc < 0) {
+        gsl_matrix_free(*U);
+        gsl_vector_free(*eval);
+        *U = NULL;
+        *eval = NULL;
+    }
+    gsl_matrix_free(S);
+    if (ws)
+        gsl_eigen_symmv_free(ws);
+    sgr_walk_free(w);
+    return rc;
+}
+
+int sgr_srrw_covariance(const sgr_graph *g, const sgr_walk_cfg *cfg, double alpha, double *V,
+                        double *trace, sgr_err *err)
+{
+    size_t n = g->n;
+    gsl_vector *eval;
+    gsl_matrix *U;
+    if (base_spectrum(g, cfg, &eval, &U, err) < 0)
+        return -1;
     double a1 = cfg->gamma_exp == 1.0 ? 1.0 : 0.0;
     if (V)
         memset(V, 0, n * n * sizeof *V);
@@ -392,25 +421,115 @@ int sgr_srrw_covariance(const sgr_graph *g, const sgr_walk_cfg *cfg, double alph
         double lam = gsl_vector_get(eval, e);
         double c = (1.0 + lam) / (1.0 - lam) / (2.0 * alpha * (1.0 + lam) + 2.0 - a1);
         double norm2 = 0;
-        for (size_t k = 0; k < n; k++) {
-            double uk = sqrt(mu[k]) * gsl_matrix_get(evec, k, e);
-            norm2 += uk * uk;
-        }
+        for (size_t k = 0; k < n; k++)
+            norm2 += gsl_matrix_get(U, k, e) * gsl_matrix_get(U, k, e);
         *trace += c * norm2;
         if (V)
-            for (size_t r = 0; r < n; r++) {
-                double ur = sqrt(mu[r]) * gsl_matrix_get(evec, r, e);
+            for (size_t r = 0; r < n; r++)
                 for (size_t k = 0; k < n; k++)
-                    V[r * n + k] += c * ur * sqrt(mu[k]) * gsl_matrix_get(evec, k, e);
-            }
+                    V[r * n + k] += c * gsl_matrix_get(U, r, e) * gsl_matrix_get(U, k, e);
+    }
+    gsl_matrix_free(U);
+    gsl_vector_free(eval);
+    return 0;
+}
+
+int sgr_sasrrw_modes_new(const sgr_graph *g, const sgr_walk_cfg *cfg, const double *H, size_t dim,
+                         const double *hess, double b, double scale, sgr_sasrrw_modes *out,
+                         sgr_err *err)
+{
+    size_t n = g->n;
+    memset(out, 0, sizeof *out);
+    if (!(b > 0.5 && b <= 1.0) || !(scale > 0))
+        return sgr_fail(err, "SA-SRRW theory: b must be in (0.5, 1] and the step scale > 0");
+    /* hess = Q diag(kappa) Q^T; in that basis the Lyapunov equation is diagonal */
+    gsl_matrix *Hs = gsl_matrix_alloc(dim, dim), *Q = gsl_matrix_alloc(dim, dim);
+    gsl_vector *kappa = gsl_vector_alloc(dim), *eval = NULL;
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(dim);
+    gsl_matrix *U = NULL;
+    double *HQ = malloc(n * dim * sizeof *HQ);
+    int rc = -1;
+    if (!Hs || !Q || !kappa || !ws || !HQ) {
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < dim; r++)
+        for (size_t c = 0; c < dim; c++)
+            gsl_matrix_set(Hs, r, c, 0.5 * (hess[r * dim + c] + hess[c * dim + r]));
+    gsl_eigen_symmv(Hs, kappa, Q, ws);
+    /* the b = 1 term of the theorem, in units of beta_n = scale (n+1)^-1 */
+    double shift = b == 1.0 ? 1.0 / scale : 0.0;
+    for (size_t k = 0; k < dim; k++)
+        if (!(2.0 * gsl_vector_get(kappa, k) > shift)) {
+            sgr_fail(err,
+                     "SA-SRRW theory: the Hessian at theta* has an eigenvalue %g; the CLT needs "
+                     "every eigenvalue > %g",
+                     gsl_vector_get(kappa, k), shift / 2.0);
+            goto out;
+        }
+    for (size_t i = 0; i < n; i++) /* HQ = H Q: node i's direction in the Hessian's basis */
+        for (size_t k = 0; k < dim; k++) {
+            double s = 0;
+            for (size_t d = 0; d < dim; d++)
+                s += H[i * dim + d] * gsl_matrix_get(Q, d, k);
+            HQ[i * dim + k] = s;
+        }
+    if (base_spectrum(g, cfg, &eval, &U, err) < 0)
+        goto out;
+    out->count = n - 1;
+    out->lambda = malloc(out->count * sizeof *out->lambda);
+    out->weight = malloc(out->count * sizeof *out->weight);
+    if (!out->lambda || !out->weight) {
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (size_t e = 1; e < n; e++) { /* skip lambda_1 = 1 */
+        double lam = gsl_vector_get(eval, e), t = 0;
+        for (size_t k = 0; k < dim; k++) {
+            double p = 0; /* (H q_k)^T u_e */
+            for (size_t i = 0; i < n; i++)
+                p += HQ[i * dim + k] * gsl_matrix_get(U, i, e);
+            t += p * p / (2.0 * gsl_vector_get(kappa, k) - shift);
+        }
+        out->lambda[e - 1] = lam;
+        out->weight[e - 1] = lam > -1.0 ? (1.0 + lam) / (1.0 - lam) * t : 0.0;
     }
     rc = 0;
 out:
-    gsl_matrix_free(S);
-    gsl_matrix_free(evec);
-    gsl_vector_free(eval);
+    if (rc < 0)
+        sgr_sasrrw_modes_free(out);
+    gsl_matrix_free(Hs);
+    gsl_matrix_free(Q);
+    gsl_vector_free(kappa);
     if (ws)
         gsl_eigen_symmv_free(ws);
-    sgr_walk_free(w);
+    gsl_matrix_free(U);
+    gsl_vector_free(eval);
+    free(HQ);
     return rc;
+}
+
+double sgr_sasrrw_trace(const sgr_sasrrw_modes *m, double alpha)
+{
+    double tr = 0;
+    for (size_t i = 0; i < m->count; i++) {
+        double d = alpha * (1.0 + m->lambda[i]) + 1.0;
+        tr += m->weight[i] / (d * d);
+    }
+    return tr;
+}
+
+double sgr_sasrrw_slope(const sgr_sasrrw_modes *m, double alpha)
+{
+    const double h = 1e-4; /* central difference in log alpha */
+    return (log(sgr_sasrrw_trace(m, alpha * exp(h))) - log(sgr_sasrrw_trace(m, alpha * exp(-h)))) /
+           (2.0 * h);
+}
+
+void sgr_sasrrw_modes_free(sgr_sasrrw_modes *m)
+{
+    free(m->lambda);
+    free(m->weight);
+    m->lambda = m->weight = NULL;
+    m->count = 0;
 }

@@ -137,3 +137,45 @@ int sgr_local_constants(const sgr_workload *wl, size_t n, double *mu, double *L,
     free(ev);
     return 0;
 }
+
+int sgr_local_gradients_hessian(const sgr_workload *wl, const double *mu, size_t n,
+                                const double *theta, double *G, double *hess, sgr_err *err)
+{
+    size_t np = sgr_model_nparams(&wl->model), maxrows = 0;
+    for (size_t i = 0; i < n; i++)
+        if (wl->parts[i].n > maxrows)
+            maxrows = wl->parts[i].n;
+    double *work = malloc(sgr_model_work_size(&wl->model, maxrows) * sizeof *work);
+    double *g1 = malloc(np * sizeof *g1), *gp = malloc(np * sizeof *gp),
+           *gm = malloc(np * sizeof *gm), *t = malloc(np * sizeof *t);
+    int rc = -1;
+    if (!work || !g1 || !gp || !gm || !t) {
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const sgr_dataset *p = &wl->parts[i];
+        sgr_model_loss_grad(&wl->model, theta, p->X, p->y, p->n, G + i * np, work);
+    }
+    /* column k of the Hessian: central difference of the weighted gradient along e_k (exact up
+     * to rounding when the gradient is affine, as for least squares) */
+    memcpy(t, theta, np * sizeof *t);
+    for (size_t k = 0; k < np; k++) {
+        double h = 1e-5 * (1.0 + fabs(theta[k]));
+        t[k] = theta[k] + h;
+        weighted_loss_grad(wl, mu, n, t, gp, g1, work);
+        t[k] = theta[k] - h;
+        weighted_loss_grad(wl, mu, n, t, gm, g1, work);
+        t[k] = theta[k];
+        for (size_t j = 0; j < np; j++)
+            hess[j * np + k] = (gp[j] - gm[j]) / (2.0 * h);
+    }
+    rc = 0;
+out:
+    free(work);
+    free(g1);
+    free(gp);
+    free(gm);
+    free(t);
+    return rc;
+}

@@ -158,18 +158,25 @@ static void num_ci(char *cell, double v, double ci)
         snprintf(cell, CELL, "%.4g ± %.2g", v, ci);
 }
 
-/* A fitted exponent and, when the theory gives one, its prediction: "-1.030 (-1)". */
+/* A fitted exponent, its 95% CI if known and, when the theory gives one, its prediction:
+ * "-1.030 (-1)", "-1.21 ± 0.15 (-1.6)". */
 static void slope(char *cell, const json_t *res, const char *key)
 {
-    char pred_key[96];
+    char pred_key[96], ci_key[96];
     snprintf(pred_key, sizeof pred_key, "%s_predicted", key);
+    snprintf(ci_key, sizeof ci_key, "%s_ci95", key);
     double k = sgr_json_num(res, key), pred = sgr_json_num(res, pred_key);
-    if (isnan(k))
+    double ci = sgr_json_num(res, ci_key);
+    size_t used = 0;
+    if (isnan(k)) {
         snprintf(cell, CELL, "-");
-    else if (isnan(pred))
-        snprintf(cell, CELL, "%.3f", k);
-    else
-        snprintf(cell, CELL, "%.3f (%g)", k, pred);
+        return;
+    }
+    used = (size_t)snprintf(cell, CELL, "%.3f", k);
+    if (!isnan(ci) && used < CELL)
+        used += (size_t)snprintf(cell + used, CELL - used, " ± %.2g", ci);
+    if (!isnan(pred) && used < CELL)
+        snprintf(cell + used, CELL - used, " (%.3g)", pred);
 }
 
 static const char *run_name(const sgr_report_run *runs, size_t n, size_t r)
@@ -310,6 +317,7 @@ static void write_token_configs(doc *d, const sgr_report_run *runs, size_t n)
                                        "alpha",
                                        "replicas",
                                        "final MSE (± 95% CI)",
+                                       "MSE theory (SA-SRRW)",
                                        "TV to target",
                                        "visit variance (± 95% CI)",
                                        "visit variance theory",
@@ -329,11 +337,12 @@ static void write_token_configs(doc *d, const sgr_report_run *runs, size_t n)
             num(c[2], sgr_json_num(cf, "alpha"));
             num(c[3], sgr_json_num(cf, "replicas"));
             num_ci(c[4], sgr_json_num(cf, "mse"), sgr_json_num(cf, "mse_ci95"));
-            num_ci(c[5], sgr_json_num(cf, "tv"), sgr_json_num(cf, "tv_ci95"));
-            num_ci(c[6], sgr_json_num(cf, "visit_variance"),
+            num(c[5], sgr_json_num(cf, "mse_theory"));
+            num_ci(c[6], sgr_json_num(cf, "tv"), sgr_json_num(cf, "tv_ci95"));
+            num_ci(c[7], sgr_json_num(cf, "visit_variance"),
                    sgr_json_num(cf, "visit_variance_ci95"));
-            num(c[7], sgr_json_num(cf, "visit_variance_theory"));
-            num(c[8], sgr_json_num(cf, "visit_variance_ratio"));
+            num(c[8], sgr_json_num(cf, "visit_variance_theory"));
+            num(c[9], sgr_json_num(cf, "visit_variance_ratio"));
             doc_row(d, c);
         }
     }

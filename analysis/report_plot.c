@@ -533,25 +533,36 @@ static int token_vs_hops(plotter *pl, const char *name, const char *title, const
     return plot_finish(&p, pl, title);
 }
 
-/* Final `key` (and `theory_key`, if not NULL) of the configs with alpha > 0 against alpha,
- * log-log, with the fitted power law of exponent results[exp_key]. */
+/* Final `key` (and `theory_key`, if not NULL, labelled theory_label) of the configs with
+ * alpha > 0 against alpha, log-log, with the fitted power law of exponent results[exp_key];
+ * the title gives its 95% CI (exp_key_ci95), the theory's own slope over the same alphas
+ * (exp_key_predicted) and its large-alpha limit (exp_key_predicted_limit) when present. */
 static int token_vs_alpha(plotter *pl, const char *name, const char *what, const char *key,
-                          const char *theory_key, const char *exp_key, const char *ylabel)
+                          const char *theory_key, const char *theory_label, const char *exp_key,
+                          const char *ylabel)
 {
     plot p;
     char title[256];
     const sgr_report_run *r0 = &pl->runs[0];
     double k0 = sgr_json_num(r0->results, exp_key);
-    char pred_key[96];
+    char pred_key[96], ci_key[96], lim_key[112];
     snprintf(pred_key, sizeof pred_key, "%s_predicted", exp_key);
-    double pred0 = sgr_json_num(r0->results, pred_key);
+    snprintf(ci_key, sizeof ci_key, "%s_ci95", exp_key);
+    snprintf(lim_key, sizeof lim_key, "%s_predicted_limit", exp_key);
+    double pred0 = sgr_json_num(r0->results, pred_key), ci0 = sgr_json_num(r0->results, ci_key);
+    double lim0 = sgr_json_num(r0->results, lim_key);
     if (pl->n == 1 && !isnan(k0))
-        snprintf(title, sizeof title, "Final %s vs alpha (SRRW, log-log): fitted slope %.3f%s",
-                 what, k0, "");
+        snprintf(title, sizeof title, "Final %s vs alpha (SRRW, log-log): fitted slope %.3f", what,
+                 k0);
     else
         snprintf(title, sizeof title, "Final %s vs alpha (SRRW, log-log)", what);
+    if (pl->n == 1 && !isnan(k0) && !isnan(ci0))
+        snprintf(title + strlen(title), sizeof title - strlen(title), " +- %.2g", ci0);
     if (pl->n == 1 && !isnan(k0) && !isnan(pred0))
-        snprintf(title + strlen(title), sizeof title - strlen(title), " (predicted %g)", pred0);
+        snprintf(title + strlen(title), sizeof title - strlen(title), ", predicted %.3g", pred0);
+    if (pl->n == 1 && !isnan(k0) && !isnan(lim0))
+        snprintf(title + strlen(title), sizeof title - strlen(title), " (%.3g for large alpha)",
+                 lim0);
     if (plot_open(&p, pl, name, title, "alpha (self-repellence)", ylabel) < 0)
         return plot_abort(&p), -1;
     plot_line(&p, "set logscale xy\nset format y '%%.0e'\nset format x '%%g'\nset offsets "
@@ -588,7 +599,7 @@ static int token_vs_alpha(plotter *pl, const char *name, const char *what, const
                      "'%s.dat' index %d using 1:3 with points lt %zu pt 4 "
                      "ps 1.8 lw 1.5",
                      name, b, r + 1);
-            snprintf(tl, sizeof tl, "%s%stheory trace V(alpha)", lbl, sep);
+            snprintf(tl, sizeof tl, "%s%s%s", lbl, sep, theory_label);
             plot_series(&p, spec, tl);
         }
         json_array_foreach(json_object_get(run->results, "configs"), c, cfg)
@@ -615,12 +626,13 @@ static int token_plots(plotter *pl)
                       "Visit measure: TV distance to the target vs hops "
                       "(mean over replicas)",
                       "TV distance", true) < 0 ||
-        token_vs_alpha(pl, "token_mse_alpha", "MSE", "mse", NULL, "mse_alpha_exponent",
+        token_vs_alpha(pl, "token_mse_alpha", "MSE", "mse", "mse_theory",
+                       "SA-SRRW theory beta_N tr V_theta(alpha)", "mse_alpha_exponent",
                        "final MSE ||theta - theta*||^2") < 0)
         return -1;
     return token_vs_alpha(pl, "token_visit_alpha", "visit variance", "visit_variance",
-                          "visit_variance_theory", "visit_variance_alpha_exponent",
-                          "visit estimate variance");
+                          "visit_variance_theory", "theory trace V(alpha)",
+                          "visit_variance_alpha_exponent", "visit estimate variance");
 }
 
 /* ---- gossip ------------------------------------------------------------------------------ */

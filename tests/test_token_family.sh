@@ -30,6 +30,13 @@ grep -q '"visit_variance_theory"' "$tmp/a/summary.json"
 check theory_reported $?
 grep -q 'fitted exponent in alpha' "$tmp/a.txt"
 check exponent_printed $?
+# SA-SRRW's predicted MSE beside the measured one: the base chains (alpha 0, no two-timescale
+# transient) agree within the spread of 6 replicas; the theory's large-alpha slope is -2
+awk '$1 == "srw" || $1 == "mhrw" { n++; r = $3 / $5; if (!(r > 1/3 && r < 3)) { print "mse/theory " $1 " " r; bad = 1 } }
+     /^srrw/ && $5 == "nan" { print "no theory for srrw"; bad = 1 }
+     END { exit bad || n != 2 }' "$tmp/a.txt" &&
+    grep -q 'for large alpha -2.000' "$tmp/a.txt" && grep -q '"mse_alpha_exponent_ci95"' "$tmp/a/summary.json"
+check mse_theory $?
 "$bin" run "$tmp/t.json" --quiet --out "$tmp/b" >/dev/null 2>&1
 cmp -s "$tmp/a/metrics.csv" "$tmp/b/metrics.csv"
 check deterministic $?

@@ -23,6 +23,13 @@ int sgr_weighted_optimum(const sgr_workload *wl, const double *mu, size_t n, dou
  * lambda_max(X^T X)/(4m) + l2 for logistic regression). */
 int sgr_local_constants(const sgr_workload *wl, size_t n, double *mu, double *L, sgr_err *err);
 
+/* At theta: G (n x nparams, row-major) receives each local gradient grad f_i(theta) over part
+ * i's rows, hess (nparams x nparams) the Hessian of sum_i mu_i f_i (central differences of the
+ * gradients: exact up to rounding for least squares). What the SA-SRRW covariance theory
+ * needs (H(theta*, i) = -grad f_i(theta*)). Returns 0, or -1 with err (out of memory). */
+int sgr_local_gradients_hessian(const sgr_workload *wl, const double *mu, size_t n,
+                                const double *theta, double *G, double *hess, sgr_err *err);
+
 #ifdef __cplusplus
 }
 #endif

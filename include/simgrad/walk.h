@@ -82,6 +82,36 @@ const char *sgr_walk_kind_name(sgr_walk_kind k);
 int sgr_srrw_covariance(const sgr_graph *g, const sgr_walk_cfg *cfg, double alpha, double *V,
                         double *trace, sgr_err *err);
 
+/* Theory (Hu, Doshi & Eun, ICLR 2024, Theorem 3.3 case (i), b > a): the SA-SRRW iteration
+ *   X_{n+1} ~ K[x_n](X_n, .),  x_{n+1} = x_n + gamma_{n+1} (delta_{X_{n+1}} - x_n),
+ *   theta_{n+1} = theta_n + beta_{n+1} H(theta_n, X_{n+1}),  beta_n = scale (n+1)^-b,
+ * with beta_n = o(gamma_n) (the model slower than x), has (theta_n - theta*) / sqrt(beta_n) ->
+ * N(0, V_theta(alpha)),
+ *   V_theta(alpha) = sum_{i>=2} 1/(alpha (1+lambda_i) + 1)^2 (1+lambda_i)/(1-lambda_i) L_i,
+ *   L_i solving (J + 1{b=1}/(2 scale) I) L_i + L_i (J + ...)^T + H^T u_i u_i^T H = 0,
+ * where H is the n x dim matrix of H(theta*, i), J = grad h(theta*) = -hess (hess: the Hessian
+ * of sum_i mu_i f_i at theta* when H = -grad f_i) and (lambda_i, u_i) as for
+ * sgr_srrw_covariance. alpha = 0 is the base Markov chain's own SA covariance (any a, b).
+ * So E|theta_n - theta*|^2 ~ beta_n tr V_theta(alpha), which falls as alpha^-2 only once
+ * alpha (1 + lambda_i) >> 1 for the modes that carry the weight. */
+typedef struct sgr_sasrrw_modes {
+    size_t count;   /* n - 1 */
+    double *lambda; /* lambda_2 .. lambda_n of the base chain */
+    double *weight; /* (1+lambda_i)/(1-lambda_i) tr L_i */
+} sgr_sasrrw_modes;
+
+/* Fill `out` for the walk cfg's base chain on g, H (n x dim, row-major), hess (dim x dim,
+ * symmetrised), b and scale. Dense: O(n^3). Needs every eigenvalue of hess above
+ * 1{b=1}/(2 scale). Returns 0, or -1 with err (out left empty). */
+int sgr_sasrrw_modes_new(const sgr_graph *g, const sgr_walk_cfg *cfg, const double *H, size_t dim,
+                         const double *hess, double b, double scale, sgr_sasrrw_modes *out,
+                         sgr_err *err);
+/* tr V_theta(alpha), the limit of E|theta_n - theta*|^2 / beta_n. Can't fail. */
+double sgr_sasrrw_trace(const sgr_sasrrw_modes *m, double alpha);
+/* d log tr V_theta / d log alpha at alpha > 0 (tends to -2 as alpha grows). Can't fail. */
+double sgr_sasrrw_slope(const sgr_sasrrw_modes *m, double alpha);
+void sgr_sasrrw_modes_free(sgr_sasrrw_modes *m);
+
 #ifdef __cplusplus
 }
 #endif
