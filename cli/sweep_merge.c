@@ -11,7 +11,7 @@
 /* The member naming an item of a results array (a gradient-coding scheme, a gossip method). */
 static const char *item_name(json_t *item)
 {
-    static const char *const keys[] = {"scheme", "method"};
+    static const char *const keys[] = {"scheme", "method", "name"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         const char *s = json_string_value(json_object_get(item, keys[i]));
         if (s)

@@ -72,11 +72,34 @@ static const char *const token_top[] = {"nodes",
                                         "visit_variance_alpha_exponent_predicted",
                                         NULL};
 
+static const char *const fabric_top[] = {"hosts", "leaves", "planes", "pods", "cores",
+                                         "leaf_bw_Bps", "host_bw_Bps", NULL};
+static const char *const fabric_item[] = {"steps",
+                                          "simulated_steps",
+                                          "subflows",
+                                          "split_flows",
+                                          "time_s",
+                                          "max_congestion",
+                                          "mean_congestion",
+                                          "sd_congestion",
+                                          "max_congestion_counted",
+                                          "spray_bound_max",
+                                          "sim_vs_counted_max_gap",
+                                          "wall_clock_seconds",
+                                          "time_vs_spray",
+                                          "congestion_vs_spray",
+                                          "expected_mean_congestion",
+                                          "expected_sd_congestion",
+                                          "mean_vs_expected_z",
+                                          NULL};
+
 static const family_columns families[] = {
     {"ps-sgd", NULL, ps_sgd_top, NULL, NULL, "simulated_time_s"},
     {"gradient-coding", "algorithm.schemes", gc_top, gc_item, "runtime_s", NULL},
     {"gossip", "algorithm.methods", gossip_top, gossip_item, "simulated_seconds", NULL},
     {"token", NULL, token_top, NULL, NULL, "simulated_time_s"},
+    /* items are COLLECTIVE/POLICY pairs, e.g. all-to-all/ecmp.time_s */
+    {"fabric", NULL, fabric_top, fabric_item, NULL, "simulated_time_s"},
 };
 
 static const family_columns *family_find(const char *name)
@@ -129,6 +152,8 @@ static bool metric_known(const sweep_plan *p, const family_columns *fc, const ch
     const char *dot = strrchr(metric, '.');
     if (!fc || !fc->item || !dot || !in_list(fc->item, dot + 1, strlen(dot + 1)))
         return false;
+    if (!fc->list_key) /* fabric: COLLECTIVE/POLICY items, checked by the run itself */
+        return strchr(metric, '/') && strchr(metric, '/') < dot;
     return json_object_get(p->grid, fc->list_key) || in_csv(items, metric, (size_t)(dot - metric));
 }
 
@@ -181,7 +206,8 @@ static void columns_help(char *buf, size_t size, const family_columns *fc, const
         len += (size_t)snprintf(buf + len, size - len,
                                 "; and ITEM.FIELD with ITEM one of %s (%s) "
                                 "and FIELD one of ",
-                                items ? items : "?", fc->list_key);
+                                items ? items : "COLLECTIVE/POLICY",
+                                fc->list_key ? fc->list_key : "algorithm.collectives x policies");
     for (const char *const *c = fc ? fc->item : NULL; c && *c && len < size; c++)
         len += (size_t)snprintf(buf + len, size - len, "%s%s", c == fc->item ? "" : ", ", *c);
 }
