@@ -271,6 +271,7 @@ static int run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
         return sgr_fail(&st->err, "out of memory");
     }
     double t0 = simgrid_get_clock();
+    sgr_fabric_step_begin();
     for (size_t i = 0; i < sub->n;) {
         size_t j = i + CHUNK < sub->n ? i + CHUNK : sub->n;
         while (j < sub->n && sub->v[j].src == sub->v[j - 1].src &&
@@ -302,6 +303,9 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, do
                     (double)subflows};
     sgr_metrics_row(st->run->metrics, row);
     r->time += dt;
+    r->steps++;
+    if (reused)
+        return; /* the statistics below are over distinct steps: independent samples */
     r->cong_max = fmax(r->cong_max, sim);
     r->cong_sum += sim;
     r->cong_sq_sum += sim * sim;
@@ -314,7 +318,6 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, do
         r->expect_var_sum += expect_sd * expect_sd;
         r->expect_steps++;
     }
-    r->steps++;
 }
 
 /* Run one collective under one policy. Returns 0 or -1 with st->err. */
@@ -487,9 +490,9 @@ static const fb_result *find(const fb_state *st, sgr_collective c, sgr_policy p)
 static json_t *result_json(const fb_state *st, const fb_result *r)
 {
     const fb_result *spray = find(st, r->coll, SGR_POLICY_SPRAY);
-    double mean = r->steps ? r->cong_sum / (double)r->steps : NAN;
-    double var = r->steps > 1 ? (r->cong_sq_sum - r->steps * mean * mean) / (double)(r->steps - 1)
-                              : 0;
+    size_t k = r->simulated; /* distinct steps */
+    double mean = k ? r->cong_sum / (double)k : NAN;
+    double var = k > 1 ? (r->cong_sq_sum - (double)k * mean * mean) / (double)(k - 1) : 0;
     json_t *o = json_pack(
         "{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "collective",
         sgr_collective_name(r->coll), "policy", sgr_policy_name(r->policy), "steps",
@@ -511,10 +514,10 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
         json_object_set_new(o, "expected_mean_congestion", json_real(em));
         json_object_set_new(o, "expected_sd_congestion",
                             json_real(sqrt(r->expect_var_sum / (double)r->expect_steps)));
-        /* the measured mean over steps against the prediction, in standard errors */
-        double se = sqrt(r->expect_var_sum) / (double)r->expect_steps;
-        json_object_set_new(o, "mean_vs_expected_z",
-                            json_real(se > 0 ? (mean - em) / se : 0));
+        /* the gap between the measured mean and the prediction, in units of the measured
+         * spread over distinct steps (0 when there is one step: run seeds with a sweep) */
+        double sd = sqrt(fmax(var, 0));
+        json_object_set_new(o, "mean_vs_expected_in_sd", json_real(sd > 0 ? (mean - em) / sd : 0));
     }
     return o;
 }

@@ -65,6 +65,14 @@ static int apply_item(sgr_fabric *f, char *item, sgr_err *err)
     int n = parse_ints(colon + 1, v, 3);
     bool three = f->kind == SGR_FABRIC_THREE_TIER;
     char why[200];
+    static const char *const kinds[] = {"spine", "uplink", "agg", "core", "coreup"};
+    bool known = false;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        known = known || strcmp(kind, kinds[k]) == 0;
+    if (!known)
+        return item_error(err, copy,
+                          "unknown kind (spine:S, uplink:L/S on a leaf-spine; agg:P/A, core:A/C, "
+                          "uplink:L/A, coreup:P/A/C on a three-tier fabric)");
 
     if (strcmp(kind, "spine") == 0 && !three) {
         if (n != 1)
@@ -125,7 +133,7 @@ static int apply_item(sgr_fabric *f, char *item, sgr_err *err)
         f->core_factor[(v[0] * f->planes + v[1]) * f->cores + v[2]] = factor;
         return 0;
     }
-    return item_error(err, copy, "unknown kind (spine, agg, core, uplink, coreup)");
+    return item_error(err, copy, "spine:S is a leaf-spine item (agg:P/A on a three-tier fabric)");
 }
 
 static int apply_failures(sgr_fabric *f, const char *failures, sgr_err *err)

@@ -90,7 +90,7 @@ static const char *const fabric_item[] = {"steps",
                                           "congestion_vs_spray",
                                           "expected_mean_congestion",
                                           "expected_sd_congestion",
-                                          "mean_vs_expected_z",
+                                          "mean_vs_expected_in_sd",
                                           NULL};
 
 static const family_columns families[] = {

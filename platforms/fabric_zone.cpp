@@ -47,6 +47,7 @@ class FabricZone : public NetZoneImpl {
   std::vector<size_t> host_of_id_; /* netpoint id -> host index */
   std::vector<simgrid::s4u::Host*> hosts_;
   std::unordered_map<uint64_t, std::deque<int>> hints_; /* (src, dst) -> paths, in order */
+  std::unordered_map<uint64_t, std::vector<int>> step_paths_; /* paths used in this step */
   bool spray_agg_;
   bool tracked_ = false;
 
@@ -188,13 +189,46 @@ public:
     size_t ls = sgr_fabric_leaf(f_, s), ld = sgr_fabric_leaf(f_, d);
     push(into, latency, links_[host_up(s)]);
     if (ls != ld) {
-      if (path == SGR_PATH_SPRAY && spray_agg_)
-        route_spray(into, latency, ls, ld);
-      else
-        route_path(into, latency, ls, ld, path);
+      if (path == -2 && !lookup(into, s, d, ls, ld))
+        route_path(into, latency, ls, ld, -2);
+      else if (path != -2)
+        route_one(into, latency, s, d, ls, ld, path);
     }
     push(into, latency, links_[host_down(d)]);
   }
+
+  void route_one(Route* into, double* latency, size_t s, size_t d, size_t ls, size_t ld, int path)
+  {
+    std::vector<int>& used = step_paths_[pair(s, d)];
+    if (std::find(used.begin(), used.end(), path) == used.end())
+      used.push_back(path);
+    if (path == SGR_PATH_SPRAY && spray_agg_)
+      route_spray(into, latency, ls, ld);
+    else
+      route_path(into, latency, ls, ld, path);
+  }
+
+  /* A route asked for with no path queued comes from SimGrid's link-load plugin, which looks
+   * a communication's links up again when it starts and ends, to bring their load integrals
+   * up to date (CommImpl::get_traversed_links). It cannot say which of a pair's subflows it
+   * means, so answer with the links of every path the pair uses in this step: an extra update
+   * is harmless, a missing one would misplace load in time. (Such a union must never carry
+   * traffic: the family turns SimGrid's reverse cross traffic off.) */
+  bool lookup(Route* into, size_t s, size_t d, size_t ls, size_t ld)
+  {
+    auto it = step_paths_.find(pair(s, d));
+    if (it == step_paths_.end())
+      return false;
+    for (int p : it->second) {
+      if (p == SGR_PATH_SPRAY && spray_agg_)
+        route_spray(into, nullptr, ls, ld);
+      else
+        route_path(into, nullptr, ls, ld, p);
+    }
+    return true;
+  }
+
+  void step_begin() { step_paths_.clear(); }
 
   void route_spray(Route* into, double* latency, size_t ls, size_t ld) const
   {
@@ -313,6 +347,11 @@ extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int p
   simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone->host(src), the_zone->host(dst), (uint64_t)bytes);
   c->add_ref(); /* the C API's wait functions drop this reference */
   return c.get();
+}
+
+extern "C" void sgr_fabric_step_begin(void)
+{
+  the_zone->step_begin();
 }
 
 extern "C" size_t sgr_fabric_nlinks(void)

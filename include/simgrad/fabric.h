@@ -114,6 +114,10 @@ int sgr_fabric_build(const sgr_fabric *f, sgr_err *err);
  * when sgr_fabric_spray_aggregate), from within an actor. Wait for it with sg_comm_wait*. */
 sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path);
 
+/* Start a new bulk-synchronous step: forget which paths each pair used in the last one
+ * (SimGrid's link-load lookups are answered with the paths of the current step). */
+void sgr_fabric_step_begin(void);
+
 /* The physical links (down links included, with bw 0): count, description, and the bytes
  * each has carried so far according to SimGrid (its link-load plugin). Under aggregate
  * spraying the physical links of a leaf (pod) are credited with an even share of the
