@@ -18,6 +18,7 @@
 #include <simgrid/actor.h>
 #include <simgrid/comm.h>
 #include <simgrid/engine.h>
+#include <simgrid/semaphore.h>
 #include <xbt/log.h>
 
 #include "simgrad/collective.h"
@@ -46,6 +47,9 @@ static const sgr_key fabric_keys[] = {
      "Failed or slowed fabric parts, ';'-separated: spine:S, uplink:L/S (leaf L to spine S), "
      "agg:P/A, core:A/C, coreup:P/A/C (three-tier); a link item ending in @F (0<F<1) is "
      "slowed to F of its bandwidth instead of down."},
+    {"algorithm.max_steps", SGR_T_INT, "0", 0, 1e12, NULL, NULL,
+     "Run only the first max_steps steps of each collective (0: all): a sample of a long "
+     "all-to-all on a large fabric; times and congestion then cover those steps only."},
     {"algorithm.reuse_identical_steps", SGR_T_BOOL, "true", ANY, NULL, NULL,
      "Simulate a step whose flows and paths equal the previous step's once and reuse its time "
      "(exact: the fabric is the same and idle between steps)."},
@@ -74,7 +78,7 @@ typedef struct fb_state {
     sgr_policy policies[MAX_ITEMS];
     size_t ncolls, npolicies;
     double bytes;
-    size_t k;
+    size_t k, max_steps;
     bool reuse;
     fb_result results[MAX_ITEMS * MAX_ITEMS];
     size_t nresults;
@@ -151,6 +155,7 @@ static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
     st->bytes = sgr_scn_num(scn, "algorithm.bytes");
     st->k = (size_t)sgr_scn_int(scn, "algorithm.k");
     st->reuse = sgr_scn_bool(scn, "algorithm.reuse_identical_steps");
+    st->max_steps = (size_t)sgr_scn_int(scn, "algorithm.max_steps");
     sgr_platform_cfg cfg;
     sgr_platform_cfg_from_scenario(scn, &cfg);
     if (sgr_fabric_init(&st->fab, &cfg, sgr_scn_str(scn, "algorithm.failures"), err) < 0)
@@ -224,31 +229,63 @@ static void sync_before_latency_ends(const sgr_fabric *f, double t0)
     }
 }
 
-/* A step's flows are started and awaited by short-lived actors of CHUNK subflows each, on
- * the host of their first flow's source. One actor for thousands of flows pays SimGrid's
- * per-completion bookkeeping quadratically, many small actors pay for their creation: 512 is
- * the fastest measured at 1,024 hosts (spraying, all-to-all: 5.2 s, against 7.3 s with one
- * actor and 9.9 s with chunks of 8). A flow's subflows stay in one chunk: the zone's path
- * queues are per host pair, and only one actor keeps their order. */
-#define CHUNK 512
+/* A step's flows are started and awaited by WORKERS persistent sender actors, each taking a
+ * contiguous share of the subflows (a new actor per share and step paid its creation: 9.9 s
+ * against 6.4 s at 1,024 hosts, spraying, all-to-all; 1 worker 7.2 s, 64 workers 9.7 s:
+ * SimGrid scans lists on every completion that grow with both). A flow's subflows stay with
+ * one worker: the zone's path queues are per host pair, and only one actor keeps their
+ * order. */
+#define WORKERS 16
 
-typedef struct step_chunk {
+typedef struct fb_worker {
+    sg_sem_t go;
     const sgr_flows *sub;
     sg_comm_t *comms;
     size_t from, to;
-} step_chunk;
+    bool quit;
+} fb_worker;
 
-static void chunk_main(int argc, char **argv)
+typedef struct fb_pool {
+    fb_worker w[WORKERS];
+    sg_sem_t done;
+} fb_pool;
+
+static fb_pool pool;
+
+static void worker_main(int argc, char **argv)
 {
-    step_chunk *c = sgr_actor_data(argc, argv);
-    const sgr_flows *sub = c->sub;
-    for (size_t i = c->from; i < c->to; i++)
-        c->comms[i] =
-            sgr_fabric_send(sub->v[i].src, sub->v[i].dst, sub->v[i].bytes, sub->v[i].path);
-    sg_comm_wait_all(c->comms + c->from, c->to - c->from);
+    fb_worker *w = sgr_actor_data(argc, argv);
+    for (;;) {
+        sg_sem_acquire(w->go);
+        if (w->quit)
+            break;
+        const sgr_flows *sub = w->sub;
+        for (size_t i = w->from; i < w->to; i++)
+            w->comms[i] =
+                sgr_fabric_send(sub->v[i].src, sub->v[i].dst, sub->v[i].bytes, sub->v[i].path);
+        sg_comm_wait_all(w->comms + w->from, w->to - w->from);
+        sg_sem_release(pool.done);
+    }
 }
 
-/* Start the step's subflows from chunk actors and wait for all of them. */
+static void pool_start(fb_state *st)
+{
+    pool.done = sg_sem_init(0);
+    for (size_t k = 0; k < WORKERS; k++) {
+        pool.w[k] = (fb_worker){.go = sg_sem_init(0)};
+        size_t host = k * st->fab.nhosts / WORKERS;
+        sgr_run_spawn(st->run, "sender", st->run->hosts[host], worker_main, &pool.w[k]);
+    }
+}
+
+static void pool_stop(void)
+{
+    for (size_t k = 0; k < WORKERS; k++) {
+        pool.w[k].quit = true;
+        sg_sem_release(pool.w[k].go);
+    }
+}
+
 static int cmp_pair(const void *x, const void *y)
 {
     const sgr_flow *a = x, *b = y;
@@ -259,39 +296,31 @@ static int cmp_pair(const void *x, const void *y)
     return (a->path > b->path) - (a->path < b->path);
 }
 
-static int run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
+/* Start the step's subflows from the workers and wait for all of them. */
+static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
 {
-    qsort(sub->v, sub->n, sizeof *sub->v, cmp_pair); /* a pair's subflows in one chunk */
-    size_t nchunks = 0, cap = sub->n / CHUNK + 2;
-    step_chunk *chunks = malloc(cap * sizeof *chunks);
-    sg_actor_t *actors = malloc(cap * sizeof *actors);
-    if (!chunks || !actors) {
-        free(chunks);
-        free(actors);
-        return sgr_fail(&st->err, "out of memory");
-    }
+    qsort(sub->v, sub->n, sizeof *sub->v, cmp_pair); /* a pair's subflows together */
     double t0 = simgrid_get_clock();
     sgr_fabric_step_begin();
-    for (size_t i = 0; i < sub->n;) {
-        size_t j = i + CHUNK < sub->n ? i + CHUNK : sub->n;
+    size_t busy = 0;
+    for (size_t k = 0, i = 0; k < WORKERS && i < sub->n; k++) {
+        size_t j = k + 1 == WORKERS ? sub->n : i + (sub->n - i) / (WORKERS - k);
+        if (j <= i)
+            j = i + 1;
         while (j < sub->n && sub->v[j].src == sub->v[j - 1].src &&
                sub->v[j].dst == sub->v[j - 1].dst)
-            j++; /* keep a flow's subflows together */
-        chunks[nchunks] = (step_chunk){sub, comms, i, j};
-        actors[nchunks] = sgr_run_spawn(st->run, "step", st->run->hosts[sub->v[i].src], chunk_main,
-                                        &chunks[nchunks]);
-        sg_actor_ref(actors[nchunks]); /* joinable even once it is over */
-        nchunks++;
+            j++; /* keep a pair's subflows together */
+        pool.w[k].sub = sub;
+        pool.w[k].comms = comms;
+        pool.w[k].from = i;
+        pool.w[k].to = j;
+        sg_sem_release(pool.w[k].go);
+        busy++;
         i = j;
     }
     sync_before_latency_ends(&st->fab, t0);
-    for (size_t c = 0; c < nchunks; c++) {
-        sg_actor_join(actors[c], -1);
-        sg_actor_unref(actors[c]);
-    }
-    free(chunks);
-    free(actors);
-    return 0;
+    for (size_t k = 0; k < busy; k++)
+        sg_sem_acquire(pool.done);
 }
 
 static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, double dt,
@@ -327,6 +356,8 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
     sgr_flows flows = {0}, sub = {0};
     sgr_policy_cfg pc = {r->policy, sgr_seed_derive(st->run->seed, "fabric-hash", 0), st->k};
     size_t n = f->nhosts, steps = sgr_collective_steps(r->coll, n), prev_pattern = SIZE_MAX;
+    if (st->max_steps && steps > st->max_steps)
+        steps = st->max_steps;
     double unit = 0; /* seconds of one flow on a nominal leaf link, to express congestion */
     double prev[6] = {0};
     size_t prev_sub = 0;
@@ -376,10 +407,7 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
             }
         }
         double t0 = simgrid_get_clock();
-        if (run_step(st, &sub, comms) < 0) {
-            rc = -1;
-            break;
-        }
+        run_step(st, &sub, comms);
         double dt = simgrid_get_clock() - t0;
         double sim = simulated_congestion(f, before, nlinks) / unit;
         r->simulated++;
@@ -424,6 +452,7 @@ static void driver_main(int argc, char **argv)
     }
     for (size_t i = 0; i < nlinks; i++)
         before[i] = sgr_fabric_link_bytes(i);
+    pool_start(st);
     for (size_t c = 0; c < st->ncolls; c++) {
         for (size_t p = 0; p < st->npolicies; p++) {
             if (sgr_run_interrupted())
@@ -436,7 +465,7 @@ static void driver_main(int argc, char **argv)
             double *start = malloc(nlinks * sizeof *start);
             if (!start) {
                 sgr_fail(&st->err, "out of memory");
-                break;
+                goto out;
             }
             for (size_t i = 2 * st->fab.nhosts; i < nlinks; i++)
                 start[i] = sgr_fabric_link_bytes(i);
@@ -445,14 +474,14 @@ static void driver_main(int argc, char **argv)
             if (prc == 0)
                 write_link_loads(st, r, start, nlinks);
             free(start);
-            if (prc < 0) {
-                free(before);
-                return;
-            }
+            if (prc < 0)
+                goto out;
         }
     }
-    free(before);
     st->done = !sgr_run_interrupted();
+out:
+    pool_stop();
+    free(before);
 }
 
 static int fabric_deploy(sgr_run *run, sgr_err *err)
@@ -464,9 +493,12 @@ static int fabric_deploy(sgr_run *run, sgr_err *err)
         "congestion_expect", "congestion_expect_sd", "subflows"};
     if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
         return SGR_EFAIL;
-    for (size_t c = 0; c < st->ncolls; c++)
-        st->total_steps +=
-            (double)(sgr_collective_steps(st->colls[c], st->fab.nhosts) * st->npolicies);
+    for (size_t c = 0; c < st->ncolls; c++) {
+        size_t steps = sgr_collective_steps(st->colls[c], st->fab.nhosts);
+        if (st->max_steps && steps > st->max_steps)
+            steps = st->max_steps;
+        st->total_steps += (double)(steps * st->npolicies);
+    }
     static const char *const link_columns[] = {"collective", "policy", "tier", "a", "b", "c",
                                                "bandwidth_Bps", "bytes", "utilization"};
     char path[4300];
