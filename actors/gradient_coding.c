@@ -82,6 +82,7 @@ typedef struct gc_task {
     sgr_straggle straggle;
     aid_t pid;
     bool arrived;
+    bool sending; /* its result is on the wire: too late to kill (see kill_stragglers) */
 } gc_task;
 
 typedef struct result_ref {
@@ -120,6 +121,7 @@ struct gc_state {
     gc_task **all_tasks;
     size_t ntasks, cap_tasks;
     bool *straggler, *returned;
+    size_t late; /* stragglers' results left on the wire, still to land and be dropped */
     int error;
     sgr_err err;
 };
@@ -177,6 +179,7 @@ static void task_main(int argc, char **argv)
     task_compute(t);
     sgr_run_compute(gs->run, t->flops, gs->run->speed[t->host], &t->straggle);
     double t0 = sgr_ctrace_now(tr);
+    t->sending = true;
     sg_mailbox_put(sgr_inbox_mailbox(gs->inbox, t->worker), t,
                    (long)(t->nmini * gs->np * sizeof(double)));
     sgr_ctrace_send(tr, t0, "master", -1, (double)(t->nmini * gs->np * sizeof(double)));
@@ -281,6 +284,7 @@ static gc_task *next_arrival(gc_state *gs, arrivals *a, size_t r, long tag)
         if (t->scheme == gs->cur && t->round == r)
             return t;
         /* a straggler's result from an earlier round: already dropped */
+        gs->late--;
     }
 }
 
@@ -293,18 +297,38 @@ static void set_deadline(gc_state *gs, arrivals *a, long tag, const gc_task *fir
         sgr_inbox_alarm(gs->inbox, tag, a->t0 + (1.0 + gs->mu) * (simgrid_get_clock() - a->t0));
 }
 
+/* Stop the round's stragglers. One still computing is killed; one whose result is already on
+ * the wire is left to finish sending, as a real worker's bytes would: killing it cancels its
+ * transfer, the master's receive matched to that transfer fails (Link failure), and SimGrid
+ * 3.32's C sg_comm_wait_any throws that through C code (an abort) after releasing every comm
+ * it was given, so the inbox could not recover anyway. Its result lands later and is dropped. */
 static void kill_stragglers(gc_state *gs)
 {
     for (size_t w = 0; w < gs->n; w++) {
         gc_task *t = gs->round_tasks[w];
         if (!t || t->arrived)
             continue;
-        if (!gs->ideal) {
+        if (t->sending) {
+            XBT_VERB("round %zu: worker %zu's result is on the wire, left to land", t->round,
+                     t->worker);
+            gs->late++;
+        } else if (!gs->ideal) {
             sg_actor_t a = sg_actor_by_pid(t->pid);
             if (a)
                 sg_actor_kill(a);
         }
         task_release_results(t);
+    }
+}
+
+/* Receive and drop the late results still on the wire, so that they do not load the next
+ * scheme's network nor go to a mailbox whose receiver has ended. */
+static void drain_late(gc_state *gs)
+{
+    while (gs->late > 0) {
+        long alarm;
+        if (sgr_inbox_next(gs->inbox, &alarm))
+            gs->late--;
     }
 }
 
@@ -559,6 +583,7 @@ static int run_scheme(gc_state *gs, size_t i)
                             simgrid_get_clock());
     }
     res->runtime = simgrid_get_clock() - start;
+    drain_late(gs);
     if (!gs->error)
         res->final_loss = mean_final_loss(gs);
     for (size_t k = 0; k < gs->jobs * nseg; k++)

@@ -1,6 +1,7 @@
 /* End-to-end tests of the gradient-coding family through the `simgrad` command, as a user
  * runs it: exact decoding on real gradients, training equal to uncoded, the SimGrid rounds
- * following the paper's round model exactly in trace mode, and bad parameters. */
+ * following the paper's round model exactly in trace mode, stragglers cancelled while their
+ * result is on the wire, and bad parameters. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,42 @@ static void test_trace_follows_round_model(void)
     free(delays);
 }
 
+/* A straggler whose result is already on the wire at the (1+mu) m deadline is not killed: killing
+ * it cancelled the transfer, the master's receive failed and SimGrid aborted the run (seen with
+ * gc-16-bursty.json at 100Mbps). Two workers, gc with s = 1, mu = 1, 128 kbps: the fast worker's
+ * 8 kB result takes T ~ 0.52 s, so the deadline is 2 (1 + T) ~ 3.03 s, and a straggler computing
+ * 2.75 s sends over [2.75, 3.27] s, across it (last round too: drained before uncoded starts). */
+static void test_straggler_sending_at_deadline(void)
+{
+    char trace[512], scn[1024];
+    snprintf(trace, sizeof trace, "%s/on_the_wire.csv", tmpdir);
+    write_file(trace, "1,1\n2.75,1\n1,1\n2.75,1\n1,1\n2.75,1\n");
+    snprintf(
+        scn, sizeof scn,
+        "{\"seed\": 1, \"platform\": {\"type\": \"star\", \"hosts\": 3, \"host_bw\": \"128kbps\"},"
+        " \"stragglers\": {\"model\": \"trace\", \"trace\": \"%s\"},"
+        " \"workload\": {\"model\": \"lsq\", \"dataset\": \"synthetic\", \"samples\": 200,"
+        "                \"features\": 1000},"
+        " \"algorithm\": {\"family\": \"gradient-coding\", \"workers\": 2, \"jobs\": 6,"
+        "   \"s\": 1, \"mu\": 1, \"schemes\": \"gc,uncoded\"}}",
+        trace);
+    CU_ASSERT_EQUAL_FATAL(run("on_the_wire", scn, NULL), 0);
+    json_t *sum = summary("on_the_wire");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sum);
+    CU_ASSERT_EQUAL(num(json_object_get(sum, "results"), "decode_failures"), 0);
+    json_t *gc = scheme(sum, "gc"), *unc = scheme(sum, "uncoded");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(unc);
+    /* the three late results were dropped, and decoding without them is exact */
+    CU_ASSERT_EQUAL(num(gc, "rounds"), 6);
+    CU_ASSERT_EQUAL(num(gc, "stragglers_dropped"), 3);
+    CU_ASSERT_EQUAL(num(gc, "waits"), 0);
+    CU_ASSERT(num(gc, "max_decode_rel_error") < 1e-8);
+    double loss_unc = num(unc, "final_train_loss");
+    CU_ASSERT(fabs(num(gc, "final_train_loss") - loss_unc) <= 1e-9 * fabs(loss_unc));
+    json_decref(sum);
+}
+
 static void expect_error(const char *name, const char *algo, const char *phrase)
 {
     char scn[1024], path[512], msg[2048] = "";
@@ -253,6 +290,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("gradient_coding_family", NULL, NULL);
     TEST_ADD(s, test_exact_decoding_and_training);
     TEST_ADD(s, test_trace_follows_round_model);
+    TEST_ADD(s, test_straggler_sending_at_deadline);
     TEST_ADD(s, test_bad_parameters);
     int rc = test_run_all();
     char cmd[300];
