@@ -554,6 +554,48 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     return o;
 }
 
+/* The paper's claims, per collective: planned single path with minimal splitting reaches
+ * ideal spraying's maximum congestion; ECMP's mean congestion is the balls-into-bins one,
+ * within its spread over the distinct steps (seeds: run a sweep for a single-pattern
+ * collective such as a ring). Printed under the table and returned for the summary. */
+static json_t *print_claims(const fb_state *st)
+{
+    json_t *out = json_array();
+    for (size_t c = 0; c < st->ncolls; c++) {
+        const fb_result *sp = find(st, st->colls[c], SGR_POLICY_SPRAY);
+        const fb_result *pl = find(st, st->colls[c], SGR_POLICY_PLANNED);
+        const fb_result *ec = find(st, st->colls[c], SGR_POLICY_ECMP);
+        const char *name = sgr_collective_name(st->colls[c]);
+        json_t *o = json_pack("{s:s}", "collective", name);
+        if (sp && pl && sp->simulated && pl->simulated) {
+            bool eq = fabs(pl->cong_max - sp->cong_max) <= 1e-3 * sp->cong_max;
+            printf("%s: planned single path %s ideal spraying's maximum congestion (%.6g vs "
+                   "%.6g flows), %zu flows split\n",
+                   name, eq ? "reaches" : "DOES NOT reach", pl->cong_max, sp->cong_max,
+                   pl->splits);
+            json_object_set_new(o, "planned_equals_spray", json_boolean(eq));
+        }
+        if (ec && ec->expect_steps && ec->simulated) {
+            size_t k = ec->simulated;
+            double mean = ec->cong_sum / (double)k, em = ec->expect_sum / (double)ec->expect_steps;
+            double sd = k > 1 ? sqrt(fmax(0, (ec->cong_sq_sum - (double)k * mean * mean) /
+                                                 (double)(k - 1)))
+                              : 0;
+            double esd = sqrt(ec->expect_var_sum / (double)ec->expect_steps);
+            double spread = sd > 0 ? sd : esd;
+            bool within = fabs(mean - em) <= spread + 1e-9;
+            printf("%s: ECMP mean congestion %.4g vs balls into bins %.4g (+- %.3g predicted, "
+                   "%.3g measured over %zu distinct steps): %s\n",
+                   name, mean, em, esd, sd, k, within ? "within the spread" : "OUTSIDE the spread");
+            json_object_set_new(o, "ecmp_within_spread", json_boolean(within));
+            json_object_set_new(o, "ecmp_mean", json_real(mean));
+            json_object_set_new(o, "ecmp_expected", json_real(em));
+        }
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
 static int fabric_finish(sgr_run *run, sgr_err *err)
 {
     fb_state *st = run->state;
@@ -583,6 +625,7 @@ static int fabric_finish(sgr_run *run, sgr_err *err)
                ts ? json_real_value(ts) : NAN, r->cong_max, cs ? json_real_value(cs) : NAN,
                exbuf, r->splits);
     }
+    json_t *claims = print_claims(st);
     run->results = json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "pairs", rows,
                              "congestion_unit", "flows on the busiest switch link",
                              "hosts", (json_int_t)st->fab.nhosts, "leaves",
@@ -590,6 +633,7 @@ static int fabric_finish(sgr_run *run, sgr_err *err)
                              "pods", (json_int_t)st->fab.pods, "cores",
                              (json_int_t)st->fab.cores, "leaf_bw_Bps", st->fab.leaf_bw,
                              "host_bw_Bps", st->fab.host_bw);
+    json_object_set_new(run->results, "claims", claims);
     json_object_set_new(run->results, "link_loads_file", json_string("link_loads.csv"));
     json_object_set_new(run->results, "collective_codes",
                         json_pack("[s,s,s,s,s]", "ring-allreduce", "reduce-scatter", "all-gather",

@@ -408,6 +408,15 @@ static void test_runs_agree_with_counting_and_fluid_model(void)
     double flow = 16.0 * 1048576 / 16, step = flow / 12.5e9 + 4e-6;
     CU_ASSERT_DOUBLE_EQUAL(num(pair(sum, "ring-allreduce/spray"), "time_s"), 30 * step,
                            1e-9 * 30 * step);
+    /* the claims as the run reports them */
+    size_t ci;
+    json_t *claim;
+    json_array_foreach(json_object_get(json_object_get(sum, "results"), "claims"), ci, claim)
+    {
+        CU_ASSERT(json_is_true(json_object_get(claim, "planned_equals_spray")));
+        CU_ASSERT_PTR_NOT_NULL(json_object_get(claim, "ecmp_within_spread"));
+    }
+    CU_ASSERT_EQUAL(ci, 2);
     /* ECMP is never better than spraying on all-to-all */
     CU_ASSERT(num(pair(sum, "all-to-all/ecmp"), "time_s") >=
               num(pair(sum, "all-to-all/spray"), "time_s"));
