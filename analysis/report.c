@@ -388,7 +388,9 @@ static void write_differences(doc *d, const sgr_report_run *runs, size_t n)
     }
     doc_list(d, false);
     if (any)
-        doc_para(d, "Plots label each run by these config keys (at most three in a legend).");
+        doc_para(d,
+                 "Plots label each run by these config keys (at most three in a legend, the keys "
+                 "every run sets first).");
     else
         doc_para(d, "Nothing: the configs are identical, so the runs are labelled by their "
                     "directories.");

@@ -333,6 +333,15 @@ static bool path_differs(const flat *fl, size_t n, const char *path)
     return false;
 }
 
+/* Does every run set path? */
+static bool set_everywhere(const flat *fl, size_t n, const char *path)
+{
+    for (size_t r = 0; r < n; r++)
+        if (!flat_get(&fl[r], path))
+            return false;
+    return true;
+}
+
 static void append(char *buf, size_t size, const char *path, const char *value)
 {
     size_t len = strlen(buf);
@@ -374,21 +383,28 @@ void sgr_report_runs_label(sgr_report_run *runs, size_t n)
         runs[r].differs[0] = runs[r].label[0] = '\0';
     }
     flat all = flat_union(fl, n);
+    for (size_t i = 0; n > 1 && i < all.n; i++)
+        if (path_differs(fl, n, all.kv[i].path))
+            for (size_t r = 0; r < n; r++)
+                append(runs[r].differs, sizeof runs[r].differs, all.kv[i].path,
+                       flat_get(&fl[r], all.kv[i].path));
+    /* legends name first the keys every run sets: a key only some runs have (the defaults
+     * of another platform type, say) says less about a run than one they all set */
     size_t shown = 0;
-    for (size_t i = 0; n > 1 && i < all.n; i++) {
-        const char *path = all.kv[i].path;
-        if (!path_differs(fl, n, path))
-            continue;
-        for (size_t r = 0; r < n; r++) {
-            const char *v = flat_get(&fl[r], path);
-            append(runs[r].differs, sizeof runs[r].differs, path, v);
-            if (shown < LABEL_MAX_KEYS)
-                append(runs[r].label, sizeof runs[r].label, path, v);
-            else if (shown == LABEL_MAX_KEYS)
-                strncat(runs[r].label, ", ...", sizeof runs[r].label - strlen(runs[r].label) - 1);
+    for (int pass = 0; n > 1 && pass < 2; pass++)
+        for (size_t i = 0; i < all.n; i++) {
+            const char *path = all.kv[i].path;
+            if (!path_differs(fl, n, path) || set_everywhere(fl, n, path) != (pass == 0))
+                continue;
+            for (size_t r = 0; r < n; r++) {
+                if (shown < LABEL_MAX_KEYS)
+                    append(runs[r].label, sizeof runs[r].label, path, flat_get(&fl[r], path));
+                else if (shown == LABEL_MAX_KEYS)
+                    strncat(runs[r].label, ", ...",
+                            sizeof runs[r].label - strlen(runs[r].label) - 1);
+            }
+            shown++;
         }
-        shown++;
-    }
     /* alone, identical configs, or equal labels: the directory says which run it is */
     bool *clash = calloc(n, sizeof *clash);
     for (size_t r = 0; r < n; r++) {
