@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `simgrad report` on real small runs of each family (fabric included), as a user runs it: the plots exist as PNG
-# and SVG and re-render from their scripts, report.md/html carry the summary and provenance,
-# two runs differing in one key are labelled by that key, and every bad run directory gives
-# exit 2 with a message naming it (gnuplot missing: exit 1, naming the package).
+# `simgrad report` on real small runs of each family (fabric included), as a user runs it: the
+# plots exist as PNG and SVG and re-render from their scripts, report.md/html carry the summary
+# and provenance, two runs differing in one key are labelled by that key, and every bad run
+# directory gives exit 2 with a message naming it (gnuplot missing: exit 1, naming the package).
 set -u
 bin=${SIMGRAD_BIN:-build/simgrad}
 tmp=$(mktemp -d)
