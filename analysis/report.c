@@ -470,7 +470,8 @@ static void write_fabric_notes(doc *d, const sgr_report_run *runs, size_t n)
 {
     doc_para(d,
              "The per-step congestion and the link heatmaps are of the %s (all-to-all when the "
-             "first run has it, else its first collective). Heatmap colour is the utilization "
+             "first run has it, else its collective of the most steps). Heatmap colour is the "
+             "utilization "
              "of each leaf-up link (leaf to spine): bytes it carried over its bandwidth and "
              "the policy's completion time; white is idle, one colour scale for all panels.",
              sgr_report_fabric_focus(runs, n));

@@ -84,14 +84,22 @@ const char *sgr_report_fabric_focus(const sgr_report_run *runs, size_t n)
 {
     if (n == 0 || json_array_size(pairs_of(&runs[0])) == 0)
         return "";
+    const char *best = NULL;
+    double best_steps = -1;
     json_t *pair;
     size_t i;
     json_array_foreach(pairs_of(&runs[0]), i, pair)
     {
-        if (strcmp(pair_str(pair, "collective"), "all-to-all") == 0)
-            return "all-to-all";
+        const char *coll = pair_str(pair, "collective");
+        double steps = sgr_json_num(pair, "steps");
+        if (strcmp(coll, "all-to-all") == 0)
+            return coll;
+        if (!best || steps > best_steps) {
+            best = coll;
+            best_steps = steps;
+        }
     }
-    return pair_str(json_array_get(pairs_of(&runs[0]), 0), "collective");
+    return best;
 }
 
 /* text in a gnuplot single-quoted string: a quote doubled. */
@@ -400,6 +408,7 @@ static size_t steps_panel(fabric_plotter *fp, sgr_report_figure *f, size_t r, co
     char clauses[8192] = "";
     size_t used = 0, lines = 0;
     int spray_block = -1;
+    double last_step = 0;
     for (size_t p = 0; p < fp->npolicies && code >= 0; p++) {
         int pcode = code_of(run, "policy_codes", fp->policies[p]);
         char what[512];
@@ -416,6 +425,7 @@ static size_t steps_panel(fabric_plotter *fp, sgr_report_figure *f, size_t r, co
                     sgr_csv_at(c, i, sp));
             rows++;
             expected += !isnan(e);
+            last_step = fmax(last_step, sgr_csv_at(c, i, st));
         }
         if (rows == 0)
             continue;
@@ -423,9 +433,11 @@ static size_t steps_panel(fabric_plotter *fp, sgr_report_figure *f, size_t r, co
             spray_block = b;
         int colour = policy_colour(fp->policies[p]);
         used += (size_t)snprintf(clauses + used, sizeof clauses - used,
-                                 "%s'fabric_steps.dat' index %d using 1:2 with lines lt %d lw 2 "
+                                 "%s'fabric_steps.dat' index %d using 1:2 with %s lt %d lw 2 "
                                  "title '%s (simulated)'",
-                                 lines ? ", \\\n     " : "", b, colour, fp->policies[p]);
+                                 lines ? ", \\\n     " : "", b,
+                                 rows < 40 ? "linespoints pt 7 ps 0.7" : "lines", colour,
+                                 fp->policies[p]);
         lines++;
         if (expected)
             used += (size_t)snprintf(clauses + used, sizeof clauses - used,
@@ -443,6 +455,10 @@ static size_t steps_panel(fabric_plotter *fp, sgr_report_figure *f, size_t r, co
     char quoted[1100];
     gp_quote(quoted, sizeof quoted, panel_title);
     sgr_report_figure_panel(f, "set title '%s'", quoted);
+    if (last_step > 0)
+        sgr_report_figure_panel(f, "set xrange [0:%g]", last_step);
+    else /* a collective of one step: one point */
+        sgr_report_figure_panel(f, "set xrange [-0.5:0.5]\nset xtics 1");
     /* the bound first, broad and grey, so that policies reaching it stay visible on it */
     sgr_report_figure_panel(f,
                             "plot 'fabric_steps.dat' index %d using 1:4 with lines lc rgb "
@@ -467,7 +483,7 @@ static int steps_plot(fabric_plotter *fp)
     sgr_report_figure_size(f, 1100, height);
     sgr_report_figure_panel(f, "set multiplot layout %zu,1 title '%s'", fp->n, quoted);
     sgr_report_figure_panel(f, "set key outside right top vertical Left reverse");
-    sgr_report_figure_panel(f, "set yrange [0:*]\nset autoscale xfix");
+    sgr_report_figure_panel(f, "set yrange [0:*]");
     bool any = false;
     for (size_t r = 0; r < fp->n; r++) {
         if (steps_panel(fp, f, r, coll) == 0) /* this run lacks the collective: an empty frame */
@@ -626,6 +642,16 @@ static int heatmap_plot(fabric_plotter *fp, size_t r, const char *coll)
                            three_tier ? "aggregation switch" : "spine",
                            three_tier ? "plane (aggregation switch)" : "spine");
     sgr_report_figure_line(f, "unset grid\nset size ratio %.4f\nset tics front", lay.ratio);
+    double pods = sgr_json_num(run->results, "pods");
+    if (three_tier && pods > 1 && leaves % (size_t)pods == 0) { /* leaves are numbered pod by pod */
+        for (size_t k = 1; k < (size_t)pods; k++)
+            sgr_report_figure_line(f,
+                                   "set arrow from %g, graph 0 to %g, graph 1 nohead front lc rgb "
+                                   "'#000000' lw 2",
+                                   k * (leaves / (size_t)pods) - 0.5,
+                                   k * (leaves / (size_t)pods) - 0.5);
+        sgr_report_figure_line(f, "set xlabel 'leaf, pod by pod (lines: pod boundaries)'");
+    }
     /* idle links (utilization 0) are white; a hatched background tells missing ones apart */
     sgr_report_figure_line(f, "set object 1 rectangle from graph 0,0 to graph 1,1 behind "
                               "fc rgb '#bbbbbb' fs pattern 4");

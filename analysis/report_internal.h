@@ -91,7 +91,7 @@ void sgr_report_figure_abort(sgr_report_figure *f);
 int sgr_report_fabric_plots(const char *dir, const char *gnuplot, sgr_report_run *runs, size_t n,
                             sgr_report_plot *plots, size_t *nplots, sgr_err *err);
 /* The collective whose per-step congestion and link heatmaps the fabric report draws:
- * all-to-all if the first run has it, else its first pair's collective ("" if none). */
+ * all-to-all if the first run has it, else its collective of the most steps ("" if none). */
 const char *sgr_report_fabric_focus(const sgr_report_run *runs, size_t n);
 
 /* report.md and report.html written side by side, as `simgrad report` writes them: open
