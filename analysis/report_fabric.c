@@ -12,6 +12,11 @@
 
 enum { MAX_NAMES = 16, LINK_TIER_LEAF_UP = 2 };
 
+/* One group of bars: a collective of a run. */
+typedef struct cluster {
+    size_t run, coll;
+} cluster;
+
 typedef struct fabric_plotter {
     const char *dir, *gnuplot;
     sgr_report_run *runs;
@@ -22,6 +27,8 @@ typedef struct fabric_plotter {
     /* every collective and policy of every run, in order of first appearance */
     const char *colls[MAX_NAMES], *policies[MAX_NAMES];
     size_t ncolls, npolicies;
+    cluster *clusters; /* every (run, collective) the run has, run by run */
+    size_t nclusters;
 } fabric_plotter;
 
 /* The same policy has the same colour everywhere (the report's linetypes 1-8). */
@@ -56,6 +63,18 @@ static const json_t *find_pair(const sgr_report_run *run, const char *coll, cons
             return pair;
     }
     return NULL;
+}
+
+static bool run_has(const sgr_report_run *run, const char *coll)
+{
+    json_t *pair;
+    size_t i;
+    json_array_foreach(pairs_of(run), i, pair)
+    {
+        if (strcmp(pair_str(pair, "collective"), coll) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Index of name in results[key] (collective_codes, policy_codes), or -1. */
@@ -221,34 +240,28 @@ static void bars_axis(fabric_plotter *fp, sgr_report_figure *f, bars_kind kind, 
 /* Tick labels: the collective under each cluster, and which run when there are several. */
 static void bars_xtics(fabric_plotter *fp, sgr_report_figure *f)
 {
-    size_t cluster = 0;
     sgr_report_figure_line(f, "set xtics scale 0\nset xtics ()");
-    for (size_t r = 0; r < fp->n; r++)
-        for (size_t c = 0; c < fp->ncolls; c++) {
-            bool has = false;
-            for (size_t p = 0; p < fp->npolicies && !has; p++)
-                has = find_pair(&fp->runs[r], fp->colls[c], fp->policies[p]) != NULL;
-            if (!has)
-                continue;
-            double mid = bar_x(fp, cluster, 0) + ((double)fp->npolicies - 1) / 2;
-            if (fp->n > 1)
-                sgr_report_figure_line(f, "set xtics add (\"%s\\n(run %zu)\" %g)", fp->colls[c],
-                                       r + 1, mid);
-            else
-                sgr_report_figure_line(f, "set xtics add (\"%s\" %g)", fp->colls[c], mid);
-            cluster++;
-        }
+    for (size_t k = 0; k < fp->nclusters; k++) {
+        const cluster *cl = &fp->clusters[k];
+        double mid = bar_x(fp, k, 0) + ((double)fp->npolicies - 1) / 2;
+        if (fp->n > 1)
+            sgr_report_figure_line(f, "set xtics add (\"%s\\n(run %zu)\" %g)", fp->colls[cl->coll],
+                                   cl->run + 1, mid);
+        else
+            sgr_report_figure_line(f, "set xtics add (\"%s\" %g)", fp->colls[cl->coll], mid);
+    }
     sgr_report_figure_line(f, "set xrange [-0.8:%g]",
-                           cluster ? bar_x(fp, cluster - 1, fp->npolicies - 1) + 0.8 : 1.0);
+                           fp->nclusters ? bar_x(fp, fp->nclusters - 1, fp->npolicies - 1) + 0.8
+                                         : 1.0);
 }
 
-/* One block per policy (x value ratio expected expected_sd mean), then the spraying marks
- * (x y dx 0, one segment across each cluster). */
-static void bars_data(fabric_plotter *fp, sgr_report_figure *f, const char *name, bars_kind kind,
-                      double scale)
+/* One block per policy (x value, then time_vs_spray, or expected mean, expected sd and mean
+ * per step), blocks[policy] its index; then the spraying marks (x y dx 0, one segment across
+ * each cluster), *marks its index. Returns how many marks there are. */
+static size_t bars_blocks(fabric_plotter *fp, sgr_report_figure *f, bars_kind kind, double scale,
+                          int *blocks, int *marks)
 {
     FILE *dat = sgr_report_figure_data(f);
-    int blocks[MAX_NAMES];
     for (size_t p = 0; p < fp->npolicies; p++) {
         char what[128];
         snprintf(what, sizeof what, "policy %s, one row per (run, collective)", fp->policies[p]);
@@ -256,93 +269,88 @@ static void bars_data(fabric_plotter *fp, sgr_report_figure *f, const char *name
             f, what,
             kind == BARS_TIME ? "x time_scaled time_vs_spray"
                               : "x max_congestion expected_mean expected_sd mean_congestion");
-        size_t cluster = 0;
-        for (size_t r = 0; r < fp->n; r++)
-            for (size_t c = 0; c < fp->ncolls; c++) {
-                bool has = false;
-                for (size_t q = 0; q < fp->npolicies && !has; q++)
-                    has = find_pair(&fp->runs[r], fp->colls[c], fp->policies[q]) != NULL;
-                if (!has)
-                    continue;
-                const json_t *pair = find_pair(&fp->runs[r], fp->colls[c], fp->policies[p]);
-                double x = bar_x(fp, cluster++, p);
-                if (!pair)
-                    continue;
-                double v = bar_value(pair, kind) * scale;
-                if (kind == BARS_TIME) {
-                    double spray = spray_reference(&fp->runs[r], fp->colls[c], BARS_TIME);
-                    fprintf(dat, "%g %.10g %.6g\n", x, v,
-                            spray > 0 ? bar_value(pair, kind) / spray : NAN);
-                } else {
-                    fprintf(dat, "%g %.10g %.10g %.10g %.10g\n", x, v,
-                            sgr_json_num(pair, "expected_mean_congestion"),
-                            sgr_json_num(pair, "expected_sd_congestion"),
-                            sgr_json_num(pair, "mean_congestion"));
-                }
-            }
-    }
-    int marks = sgr_report_figure_block(f, "ideal spraying, one segment per cluster", "x y dx dy");
-    size_t cluster = 0, nmarks = 0;
-    for (size_t r = 0; r < fp->n; r++)
-        for (size_t c = 0; c < fp->ncolls; c++) {
-            bool has = false;
-            for (size_t q = 0; q < fp->npolicies && !has; q++)
-                has = find_pair(&fp->runs[r], fp->colls[c], fp->policies[q]) != NULL;
-            if (!has)
+        for (size_t k = 0; k < fp->nclusters; k++) {
+            const sgr_report_run *run = &fp->runs[fp->clusters[k].run];
+            const char *coll = fp->colls[fp->clusters[k].coll];
+            const json_t *pair = find_pair(run, coll, fp->policies[p]);
+            if (!pair)
                 continue;
-            double ref = spray_reference(&fp->runs[r], fp->colls[c], kind) * scale;
-            double x0 = bar_x(fp, cluster, 0) - 0.5, x1 = bar_x(fp, cluster, fp->npolicies - 1);
-            cluster++;
-            if (ref > 0 && ++nmarks)
-                fprintf(dat, "%g %.10g %g 0\n", x0, ref, x1 + 0.5 - x0);
+            double x = bar_x(fp, k, p), v = bar_value(pair, kind);
+            if (kind == BARS_TIME) {
+                double spray = spray_reference(run, coll, BARS_TIME);
+                fprintf(dat, "%g %.10g %.6g\n", x, v * scale, spray > 0 ? v / spray : NAN);
+            } else {
+                fprintf(dat, "%g %.10g %.10g %.10g %.10g\n", x, v,
+                        sgr_json_num(pair, "expected_mean_congestion"),
+                        sgr_json_num(pair, "expected_sd_congestion"),
+                        sgr_json_num(pair, "mean_congestion"));
+            }
         }
+    }
+    *marks = sgr_report_figure_block(f, "ideal spraying, one segment per cluster", "x y dx dy");
+    size_t nmarks = 0;
+    for (size_t k = 0; k < fp->nclusters; k++) {
+        const cluster *cl = &fp->clusters[k];
+        double ref = spray_reference(&fp->runs[cl->run], fp->colls[cl->coll], kind) * scale;
+        double x0 = bar_x(fp, k, 0) - 0.5, x1 = bar_x(fp, k, fp->npolicies - 1) + 0.5;
+        if (ref > 0 && ++nmarks)
+            fprintf(dat, "%g %.10g %g 0\n", x0, ref, x1 - x0);
+    }
+    return nmarks;
+}
+
+static bool any_expectation(const fabric_plotter *fp)
+{
+    for (size_t r = 0; r < fp->n; r++) {
+        json_t *pair;
+        size_t i;
+        json_array_foreach(pairs_of(&fp->runs[r]), i, pair)
+        {
+            if (!isnan(sgr_json_num(pair, "expected_mean_congestion")))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Bars coloured by policy; on the time bars, time / spray's above those slower than spraying;
+ * on the congestion bars, the mean per step and the expectation; the spraying marks. */
+static void bars_series(fabric_plotter *fp, sgr_report_figure *f, const char *name, bars_kind kind,
+                        const int *blocks, int marks, size_t nmarks)
+{
+    char spec[256];
     for (size_t p = 0; p < fp->npolicies; p++) {
-        char spec[256];
         snprintf(spec, sizeof spec, "'%s.dat' index %d using 1:2 with boxes lt %d", name, blocks[p],
                  policy_colour(fp->policies[p]));
         sgr_report_figure_series(f, spec, fp->policies[p]);
     }
-    char spec[256];
-    if (kind == BARS_CONGESTION) {
-        bool any = false;
-        for (size_t r = 0; r < fp->n && !any; r++) {
-            json_t *pair;
-            size_t i;
-            json_array_foreach(pairs_of(&fp->runs[r]), i, pair)
-            {
-                any |= !isnan(sgr_json_num(pair, "expected_mean_congestion"));
-            }
-        }
-        for (size_t p = 0; p < fp->npolicies; p++) {
-            snprintf(spec, sizeof spec,
-                     "'%s.dat' index %d using ($1-0.2):5 with points pt 7 ps 1.1 "
-                     "lc rgb '#000000'",
-                     name, blocks[p]);
-            sgr_report_figure_series(f, spec, p == 0 ? "mean over steps (simulated)" : NULL);
-        }
-        for (size_t p = 0; any && p < fp->npolicies; p++) {
-            snprintf(spec, sizeof spec,
-                     "'%s.dat' index %d using ($1+0.2):3:4 with yerrorbars pt 6 ps 1.3 lw 1.5 "
-                     "lc rgb '#000000'",
-                     name, blocks[p]);
-            sgr_report_figure_series(f, spec,
-                                     p == 0 ? "expected per step, balls into bins (mean +- sd; "
-                                              "ecmp, ksplit)"
-                                            : NULL);
-        }
-    } else {
-        for (size_t p = 0; p < fp->npolicies; p++) {
+    bool expect = kind == BARS_CONGESTION && any_expectation(fp);
+    for (size_t p = 0; p < fp->npolicies; p++) {
+        if (kind == BARS_TIME) {
             snprintf(spec, sizeof spec,
                      "'%s.dat' index %d using 1:2:($3 > 1.005 ? sprintf('%%.2fx', $3) : '') "
                      "with labels offset 0,0.7 font ',9'",
                      name, blocks[p]);
             sgr_report_figure_series(f, spec, NULL);
+            continue;
         }
+        snprintf(spec, sizeof spec,
+                 "'%s.dat' index %d using ($1-0.2):5 with points pt 7 ps 1.1 lc rgb '#000000'",
+                 name, blocks[p]);
+        sgr_report_figure_series(f, spec, p == 0 ? "mean over steps (simulated)" : NULL);
+        if (!expect)
+            continue;
+        snprintf(spec, sizeof spec,
+                 "'%s.dat' index %d using ($1+0.2):3:4 with yerrorbars pt 6 ps 1.3 lw 1.5 "
+                 "lc rgb '#000000'",
+                 name, blocks[p]);
+        sgr_report_figure_series(
+            f, spec,
+            p == 0 ? "expected per step, balls into bins (mean +- sd; ecmp, ksplit)" : NULL);
     }
     if (nmarks) {
         snprintf(spec, sizeof spec,
-                 "'%s.dat' index %d using 1:2:3:4 with vectors nohead lc rgb '#000000' dt 2 "
-                 "lw 2",
+                 "'%s.dat' index %d using 1:2:3:4 with vectors nohead lc rgb '#000000' dt 2 lw 2",
                  name, marks);
         sgr_report_figure_series(f, spec,
                                  kind == BARS_TIME
@@ -388,7 +396,9 @@ static int bars_plot(fabric_plotter *fp, bars_kind kind)
         sgr_report_figure_line(f, "set xlabel offset 0,-1");
     bars_axis(fp, f, kind, scale);
     bars_xtics(fp, f);
-    bars_data(fp, f, name, kind, scale);
+    int blocks[MAX_NAMES], marks;
+    size_t nmarks = bars_blocks(fp, f, kind, scale, blocks, &marks);
+    bars_series(fp, f, name, kind, blocks, marks, nmarks);
     return keep(fp, f, title);
 }
 
@@ -703,6 +713,13 @@ int sgr_report_fabric_plots(const char *dir, const char *gnuplot, sgr_report_run
             add_name(fp.policies, &fp.npolicies, pair_str(pair, "policy"));
         }
     }
+    fp.clusters = malloc((n * fp.ncolls + 1) * sizeof *fp.clusters);
+    if (!fp.clusters)
+        return sgr_fail(err, "out of memory");
+    for (size_t r = 0; r < n; r++)
+        for (size_t c = 0; c < fp.ncolls; c++)
+            if (run_has(&runs[r], fp.colls[c]))
+                fp.clusters[fp.nclusters++] = (cluster){r, c};
     int rc = 0;
     if (fp.npolicies > 0)
         rc = bars_plot(&fp, BARS_TIME) < 0 || bars_plot(&fp, BARS_CONGESTION) < 0 ||
@@ -713,6 +730,7 @@ int sgr_report_fabric_plots(const char *dir, const char *gnuplot, sgr_report_run
     for (size_t r = 0; rc == 0 && r < n && fp.nplots < SGR_REPORT_MAX_PLOTS; r++)
         if (!runs[r].links_missing)
             rc = heatmap_plot(&fp, r, focus);
+    free(fp.clusters);
     *nplots = fp.nplots;
     return rc;
 }
