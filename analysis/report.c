@@ -475,6 +475,9 @@ static void write_fabric_notes(doc *d, const sgr_report_run *runs, size_t n)
              "of each leaf-up link (leaf to spine): bytes it carried over its bandwidth and "
              "the policy's completion time; white is idle, one colour scale for all panels.",
              sgr_report_fabric_focus(runs, n));
+    if (n > SGR_REPORT_MAX_PLOTS - 3)
+        doc_para(d, "Heatmaps are drawn for the first %d runs only (one figure per run).",
+                 SGR_REPORT_MAX_PLOTS - 3);
     for (size_t r = 0; r < n; r++)
         if (runs[r].links_missing)
             doc_para(d,
