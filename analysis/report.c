@@ -12,7 +12,7 @@
 #include "simgrad/report.h"
 #include "report_internal.h"
 
-enum { MAX_COLS = 12, CELL = SGR_REPORT_CELL };
+enum { MAX_COLS = 14, CELL = SGR_REPORT_CELL };
 
 /* report.md and report.html, written side by side. */
 typedef struct doc {
@@ -179,6 +179,56 @@ static void slope(char *cell, const json_t *res, const char *key)
         snprintf(cell + used, CELL - used, " (%.3g)", pred);
 }
 
+/* "4 leaves x 4 spines", or a three-tier fabric's pods, leaves, planes and cores. */
+static void fabric_shape(char *cell, const json_t *res)
+{
+    double pods = sgr_json_num(res, "pods"), cores = sgr_json_num(res, "cores");
+    if (pods > 1 || cores > 0)
+        snprintf(cell, CELL, "three-tier: %g pods, %g leaves, %g planes, %g cores", pods,
+                 sgr_json_num(res, "leaves"), sgr_json_num(res, "planes"), cores);
+    else
+        snprintf(cell, CELL, "leaf-spine: %g leaves x %g spines", sgr_json_num(res, "leaves"),
+                 sgr_json_num(res, "planes"));
+}
+
+/* Per collective, the policies with the shortest completion time (ties within 1e-9 joined by
+ * "="): "ring-allreduce: ecmp=spray; all-to-all: spray=planned". */
+static void fastest_policies(char *cell, const json_t *res)
+{
+    json_t *pairs = json_object_get(res, "pairs"), *p, *q;
+    size_t i, j, used = 0;
+    cell[0] = '\0';
+    json_array_foreach(pairs, i, p)
+    {
+        const char *coll = json_string_value(json_object_get(p, "collective"));
+        bool first = true, fresh = true;
+        double best = INFINITY;
+        json_array_foreach(pairs, j, q)
+        {
+            const char *qc = json_string_value(json_object_get(q, "collective"));
+            if (!coll || !qc || strcmp(qc, coll) != 0)
+                continue;
+            fresh &= j >= i; /* a collective's first pair opens its entry */
+            best = fmin(best, sgr_json_num(q, "time_s"));
+        }
+        if (!fresh || !coll)
+            continue;
+        used += (size_t)snprintf(cell + used, CELL - used, "%s%s: ", used ? "; " : "", coll);
+        json_array_foreach(pairs, j, q)
+        {
+            const char *qc = json_string_value(json_object_get(q, "collective"));
+            const char *pol = json_string_value(json_object_get(q, "policy"));
+            double t = sgr_json_num(q, "time_s");
+            if (used >= CELL || !qc || !pol || strcmp(qc, coll) != 0 || !(t <= best * (1 + 1e-9)))
+                continue;
+            used += (size_t)snprintf(cell + used, CELL - used, "%s%s", first ? "" : "=", pol);
+            first = false;
+        }
+        if (used >= CELL)
+            break;
+    }
+}
+
 static const char *run_name(const sgr_report_run *runs, size_t n, size_t r)
 {
     return n > 1 ? runs[r].label : runs[r].dir;
@@ -207,6 +257,11 @@ static void write_runs_table(doc *d, const sgr_report_run *runs, size_t n)
         head[h++] = "chi2";
         head[h++] = "sqrt(mu/L)";
         head[h++] = "final error per method";
+    } else if (strcmp(family, "fabric") == 0) {
+        head[h++] = "hosts";
+        head[h++] = "fabric";
+        head[h++] = "leaf uplink (Gbit/s)";
+        head[h++] = "fastest policies per collective";
     } else {
         head[h++] = "nodes";
         head[h++] = "hops";
@@ -261,6 +316,11 @@ static void write_runs_table(doc *d, const sgr_report_run *runs, size_t n)
                          json_string_value(json_object_get(m, "method")),
                          sgr_json_num(m, "final_rel_error"));
             }
+        } else if (strcmp(family, "fabric") == 0) {
+            num(c[5], sgr_json_num(res, "hosts"));
+            fabric_shape(c[6], res);
+            num(c[7], sgr_json_num(res, "leaf_bw_Bps") * 8e-9);
+            fastest_policies(c[8], res);
         } else {
             num(c[5], sgr_json_num(res, "nodes"));
             num(c[6], sgr_json_num(res, "hops"));
@@ -349,6 +409,83 @@ static void write_token_configs(doc *d, const sgr_report_run *runs, size_t n)
     doc_table_end(d);
 }
 
+static void write_fabric_pairs(doc *d, const sgr_report_run *runs, size_t n)
+{
+    static const char *const head[] = {"run",
+                                       "collective",
+                                       "policy",
+                                       "completion time (simulated s)",
+                                       "time / spray",
+                                       "max congestion (simulated)",
+                                       "max congestion (counted)",
+                                       "spraying bound",
+                                       "congestion per step (mean ± sd)",
+                                       "expected per step (mean ± sd)",
+                                       "z of mean vs expected",
+                                       "steps simulated / total",
+                                       "subflows",
+                                       "split flows",
+                                       NULL};
+    doc_heading(d, 2, "Collectives and path policies");
+    doc_para(d, "One row per (collective, policy), all run on the same traffic. Congestion is in "
+                "flows on the busiest switch link (bytes it carried in a step over one flow's "
+                "bytes, at the leaf link rate): maximum over the steps as simulated and as "
+                "counted from the placement, against ideal spraying's bound; the expectation "
+                "is the balls-into-bins prediction for hashed placements (ecmp, ksplit), per "
+                "step, to compare with the simulated mean per step. Steps identical to the "
+                "previous one are simulated once and their time reused.");
+    doc_table(d, head);
+    for (size_t r = 0; r < n; r++) {
+        json_t *p;
+        size_t k;
+        json_array_foreach(json_object_get(runs[r].results, "pairs"), k, p)
+        {
+            char c[MAX_COLS][CELL];
+            const char *coll = json_string_value(json_object_get(p, "collective"));
+            const char *pol = json_string_value(json_object_get(p, "policy"));
+            snprintf(c[0], CELL, "%s", run_name(runs, n, r));
+            snprintf(c[1], CELL, "%s", coll ? coll : "?");
+            snprintf(c[2], CELL, "%s", pol ? pol : "?");
+            num(c[3], sgr_json_num(p, "time_s"));
+            num(c[4], sgr_json_num(p, "time_vs_spray"));
+            num(c[5], sgr_json_num(p, "max_congestion"));
+            num(c[6], sgr_json_num(p, "max_congestion_counted"));
+            num(c[7], sgr_json_num(p, "spray_bound_max"));
+            num_ci(c[8], sgr_json_num(p, "mean_congestion"), sgr_json_num(p, "sd_congestion"));
+            num_ci(c[9], sgr_json_num(p, "expected_mean_congestion"),
+                   sgr_json_num(p, "expected_sd_congestion"));
+            num(c[10], sgr_json_num(p, "mean_vs_expected_z"));
+            snprintf(c[11], CELL, "%.0f / %.0f", sgr_json_num(p, "simulated_steps"),
+                     sgr_json_num(p, "steps"));
+            num(c[12], sgr_json_num(p, "subflows"));
+            num(c[13], sgr_json_num(p, "split_flows"));
+            doc_row(d, c);
+        }
+    }
+    doc_table_end(d);
+}
+
+/* What the fabric plots show, and which run has no heatmap because link_loads.csv is missing. */
+static void write_fabric_notes(doc *d, const sgr_report_run *runs, size_t n)
+{
+    doc_para(d,
+             "The per-step congestion and the link heatmaps are of the %s (all-to-all when the "
+             "first run has it, else its collective of the most steps). Heatmap colour is the "
+             "utilization "
+             "of each leaf-up link (leaf to spine): bytes it carried over its bandwidth and "
+             "the policy's completion time; white is idle, one colour scale for all panels.",
+             sgr_report_fabric_focus(runs, n));
+    if (n > SGR_REPORT_MAX_PLOTS - 3)
+        doc_para(d, "Heatmaps are drawn for the first %d runs only (one figure per run).",
+                 SGR_REPORT_MAX_PLOTS - 3);
+    for (size_t r = 0; r < n; r++)
+        if (runs[r].links_missing)
+            doc_para(d,
+                     "%s: no link_loads.csv in the run directory, so no link-utilization "
+                     "heatmap for it (the other plots and tables are complete).",
+                     runs[r].dir);
+}
+
 static void write_provenance(doc *d, const sgr_report_run *runs, size_t n)
 {
     doc_heading(d, 2, "Provenance");
@@ -388,7 +525,9 @@ static void write_differences(doc *d, const sgr_report_run *runs, size_t n)
     }
     doc_list(d, false);
     if (any)
-        doc_para(d, "Plots label each run by these config keys (at most three in a legend).");
+        doc_para(d,
+                 "Plots label each run by these config keys (at most three in a legend, the keys "
+                 "every run sets first).");
     else
         doc_para(d, "Nothing: the configs are identical, so the runs are labelled by their "
                     "directories.");
@@ -428,7 +567,11 @@ static void write_doc(doc *d, const sgr_report_run *runs, size_t n, const sgr_re
         write_gc_schemes(d, runs, n);
     else if (strcmp(runs[0].family, "token") == 0)
         write_token_configs(d, runs, n);
+    else if (strcmp(runs[0].family, "fabric") == 0)
+        write_fabric_pairs(d, runs, n);
     doc_heading(d, 2, "Plots");
+    if (strcmp(runs[0].family, "fabric") == 0)
+        write_fabric_notes(d, runs, n);
     doc_para(d, "Each plot is NAME.png and NAME.svg, drawn by gnuplot from NAME.gp and NAME.dat "
                 "in this directory: edit the script and run \"gnuplot NAME.gp\" here to "
                 "re-render.");
@@ -518,7 +661,7 @@ int sgr_report_write(const sgr_report_opts *opts, char *out_used, size_t out_siz
     if (sgr_mkdir_p(dir, err) < 0)
         goto out;
     sgr_report_runs_label(runs, n);
-    sgr_report_plot plots[8];
+    sgr_report_plot plots[SGR_REPORT_MAX_PLOTS];
     size_t nplots = 0;
     if (sgr_report_plots(dir, gnuplot, runs, n, plots, &nplots, err) < 0 ||
         write_docs(dir, runs, n, plots, nplots, err) < 0)

@@ -22,6 +22,8 @@ typedef struct sgr_report_run {
     const char *family;
     json_t *config, *results;
     sgr_csv csv;
+    sgr_csv links; /* fabric: link_loads.csv; links_missing when the run has none */
+    bool links_missing;
     unsigned long long config_hash;
     char label[160];    /* legend label: the differing config keys, or the directory */
     char differs[1024]; /* every differing key=value, "" when alone or identical */
@@ -46,10 +48,13 @@ typedef struct sgr_report_plot {
     char caption[256];
 } sgr_report_plot;
 
+/* Most plots one report renders (the fabric family draws one heatmap per run). */
+enum { SGR_REPORT_MAX_PLOTS = 16 };
+
 /* Absolute path of gnuplot on PATH, or NULL. */
 char *sgr_report_find_gnuplot(void);
-/* Write and render the family's plots into dir. Fills plots[0 .. *nplots-1] (at most 8).
- * Returns 0 or SGR_REPORT_EFAIL with err. */
+/* Write and render the family's plots into dir. Fills plots[0 .. *nplots-1] (at most
+ * SGR_REPORT_MAX_PLOTS). Returns 0 or SGR_REPORT_EFAIL with err. */
 int sgr_report_plots(const char *dir, const char *gnuplot, sgr_report_run *runs, size_t n,
                      sgr_report_plot *plots, size_t *nplots, sgr_err *err);
 
@@ -71,8 +76,23 @@ int sgr_report_figure_block(sgr_report_figure *f, const char *what, const char *
 FILE *sgr_report_figure_data(sgr_report_figure *f);
 /* One plot clause (e.g. "'NAME.dat' index 0 using 1:2 with lines") and its legend entry. */
 void sgr_report_figure_series(sgr_report_figure *f, const char *spec, const char *title);
+/* Canvas size in pixels (default 1000 wide, taller with a long legend). */
+void sgr_report_figure_size(sgr_report_figure *f, int width, int height);
+/* A line of a figure drawn by its own plot commands (small multiples: set multiplot ...,
+ * plot ..., unset multiplot) rather than by series: the lines are run once per output format.
+ * A figure has either panel lines or series. */
+void sgr_report_figure_panel(sgr_report_figure *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int sgr_report_figure_finish(sgr_report_figure *f, const char *caption, sgr_report_plot *out);
 void sgr_report_figure_abort(sgr_report_figure *f);
+
+/* The fabric family's plots (report_fabric.c), as sgr_report_plots: figures named
+ * fabric_*. Returns 0 or -1 with err; *nplots counts what was rendered. */
+int sgr_report_fabric_plots(const char *dir, const char *gnuplot, sgr_report_run *runs, size_t n,
+                            sgr_report_plot *plots, size_t *nplots, sgr_err *err);
+/* The collective whose per-step congestion and link heatmaps the fabric report draws:
+ * all-to-all if the first run has it, else its collective of the most steps ("" if none). */
+const char *sgr_report_fabric_focus(const sgr_report_run *runs, size_t n);
 
 /* report.md and report.html written side by side, as `simgrad report` writes them: open
  * writes the title (NULL with err), close finishes and renames both into place (0 or -1 with

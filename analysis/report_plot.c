@@ -17,7 +17,7 @@
 #include "simgrad/report.h"
 #include "report_internal.h"
 
-enum { MAX_PLOTS = 8 };
+enum { MAX_PLOTS = SGR_REPORT_MAX_PLOTS };
 
 typedef struct plot {
     char name[64];
@@ -27,6 +27,8 @@ typedef struct plot {
     size_t cmd_len;
     FILE *cmdf;
     int blocks, clauses, titled;
+    int width, height; /* 0: the default canvas */
+    int panels;        /* lines of a figure drawn by its own plot commands (small multiples) */
 } plot;
 
 /* The report's state while plotting: where, with what, and what was rendered. */
@@ -165,23 +167,41 @@ static int plot_finish(plot *p, plotter *pl, const char *caption)
     p->cmdf = NULL;
     /* the legend sits below the plot, one line per entry: grow the canvas, not squash it */
     int height = 560 + 20 * (p->titled > 3 ? p->titled - 3 : 0);
-    fprintf(p->gp,
-            "set terminal pngcairo size 1000,%d noenhanced font 'sans,11'\n"
-            "set output '%s.png'\n"
-            "%s\n"
-            "set terminal svg size 1000,%d dynamic noenhanced font 'sans,11' "
-            "background '#ffffff'\n"
-            "set output '%s.svg'\n"
-            "replot\n"
-            "unset output\n",
-            height, p->name, p->clauses ? p->cmd : "", height, p->name);
+    int width = p->width > 0 ? p->width : 1000;
+    if (p->height > 0)
+        height = p->height;
+    if (p->panels > 0) /* small multiples cannot be replotted: the same lines once per format */
+        fprintf(p->gp,
+                "do for [format in 'png svg'] {\n"
+                "if (format eq 'png') {\n"
+                "  set terminal pngcairo size %d,%d noenhanced font 'sans,11'\n"
+                "} else {\n"
+                "  set terminal svg size %d,%d dynamic noenhanced font 'sans,11' "
+                "background '#ffffff'\n"
+                "}\n"
+                "set output '%s.'.format\n"
+                "%s"
+                "}\n"
+                "unset output\n",
+                width, height, width, height, p->name, p->cmd);
+    else
+        fprintf(p->gp,
+                "set terminal pngcairo size %d,%d noenhanced font 'sans,11'\n"
+                "set output '%s.png'\n"
+                "%s\n"
+                "set terminal svg size %d,%d dynamic noenhanced font 'sans,11' "
+                "background '#ffffff'\n"
+                "set output '%s.svg'\n"
+                "replot\n"
+                "unset output\n",
+                width, height, p->name, p->clauses ? p->cmd : "", width, height, p->name);
     int rc = fclose(p->gp) | fclose(p->dat);
     p->gp = p->dat = NULL;
     free(p->cmd);
     p->cmd = NULL;
     if (rc != 0)
         return sgr_fail(pl->err, "%s/%s.gp: write failed", pl->dir, p->name);
-    if (p->clauses == 0) { /* nothing to draw: no plot rather than an empty one */
+    if (p->clauses == 0 && p->panels == 0) { /* nothing to draw: no plot rather than an empty one */
         char path[4200];
         snprintf(path, sizeof path, "%s/%s.gp", pl->dir, p->name);
         unlink(path);
@@ -701,8 +721,12 @@ int sgr_report_plots(const char *dir, const char *gnuplot, sgr_report_run *runs,
         rc = gc_plots(&pl);
     else if (strcmp(family, "gossip") == 0)
         rc = gossip_plots(&pl);
-    else
+    else if (strcmp(family, "token") == 0)
         rc = token_plots(&pl);
+    else
+        return sgr_report_fabric_plots(dir, gnuplot, runs, n, plots, nplots, err) < 0
+                   ? SGR_REPORT_EFAIL
+                   : 0;
     *nplots = pl.nplots;
     return rc < 0 ? SGR_REPORT_EFAIL : 0;
 }
@@ -755,6 +779,22 @@ FILE *sgr_report_figure_data(sgr_report_figure *f)
 void sgr_report_figure_series(sgr_report_figure *f, const char *spec, const char *title)
 {
     plot_series(&f->p, spec, title);
+}
+
+void sgr_report_figure_size(sgr_report_figure *f, int width, int height)
+{
+    f->p.width = width;
+    f->p.height = height;
+}
+
+void sgr_report_figure_panel(sgr_report_figure *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f->p.cmdf, fmt, ap);
+    va_end(ap);
+    fputc('\n', f->p.cmdf);
+    f->p.panels++;
 }
 
 int sgr_report_figure_finish(sgr_report_figure *f, const char *caption, sgr_report_plot *out)

@@ -23,8 +23,16 @@ static const char *const token_cols[] = {"config", "walk", "alpha", "replica",
 static const char *const gossip_cols[] = {"method",  "t_units",  "time_s",    "gradients",
                                           "gossips", "messages", "rel_error", NULL};
 
+static const char *const fabric_cols[] = {
+    "collective",        "policy", "step", "step_time_s", "congestion_sim", "congestion_spray",
+    "congestion_expect", NULL};
+static const char *const fabric_link_cols[] = {"collective", "policy", "tier",        "a",
+                                               "b",          "c",      "utilization", NULL};
+
 static const char *const *family_columns(const char *family)
 {
+    if (strcmp(family, "fabric") == 0)
+        return fabric_cols;
     if (strcmp(family, "gossip") == 0)
         return gossip_cols;
     if (strcmp(family, "ps-sgd") == 0)
@@ -193,15 +201,74 @@ static int load_summary(sgr_report_run *run, const char *dir, sgr_err *err)
     if (!json_is_object(run->config) || !json_is_object(run->results))
         return sgr_fail(err, "%s: no \"config\" or \"results\" object", path);
     if (!family_columns(run->family))
-        return sgr_fail(err,
-                        "%s: unknown family \"%s\" (a report knows ps-sgd, gradient-coding, gossip "
-                        "and token)",
-                        path, run->family);
+        return sgr_fail(
+            err,
+            "%s: unknown family \"%s\" (a report knows ps-sgd, gradient-coding, gossip, "
+            "token and fabric)",
+            path, run->family);
     char *dump = json_dumps(run->config, JSON_SORT_KEYS | JSON_COMPACT);
     if (!dump)
         return sgr_fail(err, "%s: out of memory", path);
     run->config_hash = sgr_report_fnv1a64(dump, strlen(dump));
     free(dump);
+    return 0;
+}
+
+/* NAME in dir, or NAME.part when an incomplete run left only the streamed part. */
+static void data_path(char *path, size_t size, const char *dir, const char *name, bool complete)
+{
+    snprintf(path, size, "%s/%s", dir, name);
+    if (!is_file(path) && !complete) {
+        snprintf(path, size, "%s/%s.part", dir, name);
+        if (!is_file(path))
+            snprintf(path, size, "%s/%s", dir, name);
+    }
+}
+
+static int check_columns(const sgr_csv *csv, const char *const *cols, const char *path,
+                         const char *family, sgr_err *err)
+{
+    for (; *cols; cols++)
+        if (sgr_csv_col(csv, *cols) < 0)
+            return sgr_fail(err, "%s: no column \"%s\", which a %s run writes", path, *cols,
+                            family);
+    return 0;
+}
+
+/* The fabric family's results and its link loads: a missing link_loads.csv is reported (the
+ * heatmaps are skipped with a note), a malformed one is not. Returns 0 or -1 with err. */
+static int load_fabric(sgr_report_run *run, const char *dir, bool complete, sgr_err *err)
+{
+    json_t *pairs = json_object_get(run->results, "pairs");
+    if (!json_is_array(pairs) || (complete && json_array_size(pairs) == 0))
+        return sgr_fail(err,
+                        "%s/summary.json: no \"results.pairs\" array of (collective, "
+                        "policy) results, which a fabric run writes",
+                        dir);
+    json_t *pair;
+    size_t i;
+    json_array_foreach(pairs, i, pair)
+    {
+        if (!json_is_string(json_object_get(pair, "collective")) ||
+            !json_is_string(json_object_get(pair, "policy")) ||
+            isnan(sgr_json_num(pair, "time_s")) || isnan(sgr_json_num(pair, "max_congestion")))
+            return sgr_fail(err,
+                            "%s/summary.json: results.pairs[%zu] lacks collective, policy, "
+                            "time_s or max_congestion",
+                            dir, i);
+    }
+    if (!json_is_array(json_object_get(run->results, "collective_codes")) ||
+        !json_is_array(json_object_get(run->results, "policy_codes")))
+        return sgr_fail(err, "%s/summary.json: no results.collective_codes or policy_codes", dir);
+    char path[4096];
+    data_path(path, sizeof path, dir, "link_loads.csv", complete);
+    if (!is_file(path)) {
+        run->links_missing = true;
+        return 0;
+    }
+    if (csv_load(&run->links, path, err) < 0 ||
+        check_columns(&run->links, fabric_link_cols, path, run->family, err) < 0)
+        return -1;
     return 0;
 }
 
@@ -226,28 +293,22 @@ int sgr_report_run_load(sgr_report_run *run, const char *dir, bool allow_incompl
                         dir),
                SGR_REPORT_EINPUT;
     char path[4096];
-    snprintf(path, sizeof path, "%s/metrics.csv", dir);
-    if (!is_file(path) && !complete) {
-        /* an interrupted run may have left only the streamed part */
-        snprintf(path, sizeof path, "%s/metrics.csv.part", dir);
-        if (!is_file(path))
-            snprintf(path, sizeof path, "%s/metrics.csv", dir);
-    }
+    /* an interrupted run may have left only the streamed part */
+    data_path(path, sizeof path, dir, "metrics.csv", complete);
     if (!is_file(path))
         return sgr_fail(err, "%s: missing: every run directory has one", path), SGR_REPORT_EINPUT;
-    if (csv_load(&run->csv, path, err) < 0)
+    if (csv_load(&run->csv, path, err) < 0 ||
+        check_columns(&run->csv, family_columns(run->family), path, run->family, err) < 0)
         return SGR_REPORT_EINPUT;
-    for (const char *const *c = family_columns(run->family); *c; c++)
-        if (sgr_csv_col(&run->csv, *c) < 0)
-            return sgr_fail(err, "%s: no column \"%s\", which a %s run writes", path, *c,
-                            run->family),
-                   SGR_REPORT_EINPUT;
+    if (strcmp(run->family, "fabric") == 0 && load_fabric(run, dir, complete, err) < 0)
+        return SGR_REPORT_EINPUT;
     return 0;
 }
 
 void sgr_report_run_free(sgr_report_run *run)
 {
     csv_free(&run->csv);
+    csv_free(&run->links);
     json_decref(run->summary);
     memset(run, 0, sizeof *run);
 }
@@ -333,6 +394,15 @@ static bool path_differs(const flat *fl, size_t n, const char *path)
     return false;
 }
 
+/* Does every run set path? */
+static bool set_everywhere(const flat *fl, size_t n, const char *path)
+{
+    for (size_t r = 0; r < n; r++)
+        if (!flat_get(&fl[r], path))
+            return false;
+    return true;
+}
+
 static void append(char *buf, size_t size, const char *path, const char *value)
 {
     size_t len = strlen(buf);
@@ -374,21 +444,28 @@ void sgr_report_runs_label(sgr_report_run *runs, size_t n)
         runs[r].differs[0] = runs[r].label[0] = '\0';
     }
     flat all = flat_union(fl, n);
+    for (size_t i = 0; n > 1 && i < all.n; i++)
+        if (path_differs(fl, n, all.kv[i].path))
+            for (size_t r = 0; r < n; r++)
+                append(runs[r].differs, sizeof runs[r].differs, all.kv[i].path,
+                       flat_get(&fl[r], all.kv[i].path));
+    /* legends name first the keys every run sets: a key only some runs have (the defaults
+     * of another platform type, say) says less about a run than one they all set */
     size_t shown = 0;
-    for (size_t i = 0; n > 1 && i < all.n; i++) {
-        const char *path = all.kv[i].path;
-        if (!path_differs(fl, n, path))
-            continue;
-        for (size_t r = 0; r < n; r++) {
-            const char *v = flat_get(&fl[r], path);
-            append(runs[r].differs, sizeof runs[r].differs, path, v);
-            if (shown < LABEL_MAX_KEYS)
-                append(runs[r].label, sizeof runs[r].label, path, v);
-            else if (shown == LABEL_MAX_KEYS)
-                strncat(runs[r].label, ", ...", sizeof runs[r].label - strlen(runs[r].label) - 1);
+    for (int pass = 0; n > 1 && pass < 2; pass++)
+        for (size_t i = 0; i < all.n; i++) {
+            const char *path = all.kv[i].path;
+            if (!path_differs(fl, n, path) || set_everywhere(fl, n, path) != (pass == 0))
+                continue;
+            for (size_t r = 0; r < n; r++) {
+                if (shown < LABEL_MAX_KEYS)
+                    append(runs[r].label, sizeof runs[r].label, path, flat_get(&fl[r], path));
+                else if (shown == LABEL_MAX_KEYS)
+                    strncat(runs[r].label, ", ...",
+                            sizeof runs[r].label - strlen(runs[r].label) - 1);
+            }
+            shown++;
         }
-        shown++;
-    }
     /* alone, identical configs, or equal labels: the directory says which run it is */
     bool *clash = calloc(n, sizeof *clash);
     for (size_t r = 0; r < n; r++) {

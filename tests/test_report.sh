@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `simgrad report` on real small runs of each family, as a user runs it: the plots exist as PNG
-# and SVG and re-render from their scripts, report.md/html carry the summary and provenance,
-# two runs differing in one key are labelled by that key, and every bad run directory gives
-# exit 2 with a message naming it (gnuplot missing: exit 1, naming the package).
+# `simgrad report` on real small runs of each family (fabric included), as a user runs it: the
+# plots exist as PNG and SVG and re-render from their scripts, report.md/html carry the summary
+# and provenance, two runs differing in one key are labelled by that key, and every bad run
+# directory gives exit 2 with a message naming it (gnuplot missing: exit 1, naming the package).
 set -u
 bin=${SIMGRAD_BIN:-build/simgrad}
 tmp=$(mktemp -d)
@@ -35,7 +35,15 @@ cat >"$tmp/token.json" <<'JSON'
  "algorithm": {"family": "token", "walks": "srw,mhrw,srrw", "alphas": "1,5,10",
                "hops": 500, "replicas": 3, "gamma_exp": 0.6, "beta_exp": 0.75, "step_scale": 1.0}}
 JSON
-for f in ps gc token; do
+cat >"$tmp/fabric.json" <<'JSON'
+{"seed": 4,
+ "platform": {"type": "leaf-spine", "leaves": 4, "hosts_per_leaf": 2, "spines": 2,
+              "host_bw": "100Gbps", "host_lat": "1us", "spine_lat": "1us"},
+ "algorithm": {"family": "fabric", "collectives": "ring-allreduce,all-to-all",
+               "policies": "ecmp,spray,ksplit,planned", "bytes": "1MiB"},
+ "simulation": {"network_model": "CM02"}}
+JSON
+for f in ps gc token fabric; do
   "$bin" run "$tmp/$f.json" --quiet --out "$tmp/$f" >"$tmp/$f.txt" 2>&1
   check "run_$f" $? "$(cat "$tmp/$f.txt")"
 done
@@ -110,6 +118,43 @@ check pair_provenance $?
 (cd "$tmp/r_pair" && rm -f loss_vs_time.png && gnuplot loss_vs_time.gp && [ -s loss_vs_time.png ])
 check rerender $?
 
+# fabric: the four plots, the (collective, policy) table, provenance
+out=$("$bin" report "$tmp/fabric" --out "$tmp/r_fabric" 2>&1)
+check report_fabric $? "$out"
+plots_ok "$tmp/r_fabric" fabric_time fabric_congestion fabric_steps fabric_links
+check plots_fabric $?
+docs_ok "$tmp/r_fabric" 4
+check docs_fabric $?
+for pol in ecmp spray ksplit planned; do
+  grep -qE "^\| [^|]+ \| all-to-all \| $pol \| [0-9.e-]+ \| [0-9.e-]+ \|" "$tmp/r_fabric/report.md" || { echo "  no all-to-all row for $pol"; false; }
+  check "fabric_row_$pol" $?
+done
+grep -qF "leaf-spine: 4 leaves x 2 spines" "$tmp/r_fabric/report.md"
+check fabric_shape $? "$(grep -F '| fabric |' "$tmp/r_fabric/report.md")"
+grep -qF "ideal packet spraying" "$tmp/r_fabric/fabric_time.gp" && grep -qF "balls into bins" "$tmp/r_fabric/fabric_congestion.gp" &&
+  grep -qF "with image" "$tmp/r_fabric/fabric_links.gp"
+check fabric_plot_content $?
+# small multiples re-render from their script too (a do-for loop, not replot)
+(cd "$tmp/r_fabric" && rm -f fabric_links.png fabric_links.svg && gnuplot fabric_links.gp && [ -s fabric_links.png ] && [ -s fabric_links.svg ])
+check fabric_rerender $?
+# two fabric runs (one three-tier): overlaid, labelled by a key both set, one heatmap figure each
+"$bin" run "$tmp/fabric.json" --quiet --out "$tmp/fabric3" --set platform.type='"three-tier"' \
+  --set platform.pods=2 --set platform.leaves=2 --set platform.core_switches=2 >/dev/null 2>&1
+check run_fabric3 $?
+out=$("$bin" report "$tmp/fabric" "$tmp/fabric3" --out "$tmp/r_fabric2" 2>&1)
+check report_fabric_pair $? "$out"
+plots_ok "$tmp/r_fabric2" fabric_time fabric_congestion fabric_steps fabric_links_run1 fabric_links_run2
+check plots_fabric_pair $?
+grep -qF "run 2 = platform.leaves=2" "$tmp/r_fabric2/fabric_time.gp" && grep -qF "plane" "$tmp/r_fabric2/fabric_links_run2.gp"
+check fabric_pair_labels $? "$(grep -F 'run 2' "$tmp/r_fabric2/fabric_time.gp")"
+# no link_loads.csv: reported all the same, without the heatmap, saying why
+cp -r "$tmp/fabric" "$tmp/fabric_nolinks" && rm "$tmp/fabric_nolinks/link_loads.csv"
+out=$("$bin" report "$tmp/fabric_nolinks" --out "$tmp/r_nolinks" 2>&1)
+check report_fabric_nolinks $? "$out"
+plots_ok "$tmp/r_nolinks" fabric_time fabric_congestion fabric_steps && [ ! -e "$tmp/r_nolinks/fabric_links.png" ] &&
+  grep -qF "$tmp/fabric_nolinks: no link_loads.csv" "$tmp/r_nolinks/report.md"
+check fabric_nolinks_note $?
+
 # errors: exit 2 and a message naming the directory or file
 expect() { # NAME PHRASE ARGS...
   local name=$1 phrase=$2 out rc
@@ -135,6 +180,16 @@ check allow_incomplete $?
 cp -r "$tmp/ps" "$tmp/family" && sed -i 's/"family": "ps-sgd"/"family": "allreduce"/' "$tmp/family/summary.json"
 expect unknown_family "unknown family \"allreduce\"" "$tmp/family"
 expect mixed_families "different families" "$tmp/ps" "$tmp/token"
+cp -r "$tmp/fabric" "$tmp/fabric_badlinks" && printf 'collective,policy\n0,x\n' >"$tmp/fabric_badlinks/link_loads.csv"
+expect fabric_bad_links "$tmp/fabric_badlinks/link_loads.csv:2:" "$tmp/fabric_badlinks"
+cp -r "$tmp/fabric" "$tmp/fabric_nocols" && printf 'collective,policy\n0,1\n' >"$tmp/fabric_nocols/link_loads.csv"
+expect fabric_links_columns "$tmp/fabric_nocols/link_loads.csv: no column \"tier\"" "$tmp/fabric_nocols"
+cp -r "$tmp/fabric" "$tmp/fabric_nopairs" && sed -i 's/"pairs"/"pears"/' "$tmp/fabric_nopairs/summary.json"
+expect fabric_no_pairs "$tmp/fabric_nopairs/summary.json: no \"results.pairs\"" "$tmp/fabric_nopairs"
+cp -r "$tmp/fabric" "$tmp/fabric_nometrics" && rm "$tmp/fabric_nometrics/metrics.csv"
+expect fabric_no_metrics "$tmp/fabric_nometrics/metrics.csv: missing" "$tmp/fabric_nometrics"
+cp -r "$tmp/fabric" "$tmp/fabric_incomplete" && sed -i 's/"complete": true/"complete": false/' "$tmp/fabric_incomplete/summary.json"
+expect fabric_incomplete "$tmp/fabric_incomplete: the run is incomplete" "$tmp/fabric_incomplete"
 expect no_args "a run directory is required"
 expect bad_option "unknown or incomplete option --frobnicate" "$tmp/ps" --frobnicate
 
