@@ -460,7 +460,7 @@ static void driver_main(int argc, char **argv)
             fb_result *r = &st->results[st->nresults++];
             r->coll = st->colls[c];
             r->policy = st->policies[p];
-            XBT_INFO("%s under %s", sgr_collective_name(r->coll), sgr_policy_name(r->policy));
+            XBT_VERB("%s under %s", sgr_collective_name(r->coll), sgr_policy_name(r->policy));
             double w0 = sgr_wall_time();
             double *start = malloc(nlinks * sizeof *start);
             if (!start) {

@@ -258,6 +258,9 @@ static json_t *summary_new(const sgr_run *run, bool complete, double wall)
         json_object_set_new(files, "platform", json_string("platform.xml"));
     if (sgr_scn_bool(run->scn, "output.paje"))
         json_object_set_new(files, "paje_trace", json_string("trace.paje"));
+    const char *links = json_string_value(json_object_get(run->results, "link_loads_file"));
+    if (links)
+        json_object_set_new(files, "link_loads", json_string(links));
     if (sgr_scn_bool(run->scn, "output.chrome_trace"))
         json_object_set_new(files, "chrome_trace", json_string("trace.json"));
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, "
