@@ -19,7 +19,9 @@ for name in fabric-1024 fabric-8192; do
     s=$out/$name/summary.json
     rss=$(field "$s" peak_rss_mb)
     target=""
-    [ "$name" = fabric-1024 ] && target=$(awk -v w="$wall" 'BEGIN { printf "(target < 60 s: %s)", (w < 60) ? "met" : "MISSED" }')
+    if [ "$name" = fabric-1024 ]; then
+        target=$(awk -v w="$wall" 'BEGIN { printf "(target < 60 s: %s)", (w < 60) ? "met" : "MISSED" }')
+    fi
     printf '%s: wall %.1f s %s   peak memory %.0f MB\n' "$name" "$wall" "$target" "$rss"
     sed 's/^/    /' "$out/$name.table" | grep -v '^    results in'
     awk -F'"' '/"name":/ { n = $4 } /"wall_clock_seconds":/ && n { split($0, a, ": "); sub(/,.*/, "", a[2]);
