@@ -5,9 +5,10 @@
  * One driver actor runs every (collective, policy) pair one after the other: for each step
  * it places the step's flows with the policy, starts them all at once as SimGrid
  * communications over the chosen paths (simgrad/fabric.h), and waits for the last. Per step
- * it records the completion time and the maximum link congestion three ways: from SimGrid's
- * link loads (simulated), counted from the placement, and predicted (spraying's bound, and
- * the balls-into-bins expectation for hashing). Steps whose flows repeat the previous step's
+ * it records the completion time and the maximum link congestion three ways: from the routes
+ * SimGrid took for the step's communications (simulated: the zone adds each communication's
+ * bytes to the links it hands SimGrid), counted from the placement by analysis/ (independent
+ * code), and predicted (spraying's bound, and the balls-into-bins expectation for hashing). Steps whose flows repeat the previous step's
  * exactly (a ring's steps) are simulated once and their time reused, unless
  * algorithm.reuse_identical_steps is false. */
 #include <math.h>
@@ -63,7 +64,6 @@ typedef struct fb_result {
     size_t steps, simulated, subflows, splits;
     double start, time;                  /* simulated seconds */
     double wall;                         /* wall-clock seconds spent simulating it */
-    double sync_tol;                     /* congestion the loads' sync may add (flows) */
     double cong_max, cong_sum;           /* simulated, flows on the busiest link */
     double count_max, count_gap;         /* counted from the placement; max |sim - count| */
     double spray_max, spray_sum;         /* spraying's bound for the same flows */
@@ -208,29 +208,6 @@ static double simulated_congestion(const sgr_fabric *f, double *before, size_t n
     return m;
 }
 
-/* SimGrid's link-load plugin integrates a link's load only when a communication starts or
- * ends, at the load it sees then; a flow's latency phase would be charged at the rate the flow
- * gets afterwards. Bring every link's integral up to date just before each route class's
- * latency phase ends (within one host, one leaf, one pod, across pods): the loads are then
- * exact up to SYNC_EPS seconds of traffic per sync point (1e-3 relative for 32 KiB flows at
- * 100 Gb/s). */
-#define SYNC_EPS 2e-9 /* above SimGrid's timing precision (1e-9 s) */
-
-static void sync_before_latency_ends(const sgr_fabric *f, double t0)
-{
-    double lat[3] = {2 * f->host_lat, 2 * (f->host_lat + f->leaf_lat),
-                     2 * (f->host_lat + f->leaf_lat + f->core_lat)};
-    size_t n = f->cores ? 3 : 2, nlinks = sgr_fabric_nlinks();
-    for (size_t i = 0; i < n; i++) {
-        double at = t0 + lat[i] - SYNC_EPS;
-        if (lat[i] <= SYNC_EPS || at <= simgrid_get_clock())
-            continue;
-        sg_actor_sleep_until(at);
-        for (size_t k = 2 * f->nhosts; k < nlinks; k++) /* switch tiers (after the NICs) */
-            sgr_fabric_link_bytes(k);
-    }
-}
-
 /* A step's flows are started and awaited by WORKERS persistent sender actors, each taking a
  * contiguous share of the subflows (a new actor per share and step paid its creation: 9.9 s
  * against 6.4 s at 1,024 hosts, spraying, all-to-all; 1 worker 7.2 s, 64 workers 9.7 s:
@@ -302,8 +279,6 @@ static int cmp_pair(const void *x, const void *y)
 static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
 {
     qsort(sub->v, sub->n, sizeof *sub->v, cmp_pair); /* a pair's subflows together */
-    double t0 = simgrid_get_clock();
-    sgr_fabric_step_begin();
     size_t busy = 0;
     for (size_t k = 0, i = 0; k < WORKERS && i < sub->n; k++) {
         size_t j = k + 1 == WORKERS ? sub->n : i + (sub->n - i) / (WORKERS - k);
@@ -320,7 +295,6 @@ static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
         busy++;
         i = j;
     }
-    sync_before_latency_ends(&st->fab, t0);
     for (size_t k = 0; k < busy; k++)
         sg_sem_acquire(pool.done);
 }
@@ -388,7 +362,6 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
         }
         r->splits += sgr_policy_last_splits();
         unit = flows.v[0].bytes / f->leaf_bw;
-        r->sync_tol = fmax(r->sync_tol, 3 * SYNC_EPS / unit); /* up to 3 sync points a step */
         double count = sgr_congestion_count(f, &sub) / unit;
         double spray = sgr_congestion_spray(f, &flows) / unit;
         double expect = NAN, expect_sd = NAN;
@@ -571,7 +544,7 @@ static json_t *print_claims(const fb_state *st)
         const char *name = sgr_collective_name(st->colls[c]);
         json_t *o = json_pack("{s:s}", "collective", name);
         if (sp && pl && sp->simulated && pl->simulated) {
-            bool eq = fabs(pl->cong_max - sp->cong_max) <= pl->sync_tol + sp->sync_tol + 1e-9;
+            bool eq = fabs(pl->cong_max - sp->cong_max) <= 1e-9 * sp->cong_max;
             printf("%s: planned single path %s ideal spraying's maximum congestion (%.6g vs "
                    "%.6g flows), %zu flows split\n",
                    name, eq ? "reaches" : "DOES NOT reach", pl->cong_max, sp->cong_max,
@@ -586,7 +559,7 @@ static json_t *print_claims(const fb_state *st)
                               : 0;
             double esd = sqrt(ec->expect_var_sum / (double)ec->expect_steps);
             double spread = sd > 0 ? sd : esd;
-            bool within = fabs(mean - em) <= spread + ec->sync_tol + 1e-9;
+            bool within = fabs(mean - em) <= spread + 1e-9 * em;
             printf("%s: ECMP mean congestion %.4g vs balls into bins %.4g (+- %.3g predicted, "
                    "%.3g measured over %zu distinct steps): %s\n",
                    name, mean, em, esd, sd, k, within ? "within the spread" : "OUTSIDE the spread");

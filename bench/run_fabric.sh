@@ -3,7 +3,7 @@
 #   1,024-host leaf-spine (32 leaves x 32 hosts, 32 spines): ring all-reduce and all-to-all
 #   under ECMP, ideal spraying, 2-way split and planned single path, in one command, under
 #   one minute; then an 8,192-host fabric (256 leaves x 32 hosts, 32 spines): ring
-#   all-reduce, incast and the first 64 all-to-all steps under the four policies.
+#   all-reduce and the first 64 all-to-all steps under the four policies.
 # Prints each run's table (completion time and maximum congestion side by side), wall time,
 # peak memory and, per policy, the wall time it took.
 set -euo pipefail

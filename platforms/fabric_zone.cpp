@@ -2,15 +2,16 @@
  * the path its sender named (see simgrad/fabric.h).
  *
  * SimGrid asks a zone for the route of a host pair when a communication starts (in the
- * maestro, during the simcall that starts it). sgr_fabric_send queues the wanted path for its
- * (source, destination) pair just before starting the communication, and the zone takes the
- * pair's oldest queued path when asked for that pair's route. An actor's simcalls are handled
- * in the order it makes them, so several actors may send at once as long as all the
- * communications of one pair come from one actor. A route request with nothing queued (a
- * lookup) gets the pair's first live path. */
+ * maestro, during the simcall that starts it). sgr_fabric_send queues the wanted path and the
+ * size for its (source, destination) pair just before starting the communication, and the
+ * zone takes the pair's oldest queued entry when asked for that pair's route: SimGrid shares
+ * bandwidth over exactly the links the zone returns, and the zone adds the communication's
+ * bytes to each of them (the links' loads). An actor's simcalls are handled in the order it
+ * makes them, so several actors may send at once as long as all the communications of one
+ * pair come from one actor. A route request with nothing queued (a lookup) gets the pair's
+ * first live path and loads nothing. */
 #include <simgrid/kernel/routing/NetPoint.hpp>
 #include <simgrid/kernel/routing/NetZoneImpl.hpp>
-#include <simgrid/plugins/load.h>
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -46,10 +47,15 @@ class FabricZone : public NetZoneImpl {
   std::vector<Link*> agg_;
   std::vector<size_t> host_of_id_; /* netpoint id -> host index */
   std::vector<simgrid::s4u::Host*> hosts_;
-  std::unordered_map<uint64_t, std::deque<int>> hints_; /* (src, dst) -> paths, in order */
-  std::unordered_map<uint64_t, std::vector<int>> step_paths_; /* paths used in this step */
+  struct Hint {
+    int path;
+    double bytes;
+  };
+  std::unordered_map<uint64_t, std::deque<Hint>> hints_; /* (src, dst) -> queued, in order */
+  std::vector<double> bytes_;                            /* per link of links_ */
+  std::vector<double> agg_bytes_;                        /* per link of agg_ */
+  std::unordered_map<const void*, size_t> index_;        /* link implementation -> links_ */
   bool spray_agg_;
-  bool tracked_ = false;
 
   size_t host_up(size_t h) const { return h; }
   size_t host_down(size_t h) const { return f_->nhosts + h; }
@@ -126,6 +132,10 @@ public:
                     std::to_string(c));
     if (spray_agg_)
       build_aggregates();
+    for (size_t i = 0; i < links_.size(); i++)
+      index_[links_[i]->get_impl()] = i;
+    bytes_.assign(links_.size(), 0.0);
+    agg_bytes_.assign(agg_.size(), 0.0);
     seal();
   }
 
@@ -165,81 +175,61 @@ public:
 
   static uint64_t pair(size_t src, size_t dst) { return (uint64_t)src << 32 | (uint64_t)dst; }
 
-  void push_hint(size_t src, size_t dst, int path) { hints_[pair(src, dst)].push_back(path); }
+  void push_hint(size_t src, size_t dst, int path, double bytes)
+  {
+    hints_[pair(src, dst)].push_back(Hint{path, bytes});
+  }
 
-  /* The next path wanted for this pair, or -2 (none: a route lookup, a back route). */
-  int pop_hint(size_t src, size_t dst)
+  /* The next queued entry for this pair; path -2 when none (a route lookup). */
+  Hint pop_hint(size_t src, size_t dst)
   {
     auto it = hints_.find(pair(src, dst));
     if (it == hints_.end())
-      return -2;
-    int path = it->second.front();
+      return Hint{-2, 0};
+    Hint h = it->second.front();
     it->second.pop_front();
     if (it->second.empty())
       hints_.erase(it);
-    return path;
+    return h;
   }
 
   void get_local_route(const NetPoint* src, const NetPoint* dst, Route* into, double* latency) override
   {
     size_t s = host_of_id_.at(src->id()), d = host_of_id_.at(dst->id());
-    int path = pop_hint(s, d);
+    Hint h = pop_hint(s, d);
     if (s == d)
       return;
     size_t ls = sgr_fabric_leaf(f_, s), ld = sgr_fabric_leaf(f_, d);
+    size_t first = into->link_list_.size();
     push(into, latency, links_[host_up(s)]);
     if (ls != ld) {
-      if (path == -2 && !lookup(into, s, d, ls, ld))
-        route_path(into, latency, ls, ld, -2);
-      else if (path != -2)
-        route_one(into, latency, s, d, ls, ld, path);
+      if (h.path == SGR_PATH_SPRAY && spray_agg_)
+        route_spray(into, latency, ls, ld, h.bytes);
+      else
+        route_path(into, latency, ls, ld, h.path);
     }
     push(into, latency, links_[host_down(d)]);
-  }
-
-  void route_one(Route* into, double* latency, size_t s, size_t d, size_t ls, size_t ld, int path)
-  {
-    std::vector<int>& used = step_paths_[pair(s, d)];
-    if (std::find(used.begin(), used.end(), path) == used.end())
-      used.push_back(path);
-    if (path == SGR_PATH_SPRAY && spray_agg_)
-      route_spray(into, latency, ls, ld);
-    else
-      route_path(into, latency, ls, ld, path);
-  }
-
-  /* A route asked for with no path queued comes from SimGrid's link-load plugin, which looks
-   * a communication's links up again when it starts and ends, to bring their load integrals
-   * up to date (CommImpl::get_traversed_links). It cannot say which of a pair's subflows it
-   * means, so answer with the links of every path the pair uses in this step: an extra update
-   * is harmless, a missing one would misplace load in time. (Such a union must never carry
-   * traffic: the family turns SimGrid's reverse cross traffic off.) */
-  bool lookup(Route* into, size_t s, size_t d, size_t ls, size_t ld)
-  {
-    auto it = step_paths_.find(pair(s, d));
-    if (it == step_paths_.end())
-      return false;
-    for (int p : it->second) {
-      if (p == SGR_PATH_SPRAY && spray_agg_)
-        route_spray(into, nullptr, ls, ld);
-      else
-        route_path(into, nullptr, ls, ld, p);
+    for (size_t i = first; h.bytes > 0 && i < into->link_list_.size(); i++) {
+      auto it = index_.find(into->link_list_[i]);
+      if (it != index_.end())
+        bytes_[it->second] += h.bytes;
     }
-    return true;
   }
 
-  void step_begin() { step_paths_.clear(); }
-
-  void route_spray(Route* into, double* latency, size_t ls, size_t ld) const
+  void route_spray(Route* into, double* latency, size_t ls, size_t ld, double bytes)
   {
     const sgr_fabric& f = *f_;
     push(into, latency, agg_[ls]);
+    agg_bytes_[ls] += bytes;
     size_t ps = sgr_fabric_pod(f_, ls), pd = sgr_fabric_pod(f_, ld);
     if (f.cores && ps != pd) {
       push(into, latency, agg_[2 * f.nleaves + ps]);
       push(into, latency, agg_[2 * f.nleaves + f.pods + pd]);
+      agg_bytes_[2 * f.nleaves + ps] += bytes;
+      agg_bytes_[2 * f.nleaves + f.pods + pd] += bytes;
     }
     push(into, latency, agg_[f.nleaves + ld]);
+    agg_bytes_[f.nleaves + ld] += bytes;
   }
 
   void route_path(Route* into, double* latency, size_t ls, size_t ld, int path) const
@@ -264,25 +254,13 @@ public:
     push(into, latency, links_[leaf_down(ld, plane)]);
   }
 
-  /* SimGrid's link-load plugin forgets links tracked before the simulation starts. */
-  void track()
-  {
-    if (tracked_)
-      return;
-    for (Link* l : links_)
-      sg_link_load_track(l);
-    for (Link* l : agg_)
-      sg_link_load_track(l);
-    tracked_ = true;
-  }
-
   simgrid::s4u::Host* host(size_t h) const { return hosts_.at(h); }
   size_t nlinks() const { return links_.size(); }
   const sgr_fabric_link& info(size_t i) const { return info_.at(i); }
 
   double bytes(size_t i) const
   {
-    double b = sg_link_get_cum_load(links_.at(i));
+    double b = bytes_.at(i);
     if (!spray_agg_)
       return b;
     /* credit each physical link with its even share of the aggregate it belongs to */
@@ -294,14 +272,14 @@ public:
       case SGR_LINK_LEAF_DOWN:
         x = f.leaf_factor[k.a * f.planes + k.b];
         if (x > 0)
-          b += sg_link_get_cum_load(agg_[(k.tier == SGR_LINK_LEAF_DOWN ? f.nleaves : 0) + k.a]) /
+          b += agg_bytes_[(k.tier == SGR_LINK_LEAF_DOWN ? f.nleaves : 0) + k.a] /
                (double)live_planes(k.a);
         break;
       case SGR_LINK_CORE_UP:
       case SGR_LINK_CORE_DOWN:
         x = f.core_factor[(k.a * f.planes + k.b) * f.cores + k.c];
         if (x > 0)
-          b += sg_link_get_cum_load(agg_[2 * f.nleaves + (k.tier == SGR_LINK_CORE_DOWN ? f.pods : 0) + k.a]) /
+          b += agg_bytes_[2 * f.nleaves + (k.tier == SGR_LINK_CORE_DOWN ? f.pods : 0) + k.a] /
                (double)live_cores(k.a);
         break;
       default:
@@ -334,7 +312,6 @@ extern "C" int sgr_fabric_build(const sgr_fabric* f, sgr_err* err)
 {
   if (simgrid::s4u::Engine::get_instance()->get_netzone_root() != nullptr)
     return sgr_fail(err, "internal: a platform is already loaded");
-  sg_link_load_plugin_init();
   the_zone = new FabricZone(f); /* becomes the root zone; SimGrid frees it at exit */
   the_zone->build();
   return 0;
@@ -342,16 +319,10 @@ extern "C" int sgr_fabric_build(const sgr_fabric* f, sgr_err* err)
 
 extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path)
 {
-  the_zone->track();
-  the_zone->push_hint(src, dst, path);
+  the_zone->push_hint(src, dst, path, bytes);
   simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone->host(src), the_zone->host(dst), (uint64_t)bytes);
   c->add_ref(); /* the C API's wait functions drop this reference */
   return c.get();
-}
-
-extern "C" void sgr_fabric_step_begin(void)
-{
-  the_zone->step_begin();
 }
 
 extern "C" size_t sgr_fabric_nlinks(void)
@@ -366,6 +337,5 @@ extern "C" void sgr_fabric_link_info(size_t i, sgr_fabric_link* out)
 
 extern "C" double sgr_fabric_link_bytes(size_t i)
 {
-  the_zone->track();
   return the_zone->bytes(i);
 }

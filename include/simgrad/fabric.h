@@ -106,22 +106,18 @@ typedef struct sgr_fabric_link {
     double bw; /* bytes/s as built (after any slow-down); 0 if down */
 } sgr_fabric_link;
 
-/* Build the platform: must be called after simgrid_init() instead of loading a file. Loads
- * SimGrid's link-load plugin and tracks every physical link. f must outlive the run. */
+/* Build the platform: must be called after simgrid_init() instead of loading a file. f must
+ * outlive the run. */
 int sgr_fabric_build(const sgr_fabric *f, sgr_err *err);
 
 /* Start a communication of `bytes` from host src to host dst over `path` (or SGR_PATH_SPRAY
  * when sgr_fabric_spray_aggregate), from within an actor. Wait for it with sg_comm_wait*. */
 sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path);
 
-/* Start a new bulk-synchronous step: forget which paths each pair used in the last one
- * (SimGrid's link-load lookups are answered with the paths of the current step). */
-void sgr_fabric_step_begin(void);
-
 /* The physical links (down links included, with bw 0): count, description, and the bytes
- * each has carried so far according to SimGrid (its link-load plugin). Under aggregate
- * spraying the physical links of a leaf (pod) are credited with an even share of the
- * aggregate's bytes. */
+ * routed over each so far: the sizes of the communications whose route SimGrid took from the
+ * zone through that link. Under aggregate spraying the physical links of a leaf (pod) are
+ * credited with an even share of the aggregate's bytes. */
 size_t sgr_fabric_nlinks(void);
 void sgr_fabric_link_info(size_t i, sgr_fabric_link *out);
 double sgr_fabric_link_bytes(size_t i);
