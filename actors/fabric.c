@@ -161,6 +161,22 @@ static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
     sgr_platform_cfg_from_scenario(scn, &cfg);
     if (sgr_fabric_init(&st->fab, &cfg, sgr_scn_str(scn, "algorithm.failures"), err) < 0)
         return -1;
+    /* a total host count given beside the fabric's shape must match it */
+    if (strstr(scn->warnings, " platform.hosts is ignored") &&
+        (size_t)sgr_scn_int(scn, "platform.hosts") != st->fab.nhosts) {
+        size_t want = (size_t)sgr_scn_int(scn, "platform.hosts");
+        char shape[96];
+        snprintf(shape, sizeof shape, "%zu pods x %zu leaves", st->fab.pods,
+                 st->fab.leaves_per_pod);
+        size_t made = st->fab.nhosts;
+        int rc = sgr_fail(err,
+                          "platform.hosts: %zu hosts do not divide as configured: %s x %zu "
+                          "hosts per leaf make %zu (drop platform.hosts or make it match)",
+                          want, cfg.kind == SGR_PLAT_THREE_TIER ? shape : shape + strcspn(shape, "x") + 2,
+                          st->fab.hosts_per_leaf, made);
+        sgr_fabric_free(&st->fab);
+        return rc;
+    }
     if (st->fab.nhosts < 2) {
         sgr_fabric_free(&st->fab);
         return sgr_fail(err, "platform: a collective needs at least 2 hosts, the fabric has %zu",

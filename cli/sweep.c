@@ -42,10 +42,13 @@ static const char usage_sweep[] =
     "  --merge         results.csv and the report from the run directories there are\n"
     "\n"
     "SWEEP.json: {\"base\": \"scenario.json\", \"grid\": {\"key.path\": [values, ...], ...},\n"
+    "             \"list\": [{\"key.path\": value, ...}, ...],  (explicit combinations; with a\n"
+    "                                                   grid, list x grid)\n"
     "             \"replicas\": R, \"metric\": \"COLUMN\" or [\"COLUMN\", ...], \"out\": \"DIR\"}\n"
     "Replica r runs with seed = the base scenario's seed + r (or 1 + r). The metric is a\n"
     "results.csv column; default: ps-sgd and token simulated_time_s, gradient-coding\n"
-    "SCHEME.runtime_s for each scheme, gossip METHOD.simulated_seconds for each method.\n"
+    "SCHEME.runtime_s for each scheme, gossip METHOD.simulated_seconds for each method,\n"
+    "fabric simulated_time_s (and COLLECTIVE/POLICY.FIELD columns, e.g. all-to-all/ecmp.time_s).\n"
     "Exit status: 0, 1 a run failed or is missing, 2 a bad sweep file or option.\n";
 
 typedef enum { MODE_LOCAL, MODE_EMIT_SLURM, MODE_EMIT_PARALLEL, MODE_RUN_INDEX, MODE_MERGE } mode;

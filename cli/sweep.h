@@ -16,7 +16,7 @@ enum { SWEEP_PATH = 4096, SWEEP_MAX_METRICS = 16 };
 
 typedef struct sweep_run {
     char dir[SWEEP_PATH + 32]; /* OUT/run-NNNN */
-    char **sets;               /* "key=value", one per grid key, in the grid's order */
+    char **sets;               /* "key=value": the list's keys, then the grid's, in order */
     size_t nsets;
     long seed;
     pid_t pid;
@@ -29,6 +29,7 @@ typedef struct sweep_plan {
     char outdir[SWEEP_PATH];   /* the sweep directory (absolute) */
     char family[64];           /* the base scenario's algorithm.family */
     json_t *grid;              /* key: [values] (owned) */
+    json_t *list;              /* [{key: value}], or NULL (owned) */
     size_t replicas;
     const char *metrics[SWEEP_MAX_METRICS]; /* results.csv columns the report plots */
     size_t nmetrics;

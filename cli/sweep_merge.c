@@ -73,7 +73,8 @@ static void write_header(FILE *f, const sweep_plan *p, json_t *cols)
     const char *key;
     json_t *val;
     fputs("run", f);
-    json_object_foreach(p->grid, key, val) fprintf(f, ",%s", key);
+    for (size_t g = 0; p->nruns && g < p->runs[0].nsets; g++) /* list keys, then grid keys */
+        fprintf(f, ",%.*s", (int)strcspn(p->runs[0].sets[g], "="), p->runs[0].sets[g]);
     fputs(",seed,complete,simulated_time_s,wall_clock_seconds,peak_rss_mb", f);
     json_object_foreach(cols, key, val) fprintf(f, ",%s", key);
     fputc('\n', f);

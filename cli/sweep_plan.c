@@ -4,6 +4,8 @@
  *
  * SWEEP.json: {"base": "scenario.json",          (relative to the sweep file)
  *              "grid": {"key.path": [v1, v2], ...},   (every combination)
+ *              "list": [{"key.path": v, ...}, ...],  (these combinations, each with the same
+ *                                                   keys; with a grid: list x grid)
  *              "replicas": 3,                      (seeds base_seed + 0, 1, 2; default 1)
  *              "metric": "runtime_s" or [...],     (results.csv columns the report plots)
  *              "out": "out/my-sweep"}              (default out/<sweep name>) */
@@ -154,7 +156,9 @@ static bool metric_known(const sweep_plan *p, const family_columns *fc, const ch
         return false;
     if (!fc->list_key) /* fabric: COLLECTIVE/POLICY items, checked by the run itself */
         return strchr(metric, '/') && strchr(metric, '/') < dot;
-    return json_object_get(p->grid, fc->list_key) || in_csv(items, metric, (size_t)(dot - metric));
+    return json_object_get(p->grid, fc->list_key) ||
+           (p->list && json_object_get(json_array_get(p->list, 0), fc->list_key)) ||
+           in_csv(items, metric, (size_t)(dot - metric));
 }
 
 static void metric_add(sweep_plan *p, const char *name)
@@ -250,11 +254,35 @@ static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
 
 static int check_keys(const char *file, json_t *sw, sgr_err *err)
 {
-    static const char *const known[] = {"base", "grid", "replicas", "out", "metric", NULL};
+    static const char *const known[] = {"base",   "grid", "list", "replicas",
+                                        "out",    "metric", NULL};
     const char *key;
     json_t *val;
     json_object_foreach(sw, key, val) if (!in_list(known, key, strlen(key))) return sgr_fail(
-        err, "%s: unknown key %s (expected base, grid, replicas, metric, out)", file, key);
+        err, "%s: unknown key %s (expected base, grid, list, replicas, metric, out)", file, key);
+    json_t *list = json_object_get(sw, "list");
+    if (list) {
+        json_t *first = json_array_get(list, 0);
+        if (!json_is_array(list) || !json_is_object(first) || json_object_size(first) == 0)
+            return sgr_fail(err,
+                            "%s: list: expected a non-empty array of objects {\"key.path\": "
+                            "value, ...}",
+                            file);
+        size_t i;
+        json_t *e;
+        json_array_foreach(list, i, e)
+        {
+            bool same = json_is_object(e) && json_object_size(e) == json_object_size(first);
+            json_object_foreach(first, key, val) same = same && json_object_get(e, key);
+            if (!same)
+                return sgr_fail(err,
+                                "%s: list[%zu]: every entry must set the same keys as list[0]",
+                                file, i);
+            json_object_foreach(e, key, val) if (json_object_get(json_object_get(sw, "grid"),
+                                                                 key)) return sgr_fail(
+                err, "%s: list[%zu]: %s is also in the grid", file, i, key);
+        }
+    }
     json_t *base = json_object_get(sw, "base"), *grid = json_object_get(sw, "grid");
     json_t *reps = json_object_get(sw, "replicas"), *outv = json_object_get(sw, "out");
     if (!json_is_string(base) || (grid && !json_is_object(grid)) ||
@@ -335,17 +363,39 @@ static long base_seed(const char *scenario)
 
 /* Run `index`: combination index / replicas, whose key k takes value (c / prod of the earlier
  * keys' sizes) mod its size; replica index % replicas. */
+static char *make_set(const char *key, json_t *v)
+{
+    char *j = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(12));
+    char *set = j ? malloc(strlen(key) + strlen(j) + 2) : NULL;
+    if (set)
+        sprintf(set, "%s=%s", key, j);
+    free(j);
+    return set;
+}
+
 static int plan_run(sweep_plan *p, size_t index, long seed0)
 {
     sweep_run *rn = &p->runs[index];
     size_t c = index / p->replicas, nkeys = json_object_size(p->grid);
+    size_t nlist = p->list ? json_array_size(p->list) : 0;
+    json_t *entry = nlist ? json_array_get(p->list, c % nlist) : NULL;
+    if (nlist)
+        c /= nlist;
     snprintf(rn->dir, sizeof rn->dir, "%s/run-%04zu", p->outdir, index);
     rn->seed = seed0 + (long)(index % p->replicas);
-    rn->sets = calloc(nkeys ? nkeys : 1, sizeof *rn->sets);
+    rn->sets = calloc(nkeys + json_object_size(entry) + 1, sizeof *rn->sets);
     if (!rn->sets)
         return -1;
     const char *key;
     json_t *val;
+    /* the list's keys first, in list[0]'s order (the results.csv columns) */
+    json_object_foreach(nlist ? json_array_get(p->list, 0) : NULL, key, val)
+    {
+        char *set = make_set(key, json_object_get(entry, key));
+        if (!set)
+            return -1;
+        rn->sets[rn->nsets++] = set;
+    }
     json_object_foreach(p->grid, key, val)
     {
         size_t len = json_array_size(val);
@@ -369,6 +419,8 @@ static int plan_expand(sweep_plan *p, sgr_err *err)
     const char *key;
     json_t *val;
     json_object_foreach(p->grid, key, val) ncomb *= json_array_size(val);
+    if (p->list)
+        ncomb *= json_array_size(p->list);
     p->nruns = ncomb * p->replicas;
     p->runs = calloc(p->nruns, sizeof *p->runs);
     if (!p->runs)
@@ -397,6 +449,8 @@ int sweep_plan_load(sweep_plan *p, const char *file, const char *out_override, s
     if (rc == 0) {
         json_t *grid = json_object_get(sw, "grid");
         p->grid = grid ? json_incref(grid) : json_object();
+        json_t *list = json_object_get(sw, "list");
+        p->list = list ? json_incref(list) : NULL;
         json_t *reps = json_object_get(sw, "replicas");
         p->replicas = reps ? (size_t)json_integer_value(reps) : 1;
         rc = plan_expand(p, err);
@@ -416,6 +470,7 @@ void sweep_plan_free(sweep_plan *p)
     }
     free(p->runs);
     json_decref(p->grid);
+    json_decref(p->list);
     json_decref(p->metric_json);
     memset(p, 0, sizeof *p);
 }

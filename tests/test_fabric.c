@@ -497,6 +497,7 @@ static void test_bad_scenarios_exit_2(void)
     expect_exit2("star", "--set platform.type='\"star\"'", "leaf-spine or three-tier");
     expect_exit2("coll", "--set algorithm.collectives='\"ring,all-to-all\"'", "unknown item");
     expect_exit2("pol", "--set algorithm.policies='\"ecmp,ecmp\"'", "listed twice");
+    expect_exit2("hosts", "--set platform.hosts=20", "do not divide as configured");
     expect_exit2("ttmissing",
                  "--set platform.type='\"three-tier\"' --set algorithm.failures='\"agg:5/0\"'",
                  "agg:P/A");

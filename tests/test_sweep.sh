@@ -91,5 +91,21 @@ echo '{"base": "nope.json"}' >"$tmp/nobase.json"
 "$bin" sweep "$tmp/nobase.json" 2>&1 | grep -q "base: cannot read"
 check missing_base $?
 
+# a list of explicit combinations, crossed with a grid
+cat >"$tmp/list.json" <<JSON
+{"base": "base.json", "list": [{"platform.host_bw": "1Gbps", "stragglers.p": 0.1},
+                               {"platform.host_bw": "10Gbps", "stragglers.p": 0.3}],
+ "grid": {"algorithm.rounds": [4, 6]}, "out": "$tmp/listout"}
+JSON
+out=$("$bin" sweep "$tmp/list.json" -j 2 2>&1)
+check list_runs $? "$out"
+head -1 "$tmp/listout/results.csv" | grep -q '^run,platform.host_bw,stragglers.p,algorithm.rounds,seed' &&
+    [ "$(wc -l <"$tmp/listout/results.csv")" -eq 5 ] &&
+    grep -q '^run-0003,"10Gbps",0.3,6,' "$tmp/listout/results.csv"
+check list_x_grid $? "$(cat "$tmp/listout/results.csv")"
+echo '{"base": "base.json", "list": [{"stragglers.p": 0.1}, {"platform.host_bw": "1Gbps"}]}' >"$tmp/badlist.json"
+out=$("$bin" sweep "$tmp/badlist.json" 2>&1)
+[ $? -eq 2 ] && echo "$out" | grep -q 'list\[1\]: every entry must set the same keys'
+check bad_list_exit2 $? "$out"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
