@@ -8,9 +8,9 @@
  * it records the completion time and the maximum link congestion three ways: from the routes
  * SimGrid took for the step's communications (simulated: the zone adds each communication's
  * bytes to the links it hands SimGrid), counted from the placement by analysis/ (independent
- * code), and predicted (spraying's bound, and the balls-into-bins expectation for hashing). Steps whose flows repeat the previous step's
- * exactly (a ring's steps) are simulated once and their time reused, unless
- * algorithm.reuse_identical_steps is false. */
+ * code), and predicted (spraying's bound, and the balls-into-bins expectation for hashing). Steps
+ * whose flows repeat the previous step's exactly (a ring's steps) are simulated once and their time
+ * reused, unless algorithm.reuse_identical_steps is false. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,12 +62,12 @@ typedef struct fb_result {
     sgr_collective coll;
     sgr_policy policy;
     size_t steps, simulated, subflows, splits;
-    double start, time;                  /* simulated seconds */
-    double wall;                         /* wall-clock seconds spent simulating it */
-    double cong_max, cong_sum;           /* simulated, flows on the busiest link */
-    double count_max, count_gap;         /* counted from the placement; max |sim - count| */
-    double spray_max, spray_sum;         /* spraying's bound for the same flows */
-    double expect_sum, expect_var_sum;   /* balls into bins (ecmp, ksplit) */
+    double start, time;                /* simulated seconds */
+    double wall;                       /* wall-clock seconds spent simulating it */
+    double cong_max, cong_sum;         /* simulated, flows on the busiest link */
+    double count_max, count_gap;       /* counted from the placement; max |sim - count| */
+    double spray_max, spray_sum;       /* spraying's bound for the same flows */
+    double expect_sum, expect_var_sum; /* balls into bins (ecmp, ksplit) */
     double cong_sq_sum;
     size_t expect_steps;
 } fb_result;
@@ -90,8 +90,8 @@ typedef struct fb_state {
 } fb_state;
 
 /* Parse a comma list with `parse` into out[]; returns the count or -1 with err. */
-static int parse_list(const char *s, const char *key, int (*parse)(const char *, int *),
-                      int *out, sgr_err *err, const char *choices)
+static int parse_list(const char *s, const char *key, int (*parse)(const char *, int *), int *out,
+                      sgr_err *err, const char *choices)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s ? s : "");
@@ -138,9 +138,9 @@ static int parse_policy(const char *s, int *out)
 static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
 {
     int items[MAX_ITEMS];
-    int n = parse_list(sgr_scn_str(scn, "algorithm.collectives"), "algorithm.collectives",
-                       parse_coll, items, err,
-                       "ring-allreduce, reduce-scatter, all-gather, all-to-all, incast");
+    int n =
+        parse_list(sgr_scn_str(scn, "algorithm.collectives"), "algorithm.collectives", parse_coll,
+                   items, err, "ring-allreduce, reduce-scatter, all-gather, all-to-all, incast");
     if (n < 0)
         return -1;
     st->ncolls = (size_t)n;
@@ -172,7 +172,8 @@ static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
         int rc = sgr_fail(err,
                           "platform.hosts: %zu hosts do not divide as configured: %s x %zu "
                           "hosts per leaf make %zu (drop platform.hosts or make it match)",
-                          want, cfg.kind == SGR_PLAT_THREE_TIER ? shape : shape + strcspn(shape, "x") + 2,
+                          want,
+                          cfg.kind == SGR_PLAT_THREE_TIER ? shape : shape + strcspn(shape, "x") + 2,
                           st->fab.hosts_per_leaf, made);
         sgr_fabric_free(&st->fab);
         return rc;
@@ -315,12 +316,21 @@ static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
         sg_sem_acquire(pool.done);
 }
 
-static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, double dt,
-                        double sim, double count, double spray, double expect, double expect_sd,
+static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, double dt, double sim,
+                        double count, double spray, double expect, double expect_sd,
                         size_t subflows)
 {
-    double row[] = {(double)r->coll, (double)r->policy, (double)step, reused ? 1 : 0,
-                    simgrid_get_clock(), dt, sim, count, spray, expect, expect_sd,
+    double row[] = {(double)r->coll,
+                    (double)r->policy,
+                    (double)step,
+                    reused ? 1 : 0,
+                    simgrid_get_clock(),
+                    dt,
+                    sim,
+                    count,
+                    spray,
+                    expect,
+                    expect_sd,
                     (double)subflows};
     sgr_metrics_row(st->run->metrics, row);
     r->time += dt;
@@ -419,16 +429,22 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
 }
 
 /* Each switch-tier link's bytes and utilization over one (collective, policy) pair. */
-static void write_link_loads(fb_state *st, const fb_result *r, const double *start,
-                             size_t nlinks)
+static void write_link_loads(fb_state *st, const fb_result *r, const double *start, size_t nlinks)
 {
     double span = r->time > 0 ? r->time : 1;
     for (size_t i = 2 * st->fab.nhosts; i < nlinks && st->links; i++) {
         sgr_fabric_link l;
         sgr_fabric_link_info(i, &l);
         double bytes = sgr_fabric_link_bytes(i) - start[i];
-        double row[] = {(double)r->coll, (double)r->policy, (double)l.tier, (double)l.a,
-                        (double)l.b, (double)l.c, l.bw, bytes, l.bw > 0 ? bytes / l.bw / span : NAN};
+        double row[] = {(double)r->coll,
+                        (double)r->policy,
+                        (double)l.tier,
+                        (double)l.a,
+                        (double)l.b,
+                        (double)l.c,
+                        l.bw,
+                        bytes,
+                        l.bw > 0 ? bytes / l.bw / span : NAN};
         sgr_metrics_row(st->links, row);
     }
 }
@@ -479,10 +495,18 @@ out:
 static int fabric_deploy(sgr_run *run, sgr_err *err)
 {
     fb_state *st = run->state;
-    static const char *const columns[] = {
-        "collective", "policy",           "step",        "reused",       "time_s",
-        "step_time_s", "congestion_sim", "congestion_count", "congestion_spray",
-        "congestion_expect", "congestion_expect_sd", "subflows"};
+    static const char *const columns[] = {"collective",
+                                          "policy",
+                                          "step",
+                                          "reused",
+                                          "time_s",
+                                          "step_time_s",
+                                          "congestion_sim",
+                                          "congestion_count",
+                                          "congestion_spray",
+                                          "congestion_expect",
+                                          "congestion_expect_sd",
+                                          "subflows"};
     if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
         return SGR_EFAIL;
     for (size_t c = 0; c < st->ncolls; c++) {
@@ -491,12 +515,12 @@ static int fabric_deploy(sgr_run *run, sgr_err *err)
             steps = st->max_steps;
         st->total_steps += (double)(steps * st->npolicies);
     }
-    static const char *const link_columns[] = {"collective", "policy", "tier", "a", "b", "c",
-                                               "bandwidth_Bps", "bytes", "utilization"};
+    static const char *const link_columns[] = {
+        "collective", "policy", "tier", "a", "b", "c", "bandwidth_Bps", "bytes", "utilization"};
     char path[4300];
     snprintf(path, sizeof path, "%s/link_loads.csv", run->outdir);
-    st->links = sgr_metrics_open(path, link_columns, sizeof link_columns / sizeof *link_columns,
-                                 err);
+    st->links =
+        sgr_metrics_open(path, link_columns, sizeof link_columns / sizeof *link_columns, err);
     if (!st->links)
         return SGR_EFAIL;
     sgr_run_spawn(run, "driver", run->hosts[0], driver_main, st);
@@ -517,14 +541,14 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     size_t k = r->simulated; /* distinct steps */
     double mean = k ? r->cong_sum / (double)k : NAN;
     double var = k > 1 ? (r->cong_sq_sum - (double)k * mean * mean) / (double)(k - 1) : 0;
-    json_t *o = json_pack(
-        "{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "collective",
-        sgr_collective_name(r->coll), "policy", sgr_policy_name(r->policy), "steps",
-        (json_int_t)r->steps, "simulated_steps", (json_int_t)r->simulated, "subflows",
-        (json_int_t)r->subflows, "split_flows", (json_int_t)r->splits, "time_s", r->time,
-        "max_congestion", r->cong_max, "mean_congestion", mean, "sd_congestion",
-        sqrt(fmax(var, 0)), "max_congestion_counted", r->count_max, "spray_bound_max",
-        r->spray_max, "sim_vs_counted_max_gap", r->count_gap);
+    json_t *o =
+        json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "collective",
+                  sgr_collective_name(r->coll), "policy", sgr_policy_name(r->policy), "steps",
+                  (json_int_t)r->steps, "simulated_steps", (json_int_t)r->simulated, "subflows",
+                  (json_int_t)r->subflows, "split_flows", (json_int_t)r->splits, "time_s", r->time,
+                  "max_congestion", r->cong_max, "mean_congestion", mean, "sd_congestion",
+                  sqrt(fmax(var, 0)), "max_congestion_counted", r->count_max, "spray_bound_max",
+                  r->spray_max, "sim_vs_counted_max_gap", r->count_gap);
     char name[64];
     snprintf(name, sizeof name, "%s/%s", sgr_collective_name(r->coll), sgr_policy_name(r->policy));
     json_object_set_new(o, "name", json_string(name));
@@ -563,16 +587,15 @@ static json_t *print_claims(const fb_state *st)
             bool eq = fabs(pl->cong_max - sp->cong_max) <= 1e-9 * sp->cong_max;
             printf("%s: planned single path %s ideal spraying's maximum congestion (%.6g vs "
                    "%.6g flows), %zu flows split\n",
-                   name, eq ? "reaches" : "DOES NOT reach", pl->cong_max, sp->cong_max,
-                   pl->splits);
+                   name, eq ? "reaches" : "DOES NOT reach", pl->cong_max, sp->cong_max, pl->splits);
             json_object_set_new(o, "planned_equals_spray", json_boolean(eq));
         }
         if (ec && ec->expect_steps && ec->simulated) {
             size_t k = ec->simulated;
             double mean = ec->cong_sum / (double)k, em = ec->expect_sum / (double)ec->expect_steps;
-            double sd = k > 1 ? sqrt(fmax(0, (ec->cong_sq_sum - (double)k * mean * mean) /
-                                                 (double)(k - 1)))
-                              : 0;
+            double sd =
+                k > 1 ? sqrt(fmax(0, (ec->cong_sq_sum - (double)k * mean * mean) / (double)(k - 1)))
+                      : 0;
             double esd = sqrt(ec->expect_var_sum / (double)ec->expect_steps);
             double spread = sd > 0 ? sd : esd;
             bool within = fabs(mean - em) <= spread + 1e-9 * em;
@@ -607,24 +630,23 @@ static int fabric_finish(sgr_run *run, sgr_err *err)
         const fb_result *r = &st->results[i];
         json_t *o = result_json(st, r);
         json_array_append_new(rows, o);
-        json_t *ts = json_object_get(o, "time_vs_spray"), *cs = json_object_get(o, "congestion_vs_spray");
+        json_t *ts = json_object_get(o, "time_vs_spray"),
+               *cs = json_object_get(o, "congestion_vs_spray");
         json_t *ex = json_object_get(o, "expected_mean_congestion");
         char exbuf[32] = "-";
         if (ex)
             snprintf(exbuf, sizeof exbuf, "%.5g", json_real_value(ex));
-        printf("%-15s %-8s %12.6g %10.4g %12.5g %10.4g %12s %10zu\n",
-               sgr_collective_name(r->coll), sgr_policy_name(r->policy), r->time,
-               ts ? json_real_value(ts) : NAN, r->cong_max, cs ? json_real_value(cs) : NAN,
-               exbuf, r->splits);
+        printf("%-15s %-8s %12.6g %10.4g %12.5g %10.4g %12s %10zu\n", sgr_collective_name(r->coll),
+               sgr_policy_name(r->policy), r->time, ts ? json_real_value(ts) : NAN, r->cong_max,
+               cs ? json_real_value(cs) : NAN, exbuf, r->splits);
     }
     json_t *claims = print_claims(st);
-    run->results = json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "pairs", rows,
-                             "congestion_unit", "flows on the busiest switch link",
-                             "hosts", (json_int_t)st->fab.nhosts, "leaves",
-                             (json_int_t)st->fab.nleaves, "planes", (json_int_t)st->fab.planes,
-                             "pods", (json_int_t)st->fab.pods, "cores",
-                             (json_int_t)st->fab.cores, "leaf_bw_Bps", st->fab.leaf_bw,
-                             "host_bw_Bps", st->fab.host_bw);
+    run->results =
+        json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "pairs", rows, "congestion_unit",
+                  "flows on the busiest switch link", "hosts", (json_int_t)st->fab.nhosts, "leaves",
+                  (json_int_t)st->fab.nleaves, "planes", (json_int_t)st->fab.planes, "pods",
+                  (json_int_t)st->fab.pods, "cores", (json_int_t)st->fab.cores, "leaf_bw_Bps",
+                  st->fab.leaf_bw, "host_bw_Bps", st->fab.host_bw);
     json_object_set_new(run->results, "claims", claims);
     json_object_set_new(run->results, "link_loads_file", json_string("link_loads.csv"));
     json_object_set_new(run->results, "collective_codes",

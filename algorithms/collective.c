@@ -6,8 +6,10 @@
 #include <string.h>
 
 static const char *const coll_names[] = {
-    [SGR_COLL_RING_ALLREDUCE] = "ring-allreduce", [SGR_COLL_REDUCE_SCATTER] = "reduce-scatter",
-    [SGR_COLL_ALLGATHER] = "all-gather",          [SGR_COLL_ALLTOALL] = "all-to-all",
+    [SGR_COLL_RING_ALLREDUCE] = "ring-allreduce",
+    [SGR_COLL_REDUCE_SCATTER] = "reduce-scatter",
+    [SGR_COLL_ALLGATHER] = "all-gather",
+    [SGR_COLL_ALLTOALL] = "all-to-all",
     [SGR_COLL_INCAST] = "incast",
 };
 static const char *const policy_names[] = {
@@ -124,8 +126,7 @@ static uint64_t flow_hash(unsigned long seed, uint32_t src, uint32_t dst, uint32
 /* ---- bipartite edge colouring ------------------------------------------------------------- */
 
 int sgr_bipartite_edge_colour(size_t nl, size_t nr, size_t ne, const uint32_t *left,
-                              const uint32_t *right, size_t colours, uint32_t *colour,
-                              sgr_err *err)
+                              const uint32_t *right, size_t colours, uint32_t *colour, sgr_err *err)
 {
     size_t *degl = calloc(nl + 1, sizeof *degl), *degr = calloc(nr + 1, sizeof *degr);
     if (!degl || !degr) {
@@ -152,7 +153,7 @@ int sgr_bipartite_edge_colour(size_t nl, size_t nr, size_t ne, const uint32_t *l
         return sgr_fail(err, "out of memory");
     for (size_t i = 0; i < nv * colours; i++)
         at[i] = -1;
-#define AT(v, c) at[(size_t)(v) * colours + (c)]
+#define AT(v, c) at[(size_t)(v)*colours + (c)]
     for (size_t e = 0; e < ne; e++) {
         size_t u = left[e], v = nl + right[e], a = 0, b = 0;
         while (AT(u, a) >= 0)
@@ -299,8 +300,8 @@ static size_t max_degree(const pieces *p, size_t nl, size_t nr)
  * at most r / slots of a piece on any slot, and q + r / slots = D / slots overall: the load of
  * ideal spraying. Only the leftover classes are split, each piece into at most
  * ceil(slots / r) + 1 parts. res receives the (possibly partial) pieces, col = slot. */
-static int colour_minimal_split(const pieces *in, size_t nl, size_t nr, size_t slots,
-                                pieces *res, size_t *splits, sgr_err *err)
+static int colour_minimal_split(const pieces *in, size_t nl, size_t nr, size_t slots, pieces *res,
+                                size_t *splits, sgr_err *err)
 {
     if (in->n == 0)
         return 0;
@@ -366,10 +367,12 @@ static int place_greedy(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *
         double best_load = INFINITY;
         for (size_t k = 0; k < nl; k++) {
             size_t p = live[k], s = inter ? p / f->cores : p, c = inter ? p % f->cores : 0;
-            double x = fmax((up[a * f->planes + s] + fl->bytes) / f->leaf_factor[a * f->planes + s],
-                            (down[b * f->planes + s] + fl->bytes) / f->leaf_factor[b * f->planes + s]);
+            double x =
+                fmax((up[a * f->planes + s] + fl->bytes) / f->leaf_factor[a * f->planes + s],
+                     (down[b * f->planes + s] + fl->bytes) / f->leaf_factor[b * f->planes + s]);
             if (inter) {
-                size_t ia = (pa * f->planes + s) * f->cores + c, ib = (pb * f->planes + s) * f->cores + c;
+                size_t ia = (pa * f->planes + s) * f->cores + c,
+                       ib = (pb * f->planes + s) * f->cores + c;
                 x = fmax(x, fmax((cup[ia] + fl->bytes) / f->core_factor[ia],
                                  (cdown[ib] + fl->bytes) / f->core_factor[ib]));
             }
@@ -399,8 +402,7 @@ static int place_greedy(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *
  * level 1 colours the leaf-to-leaf multigraph over the live planes; on a three-tier fabric,
  * level 2 colours, in each plane, the pod-to-pod multigraph of its inter-pod pieces over the
  * plane's live cores. */
-static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out,
-                         sgr_err *err)
+static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out, sgr_err *err)
 {
     size_t *planes = malloc(f->planes * sizeof *planes), np = 0;
     size_t *cores = malloc((f->cores + 1) * sizeof *cores);
@@ -445,9 +447,9 @@ static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows 
             rc = colour_minimal_split(&inter, f->pods, f->pods, nc, &lvl2, &last_splits, err);
         for (size_t i = 0; i < lvl2.n && rc == 0; i++) {
             const sgr_flow *fl = &flows->v[lvl2.flow[i]];
-            rc = sgr_flows_push(out, fl->src, fl->dst,
-                                (int32_t)(planes[s] * f->cores + cores[lvl2.col[i]]),
-                                lvl2.bytes[i]);
+            rc =
+                sgr_flows_push(out, fl->src, fl->dst,
+                               (int32_t)(planes[s] * f->cores + cores[lvl2.col[i]]), lvl2.bytes[i]);
         }
         pieces_free(&inter);
         pieces_free(&lvl2);
@@ -469,7 +471,7 @@ int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_f
     err->msg[0] = '\0';
     bool uniform = sgr_fabric_spray_aggregate(f);
     if (cfg->policy == SGR_POLICY_PLANNED)
-        return uniform ? place_planned(f, flows, out, err)
+        return uniform                           ? place_planned(f, flows, out, err)
                : place_greedy(f, flows, out) < 0 ? sgr_fail(err, "out of memory")
                                                  : 0;
     size_t maxp = f->planes * (f->cores ? f->cores : 1);
@@ -502,11 +504,10 @@ int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_f
             break;
         case SGR_POLICY_KSPLIT:
             for (size_t k = 0; k < cfg->k && rc == 0; k++)
-                rc = sgr_flows_push(out, fl->src, fl->dst,
-                                    (int32_t)live[flow_hash(cfg->seed, fl->src, fl->dst,
-                                                            (uint32_t)k + 1) %
-                                                  nl],
-                                    fl->bytes / (double)cfg->k);
+                rc = sgr_flows_push(
+                    out, fl->src, fl->dst,
+                    (int32_t)live[flow_hash(cfg->seed, fl->src, fl->dst, (uint32_t)k + 1) % nl],
+                    fl->bytes / (double)cfg->k);
             break;
         default:
             break;

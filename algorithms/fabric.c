@@ -89,8 +89,9 @@ static int apply_item(sgr_fabric *f, char *item, sgr_err *err)
         if (n != 2)
             return item_error(err, copy, "expected uplink:L/S (leaf L, spine S)");
         if (v[0] >= f->nleaves || v[1] >= f->planes) {
-            snprintf(why, sizeof why, "no link between leaf %zu and spine %zu (leaves 0..%zu, %s 0..%zu)",
-                     v[0], v[1], f->nleaves - 1, three ? "aggregation switches" : "spines",
+            snprintf(why, sizeof why,
+                     "no link between leaf %zu and spine %zu (leaves 0..%zu, %s 0..%zu)", v[0],
+                     v[1], f->nleaves - 1, three ? "aggregation switches" : "spines",
                      f->planes - 1);
             return item_error(err, copy, why);
         }
@@ -145,8 +146,7 @@ static int apply_failures(sgr_fabric *f, const char *failures, sgr_err *err)
         return sgr_fail(err, "out of memory");
     int rc = 0;
     char *save;
-    for (char *tok = strtok_r(buf, ";", &save); tok && rc == 0;
-         tok = strtok_r(NULL, ";", &save)) {
+    for (char *tok = strtok_r(buf, ";", &save); tok && rc == 0; tok = strtok_r(NULL, ";", &save)) {
         while (*tok == ' ')
             tok++;
         char *end = tok + strlen(tok);
@@ -159,13 +159,14 @@ static int apply_failures(sgr_fabric *f, const char *failures, sgr_err *err)
     return rc;
 }
 
-int sgr_fabric_init(sgr_fabric *f, const sgr_platform_cfg *cfg, const char *failures,
-                    sgr_err *err)
+int sgr_fabric_init(sgr_fabric *f, const sgr_platform_cfg *cfg, const char *failures, sgr_err *err)
 {
     memset(f, 0, sizeof *f);
     if (cfg->kind != SGR_PLAT_LEAF_SPINE && cfg->kind != SGR_PLAT_THREE_TIER)
-        return sgr_fail(err, "platform.type: the fabric family needs leaf-spine or three-tier, "
-                             "got %s", sgr_platform_kind_name(cfg->kind));
+        return sgr_fail(err,
+                        "platform.type: the fabric family needs leaf-spine or three-tier, "
+                        "got %s",
+                        sgr_platform_kind_name(cfg->kind));
     if (sgr_platform_check(cfg, NULL, err) < 0)
         return -1;
     bool three = cfg->kind == SGR_PLAT_THREE_TIER;

@@ -245,8 +245,8 @@ typedef struct bin_set {
     double unit;
 } bin_set;
 
-int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k,
-                               double *mean, double *sd)
+int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k, double *mean,
+                               double *sd)
 {
     for (size_t i = 0; i < f->nleaves * f->planes; i++)
         if (f->leaf_factor[i] != 1)

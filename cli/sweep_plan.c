@@ -74,8 +74,8 @@ static const char *const token_top[] = {"nodes",
                                         "visit_variance_alpha_exponent_predicted",
                                         NULL};
 
-static const char *const fabric_top[] = {"hosts", "leaves", "planes", "pods", "cores",
-                                         "leaf_bw_Bps", "host_bw_Bps", NULL};
+static const char *const fabric_top[] = {"hosts", "leaves",      "planes",      "pods",
+                                         "cores", "leaf_bw_Bps", "host_bw_Bps", NULL};
 static const char *const fabric_item[] = {"steps",
                                           "simulated_steps",
                                           "subflows",
@@ -254,8 +254,7 @@ static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
 
 static int check_keys(const char *file, json_t *sw, sgr_err *err)
 {
-    static const char *const known[] = {"base",   "grid", "list", "replicas",
-                                        "out",    "metric", NULL};
+    static const char *const known[] = {"base", "grid", "list", "replicas", "out", "metric", NULL};
     const char *key;
     json_t *val;
     json_object_foreach(sw, key, val) if (!in_list(known, key, strlen(key))) return sgr_fail(
@@ -275,12 +274,12 @@ static int check_keys(const char *file, json_t *sw, sgr_err *err)
             bool same = json_is_object(e) && json_object_size(e) == json_object_size(first);
             json_object_foreach(first, key, val) same = same && json_object_get(e, key);
             if (!same)
-                return sgr_fail(err,
-                                "%s: list[%zu]: every entry must set the same keys as list[0]",
+                return sgr_fail(err, "%s: list[%zu]: every entry must set the same keys as list[0]",
                                 file, i);
-            json_object_foreach(e, key, val) if (json_object_get(json_object_get(sw, "grid"),
-                                                                 key)) return sgr_fail(
-                err, "%s: list[%zu]: %s is also in the grid", file, i, key);
+            json_object_foreach(e, key, val) if (
+                json_object_get(json_object_get(sw, "grid"),
+                                key)) return sgr_fail(err, "%s: list[%zu]: %s is also in the grid",
+                                                      file, i, key);
         }
     }
     json_t *base = json_object_get(sw, "base"), *grid = json_object_get(sw, "grid");

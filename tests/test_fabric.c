@@ -102,8 +102,8 @@ static void check_conservation(const sgr_fabric *f, const sgr_flows *flows, cons
 }
 
 /* Planned single path with minimal splitting reaches ideal spraying's maximum congestion. */
-static void check_planned(const sgr_platform_cfg *cfg, const char *failures,
-                          const sgr_flows *flows, bool expect_equal)
+static void check_planned(const sgr_platform_cfg *cfg, const char *failures, const sgr_flows *flows,
+                          bool expect_equal)
 {
     sgr_fabric f;
     sgr_err err = {0};
@@ -132,7 +132,8 @@ static void test_planned_equals_spraying_on_collectives(void)
         sgr_flows flows = {0};
         for (int c = SGR_COLL_RING_ALLREDUCE; c <= SGR_COLL_INCAST; c++)
             for (size_t s = 0; s < sgr_collective_steps((sgr_collective)c, n); s++) {
-                CU_ASSERT_EQUAL_FATAL(sgr_collective_flows((sgr_collective)c, n, s, 1e6, &flows), 0);
+                CU_ASSERT_EQUAL_FATAL(sgr_collective_flows((sgr_collective)c, n, s, 1e6, &flows),
+                                      0);
                 check_planned(&cfg, NULL, &flows, true);
             }
         /* a whole spine down: spraying and planning use the others */
@@ -268,8 +269,8 @@ static void test_ecmp_expectation_matches_hashing(void)
         CU_ASSERT_EQUAL_FATAL(sgr_congestion_ecmp_expect(&f, &flows, k, &mean, &sd), 0);
         const int seeds = 3000;
         for (int s = 0; s < seeds; s++) {
-            sgr_policy_cfg pc = {k == 1 ? SGR_POLICY_ECMP : SGR_POLICY_KSPLIT,
-                                 (unsigned long)s + 1, k};
+            sgr_policy_cfg pc = {k == 1 ? SGR_POLICY_ECMP : SGR_POLICY_KSPLIT, (unsigned long)s + 1,
+                                 k};
             sgr_policy_place(&f, &pc, &flows, &sub, &err);
             double c = sgr_congestion_count(&f, &sub);
             sum += c;
@@ -385,9 +386,10 @@ static void test_runs_agree_with_counting_and_fluid_model(void)
     json_t *sum = summary("small");
     CU_ASSERT_PTR_NOT_NULL_FATAL(sum);
     CU_ASSERT(json_is_true(json_object_get(sum, "complete")));
-    const char *names[] = {"ring-allreduce/ecmp",  "ring-allreduce/spray", "ring-allreduce/ksplit",
-                           "ring-allreduce/planned", "all-to-all/ecmp",    "all-to-all/spray",
-                           "all-to-all/ksplit",    "all-to-all/planned"};
+    const char *names[] = {"ring-allreduce/ecmp",   "ring-allreduce/spray",
+                           "ring-allreduce/ksplit", "ring-allreduce/planned",
+                           "all-to-all/ecmp",       "all-to-all/spray",
+                           "all-to-all/ksplit",     "all-to-all/planned"};
     for (size_t i = 0; i < 8; i++) {
         json_t *p = pair(sum, names[i]);
         CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -463,8 +465,8 @@ static void test_three_tier_and_failures_run(void)
                            1e-6 * num(sp, "max_congestion"));
     json_decref(s);
     /* an uplink down: spraying goes explicit, loads still agree with the count */
-    CU_ASSERT_EQUAL_FATAL(run("fail", small, "--set algorithm.failures='\"uplink:1/2;uplink:3/0@0.5\"'"),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        run("fail", small, "--set algorithm.failures='\"uplink:1/2;uplink:3/0@0.5\"'"), 0);
     s = summary("fail");
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     size_t i;

@@ -42,7 +42,12 @@ typedef enum {
     SGR_COLL_INCAST,
 } sgr_collective;
 
-typedef enum { SGR_POLICY_ECMP, SGR_POLICY_SPRAY, SGR_POLICY_KSPLIT, SGR_POLICY_PLANNED } sgr_policy;
+typedef enum {
+    SGR_POLICY_ECMP,
+    SGR_POLICY_SPRAY,
+    SGR_POLICY_KSPLIT,
+    SGR_POLICY_PLANNED
+} sgr_policy;
 
 typedef struct sgr_flow {
     uint32_t src, dst;

@@ -45,10 +45,10 @@ typedef struct sgr_fabric {
     sgr_fabric_kind kind;
     size_t pods, leaves_per_pod, hosts_per_leaf, planes, cores;
     size_t nleaves, nhosts;
-    double host_speed;          /* flop/s */
-    double host_bw, host_lat;   /* each host's NIC, each direction */
-    double leaf_bw, leaf_lat;   /* each leaf-spine (leaf-aggregation) link */
-    double core_bw, core_lat;   /* each aggregation-core link (three-tier) */
+    double host_speed;        /* flop/s */
+    double host_bw, host_lat; /* each host's NIC, each direction */
+    double leaf_bw, leaf_lat; /* each leaf-spine (leaf-aggregation) link */
+    double core_bw, core_lat; /* each aggregation-core link (three-tier) */
     /* Per-link bandwidth factor: 1 healthy, 0 down, in (0,1) slowed. Both directions. */
     double *leaf_factor; /* [leaf * planes + plane] */
     double *core_factor; /* [(pod * planes + plane) * cores + core] */
@@ -64,8 +64,7 @@ typedef struct sgr_fabric {
  * any link item may end in @F, 0 < F < 1: the link is slowed to F of its bandwidth instead.
  * Returns 0, or -1 with err naming the key and the item (a missing spine, leaf or link, a bad
  * factor, or failures that disconnect two leaves). */
-int sgr_fabric_init(sgr_fabric *f, const sgr_platform_cfg *cfg, const char *failures,
-                     sgr_err *err);
+int sgr_fabric_init(sgr_fabric *f, const sgr_platform_cfg *cfg, const char *failures, sgr_err *err);
 void sgr_fabric_free(sgr_fabric *f);
 
 static inline size_t sgr_fabric_leaf(const sgr_fabric *f, size_t host)
@@ -80,11 +79,9 @@ static inline size_t sgr_fabric_pod(const sgr_fabric *f, size_t leaf)
 /* Number of paths between two leaves (live or not): 1 for one leaf. */
 size_t sgr_fabric_npaths(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf);
 /* The bandwidth factor of a path (the smallest over its links; 0 if any is down). */
-double sgr_fabric_path_factor(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf,
-                              size_t path);
+double sgr_fabric_path_factor(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf, size_t path);
 /* The live paths between two leaves, into out[0..npaths-1]; returns how many. */
-size_t sgr_fabric_live_paths(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf,
-                             size_t *out);
+size_t sgr_fabric_live_paths(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf, size_t *out);
 /* Whether ideal spraying can be simulated over aggregate links (see above). */
 bool sgr_fabric_spray_aggregate(const sgr_fabric *f);
 

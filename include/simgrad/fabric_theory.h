@@ -30,8 +30,8 @@ double sgr_congestion_spray(const sgr_fabric *f, const sgr_flows *flows);
  * balls into bins, exactly for each leaf's (pod's) uplinks and downlinks, these sets taken as
  * independent. Needs a healthy fabric (no failures) and equal flow sizes; returns -1
  * otherwise. */
-int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k,
-                               double *mean, double *sd);
+int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k, double *mean,
+                               double *sd);
 
 /* P(the fullest of `bins` bins holds at most m balls) when n balls are thrown uniformly. */
 double sgr_balls_max_cdf(size_t n, size_t bins, size_t m);
