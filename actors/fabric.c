@@ -552,6 +552,7 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     char name[64];
     snprintf(name, sizeof name, "%s/%s", sgr_collective_name(r->coll), sgr_policy_name(r->policy));
     json_object_set_new(o, "name", json_string(name));
+    json_object_set_new(o, "start_time_s", json_real(r->start));
     json_object_set_new(o, "wall_clock_seconds", json_real(r->wall));
     if (spray && spray->time > 0) {
         json_object_set_new(o, "time_vs_spray", json_real(r->time / spray->time));
