@@ -48,6 +48,10 @@ static const sgr_key fabric_keys[] = {
      "Failed or slowed fabric parts, ';'-separated: spine:S, uplink:L/S (leaf L to spine S), "
      "agg:P/A, core:A/C, coreup:P/A/C (three-tier); a link item ending in @F (0<F<1) is "
      "slowed to F of its bandwidth instead of down."},
+    {"algorithm.hash_seeds", SGR_T_INT, "1", 1, 100000, NULL, NULL,
+     "Independent hash seeds for ecmp and ksplit: the collective runs once per seed (time_s "
+     "is then the mean over seeds), so a single-pattern collective such as a ring gets a "
+     "spread to compare with balls into bins."},
     {"algorithm.max_steps", SGR_T_INT, "0", 0, 1e12, NULL, NULL,
      "Run only the first max_steps steps of each collective (0: all): a sample of a long "
      "all-to-all on a large fabric; times and congestion then cover those steps only."},
@@ -64,6 +68,7 @@ typedef struct fb_result {
     size_t steps, simulated, subflows, splits;
     double start, time;                /* simulated seconds */
     double wall;                       /* wall-clock seconds spent simulating it */
+    size_t seeds;                      /* hash seeds it ran with */
     double cong_max, cong_sum;         /* simulated, flows on the busiest link */
     double count_max, count_gap;       /* counted from the placement; max |sim - count| */
     double spray_max, spray_sum;       /* spraying's bound for the same flows */
@@ -79,7 +84,7 @@ typedef struct fb_state {
     sgr_policy policies[MAX_ITEMS];
     size_t ncolls, npolicies;
     double bytes;
-    size_t k, max_steps;
+    size_t k, max_steps, hash_seeds;
     bool reuse;
     fb_result results[MAX_ITEMS * MAX_ITEMS];
     size_t nresults;
@@ -157,6 +162,7 @@ static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
     st->k = (size_t)sgr_scn_int(scn, "algorithm.k");
     st->reuse = sgr_scn_bool(scn, "algorithm.reuse_identical_steps");
     st->max_steps = (size_t)sgr_scn_int(scn, "algorithm.max_steps");
+    st->hash_seeds = (size_t)sgr_scn_int(scn, "algorithm.hash_seeds");
     sgr_platform_cfg cfg;
     sgr_platform_cfg_from_scenario(scn, &cfg);
     if (sgr_fabric_init(&st->fab, &cfg, sgr_scn_str(scn, "algorithm.failures"), err) < 0)
@@ -318,7 +324,7 @@ static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
 
 static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, double dt, double sim,
                         double count, double spray, double expect, double expect_sd,
-                        size_t subflows)
+                        size_t subflows, size_t seed)
 {
     double row[] = {(double)r->coll,
                     (double)r->policy,
@@ -331,7 +337,8 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, do
                     spray,
                     expect,
                     expect_sd,
-                    (double)subflows};
+                    (double)subflows,
+                    (double)seed};
     sgr_metrics_row(st->run->metrics, row);
     r->time += dt;
     r->steps++;
@@ -352,12 +359,19 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, do
 }
 
 /* Run one collective under one policy. Returns 0 or -1 with st->err. */
+static bool hashed(sgr_policy p)
+{
+    return p == SGR_POLICY_ECMP || p == SGR_POLICY_KSPLIT;
+}
+
+/* Run one collective under one policy, once per hash seed for the hashing policies.
+ * Returns 0 or -1 with st->err. */
 static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
 {
     const sgr_fabric *f = &st->fab;
     sgr_flows flows = {0}, sub = {0};
-    sgr_policy_cfg pc = {r->policy, sgr_seed_derive(st->run->seed, "fabric-hash", 0), st->k};
-    size_t n = f->nhosts, steps = sgr_collective_steps(r->coll, n), prev_pattern = SIZE_MAX;
+    size_t n = f->nhosts, steps = sgr_collective_steps(r->coll, n);
+    size_t seeds = hashed(r->policy) ? st->hash_seeds : 1;
     if (st->max_steps && steps > st->max_steps)
         steps = st->max_steps;
     double unit = 0; /* seconds of one flow on a nominal leaf link, to express congestion */
@@ -367,61 +381,69 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
     size_t comms_cap = 0;
     int rc = 0;
     r->start = simgrid_get_clock();
-    for (size_t s = 0; s < steps && rc == 0 && !sgr_run_interrupted(); s++) {
-        size_t pattern = sgr_collective_pattern(r->coll, n, s);
-        if (st->reuse && pattern == prev_pattern) {
-            sg_actor_sleep_for(prev[0]);
-            record_step(st, r, s, true, prev[0], prev[1], prev[2], prev[3], prev[4], prev[5],
-                        prev_sub);
-            simulated_congestion(f, before, nlinks); /* keep the baseline current */
-            st->done_steps++;
-            continue;
-        }
-        prev_pattern = pattern;
-        if (sgr_collective_flows(r->coll, n, s, st->bytes, &flows) < 0) {
-            rc = sgr_fail(&st->err, "out of memory");
-            break;
-        }
-        if (sgr_policy_place(f, &pc, &flows, &sub, &st->err) < 0) {
-            rc = -1;
-            break;
-        }
-        r->splits += sgr_policy_last_splits();
-        unit = flows.v[0].bytes / f->leaf_bw;
-        double count = sgr_congestion_count(f, &sub) / unit;
-        double spray = sgr_congestion_spray(f, &flows) / unit;
-        double expect = NAN, expect_sd = NAN;
-        if (r->policy == SGR_POLICY_ECMP || r->policy == SGR_POLICY_KSPLIT) {
-            double m, sd;
-            if (sgr_congestion_ecmp_expect(f, &flows, r->policy == SGR_POLICY_KSPLIT ? st->k : 1,
-                                           &m, &sd) == 0) {
-                expect = m / unit;
-                expect_sd = sd / unit;
+    for (size_t h = 0; h < seeds && rc == 0; h++) {
+        sgr_policy_cfg pc = {r->policy, sgr_seed_derive(st->run->seed, "fabric-hash", h), st->k};
+        size_t prev_pattern = SIZE_MAX;
+        for (size_t s = 0; s < steps && rc == 0 && !sgr_run_interrupted(); s++) {
+            size_t pattern = sgr_collective_pattern(r->coll, n, s);
+            if (st->reuse && pattern == prev_pattern) {
+                sg_actor_sleep_for(prev[0]);
+                record_step(st, r, s, true, prev[0], prev[1], prev[2], prev[3], prev[4], prev[5],
+                            prev_sub, h);
+                simulated_congestion(f, before, nlinks); /* keep the baseline current */
+                st->done_steps++;
+                continue;
             }
-        }
-        if (sub.n > comms_cap) {
-            free(comms);
-            comms_cap = sub.n;
-            comms = malloc(comms_cap * sizeof *comms);
-            if (!comms) {
+            prev_pattern = pattern;
+            if (sgr_collective_flows(r->coll, n, s, st->bytes, &flows) < 0) {
                 rc = sgr_fail(&st->err, "out of memory");
                 break;
             }
+            if (sgr_policy_place(f, &pc, &flows, &sub, &st->err) < 0) {
+                rc = -1;
+                break;
+            }
+            r->splits += sgr_policy_last_splits();
+            unit = flows.v[0].bytes / f->leaf_bw;
+            double count = sgr_congestion_count(f, &sub) / unit;
+            double spray = sgr_congestion_spray(f, &flows) / unit;
+            double expect = NAN, expect_sd = NAN;
+            if (hashed(r->policy)) {
+                double m, sd;
+                if (sgr_congestion_ecmp_expect(
+                        f, &flows, r->policy == SGR_POLICY_KSPLIT ? st->k : 1, &m, &sd) == 0) {
+                    expect = m / unit;
+                    expect_sd = sd / unit;
+                }
+            }
+            if (sub.n > comms_cap) {
+                free(comms);
+                comms_cap = sub.n;
+                comms = malloc(comms_cap * sizeof *comms);
+                if (!comms) {
+                    rc = sgr_fail(&st->err, "out of memory");
+                    break;
+                }
+            }
+            double t0 = simgrid_get_clock();
+            run_step(st, &sub, comms);
+            double dt = simgrid_get_clock() - t0;
+            double sim = simulated_congestion(f, before, nlinks) / unit;
+            r->simulated++;
+            r->subflows += sub.n;
+            record_step(st, r, s, false, dt, sim, count, spray, expect, expect_sd, sub.n, h);
+            double p[6] = {dt, sim, count, spray, expect, expect_sd};
+            memcpy(prev, p, sizeof p);
+            prev_sub = sub.n;
+            st->done_steps++;
+            sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
+                                simgrid_get_clock());
         }
-        double t0 = simgrid_get_clock();
-        run_step(st, &sub, comms);
-        double dt = simgrid_get_clock() - t0;
-        double sim = simulated_congestion(f, before, nlinks) / unit;
-        r->simulated++;
-        r->subflows += sub.n;
-        record_step(st, r, s, false, dt, sim, count, spray, expect, expect_sd, sub.n);
-        double p[6] = {dt, sim, count, spray, expect, expect_sd};
-        memcpy(prev, p, sizeof p);
-        prev_sub = sub.n;
-        st->done_steps++;
-        sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
-                            simgrid_get_clock());
     }
+    /* per collective: the mean over the seeds */
+    r->time /= (double)seeds;
+    r->steps /= seeds;
+    r->seeds = seeds;
     free(comms);
     sgr_flows_free(&flows);
     sgr_flows_free(&sub);
@@ -435,7 +457,8 @@ static void write_link_loads(fb_state *st, const fb_result *r, const double *sta
     for (size_t i = 2 * st->fab.nhosts; i < nlinks && st->links; i++) {
         sgr_fabric_link l;
         sgr_fabric_link_info(i, &l);
-        double bytes = sgr_fabric_link_bytes(i) - start[i];
+        /* one run of the collective: the mean over hash seeds */
+        double bytes = (sgr_fabric_link_bytes(i) - start[i]) / (double)(r->seeds ? r->seeds : 1);
         double row[] = {(double)r->coll,
                         (double)r->policy,
                         (double)l.tier,
@@ -506,14 +529,16 @@ static int fabric_deploy(sgr_run *run, sgr_err *err)
                                           "congestion_spray",
                                           "congestion_expect",
                                           "congestion_expect_sd",
-                                          "subflows"};
+                                          "subflows",
+                                          "hash_seed"};
     if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
         return SGR_EFAIL;
     for (size_t c = 0; c < st->ncolls; c++) {
         size_t steps = sgr_collective_steps(st->colls[c], st->fab.nhosts);
         if (st->max_steps && steps > st->max_steps)
             steps = st->max_steps;
-        st->total_steps += (double)(steps * st->npolicies);
+        for (size_t p = 0; p < st->npolicies; p++)
+            st->total_steps += (double)(steps * (hashed(st->policies[p]) ? st->hash_seeds : 1));
     }
     static const char *const link_columns[] = {
         "collective", "policy", "tier", "a", "b", "c", "bandwidth_Bps", "bytes", "utilization"};
@@ -553,6 +578,7 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     snprintf(name, sizeof name, "%s/%s", sgr_collective_name(r->coll), sgr_policy_name(r->policy));
     json_object_set_new(o, "name", json_string(name));
     json_object_set_new(o, "start_time_s", json_real(r->start));
+    json_object_set_new(o, "hash_seeds", json_integer((json_int_t)r->seeds));
     json_object_set_new(o, "wall_clock_seconds", json_real(r->wall));
     if (spray && spray->time > 0) {
         json_object_set_new(o, "time_vs_spray", json_real(r->time / spray->time));
@@ -601,8 +627,9 @@ static json_t *print_claims(const fb_state *st)
             double spread = sd > 0 ? sd : esd;
             bool within = fabs(mean - em) <= spread + 1e-9 * em;
             printf("%s: ECMP mean congestion %.4g vs balls into bins %.4g (+- %.3g predicted, "
-                   "%.3g measured over %zu distinct steps): %s\n",
-                   name, mean, em, esd, sd, k, within ? "within the spread" : "OUTSIDE the spread");
+                   "%.3g measured over %zu distinct steps, %zu hash seeds): %s\n",
+                   name, mean, em, esd, sd, k, ec->seeds,
+                   within ? "within the spread" : "OUTSIDE the spread");
             json_object_set_new(o, "ecmp_within_spread", json_boolean(within));
             json_object_set_new(o, "ecmp_mean", json_real(mean));
             json_object_set_new(o, "ecmp_expected", json_real(em));

@@ -413,6 +413,7 @@ static size_t steps_panel(fabric_plotter *fp, sgr_report_figure *f, size_t r, co
     int cc = sgr_csv_col(c, "collective"), pc = sgr_csv_col(c, "policy");
     int st = sgr_csv_col(c, "step"), sim = sgr_csv_col(c, "congestion_sim");
     int ex = sgr_csv_col(c, "congestion_expect"), sp = sgr_csv_col(c, "congestion_spray");
+    int hs = sgr_csv_col(c, "hash_seed"); /* absent in older runs */
     int code = code_of(run, "collective_codes", coll);
     FILE *dat = sgr_report_figure_data(f);
     char clauses[8192] = "";
@@ -428,8 +429,9 @@ static size_t steps_panel(fabric_plotter *fp, sgr_report_figure *f, size_t r, co
                                         "congestion_spray");
         size_t rows = 0, expected = 0;
         for (size_t i = 0; i < c->nrows; i++) {
-            if (sgr_csv_at(c, i, cc) != code || sgr_csv_at(c, i, pc) != pcode)
-                continue;
+            if (sgr_csv_at(c, i, cc) != code || sgr_csv_at(c, i, pc) != pcode ||
+                (hs >= 0 && sgr_csv_at(c, i, hs) != 0))
+                continue; /* with several hash seeds, the first seed's steps */
             double e = sgr_csv_at(c, i, ex);
             fprintf(dat, "%g %.10g %.10g %.10g\n", sgr_csv_at(c, i, st), sgr_csv_at(c, i, sim), e,
                     sgr_csv_at(c, i, sp));

@@ -451,6 +451,29 @@ static void test_reused_steps_equal_simulated_ones(void)
     json_decref(b);
 }
 
+/* Hash seeds give a single-pattern collective (a ring) its spread: the mean over seeds of
+ * ECMP's and k-split's busiest link against balls into bins, and every seed's run of the
+ * ring takes the same time (the NICs bind), so the mean time is that time. */
+static void test_hash_seeds_give_a_spread(void)
+{
+    CU_ASSERT_EQUAL_FATAL(run("seeds", small,
+                              "--set algorithm.collectives='\"ring-allreduce\"' "
+                              "--set algorithm.hash_seeds=40"),
+                          0);
+    json_t *s = summary("seeds");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    json_t *ks = pair(s, "ring-allreduce/ksplit"), *ec = pair(s, "ring-allreduce/ecmp");
+    CU_ASSERT_EQUAL(num(ks, "hash_seeds"), 40);
+    CU_ASSERT_EQUAL(num(ks, "simulated_steps"), 40);
+    CU_ASSERT_EQUAL(num(ks, "steps"), 30);
+    double m = num(ks, "mean_congestion"), e = num(ks, "expected_mean_congestion");
+    double sd = num(ks, "sd_congestion");
+    CU_ASSERT(sd > 0);
+    CU_ASSERT(fabs(m - e) < 3 * sd / sqrt(40.0) + 0.05 * e);
+    CU_ASSERT_DOUBLE_EQUAL(num(ec, "time_s"), num(pair(s, "ring-allreduce/spray"), "time_s"), 1e-9);
+    json_decref(s);
+}
+
 static void test_three_tier_and_failures_run(void)
 {
     CU_ASSERT_EQUAL_FATAL(run("tt", small,
@@ -523,6 +546,7 @@ int main(void)
     TEST_ADD(s, test_bad_fabrics);
     TEST_ADD(s, test_runs_agree_with_counting_and_fluid_model);
     TEST_ADD(s, test_reused_steps_equal_simulated_ones);
+    TEST_ADD(s, test_hash_seeds_give_a_spread);
     TEST_ADD(s, test_three_tier_and_failures_run);
     TEST_ADD(s, test_bad_scenarios_exit_2);
     int rc = test_run_all();
