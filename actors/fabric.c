@@ -22,6 +22,7 @@
 #include <simgrid/semaphore.h>
 #include <xbt/log.h>
 
+#include "simgrad/chrome_trace.h"
 #include "simgrad/collective.h"
 #include "simgrad/fabric.h"
 #include "simgrad/fabric_theory.h"
@@ -240,6 +241,8 @@ static double simulated_congestion(const sgr_fabric *f, double *before, size_t n
 #define WORKERS 16
 
 typedef struct fb_worker {
+    sgr_run *run;
+    size_t host;
     sg_sem_t go;
     const sgr_flows *sub;
     sg_comm_t *comms;
@@ -257,15 +260,23 @@ static fb_pool pool;
 static void worker_main(int argc, char **argv)
 {
     fb_worker *w = sgr_actor_data(argc, argv);
+    char name[32];
+    snprintf(name, sizeof name, "sender-%zu", (size_t)(w - pool.w));
+    sgr_run_trace_self(w->run, w->host, name);
     for (;;) {
         sg_sem_acquire(w->go);
         if (w->quit)
             break;
         const sgr_flows *sub = w->sub;
-        for (size_t i = w->from; i < w->to; i++)
+        double t0 = sgr_ctrace_now(w->run->ctrace), bytes = 0;
+        for (size_t i = w->from; i < w->to; i++) {
             w->comms[i] =
                 sgr_fabric_send(sub->v[i].src, sub->v[i].dst, sub->v[i].bytes, sub->v[i].path);
+            bytes += sub->v[i].bytes;
+        }
         sg_comm_wait_all(w->comms + w->from, w->to - w->from);
+        /* one span per step: this worker's share of the step's flows, start to last end */
+        sgr_ctrace_send(w->run->ctrace, t0, "step-flows", -1, bytes);
         sg_sem_release(pool.done);
     }
 }
@@ -274,8 +285,8 @@ static void pool_start(fb_state *st)
 {
     pool.done = sg_sem_init(0);
     for (size_t k = 0; k < WORKERS; k++) {
-        pool.w[k] = (fb_worker){.go = sg_sem_init(0)};
         size_t host = k * st->fab.nhosts / WORKERS;
+        pool.w[k] = (fb_worker){.run = st->run, .host = host, .go = sg_sem_init(0)};
         sgr_run_spawn(st->run, "sender", st->run->hosts[host], worker_main, &pool.w[k]);
     }
 }
@@ -387,7 +398,9 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
         for (size_t s = 0; s < steps && rc == 0 && !sgr_run_interrupted(); s++) {
             size_t pattern = sgr_collective_pattern(r->coll, n, s);
             if (st->reuse && pattern == prev_pattern) {
+                double t0 = sgr_ctrace_now(st->run->ctrace);
                 sg_actor_sleep_for(prev[0]);
+                sgr_ctrace_wait(st->run->ctrace, t0, "a step identical to the previous one");
                 record_step(st, r, s, true, prev[0], prev[1], prev[2], prev[3], prev[4], prev[5],
                             prev_sub, h);
                 simulated_congestion(f, before, nlinks); /* keep the baseline current */
@@ -475,6 +488,7 @@ static void write_link_loads(fb_state *st, const fb_result *r, const double *sta
 static void driver_main(int argc, char **argv)
 {
     fb_state *st = sgr_actor_data(argc, argv);
+    sgr_run_trace_self(st->run, 0, "driver");
     size_t nlinks = sgr_fabric_nlinks();
     double *before = calloc(nlinks, sizeof *before);
     if (!before) {
