@@ -72,7 +72,7 @@ typedef struct fb_result {
     size_t seeds;                      /* hash seeds it ran with */
     double cong_max, cong_sum;         /* simulated, flows on the busiest link */
     double count_max, count_gap;       /* counted from the placement; max |sim - count| */
-    double spray_max, spray_sum;       /* spraying's bound for the same flows */
+    double spray_max;                  /* spraying's bound for the same flows */
     double expect_sum, expect_var_sum; /* balls into bins (ecmp, ksplit) */
     double cong_sq_sum;
     size_t expect_steps;
@@ -361,7 +361,6 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, do
     r->count_max = fmax(r->count_max, count);
     r->count_gap = fmax(r->count_gap, fabs(sim - count));
     r->spray_max = fmax(r->spray_max, spray);
-    r->spray_sum += spray;
     if (!isnan(expect)) {
         r->expect_sum += expect;
         r->expect_var_sum += expect_sd * expect_sd;

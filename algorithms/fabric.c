@@ -254,6 +254,29 @@ size_t sgr_fabric_live_paths(const sgr_fabric *f, size_t a, size_t b, size_t *ou
     return k;
 }
 
+static size_t live_of(const double *factor, size_t n, double *slowest)
+{
+    size_t live = 0;
+    *slowest = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (factor[i] > 0) {
+            live++;
+            *slowest = fmin(*slowest, factor[i]);
+        }
+    }
+    return live;
+}
+
+size_t sgr_fabric_leaf_live(const sgr_fabric *f, size_t leaf, double *slowest)
+{
+    return live_of(f->leaf_factor + leaf * f->planes, f->planes, slowest);
+}
+
+size_t sgr_fabric_pod_live(const sgr_fabric *f, size_t pod, double *slowest)
+{
+    return live_of(f->core_factor + pod * f->planes * f->cores, f->planes * f->cores, slowest);
+}
+
 bool sgr_fabric_spray_aggregate(const sgr_fabric *f)
 {
     /* the same planes (and cores) must be live for every leaf (and pod) */

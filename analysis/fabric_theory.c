@@ -88,35 +88,6 @@ double sgr_congestion_count(const sgr_fabric *f, const sgr_flows *sub)
     return m;
 }
 
-/* Live planes of a leaf and the slowest of them. */
-static size_t leaf_live(const sgr_fabric *f, size_t leaf, double *slowest)
-{
-    size_t n = 0;
-    *slowest = INFINITY;
-    for (size_t s = 0; s < f->planes; s++) {
-        double x = f->leaf_factor[leaf * f->planes + s];
-        if (x > 0) {
-            n++;
-            *slowest = fmin(*slowest, x);
-        }
-    }
-    return n;
-}
-
-static size_t pod_live(const sgr_fabric *f, size_t pod, double *slowest)
-{
-    size_t n = 0;
-    *slowest = INFINITY;
-    for (size_t i = 0; i < f->planes * f->cores; i++) {
-        double x = f->core_factor[pod * f->planes * f->cores + i];
-        if (x > 0) {
-            n++;
-            *slowest = fmin(*slowest, x);
-        }
-    }
-    return n;
-}
-
 double sgr_congestion_spray(const sgr_fabric *f, const sgr_flows *flows)
 {
     double *out = calloc(f->nleaves, sizeof *out), *in = calloc(f->nleaves, sizeof *in);
@@ -139,12 +110,12 @@ double sgr_congestion_spray(const sgr_fabric *f, const sgr_flows *flows)
     m = 0;
     for (size_t l = 0; l < f->nleaves; l++) {
         double slow;
-        size_t n = leaf_live(f, l, &slow);
+        size_t n = sgr_fabric_leaf_live(f, l, &slow);
         m = fmax(m, fmax(out[l], in[l]) / ((double)n * slow * f->leaf_bw));
     }
     for (size_t p = 0; f->cores && p < f->pods; p++) {
         double slow;
-        size_t n = pod_live(f, p, &slow);
+        size_t n = sgr_fabric_pod_live(f, p, &slow);
         m = fmax(m, fmax(pout[p], pin[p]) / ((double)n * slow * f->core_bw));
     }
 done:

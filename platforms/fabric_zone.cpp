@@ -17,7 +17,6 @@
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <deque>
@@ -54,7 +53,6 @@ class FabricZone : public NetZoneImpl {
   std::unordered_map<uint64_t, std::deque<Hint>> hints_; /* (src, dst) -> queued, in order */
   std::vector<double> bytes_;                            /* per link of links_ */
   std::vector<double> agg_bytes_;                        /* per link of agg_ */
-  std::unordered_map<const void*, size_t> index_;        /* link implementation -> links_ */
   bool spray_agg_;
 
   size_t host_up(size_t h) const { return h; }
@@ -91,11 +89,14 @@ class FabricZone : public NetZoneImpl {
     info_.push_back(sgr_fabric_link{tier, a, b, c, bw});
   }
 
-  void push(Route* into, double* latency, Link* l) const
+  /* Append a link to a route, and the communication's bytes to that link's load. */
+  void push(Route* into, double* latency, std::vector<Link*>& set, std::vector<double>& load, size_t i,
+            double bytes)
   {
-    into->link_list_.push_back(l->get_impl());
+    into->link_list_.push_back(set[i]->get_impl());
     if (latency)
-      *latency += l->get_latency();
+      *latency += set[i]->get_latency();
+    load[i] += bytes;
   }
 
 public:
@@ -132,8 +133,6 @@ public:
                     std::to_string(c));
     if (spray_agg_)
       build_aggregates();
-    for (size_t i = 0; i < links_.size(); i++)
-      index_[links_[i]->get_impl()] = i;
     bytes_.assign(links_.size(), 0.0);
     agg_bytes_.assign(agg_.size(), 0.0);
     seal();
@@ -143,31 +142,16 @@ public:
   void build_aggregates()
   {
     const sgr_fabric& f = *f_;
+    double slowest;
     for (int dir = 0; dir < 2; dir++)
       for (size_t l = 0; l < f.nleaves; l++) {
-        size_t live = 0;
-        double slowest = INFINITY;
-        for (size_t s = 0; s < f.planes; s++) {
-          double x = f.leaf_factor[l * f.planes + s];
-          if (x > 0) {
-            live++;
-            slowest = std::min(slowest, x);
-          }
-        }
+        size_t live = sgr_fabric_leaf_live(f_, l, &slowest);
         agg_.push_back(make_link(std::string(dir ? "spray_down_l" : "spray_up_l") + std::to_string(l),
                                  (double)live * slowest * f.leaf_bw, f.leaf_lat));
       }
     for (int dir = 0; dir < 2; dir++)
       for (size_t p = 0; p < (f.cores ? f.pods : 0); p++) {
-        size_t live = 0;
-        double slowest = INFINITY;
-        for (size_t i = 0; i < f.planes * f.cores; i++) {
-          double x = f.core_factor[p * f.planes * f.cores + i];
-          if (x > 0) {
-            live++;
-            slowest = std::min(slowest, x);
-          }
-        }
+        size_t live = sgr_fabric_pod_live(f_, p, &slowest);
         agg_.push_back(make_link(std::string(dir ? "spray_down_p" : "spray_up_p") + std::to_string(p),
                                  (double)live * slowest * f.core_bw, f.core_lat));
       }
@@ -200,39 +184,29 @@ public:
     if (s == d)
       return;
     size_t ls = sgr_fabric_leaf(f_, s), ld = sgr_fabric_leaf(f_, d);
-    size_t first = into->link_list_.size();
-    push(into, latency, links_[host_up(s)]);
+    push(into, latency, links_, bytes_, host_up(s), h.bytes);
     if (ls != ld) {
       if (h.path == SGR_PATH_SPRAY && spray_agg_)
         route_spray(into, latency, ls, ld, h.bytes);
       else
-        route_path(into, latency, ls, ld, h.path);
+        route_path(into, latency, ls, ld, h.path, h.bytes);
     }
-    push(into, latency, links_[host_down(d)]);
-    for (size_t i = first; h.bytes > 0 && i < into->link_list_.size(); i++) {
-      auto it = index_.find(into->link_list_[i]);
-      if (it != index_.end())
-        bytes_[it->second] += h.bytes;
-    }
+    push(into, latency, links_, bytes_, host_down(d), h.bytes);
   }
 
   void route_spray(Route* into, double* latency, size_t ls, size_t ld, double bytes)
   {
     const sgr_fabric& f = *f_;
-    push(into, latency, agg_[ls]);
-    agg_bytes_[ls] += bytes;
+    push(into, latency, agg_, agg_bytes_, ls, bytes);
     size_t ps = sgr_fabric_pod(f_, ls), pd = sgr_fabric_pod(f_, ld);
     if (f.cores && ps != pd) {
-      push(into, latency, agg_[2 * f.nleaves + ps]);
-      push(into, latency, agg_[2 * f.nleaves + f.pods + pd]);
-      agg_bytes_[2 * f.nleaves + ps] += bytes;
-      agg_bytes_[2 * f.nleaves + f.pods + pd] += bytes;
+      push(into, latency, agg_, agg_bytes_, 2 * f.nleaves + ps, bytes);
+      push(into, latency, agg_, agg_bytes_, 2 * f.nleaves + f.pods + pd, bytes);
     }
-    push(into, latency, agg_[f.nleaves + ld]);
-    agg_bytes_[f.nleaves + ld] += bytes;
+    push(into, latency, agg_, agg_bytes_, f.nleaves + ld, bytes);
   }
 
-  void route_path(Route* into, double* latency, size_t ls, size_t ld, int path) const
+  void route_path(Route* into, double* latency, size_t ls, size_t ld, int path, double bytes)
   {
     const sgr_fabric& f = *f_;
     size_t p;
@@ -246,12 +220,12 @@ public:
     size_t ps = sgr_fabric_pod(f_, ls), pd = sgr_fabric_pod(f_, ld);
     bool inter   = f.cores && ps != pd;
     size_t plane = inter ? p / f.cores : p, core = inter ? p % f.cores : 0;
-    push(into, latency, links_[leaf_up(ls, plane)]);
+    push(into, latency, links_, bytes_, leaf_up(ls, plane), bytes);
     if (inter) {
-      push(into, latency, links_[core_up(ps, plane, core)]);
-      push(into, latency, links_[core_down(pd, plane, core)]);
+      push(into, latency, links_, bytes_, core_up(ps, plane, core), bytes);
+      push(into, latency, links_, bytes_, core_down(pd, plane, core), bytes);
     }
-    push(into, latency, links_[leaf_down(ld, plane)]);
+    push(into, latency, links_, bytes_, leaf_down(ld, plane), bytes);
   }
 
   simgrid::s4u::Host* host(size_t h) const { return hosts_.at(h); }
@@ -273,14 +247,14 @@ public:
         x = f.leaf_factor[k.a * f.planes + k.b];
         if (x > 0)
           b += agg_bytes_[(k.tier == SGR_LINK_LEAF_DOWN ? f.nleaves : 0) + k.a] /
-               (double)live_planes(k.a);
+               (double)sgr_fabric_leaf_live(f_, k.a, &x);
         break;
       case SGR_LINK_CORE_UP:
       case SGR_LINK_CORE_DOWN:
         x = f.core_factor[(k.a * f.planes + k.b) * f.cores + k.c];
         if (x > 0)
           b += agg_bytes_[2 * f.nleaves + (k.tier == SGR_LINK_CORE_DOWN ? f.pods : 0) + k.a] /
-               (double)live_cores(k.a);
+               (double)sgr_fabric_pod_live(f_, k.a, &x);
         break;
       default:
         break;
@@ -288,20 +262,6 @@ public:
     return b;
   }
 
-  size_t live_planes(size_t l) const
-  {
-    size_t n = 0;
-    for (size_t s = 0; s < f_->planes; s++)
-      n += f_->leaf_factor[l * f_->planes + s] > 0;
-    return n;
-  }
-  size_t live_cores(size_t p) const
-  {
-    size_t n = 0;
-    for (size_t i = 0; i < f_->planes * f_->cores; i++)
-      n += f_->core_factor[p * f_->planes * f_->cores + i] > 0;
-    return n;
-  }
 };
 
 FabricZone* the_zone = nullptr;

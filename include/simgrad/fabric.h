@@ -82,6 +82,10 @@ size_t sgr_fabric_npaths(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf);
 double sgr_fabric_path_factor(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf, size_t path);
 /* The live paths between two leaves, into out[0..npaths-1]; returns how many. */
 size_t sgr_fabric_live_paths(const sgr_fabric *f, size_t src_leaf, size_t dst_leaf, size_t *out);
+/* A leaf's live planes (a pod's live aggregation-core links) and, in *slowest, the smallest
+ * bandwidth factor among them. */
+size_t sgr_fabric_leaf_live(const sgr_fabric *f, size_t leaf, double *slowest);
+size_t sgr_fabric_pod_live(const sgr_fabric *f, size_t pod, double *slowest);
 /* Whether ideal spraying can be simulated over aggregate links (see above). */
 bool sgr_fabric_spray_aggregate(const sgr_fabric *f);
 
