@@ -155,7 +155,9 @@ static void test_foster(void)
         CU_ASSERT_FATAL(sgr_graph_edge_resistances_dense(&g, r, NULL) == 0);
         for (size_t e = 0; e < g.m; e++) {
             sum += r[e];
-            CU_ASSERT(r[e] > 0 && r[e] <= 1 + 1e-12); /* an edge is at most its own 1 ohm */
+            /* an edge is at most its own 1 ohm (a bridge is exactly 1; the dense
+             * pseudo-inverse gives it to ~1e-12 on 120 nodes, depending on the BLAS kernel) */
+            CU_ASSERT(r[e] > 0 && r[e] <= 1 + 1e-10);
         }
         CU_ASSERT(fabs(sum - (double)(g.n - 1)) < 1e-9 * (double)g.n);
         free(r);
