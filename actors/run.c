@@ -51,6 +51,11 @@ const sgr_family *sgr_family_find(const char *name)
     return NULL;
 }
 
+unsigned sgr_run_stack_kib(const sgr_run *run)
+{
+    return (unsigned)((run->stack_size + 1023) / 1024);
+}
+
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*code)(int, char **),
                          void *data)
 {
@@ -60,7 +65,8 @@ sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*
     snprintf(ptr, sizeof ptr, "%p", data);
     const char *argv[] = {name, ptr, NULL};
     sg_actor_t a = sg_actor_init(name, host);
-    sg_actor_set_stacksize(a, run->stack_size);
+    /* SimGrid 3.32 takes KiB here, not the bytes its header suggests. */
+    sg_actor_set_stacksize(a, sgr_run_stack_kib(run));
     sg_actor_set_data(a, data);
     sg_actor_start(a, code, 2, (char **)argv);
     return a;
@@ -217,7 +223,7 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
     argv[n++] = strdup("simgrad");
     argv[n++] = strdup("--log=xbt_cfg.thres:warning");
     char buf[4200];
-    snprintf(buf, sizeof buf, "--cfg=contexts/stack-size:%u", run->stack_size / 1024);
+    snprintf(buf, sizeof buf, "--cfg=contexts/stack-size:%u", sgr_run_stack_kib(run));
     argv[n++] = strdup(buf);
     snprintf(buf, sizeof buf, "--cfg=network/model:%s",
              sgr_scn_str(run->scn, "simulation.network_model"));
@@ -307,8 +313,10 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
                         "the %s family runs on leaf-spine, fat-tree and the others",
                         scn->path, run->family->keys.name);
     if (paje && run->family->build_platform)
-        return sgr_fail(err, "%s: output.paje: not available for the %s family's in-memory "
-                             "platform", scn->path, run->family->keys.name);
+        return sgr_fail(err,
+                        "%s: output.paje: not available for the %s family's in-memory "
+                        "platform",
+                        scn->path, run->family->keys.name);
     if (run->family->check(scn, run->nhosts, &run->nparts, err) < 0)
         return sgr_fail_prefix(err, "%s", scn->path);
     static const char *const data_keys[] = {"workload.path", "workload.test_path",

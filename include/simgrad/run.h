@@ -57,9 +57,9 @@ struct sgr_run {
     char *outdir;
     unsigned long seed;
     size_t nhosts;
-    sg_host_t *hosts; /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
-    double *speed;    /* relative speed of each host (heterogeneity) */
-    unsigned stack_size;
+    sg_host_t *hosts;    /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
+    double *speed;       /* relative speed of each host (heterogeneity) */
+    unsigned stack_size; /* bytes (simulation.stack_size) */
     sgr_platform_cfg platform;
     sgr_straggler_cfg stragglers;
     char *trace_path;
@@ -93,6 +93,10 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
 /* Check a scenario as far as possible without running it (platform, family parameters,
  * straggler trace, data files). Returns 0 or SGR_EUSER with err. */
 int sgr_run_validate(const sgr_scenario *scn, sgr_err *err);
+
+/* The actors' stack size in KiB, the unit of SimGrid 3.32's sg_actor_set_stacksize and of
+ * --cfg=contexts/stack-size (run->stack_size is bytes, rounded up here). Can't fail. */
+unsigned sgr_run_stack_kib(const sgr_run *run);
 
 /* Create and start an actor on `host` with the run's stack size and `data` as its user data. */
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*code)(int, char **),
