@@ -29,18 +29,29 @@ XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_run, simgrad, "simgrad run layer");
 #define SIMGRAD_GIT "unknown"
 #endif
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
+/* SIGINT and SIGTERM (Ctrl-C, kill, Slurm, timeout) ask the run to stop: set-up phases and
+ * actors wind down and the summary is written marked incomplete. A second one of the same
+ * signal ends the process at once (SA_RESETHAND). */
+static void on_stop_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
-    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the process at once */
+    sgr_stop_request(sig);
+}
+
+void sgr_run_catch_signals(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit is then a write error (EFBIG) that names the file, not a kill. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 bool sgr_run_interrupted(void)
 {
-    return interrupted != 0;
+    return sgr_stop_reason() != 0;
 }
 
 const sgr_family *sgr_family_find(const char *name)
@@ -253,31 +264,116 @@ static double peak_rss_mb(void)
     return ru.ru_maxrss / 1024.0;
 }
 
-static json_t *summary_new(const sgr_run *run, bool complete, double wall)
+/* ---- The run directory: what a run writes besides its streamed outputs ----------------- */
+
+/* What one sgr_run_scenario call keeps besides the run: SimGrid's argv, whether the engine
+ * started (its clock is read only then), whether the directory holds our placeholder. */
+typedef struct run_ctx {
+    char **argv, **argv_owned;
+    int argc, argc_owned;
+    bool engine, marked;
+    const char *phase;      /* the phase under way */
+    const char *stopped_in; /* the phase in which a stop request was first seen */
+    double wall0;
+} run_ctx;
+
+/* Files a run writes; their .part and .tmp siblings are ours too. */
+static const char *const run_files[] = {"metrics.csv",    "trace.json",   "trace.paje",
+                                        "link_loads.csv", "summary.json", NULL};
+
+static void unlink_in(const char *dir, const char *name, const char *suffix)
+{
+    char path[4400];
+    if (!strchr(name, '/') &&
+        snprintf(path, sizeof path, "%s/%s%s", dir, name, suffix) < (int)sizeof path)
+        unlink(path);
+}
+
+/* Remove what an earlier run left in outdir (its outputs, the files its summary names, and
+ * their temporaries), then write a placeholder summary.json saying "status": "running",
+ * "complete": false. A run killed from here on never leaves an older summary claiming
+ * completion beside its own partial files. Returns 0 or -1 with err. */
+static int mark_running(const sgr_run *run, sgr_err *err)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/summary.json", run->outdir);
+    json_t *old = json_load_file(path, 0, NULL);
+    const char *key;
+    json_t *name;
+    static const char *const suffixes[] = {"", ".part", ".tmp"};
+    json_object_foreach(json_object_get(old, "files"), key, name)
+    {
+        for (size_t i = 0; json_is_string(name) && i < 3; i++)
+            unlink_in(run->outdir, json_string_value(name), suffixes[i]);
+    }
+    json_decref(old);
+    for (const char *const *f = run_files; *f; f++)
+        for (size_t i = 0; i < 3; i++)
+            unlink_in(run->outdir, *f, suffixes[i]);
+    json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:{}, s:I, s:{}}", "status",
+                          "running", "simgrad_git", SIMGRAD_GIT, "scenario", run->scn->path,
+                          "family", run->family->keys.name, "seed", (json_int_t)run->seed,
+                          "complete", 0, "interrupted", 0, "config", run->scn->root, "results",
+                          "pid", (json_int_t)getpid(), "files");
+    if (!s)
+        return sgr_fail(err, "out of memory");
+    int rc = sgr_json_write_atomic(path, s, err);
+    json_decref(s);
+    return rc;
+}
+
+static json_t *summary_files(const sgr_run *run)
+{
+    json_t *files = json_object();
+    json_t *links = json_object_get(run->results, "link_loads_file");
+    const char *names[][2] = {
+        {"metrics", "metrics.csv"},
+        {"summary", "summary.json"},
+        {"platform", run->platform.kind != SGR_PLAT_FILE && !run->family->build_platform
+                         ? "platform.xml"
+                         : NULL},
+        {"paje_trace", sgr_scn_bool(run->scn, "output.paje") ? "trace.paje" : NULL},
+        {"link_loads", json_string_value(links)},
+        {"chrome_trace", sgr_scn_bool(run->scn, "output.chrome_trace") ? "trace.json" : NULL}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char path[4400];
+        if (!names[i][1])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", run->outdir, names[i][1]);
+        /* only files that are there, whole: a failed write removed its file */
+        if (i == 1 || access(path, F_OK) == 0)
+            json_object_set_new(files, names[i][0], json_string(names[i][1]));
+    }
+    return files;
+}
+
+/* status: "complete", "interrupted" (a signal), or "failed" (error: why). */
+static json_t *summary_new(const sgr_run *run, const run_ctx *ctx, const char *status,
+                           const char *error)
 {
     int maj, min, patch;
     sg_version_get(&maj, &min, &patch);
     char sgv[64];
     snprintf(sgv, sizeof sgv, "%d.%d.%d", maj, min, patch);
-    json_t *files = json_pack("{s:s, s:s}", "metrics", "metrics.csv", "summary", "summary.json");
-    if (run->platform.kind != SGR_PLAT_FILE && !run->family->build_platform)
-        json_object_set_new(files, "platform", json_string("platform.xml"));
-    if (sgr_scn_bool(run->scn, "output.paje"))
-        json_object_set_new(files, "paje_trace", json_string("trace.paje"));
-    const char *links = json_string_value(json_object_get(run->results, "link_loads_file"));
-    if (links)
-        json_object_set_new(files, "link_loads", json_string(links));
-    if (sgr_scn_bool(run->scn, "output.chrome_trace"))
-        json_object_set_new(files, "chrome_trace", json_string("trace.json"));
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, "
-                     "s:o}",
-                     "simgrad_version", SIMGRAD_VERSION, "simgrad_git", SIMGRAD_GIT,
-                     "simgrid_version", sgv, "scenario", run->scn->path, "family",
-                     run->family->keys.name, "seed", (json_int_t)run->seed, "complete", complete,
-                     "interrupted", interrupted != 0, "config", run->scn->root, "results",
-                     run->results ? json_incref(run->results) : json_object(), "simulated_time_s",
-                     simgrid_get_clock(), "wall_clock_seconds", wall, "peak_rss_mb", peak_rss_mb(),
-                     "hosts", (json_int_t)run->nhosts, "files", files);
+    int stop = sgr_stop_reason();
+    json_t *s = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, s:o}",
+        "status", status, "simgrad_version", SIMGRAD_VERSION, "simgrad_git", SIMGRAD_GIT,
+        "simgrid_version", sgv, "scenario", run->scn->path, "family", run->family->keys.name,
+        "seed", (json_int_t)run->seed, "complete", strcmp(status, "complete") == 0, "interrupted",
+        stop > 0, "config", run->scn->root, "results",
+        run->results ? json_incref(run->results) : json_object(), "simulated_time_s",
+        ctx->engine ? simgrid_get_clock() : 0.0, "wall_clock_seconds", sgr_wall_time() - ctx->wall0,
+        "peak_rss_mb", peak_rss_mb(), "hosts", (json_int_t)run->nhosts, "files",
+        summary_files(run));
+    if (s && stop > 0)
+        json_object_set_new(s, "stopped_by", json_string(sgr_stop_name(stop)));
+    const char *phase = ctx->stopped_in ? ctx->stopped_in : ctx->phase;
+    if (s && strcmp(status, "complete") != 0 && phase)
+        json_object_set_new(s, "stopped_in", json_string(phase));
+    if (s && error)
+        json_object_set_new(s, "error", json_string(error));
+    return s;
 }
 
 /* Everything that can be checked without running: the platform, the family's parameters,
@@ -353,7 +449,9 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
 static int prepare(sgr_run *run, const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
 {
     if (check_scenario(run, scn, err) < 0)
-        return -1;
+        return SGR_EUSER;
+    if (sgr_stop_reason())
+        return 130; /* nothing written yet */
     const char *dir = opts->outdir ? opts->outdir : sgr_scn_str(scn, "output.dir");
     char def[4096];
     if (!dir) {
@@ -361,9 +459,9 @@ static int prepare(sgr_run *run, const sgr_scenario *scn, const sgr_run_opts *op
         dir = def;
     }
     run->outdir = strdup(dir);
-    if (!run->outdir || sgr_mkdir_p(run->outdir, err) < 0)
-        return -1;
-    return 0;
+    if (!run->outdir)
+        return sgr_fail(err, "out of memory");
+    return sgr_mkdir_p(run->outdir, err) < 0 ? SGR_EFAIL : 0;
 }
 
 static void run_release(sgr_run *run)
@@ -386,106 +484,167 @@ int sgr_run_validate(const sgr_scenario *scn, sgr_err *err)
     return rc;
 }
 
-int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+static void enter_phase(sgr_run *run, run_ctx *ctx, const char *phase)
 {
-    sgr_run run = {0};
-    int rc = SGR_EUSER;
-    char **argv = NULL, **argv_owned = NULL;
-    int argc = 0, argc_owned = 0;
+    if (sgr_stop_reason() && !ctx->stopped_in)
+        ctx->stopped_in = ctx->phase;
+    ctx->phase = phase;
+    sgr_progress_phase(&run->progress, phase);
+}
+
+/* Data and platform, then the engine: 0, SGR_EUSER / SGR_EFAIL with err, or 130 when a
+ * signal came before the engine started (after it, the actors see it and wind down). */
+static int set_up(sgr_run *run, run_ctx *ctx, const sgr_run_opts *opts, sgr_err *err)
+{
+    const sgr_scenario *scn = run->scn;
     char path[4200];
-    double wall0 = sgr_wall_time();
-
-    if (prepare(&run, scn, opts, err) < 0)
-        goto out;
-    if ((run.nparts || run.family->uses_workload) &&
-        sgr_workload_load(&run.workload, scn, run.nparts, err) < 0) {
-        sgr_fail_prefix(err, "%s", scn->path);
-        goto out;
+    enter_phase(run, ctx, "loading data");
+    if ((run->nparts || run->family->uses_workload) &&
+        sgr_workload_load(&run->workload, scn, run->nparts, err) < 0)
+        return sgr_fail_prefix(err, "%s", scn->path), SGR_EUSER;
+    if (sgr_stop_reason())
+        return 130;
+    enter_phase(run, ctx, "writing the platform");
+    path[0] = '\0';
+    if (run->platform.kind == SGR_PLAT_FILE) {
+        snprintf(path, sizeof path, "%s", run->platform.file);
+    } else if (!run->family->build_platform) {
+        snprintf(path, sizeof path, "%s/platform.xml", run->outdir);
+        if (sgr_platform_write_xml(&run->platform, path, err) < 0)
+            return SGR_EFAIL;
     }
-    if (run.family->build_platform) {
-        path[0] = '\0';
-    } else if (run.platform.kind != SGR_PLAT_FILE) {
-        snprintf(path, sizeof path, "%s/platform.xml", run.outdir);
-        if (sgr_platform_write_xml(&run.platform, path, err) < 0) {
-            rc = SGR_EFAIL;
-            goto out;
-        }
-    } else {
-        snprintf(path, sizeof path, "%s", run.platform.file);
-    }
-
+    if (sgr_stop_reason())
+        return 130;
     /* The simulator is single-threaded; so are the kernels it times. */
     openblas_set_num_threads(1);
-    argv = simgrid_argv(&run, opts, &argc);
-    argv_owned = argv ? malloc(((size_t)argc + 1) * sizeof *argv) : NULL;
-    if (!argv_owned) {
-        rc = sgr_fail(err, "out of memory");
-        goto out;
-    }
+    ctx->argv = simgrid_argv(run, opts, &ctx->argc);
+    ctx->argv_owned = ctx->argv ? malloc(((size_t)ctx->argc + 1) * sizeof *ctx->argv) : NULL;
+    if (!ctx->argv_owned)
+        return sgr_fail(err, "out of memory");
     /* simgrid_init removes the arguments it consumes: keep the pointers to free them. */
-    memcpy(argv_owned, argv, ((size_t)argc + 1) * sizeof *argv);
-    argc_owned = argc;
-    simgrid_init(&argc, argv);
-    if (run.family->build_platform) {
-        if ((rc = run.family->build_platform(&run, err)) < 0)
-            goto out;
+    memcpy(ctx->argv_owned, ctx->argv, ((size_t)ctx->argc + 1) * sizeof *ctx->argv);
+    ctx->argc_owned = ctx->argc;
+    enter_phase(run, ctx, "loading the platform");
+    simgrid_init(&ctx->argc, ctx->argv);
+    ctx->engine = true;
+    sgr_run_catch_signals(); /* again: after SimGrid's own set-up */
+    int rc;
+    if (run->family->build_platform) {
+        if ((rc = run->family->build_platform(run, err)) < 0)
+            return rc;
     } else {
         simgrid_load_platform(path);
     }
-    if (collect_hosts(&run, err) < 0) {
-        rc = SGR_EFAIL;
-        goto out;
-    }
-    sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
+    return collect_hosts(run, err) < 0 ? SGR_EFAIL : 0;
+}
+
+/* The trace file, the family's actors and the simulation; then the family's results. */
+static int simulate(sgr_run *run, run_ctx *ctx, sgr_err *err)
+{
+    const sgr_scenario *scn = run->scn;
+    char path[4200];
+    int rc;
     if (sgr_scn_bool(scn, "output.chrome_trace")) {
-        snprintf(path, sizeof path, "%s/trace.json", run.outdir);
-        run.ctrace =
+        snprintf(path, sizeof path, "%s/trace.json", run->outdir);
+        run->ctrace =
             sgr_ctrace_open(path, (size_t)sgr_scn_int(scn, "output.chrome_trace_actors"),
                             (size_t)sgr_scn_int(scn, "output.chrome_trace_max_events"), err);
-        if (!run.ctrace) {
-            rc = SGR_EFAIL;
-            goto out;
-        }
+        if (!run->ctrace)
+            return SGR_EFAIL;
     }
-    if ((rc = run.family->deploy(&run, err)) < 0 || (rc = sgr_run_failures_deploy(&run, err)) < 0)
-        goto out;
-
-    signal(SIGINT, on_sigint);
-    XBT_VERB("running %s (%s) on %zu hosts, results in %s", scn->path, run.family->keys.name,
-             run.nhosts, run.outdir);
+    enter_phase(run, ctx, "deploying the actors");
+    if ((rc = run->family->deploy(run, err)) < 0 || (rc = sgr_run_failures_deploy(run, err)) < 0)
+        return rc;
+    enter_phase(run, ctx, "simulation");
+    sgr_progress_phase(&run->progress, NULL);
+    XBT_VERB("running %s (%s) on %zu hosts, results in %s", scn->path, run->family->keys.name,
+             run->nhosts, run->outdir);
     simgrid_run();
-    signal(SIGINT, SIG_DFL);
-    sgr_progress_finish(&run.progress);
+    sgr_progress_finish(&run->progress);
+    enter_phase(run, ctx, "results");
+    return run->family->finish(run, err);
+}
 
-    rc = run.family->finish(&run, err);
-    bool complete = rc == 0 && !interrupted;
-    if (run.metrics && sgr_metrics_close(run.metrics, err) < 0 && rc == 0)
-        rc = SGR_EFAIL;
-    run.metrics = NULL;
-    if (sgr_ctrace_close(run.ctrace, complete, simgrid_get_clock(), rc == 0 ? err : NULL) < 0 &&
-        rc == 0)
-        rc = SGR_EFAIL;
-    run.ctrace = NULL;
-    json_t *summary = summary_new(&run, complete, sgr_wall_time() - wall0);
-    snprintf(path, sizeof path, "%s/summary.json", run.outdir);
-    sgr_err werr;
-    if (sgr_json_write_atomic(path, summary, &werr) < 0 && rc == 0) {
+/* Close the streamed outputs and write the summary, whatever happened before: rc is what the
+ * run came to (0, SGR_EUSER, SGR_EFAIL, 130). Returns the run's final status. */
+static int write_outputs(sgr_run *run, run_ctx *ctx, int rc, sgr_err *err)
+{
+    int stop = sgr_stop_reason();
+    bool ok = rc == 0 || rc == 130;
+    sgr_err werr = {{0}};
+    if (run->metrics && sgr_metrics_close(run->metrics, &werr) < 0 && ok) {
         *err = werr;
         rc = SGR_EFAIL;
     }
-    json_decref(summary);
-    if (rc == 0 && interrupted)
+    run->metrics = NULL;
+    ok = rc == 0 || rc == 130;
+    if (run->ctrace && ok &&
+        sgr_ctrace_close(run->ctrace, rc == 0 && !stop, ctx->engine ? simgrid_get_clock() : 0,
+                         err) < 0)
+        rc = SGR_EFAIL;
+    else if (run->ctrace && !ok)
+        sgr_ctrace_abort(run->ctrace); /* the run failed before its outputs were whole */
+    run->ctrace = NULL;
+    if (rc == 0 && stop == SGR_STOP_OUTPUT) /* a family that did not say which */
+        rc = sgr_fail(err, "an output in %s could not be written", run->outdir);
+    if (rc == 0 && stop)
         rc = 130;
-out:
-    if (run.metrics)
-        sgr_metrics_close(run.metrics, NULL);
-    sgr_ctrace_abort(run.ctrace); /* the run failed before its outputs were closed */
-    if (rc == 0 || rc == 130)
+    if (!ctx->marked)
+        return rc;
+    const char *status = rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed";
+    json_t *summary = summary_new(run, ctx, status, rc < 0 ? err->msg : NULL);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.json", run->outdir);
+    if (!summary)
+        werr = (sgr_err){"out of memory writing the summary"};
+    if (!summary || sgr_json_write_atomic(path, summary, &werr) < 0) {
+        if (rc >= 0) {
+            *err = werr;
+            rc = SGR_EFAIL;
+        }
+        /* a few bytes may still fit where the whole summary did not (else the placeholder,
+         * "running" and incomplete, stays) */
+        json_t *small = json_pack("{s:s, s:b, s:s, s:s}", "status", "failed", "complete", 0,
+                                  "error", err->msg, "family", run->family->keys.name);
+        if (small)
+            sgr_json_write_atomic(path, small, NULL);
+        json_decref(small);
+    }
+    json_decref(summary);
+    return rc;
+}
+
+int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+{
+    sgr_run run = {0};
+    run_ctx ctx = {.wall0 = sgr_wall_time()};
+    struct sigaction old_int, old_term;
+    sigaction(SIGINT, NULL, &old_int);
+    sigaction(SIGTERM, NULL, &old_term);
+    sgr_run_catch_signals();
+    sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
+    enter_phase(&run, &ctx, "checking the scenario");
+    int rc = prepare(&run, scn, opts, err);
+    if (rc == 0 && (rc = mark_running(&run, err)) == 0)
+        ctx.marked = true;
+    else if (rc == 0)
+        rc = SGR_EFAIL;
+    if (rc == 0)
+        rc = set_up(&run, &ctx, opts, err);
+    if (rc == 0)
+        rc = simulate(&run, &ctx, err);
+    sgr_progress_finish(&run.progress);
+    rc = write_outputs(&run, &ctx, rc, err);
+    if (rc == 0)
         fprintf(stdout, "results in %s (summary.json, metrics.csv)\n", run.outdir);
+    else if (ctx.marked)
+        fprintf(stdout, "incomplete results in %s (summary.json says why)\n", run.outdir);
     run_release(&run);
-    for (int i = 0; argv_owned && i < argc_owned; i++)
-        free(argv_owned[i]);
-    free(argv_owned);
-    free(argv);
+    for (int i = 0; ctx.argv_owned && i < ctx.argc_owned; i++)
+        free(ctx.argv_owned[i]);
+    free(ctx.argv_owned);
+    free(ctx.argv);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     return rc;
 }

@@ -86,8 +86,13 @@ extern const sgr_family_keys *const sgr_family_key_tables[];
 const sgr_family *sgr_family_find(const char *name);
 
 /* Run a validated scenario end to end: platform, workload, actors, simulation, outputs.
- * Returns 0, SGR_EUSER (bad input, err says what), SGR_EFAIL, or 130 when interrupted by
- * Ctrl-C (the summary is then written and marked incomplete). */
+ * Once the scenario checks out, the run directory's summary.json says "status": "running"
+ * (an earlier run's outputs there are removed); at the end it says "complete",
+ * "interrupted" or "failed" (with "error"). SIGINT and SIGTERM are caught for the whole call
+ * (sgr_run_catch_signals) and the previous handlers restored after. Returns 0, SGR_EUSER
+ * (bad input, err says what), SGR_EFAIL (err names the file when an output could not be
+ * written), or 130 when interrupted (the summary, if the directory was reached, is then
+ * marked incomplete). */
 int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err);
 
 /* Check a scenario as far as possible without running it (platform, family parameters,
@@ -109,8 +114,14 @@ void *sgr_actor_data(int argc, char **argv);
 /* Open metrics.csv in the run directory with these columns. */
 int sgr_run_metrics(sgr_run *run, const char *const *columns, size_t ncols, sgr_err *err);
 
-/* True once the user pressed Ctrl-C: actors should wind down. */
+/* True once the run was asked to stop (SIGINT, SIGTERM, or an output that could not be
+ * written: sgr_stop_reason()): actors and set-up loops should wind down. */
 bool sgr_run_interrupted(void);
+
+/* Catch SIGINT and SIGTERM as a stop request (a second one of the same kind ends the process
+ * at once) and ignore SIGXFSZ (a file-size limit becomes a write error). simgrad run calls it
+ * first thing, so the scenario's loading is covered too. Can't fail. */
+void sgr_run_catch_signals(void);
 
 /* Simulated compute of one task on the calling actor's host: `flops` at the host's relative
  * speed, slowed down as the straggle says (factor, then added delay), or exactly
