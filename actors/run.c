@@ -633,6 +633,9 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         rc = set_up(&run, &ctx, opts, err);
     if (rc == 0)
         rc = simulate(&run, &ctx, err);
+    /* a family's own input errors (found at deploy or while running) name the file too */
+    if (rc == SGR_EUSER && strncmp(err->msg, scn->path, strlen(scn->path)) != 0)
+        sgr_fail_prefix(err, "%s", scn->path);
     sgr_progress_finish(&run.progress);
     rc = write_outputs(&run, &ctx, rc, err);
     if (rc == 0)

@@ -63,8 +63,11 @@ int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t sample
                                                                                 : SGR_GC_CYCLIC;
         p->seed = (unsigned long)sgr_scn_int(scn, "seed");
         sgr_sgc *sc = sgr_sgc_new(p, err);
+        const char *name = sgr_scheme_name(kinds[i]); /* once, if the message lacks it */
         if (!sc)
-            return sgr_fail_prefix(err, "%s", sgr_scheme_name(kinds[i]));
+            return err && strncmp(err->msg, name, strlen(name)) == 0
+                       ? -1
+                       : sgr_fail_prefix(err, "%s", name);
         if (sgr_sgc_delay(sc) > *maxT)
             *maxT = sgr_sgc_delay(sc);
         if (sgr_sgc_rounds(sc) > *maxR)
