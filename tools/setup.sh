@@ -13,10 +13,11 @@ fi
 build=${1:-build}
 
 # parallel, and Slurm with munge: the sweep tests run an emitted sweep through GNU parallel
-# and through a one-node Slurm cluster they start on localhost.
+# and through a one-node Slurm cluster they start on localhost; test_faults reads JSON with
+# python3 and finds a sweep's runs with pgrep.
 packages=(build-essential cmake pkg-config git libsimgrid-dev libopenblas-dev liblapacke-dev
           libgsl-dev libjansson-dev libcunit1-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist
-          parallel slurmctld slurmd slurm-client munge)
+          parallel slurmctld slurmd slurm-client munge python3 procps)
 # clang and its runtimes (libFuzzer, ASan, UBSan) for the checking build
 if $sanitizers; then packages+=(clang libclang-rt-14-dev); fi
 missing=()
