@@ -359,10 +359,12 @@ typedef struct run_ctx {
 static const char *const run_files[] = {"metrics.csv",    "trace.json",   "trace.paje",
                                         "link_loads.csv", "summary.json", NULL};
 
+/* platform.xml is kept: it is rewritten when generated, and may be this run's own input
+ * (platform.type "file" reusing an earlier run's platform in the same directory). */
 static void unlink_in(const char *dir, const char *name, const char *suffix)
 {
     char path[4400];
-    if (!strchr(name, '/') &&
+    if (!strchr(name, '/') && strcmp(name, "platform.xml") != 0 &&
         snprintf(path, sizeof path, "%s/%s%s", dir, name, suffix) < (int)sizeof path)
         unlink(path);
 }
