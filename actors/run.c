@@ -705,10 +705,10 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
     sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
     enter_phase(&run, &ctx, "checking the scenario");
     int rc = prepare(&run, scn, opts, err);
-    if (rc == 0 && (rc = mark_running(&run, err)) == 0)
-        ctx.marked = true;
-    else if (rc == 0)
-        rc = SGR_EFAIL;
+    if (rc == 0) {
+        rc = mark_running(&run, err) < 0 ? SGR_EFAIL : 0;
+        ctx.marked = rc == 0;
+    }
     if (rc == 0)
         rc = set_up(&run, &ctx, opts, err);
     if (rc == 0)
