@@ -3,7 +3,7 @@
  * cases (SimGrid's tesh files are the model), so a change of simulated timing or of any number
  * shows in a diff. The results are the summary's `results` object, `simulated_time_s`, `complete`
  * and `hosts` (numbers to 15 digits, all the summary holds), with wall-clock time and memory
-(which vary from run to run) left out.
+ * (which vary from run to run) left out.
  *
  * SIMGRAD_GOLDEN_UPDATE=1 rewrites the golden files instead of comparing (tools/golden-update.sh);
  * a commit that changes them says which numbers moved and why. */
