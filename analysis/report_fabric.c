@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_internal.h"
+#include "report/report_internal.h"
 
 enum { MAX_NAMES = 16, LINK_TIER_LEAF_UP = 2 };
 

@@ -3,7 +3,7 @@
  * A family is one small table (sgr_family): its name and algorithm.* keys, a check of its
  * parameters before anything runs, a deploy function that creates its actors once the
  * platform is loaded, and a finish function that reports its results after simgrid_run().
- * Adding a family means writing those and listing it in actors/registry.c. */
+ * Adding a family means writing those and listing it in families/registry.c. */
 #ifndef SIMGRAD_RUN_H
 #define SIMGRAD_RUN_H
 

@@ -10,7 +10,7 @@
 
 #include "simgrad/output.h"
 #include "simgrad/report.h"
-#include "report_internal.h"
+#include "report/report_internal.h"
 
 enum { MAX_COLS = 14, CELL = SGR_REPORT_CELL };
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "simgrad/report.h"
-#include "report_internal.h"
+#include "report/report_internal.h"
 
 enum { MAX_PLOTS = SGR_REPORT_MAX_PLOTS };
 

@@ -15,7 +15,7 @@
 #include "simgrad/scenario.h"
 #include "simgrad/sweep_report.h"
 #include "simgrad/units.h"
-#include "report_internal.h"
+#include "report/report_internal.h"
 
 enum { MAX_PLOTS = 64 };
 

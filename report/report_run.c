@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "simgrad/report.h"
-#include "report_internal.h"
+#include "report/report_internal.h"
 
 /* The metrics.csv columns each family's report reads. */
 static const char *const ps_sgd_cols[] = {
