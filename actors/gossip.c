@@ -33,6 +33,7 @@
 #include "simgrad/optimum.h"
 #include "simgrad/rng.h"
 #include "simgrad/run.h"
+#include "families/gossip/gossip.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gossip, simgrad, "gossip family");
 
@@ -1316,8 +1317,10 @@ const sgr_family sgr_family_gossip = {
              "gossip clocks, exact flow between events) and baselines (randomized pairwise "
              "gossip, D-SGD), instantly as in the paper or over the simulated network; with the "
              "graph constants chi1, chi2 and the predicted rates.",
-             gossip_keys},
+             gossip_keys, "graph graph-sequence"},
     .check = gs_check,
     .deploy = gs_deploy,
     .finish = gs_finish,
+    .report = &sgr_gossip_report,
+    .sweep = &sgr_gossip_sweep,
 };

@@ -22,6 +22,7 @@
 
 #include "simgrad/inbox.h"
 #include "simgrad/run.h"
+#include "families/gradient_coding/gradient_coding.h"
 #include "simgrad/sgc.h"
 #include "simgrad/sgc_search.h"
 
@@ -780,4 +781,6 @@ const sgr_family sgr_family_gradient_coding = {
     .check = gc_check,
     .deploy = gc_deploy,
     .finish = gc_finish,
+    .report = &sgr_gradient_coding_report,
+    .sweep = &sgr_gradient_coding_sweep,
 };

@@ -43,14 +43,6 @@ bool sgr_run_interrupted(void)
     return interrupted != 0;
 }
 
-const sgr_family *sgr_family_find(const char *name)
-{
-    for (size_t i = 0; sgr_families[i]; i++)
-        if (strcmp(sgr_families[i]->keys.name, name) == 0)
-            return sgr_families[i];
-    return NULL;
-}
-
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*code)(int, char **),
                          void *data)
 {

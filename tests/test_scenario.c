@@ -425,7 +425,7 @@ static void test_errors_other_family(void)
         {"algorithm.fanout", SGR_T_INT, "3", 1, 100, NULL, NULL, "Peers per gossip round."},
         {NULL, 0, NULL, 0, 0, NULL, NULL, NULL},
     };
-    static const sgr_family_keys gossip = {"gossip-test", "A test family.", gossip_keys};
+    static const sgr_family_keys gossip = {"gossip-test", "A test family.", gossip_keys, NULL};
     const sgr_family_keys *families[] = {sgr_family_key_tables[0], &gossip, NULL};
     sgr_scenario scn;
     sgr_err err;

@@ -39,7 +39,8 @@ typedef struct sgr_key {
     const char *def;     /* default, as JSON text; NULL: no default (optional or required) */
     double min, max;     /* inclusive range for numbers/quantities (in the base unit) */
     const char *choices; /* SGR_T_ENUM: "a|b|c" */
-    const char *applies; /* NULL, or "other.key=v1|v2": the key only means something then */
+    const char *applies; /* NULL, "other.key=v1|v2" or "@SECTION": the key only means
+                          * something then (@: for families that use SECTION) */
     const char *doc;     /* one line for docs/scenario.md and --help */
 } sgr_key;
 
@@ -48,6 +49,10 @@ typedef struct sgr_family_keys {
     const char *name;
     const char *summary;
     const sgr_key *keys;
+    /* Shared sections the family reads besides platform, stragglers and workload, as words:
+     * "graph" (the logical graph), "graph-sequence" (time-varying graphs). Core keys whose
+     * `applies` is "@WORD" only mean something for the families that list WORD. */
+    const char *uses;
 } sgr_family_keys;
 
 typedef struct sgr_scenario {

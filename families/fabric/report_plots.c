@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_internal.h"
+#include "report/report_internal.h"
+#include "families/fabric/report.h"
 
 enum { MAX_NAMES = 16, LINK_TIER_LEAF_UP = 2 };
 
@@ -99,7 +100,7 @@ static void add_name(const char **names, size_t *n, const char *name)
         names[(*n)++] = name;
 }
 
-const char *sgr_report_fabric_focus(const sgr_report_run *runs, size_t n)
+const char *sgr_fabric_report_focus(const sgr_report_run *runs, size_t n)
 {
     if (n == 0 || json_array_size(pairs_of(&runs[0])) == 0)
         return "";
@@ -481,7 +482,7 @@ static size_t steps_panel(fabric_plotter *fp, sgr_report_figure *f, size_t r, co
 
 static int steps_plot(fabric_plotter *fp)
 {
-    const char *coll = sgr_report_fabric_focus(fp->runs, fp->n);
+    const char *coll = sgr_fabric_report_focus(fp->runs, fp->n);
     char title[256];
     snprintf(title, sizeof title, "Congestion per step of the %s (simulated, per policy)", coll);
     char quoted[600];
@@ -604,7 +605,7 @@ static int heatmap_plot(fabric_plotter *fp, size_t r, const char *coll)
     for (size_t p = 0; p < fp->npolicies && code >= 0; p++) {
         int pcode = code_of(run, "policy_codes", fp->policies[p]);
         link_grid g;
-        if (pcode < 0 || grid_fill(&g, &run->links, code, pcode) < 0)
+        if (pcode < 0 || grid_fill(&g, run->extra, code, pcode) < 0)
             continue;
         if (g.links == 0) {
             free(g.u);
@@ -701,11 +702,18 @@ out:
     return rc;
 }
 
-int sgr_report_fabric_plots(const char *dir, const char *gnuplot, sgr_report_run *runs, size_t n,
-                            sgr_report_plot *plots, size_t *nplots, sgr_err *err)
+int sgr_fabric_report_plots(sgr_report_ctx *ctx)
 {
-    fabric_plotter fp = {
-        .dir = dir, .gnuplot = gnuplot, .runs = runs, .n = n, .plots = plots, .err = err};
+    sgr_report_run *runs = ctx->runs;
+    size_t n = ctx->n;
+    sgr_err *err = ctx->err;
+    fabric_plotter fp = {.dir = ctx->dir,
+                         .gnuplot = ctx->gnuplot,
+                         .runs = runs,
+                         .n = n,
+                         .plots = ctx->plots,
+                         .nplots = ctx->nplots,
+                         .err = err};
     for (size_t r = 0; r < n; r++) {
         json_t *pair;
         size_t i;
@@ -728,11 +736,11 @@ int sgr_report_fabric_plots(const char *dir, const char *gnuplot, sgr_report_run
                      steps_plot(&fp) < 0
                  ? -1
                  : 0;
-    const char *focus = sgr_report_fabric_focus(runs, n);
+    const char *focus = sgr_fabric_report_focus(runs, n);
     for (size_t r = 0; rc == 0 && r < n && fp.nplots < SGR_REPORT_MAX_PLOTS; r++)
-        if (!runs[r].links_missing)
+        if (runs[r].extra) /* link_loads.csv read */
             rc = heatmap_plot(&fp, r, focus);
     free(fp.clusters);
-    *nplots = fp.nplots;
+    ctx->nplots = fp.nplots;
     return rc;
 }

@@ -18,6 +18,7 @@
 
 #include "simgrad/inbox.h"
 #include "simgrad/run.h"
+#include "families/ps_sgd/ps_sgd.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_ps_sgd, simgrad, "ps-sgd family");
 
@@ -393,4 +394,6 @@ const sgr_family sgr_family_ps_sgd = {
     .check = ps_check,
     .deploy = ps_deploy,
     .finish = ps_finish,
+    .report = &sgr_ps_sgd_report,
+    .sweep = &sgr_ps_sgd_sweep,
 };

@@ -155,9 +155,10 @@ const sgr_key sgr_core_keys[] = {
 
     /* graph: the logical communication graph of the gossip and token families */
     {"graph.type", SGR_T_ENUM, "\"cycle\"", ANY,
-     "star|cycle|path|complete|grid|torus|barbell|geometric|erdos-renyi|regular|watts-strogatz|file",
-     "algorithm.family=gossip|token", "Logical graph the nodes talk or walk on."},
-    {"graph.n", SGR_T_INT, "0", 0, 1e8, NULL, "algorithm.family=gossip|token",
+     "star|cycle|path|complete|grid|torus|barbell|geometric|erdos-renyi|regular|watts-strogatz|"
+     "file",
+     "@graph", "Logical graph the nodes talk or walk on."},
+    {"graph.n", SGR_T_INT, "0", 0, 1e8, NULL, "@graph",
      "Nodes (0: one per host). Node i runs on host i mod hosts."},
     {"graph.rows", SGR_T_INT, "0", 0, 1e8, NULL, "graph.type=grid|torus",
      "Rows of the grid or torus (0: as square as possible)."},
@@ -169,17 +170,18 @@ const sgr_key sgr_core_keys[] = {
      "Degree d of the random regular graph, or k of Watts-Strogatz."},
     {"graph.beta", SGR_T_NUM, "0.1", 0, 1, NULL, "graph.type=watts-strogatz",
      "Rewiring probability of Watts-Strogatz."},
-    {"graph.versions", SGR_T_INT, "1", 1, 10000, NULL, "algorithm.family=gossip",
+    {"graph.versions", SGR_T_INT, "1", 1, 10000, NULL, "@graph-sequence",
      "Time-varying graphs: this many graphs of the type (random kinds drawn anew), switched "
      "in turn."},
-    {"graph.switch_every", SGR_T_NUM, "1", 1e-9, INFINITY, NULL, "algorithm.family=gossip",
+    {"graph.switch_every", SGR_T_NUM, "1", 1e-9, INFINITY, NULL, "@graph-sequence",
      "Time units (rounds for synchronous methods) between two graph switches."},
     {"graph.file", SGR_T_PATH, NULL, ANY, NULL, "graph.type=file",
      "Edge list, one \"u v\" pair of 0-based node indices per line ('#' comments)."},
 
     /* algorithm: the family; its own keys come from the family's table */
-    {"algorithm.family", SGR_T_ENUM, "\"ps-sgd\"", ANY, NULL, NULL,
-     "Scenario family to run (see the family tables below)."},
+    {"algorithm.family", SGR_T_ENUM, NULL, ANY, NULL, NULL,
+     "Scenario family to run (see the family tables below; the default is the first family of "
+     "families/registry.c)."},
 
     /* output */
     {"output.dir", SGR_T_STR, NULL, ANY, NULL, NULL,

@@ -28,6 +28,7 @@
 #include "simgrad/fabric_theory.h"
 #include "simgrad/rng.h"
 #include "simgrad/run.h"
+#include "families/fabric/fabric.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_fabric, simgrad, "fabric family");
 
@@ -723,4 +724,6 @@ const sgr_family sgr_family_fabric = {
     .build_platform = fabric_build_platform,
     .deploy = fabric_deploy,
     .finish = fabric_finish,
+    .report = &sgr_fabric_report,
+    .sweep = &sgr_fabric_sweep,
 };

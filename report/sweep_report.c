@@ -15,7 +15,7 @@
 #include "simgrad/scenario.h"
 #include "simgrad/sweep_report.h"
 #include "simgrad/units.h"
-#include "report_internal.h"
+#include "report/report_internal.h"
 
 enum { MAX_PLOTS = 64 };
 
@@ -347,8 +347,19 @@ static stats group_stats(const table *t, int metric, int col, const char *value,
 
 /* ---- plots ------------------------------------------------------------------------------- */
 
+typedef struct sweep_ctx {
+    const char *dir, *gnuplot;
+    const table *t;
+    size_t replicas;
+    const char *const *counts; /* the family's result fields that are counts, or NULL */
+    sgr_report_plot plots[MAX_PLOTS];
+    size_t nplots;
+    double *buf; /* one value per row */
+    sgr_err *err;
+} sweep_ctx;
+
 /* The unit of a results.csv column, from the conventions of the families' results. */
-static const char *metric_unit(const char *metric)
+static const char *metric_unit(const sweep_ctx *c, const char *metric)
 {
     const char *field = strrchr(metric, '.');
     field = field ? field + 1 : metric;
@@ -367,11 +378,14 @@ static const char *metric_unit(const char *metric)
         return "bytes";
     if (strstr(field, "loss"))
         return "training loss";
-    static const char *const counts[] = {"rounds",  "waits",    "workers",  "jobs",    "gradients",
-                                         "gossips", "messages", "hops",     "nodes",   "edges",
-                                         "events",  "dropped",  "failures", "delay_T", "seed"};
-    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
-        if (strstr(field, counts[i]))
+    static const char *const counts[] = {"rounds", "waits", "workers",  "jobs",    "gradients",
+                                         "nodes",  "edges", "events",   "dropped", "failures",
+                                         "seed",   "hops",  "messages", NULL};
+    for (const char *const *k = counts; *k; k++)
+        if (strstr(field, *k))
+            return "count";
+    for (const char *const *k = c->counts; k && *k; k++) /* the family's own */
+        if (strstr(field, *k))
             return "count";
     return "dimensionless";
 }
@@ -441,16 +455,6 @@ static size_t other_groups(const table *t, int except, char (*labels)[1024], siz
     return n;
 }
 
-typedef struct sweep_ctx {
-    const char *dir, *gnuplot;
-    const table *t;
-    size_t replicas;
-    sgr_report_plot plots[MAX_PLOTS];
-    size_t nplots;
-    double *buf; /* one value per row */
-    sgr_err *err;
-} sweep_ctx;
-
 /* Every point of the figure equal (one combination, or a metric the keys do not change):
  * gnuplot cannot autoscale an empty range, so give it one around the value. */
 static void flat_yrange(sgr_report_figure *f, double lo, double hi)
@@ -502,7 +506,7 @@ static int plot_metric_vs_key(sweep_ctx *c, const char *metric_name, int metric,
     plot_name(name, sizeof name, metric_name, c->t->names[col]);
     snprintf(title, sizeof title, "%s vs %s: mean over %zu replica%s, 95%% confidence interval",
              metric_name, c->t->names[col], c->replicas, c->replicas == 1 ? "" : "s");
-    snprintf(ylabel, sizeof ylabel, "%s (%s)", metric_name, metric_unit(metric_name));
+    snprintf(ylabel, sizeof ylabel, "%s (%s)", metric_name, metric_unit(c, metric_name));
     sgr_report_figure *f =
         sgr_report_figure_open(c->dir, c->gnuplot, name, title, a.label, ylabel, c->err);
     int rc = -1;
@@ -573,7 +577,7 @@ static void write_means(sgr_report_doc *d, const sweep_ctx *c, const int *mcols,
     head[t->nkeys] = "complete runs";
     for (size_t m = 0; m < nm; m++) {
         snprintf(heads[m], SGR_REPORT_CELL, "%s (%s), mean ± 95%% CI", metrics[m],
-                 metric_unit(metrics[m]));
+                 metric_unit(c, metrics[m]));
         head[t->nkeys + 1 + m] = heads[m];
     }
     sgr_report_doc_table(d, head);
@@ -677,13 +681,13 @@ static int plot_all(sweep_ctx *c, const int *mcols, const char *const *metrics, 
 }
 
 int sgr_sweep_report_write(const char *dir, const char *const *metrics, size_t nmetrics,
-                           sgr_err *err)
+                           const char *const *counts, sgr_err *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/results.csv", dir);
     table t = {0};
     int *mcols = calloc(nmetrics + 1, sizeof *mcols);
-    sweep_ctx c = {.dir = dir, .t = &t, .err = err};
+    sweep_ctx c = {.dir = dir, .t = &t, .counts = counts, .err = err};
     int rc = SGR_REPORT_EINPUT;
     if (!mcols || table_load(&t, path, err) < 0 ||
         check_metrics(&t, path, metrics, nmetrics, mcols, err) < 0)

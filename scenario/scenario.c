@@ -297,11 +297,28 @@ static int check_value(const ctx *c, const sgr_key *k, json_t *v)
     return 0;
 }
 
-/* Does the key's "other.key=v1|v2" condition hold in the (default-filled) tree? */
+/* Whether the space-separated words of list include word. */
+static bool has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *s = list; s && *s;) {
+        s += strspn(s, " ");
+        size_t len = strcspn(s, " ");
+        if (len == n && strncmp(s, word, n) == 0)
+            return true;
+        s += len;
+    }
+    return false;
+}
+
+/* Does the key's condition hold in the (default-filled) tree: "other.key=v1|v2", or "@SECTION"
+ * (the chosen family uses that shared section, sgr_family_keys.uses)? */
 static bool applies(const ctx *c, const sgr_key *k)
 {
     if (!k->applies)
         return true;
+    if (k->applies[0] == '@')
+        return c->family && has_word(c->family->uses, k->applies + 1);
     char cond[256];
     snprintf(cond, sizeof cond, "%s", k->applies);
     char *eq = strchr(cond, '=');
@@ -463,7 +480,8 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
             goto fail;
 
     json_t *fam = tree_get(root, "algorithm.family");
-    const char *fname = json_is_string(fam) ? json_string_value(fam) : "ps-sgd";
+    /* the first registered family is the default */
+    const char *fname = json_is_string(fam) ? json_string_value(fam) : families[0]->name;
     c.family = find_family(families, fname);
     if (!c.family && fam) {
         char choices[256];
@@ -473,6 +491,9 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
         goto fail;
     }
     if (walk(&c, root, "") < 0)
+        goto fail;
+    if (!fam && c.family &&
+        tree_set(root, "algorithm.family", json_string(c.family->name), err) < 0)
         goto fail;
     if (fill_defaults(&c, sgr_core_keys) < 0 ||
         fill_defaults(&c, c.family ? c.family->keys : NULL) < 0)
@@ -598,14 +619,29 @@ static void put_cell(FILE *f, const char *s)
     }
 }
 
-static void write_rows(FILE *f, const sgr_key *keys, const char *section)
+/* The families whose `uses` names section, as "a, b". */
+static void write_users(FILE *f, const sgr_family_keys *const *families, const char *section)
+{
+    int n = 0;
+    for (size_t i = 0; families && families[i]; i++)
+        if (has_word(families[i]->uses, section))
+            fprintf(f, "%s%s", n++ ? ", " : "", families[i]->name);
+}
+
+static void write_rows(FILE *f, const sgr_key *keys, const char *section,
+                       const sgr_family_keys *const *families)
 {
     size_t n = strlen(section);
     for (const sgr_key *k = keys; k && k->path; k++) {
         if (section[0] ? strncmp(k->path, section, n) != 0 || k->path[n] != '.'
                        : strchr(k->path, '.') != NULL)
             continue;
-        fprintf(f, "| `%s` | %s | %s | ", k->path, type_doc(k), k->def ? k->def : "—");
+        /* a choice with no choices of its own is algorithm.family: the registered families,
+         * the first being the default */
+        if (k->type == SGR_T_ENUM && !k->choices && families && families[0])
+            fprintf(f, "| `%s` | %s | \"%s\" | ", k->path, type_doc(k), families[0]->name);
+        else
+            fprintf(f, "| `%s` | %s | %s | ", k->path, type_doc(k), k->def ? k->def : "—");
         if (k->choices) {
             fputc('`', f);
             put_cell(f, k->choices);
@@ -618,7 +654,11 @@ static void write_rows(FILE *f, const sgr_key *keys, const char *section)
             else
                 fprintf(f, "[%g, %g]. ", k->min, k->max);
         }
-        if (k->applies) {
+        if (k->applies && k->applies[0] == '@') {
+            fputs("Only for the families that use it (", f);
+            write_users(f, families, k->applies + 1);
+            fputs("). ", f);
+        } else if (k->applies) {
             fputs("Only when `", f);
             put_cell(f, k->applies);
             fputs("`. ", f);
@@ -641,14 +681,14 @@ int sgr_schema_write_markdown(FILE *f, const sgr_family_keys *const *families)
     for (size_t s = 0; s < sizeof sections / sizeof *sections; s++) {
         fprintf(f, "\n## %s\n\n| key | type | default | meaning |\n|---|---|---|---|\n",
                 sections[s][0] ? sections[s] : "top level");
-        write_rows(f, sgr_core_keys, sections[s]);
+        write_rows(f, sgr_core_keys, sections[s], families);
     }
     for (size_t i = 0; families && families[i]; i++) {
         fprintf(f,
                 "\n## algorithm keys of family `%s`\n\n%s\n\n"
                 "| key | type | default | meaning |\n|---|---|---|---|\n",
                 families[i]->name, families[i]->summary);
-        write_rows(f, families[i]->keys, "algorithm");
+        write_rows(f, families[i]->keys, "algorithm", families);
     }
     return ferror(f) ? -1 : 0;
 }

@@ -19,6 +19,7 @@
 
 #include "simgrad/rng.h"
 #include "simgrad/run.h"
+#include "families/token/token.h"
 #include "simgrad/optimum.h"
 #include "simgrad/walk.h"
 
@@ -632,8 +633,10 @@ const sgr_family sgr_family_token = {
              "Tokens carrying the model walk over a logical graph (SRW, MHRW, NBRW, i.i.d. and "
              "the self-repellent random walk, SA-SRRW), a local gradient step at each agent and "
              "a network trip per hop; MSE, visit-measure error and their theory across alpha.",
-             token_keys},
+             token_keys, "graph"},
     .check = tk_check,
     .deploy = tk_deploy,
     .finish = tk_finish,
+    .report = &sgr_token_report,
+    .sweep = &sgr_token_sweep,
 };

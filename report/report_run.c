@@ -9,40 +9,7 @@
 #include <unistd.h>
 
 #include "simgrad/report.h"
-#include "report_internal.h"
-
-/* The metrics.csv columns each family's report reads. */
-static const char *const ps_sgd_cols[] = {
-    "round", "time_s", "round_duration_s", "train_loss", "test_accuracy", "stragglers", NULL};
-static const char *const gc_cols[] = {"scheme",           "round",      "time_s",
-                                      "scheme_time_s",    "duration_s", "waited",
-                                      "decode_rel_error", "train_loss", NULL};
-static const char *const token_cols[] = {"config", "walk", "alpha", "replica",
-                                         "hop",    "mse",  "tv",    NULL};
-
-static const char *const gossip_cols[] = {"method",  "t_units",  "time_s",    "gradients",
-                                          "gossips", "messages", "rel_error", NULL};
-
-static const char *const fabric_cols[] = {
-    "collective",        "policy", "step", "step_time_s", "congestion_sim", "congestion_spray",
-    "congestion_expect", NULL};
-static const char *const fabric_link_cols[] = {"collective", "policy", "tier",        "a",
-                                               "b",          "c",      "utilization", NULL};
-
-static const char *const *family_columns(const char *family)
-{
-    if (strcmp(family, "fabric") == 0)
-        return fabric_cols;
-    if (strcmp(family, "gossip") == 0)
-        return gossip_cols;
-    if (strcmp(family, "ps-sgd") == 0)
-        return ps_sgd_cols;
-    if (strcmp(family, "gradient-coding") == 0)
-        return gc_cols;
-    if (strcmp(family, "token") == 0)
-        return token_cols;
-    return NULL;
-}
+#include "report/report_internal.h"
 
 double sgr_json_num(const json_t *obj, const char *key)
 {
@@ -69,7 +36,7 @@ int sgr_csv_col(const sgr_csv *csv, const char *name)
     return -1;
 }
 
-static void csv_free(sgr_csv *csv)
+void sgr_csv_free(sgr_csv *csv)
 {
     for (size_t i = 0; i < csv->ncols; i++)
         free(csv->names[i]);
@@ -131,7 +98,7 @@ static int csv_row(const sgr_csv *csv, char *line, double *v, const char *path, 
     return 0;
 }
 
-static int csv_load(sgr_csv *csv, const char *path, sgr_err *err)
+int sgr_csv_load(sgr_csv *csv, const char *path, sgr_err *err)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -170,11 +137,11 @@ static int csv_load(sgr_csv *csv, const char *path, sgr_err *err)
     if (rc == 0 && lineno == 0)
         rc = sgr_fail(err, "%s: empty file (no header)", path);
     if (rc < 0)
-        csv_free(csv);
+        sgr_csv_free(csv);
     return rc;
 }
 
-static bool is_file(const char *path)
+bool sgr_report_is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -184,7 +151,7 @@ static int load_summary(sgr_report_run *run, const char *dir, sgr_err *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    if (!is_file(path))
+    if (!sgr_report_is_file(path))
         return sgr_fail(err, "%s: missing: %s is not a simgrad run directory", path, dir);
     json_error_t jerr;
     run->summary = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -200,12 +167,13 @@ static int load_summary(sgr_report_run *run, const char *dir, sgr_err *err)
         return sgr_fail(err, "%s: no \"family\" string", path);
     if (!json_is_object(run->config) || !json_is_object(run->results))
         return sgr_fail(err, "%s: no \"config\" or \"results\" object", path);
-    if (!family_columns(run->family))
-        return sgr_fail(
-            err,
-            "%s: unknown family \"%s\" (a report knows ps-sgd, gradient-coding, gossip, "
-            "token and fabric)",
-            path, run->family);
+    run->fam = sgr_family_find(run->family);
+    if (!run->fam || !run->fam->report) {
+        char names[256];
+        sgr_family_names(names, sizeof names);
+        return sgr_fail(err, "%s: unknown family \"%s\" (a report knows %s)", path, run->family,
+                        names);
+    }
     char *dump = json_dumps(run->config, JSON_SORT_KEYS | JSON_COMPACT);
     if (!dump)
         return sgr_fail(err, "%s: out of memory", path);
@@ -214,61 +182,23 @@ static int load_summary(sgr_report_run *run, const char *dir, sgr_err *err)
     return 0;
 }
 
-/* NAME in dir, or NAME.part when an incomplete run left only the streamed part. */
-static void data_path(char *path, size_t size, const char *dir, const char *name, bool complete)
+void sgr_report_data_path(char *path, size_t size, const char *dir, const char *name, bool complete)
 {
     snprintf(path, size, "%s/%s", dir, name);
-    if (!is_file(path) && !complete) {
+    if (!sgr_report_is_file(path) && !complete) {
         snprintf(path, size, "%s/%s.part", dir, name);
-        if (!is_file(path))
+        if (!sgr_report_is_file(path))
             snprintf(path, size, "%s/%s", dir, name);
     }
 }
 
-static int check_columns(const sgr_csv *csv, const char *const *cols, const char *path,
-                         const char *family, sgr_err *err)
+int sgr_csv_require(const sgr_csv *csv, const char *const *cols, const char *path,
+                    const char *family, sgr_err *err)
 {
     for (; *cols; cols++)
         if (sgr_csv_col(csv, *cols) < 0)
             return sgr_fail(err, "%s: no column \"%s\", which a %s run writes", path, *cols,
                             family);
-    return 0;
-}
-
-/* The fabric family's results and its link loads: a missing link_loads.csv is reported (the
- * heatmaps are skipped with a note), a malformed one is not. Returns 0 or -1 with err. */
-static int load_fabric(sgr_report_run *run, const char *dir, bool complete, sgr_err *err)
-{
-    json_t *pairs = json_object_get(run->results, "pairs");
-    if (!json_is_array(pairs) || (complete && json_array_size(pairs) == 0))
-        return sgr_fail(err,
-                        "%s/summary.json: no \"results.pairs\" array of (collective, "
-                        "policy) results, which a fabric run writes",
-                        dir);
-    json_t *pair;
-    size_t i;
-    json_array_foreach(pairs, i, pair)
-    {
-        if (!json_is_string(json_object_get(pair, "collective")) ||
-            !json_is_string(json_object_get(pair, "policy")) ||
-            isnan(sgr_json_num(pair, "time_s")) || isnan(sgr_json_num(pair, "max_congestion")))
-            return sgr_fail(err,
-                            "%s/summary.json: results.pairs[%zu] lacks collective, policy, "
-                            "time_s or max_congestion",
-                            dir, i);
-    }
-    if (!json_is_array(json_object_get(run->results, "collective_codes")) ||
-        !json_is_array(json_object_get(run->results, "policy_codes")))
-        return sgr_fail(err, "%s/summary.json: no results.collective_codes or policy_codes", dir);
-    char path[4096];
-    data_path(path, sizeof path, dir, "link_loads.csv", complete);
-    if (!is_file(path)) {
-        run->links_missing = true;
-        return 0;
-    }
-    if (csv_load(&run->links, path, err) < 0 ||
-        check_columns(&run->links, fabric_link_cols, path, run->family, err) < 0)
-        return -1;
     return 0;
 }
 
@@ -294,21 +224,23 @@ int sgr_report_run_load(sgr_report_run *run, const char *dir, bool allow_incompl
                SGR_REPORT_EINPUT;
     char path[4096];
     /* an interrupted run may have left only the streamed part */
-    data_path(path, sizeof path, dir, "metrics.csv", complete);
-    if (!is_file(path))
+    sgr_report_data_path(path, sizeof path, dir, "metrics.csv", complete);
+    if (!sgr_report_is_file(path))
         return sgr_fail(err, "%s: missing: every run directory has one", path), SGR_REPORT_EINPUT;
-    if (csv_load(&run->csv, path, err) < 0 ||
-        check_columns(&run->csv, family_columns(run->family), path, run->family, err) < 0)
+    const sgr_family_report *fr = run->fam->report;
+    if (sgr_csv_load(&run->csv, path, err) < 0 ||
+        sgr_csv_require(&run->csv, fr->metrics_columns, path, run->family, err) < 0)
         return SGR_REPORT_EINPUT;
-    if (strcmp(run->family, "fabric") == 0 && load_fabric(run, dir, complete, err) < 0)
+    if (fr->load && fr->load(run, complete, err) < 0)
         return SGR_REPORT_EINPUT;
     return 0;
 }
 
 void sgr_report_run_free(sgr_report_run *run)
 {
-    csv_free(&run->csv);
-    csv_free(&run->links);
+    if (run->fam && run->fam->report->unload)
+        run->fam->report->unload(run);
+    sgr_csv_free(&run->csv);
     json_decref(run->summary);
     memset(run, 0, sizeof *run);
 }
