@@ -626,6 +626,11 @@ static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
     if (sgr_gc_params_from_scenario(scn, n, 0, true, params, &count, &maxT, &maxR, err) < 0 ||
         sgr_gc_trace_comp(scn, &tc, err) < 0)
         return -1;
+    for (size_t i = 0; i < count; i++) {
+        params[i].samples = (size_t)1 << 40; /* the codes' constraints, without the rows */
+        if (sgr_sgc_runnable(&params[i], err) < 0)
+            return sgr_fail_prefix(err, "%s", sgr_scheme_name(params[i].kind));
+    }
     long M = sgr_scn_int(scn, "algorithm.models");
     if (M > 0 && (size_t)M < maxT + 1)
         return sgr_fail(err,
@@ -638,6 +643,13 @@ static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
 }
 
 static int gc_deploy_state(sgr_run *run, gc_state *gs, sgr_err *err);
+
+/* A scenario error found once the data is loaded: named after the file, exit status 2. */
+static int user_error(const sgr_scenario *scn, sgr_err *err)
+{
+    sgr_fail_prefix(err, "%s", scn->path);
+    return SGR_EUSER;
+}
 
 static int gc_deploy(sgr_run *run, sgr_err *err)
 {
@@ -657,7 +669,7 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     gs->eval_every = sgr_scn_int(scn, "algorithm.eval_every");
     gs->base_load = sgr_scn_num(scn, "algorithm.trace_base_load");
     if (sgr_gc_trace_comp(scn, &gs->tc, err) < 0)
-        return SGR_EUSER;
+        return user_error(scn, err);
     /* trace mode with an ideal network is the round model, whose rounds end when the results
      * are in: decoding costs time only if asked for */
     gs->charge_decode = !(gs->ideal && run->stragglers.kind == SGR_STRAG_TRACE) ||
@@ -666,7 +678,7 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     size_t maxT, maxR;
     if (sgr_gc_params_from_scenario(scn, gs->n, gs->N, false, gs->params, &gs->nschemes, &maxT,
                                     &maxR, err) < 0)
-        return SGR_EUSER;
+        return user_error(scn, err);
     gs->rules = gs->params[0].rules;
     long M = sgr_scn_int(scn, "algorithm.models");
     gs->M = M > 0 ? (size_t)M : maxT + 1;
@@ -682,7 +694,7 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     if (trace_rounds && trace_rounds < maxR) {
         sgr_fail(err, "stragglers.trace has %zu rounds; the schemes need %zu (J + T)", trace_rounds,
                  maxR);
-        return SGR_EUSER;
+        return user_error(scn, err);
     }
     return gc_deploy_state(run, gs, err);
 }

@@ -302,6 +302,7 @@ sgr_sgc *sgr_sgc_new(const sgr_sgc_params *p, sgr_err *err)
             goto oom;
     }
     sc->repeat_round = -1;
+    sc->idle_round = -1;
     return sc;
 oom:
     sgr_fail(err, "out of memory");
@@ -426,12 +427,18 @@ bool sgr_sgc_decodable(const sgr_sgc *sc, size_t job)
     return false;
 }
 
-bool sgr_sgc_round_idle(const sgr_sgc *sc, size_t r)
+bool sgr_sgc_round_idle(const sgr_sgc *sc_const, size_t r)
 {
+    sgr_sgc *sc = (sgr_sgc *)sc_const; /* caches the answer: plan() asks once per worker */
     if (sc->p.kind != SGR_SCHEME_SRSGC || r < sc->p.jobs)
         return false;
-    long d = sgr_sgc_due_job(sc, r);
-    return d < 0 || sgr_sgc_decodable(sc, (size_t)d);
+    if (sc->idle_round != (long)r || sc->idle_committed != sc->committed) {
+        long d = sgr_sgc_due_job(sc, r);
+        sc->idle = d < 0 || sgr_sgc_decodable(sc, (size_t)d);
+        sc->idle_round = (long)r;
+        sc->idle_committed = sc->committed;
+    }
+    return sc->idle;
 }
 
 /* SR-SGC: which workers repeat the due job r - B in round r: of the v workers that did not

@@ -38,6 +38,10 @@ struct sgr_sgc {
     /* SR-SGC: who repeats the due job in the round being planned */
     long repeat_round;
     bool *repeats;
+    /* SR-SGC: whether round idle_round is idle, as of idle_committed committed rounds */
+    long idle_round;
+    size_t idle_committed;
+    bool idle;
     /* scratch */
     unsigned char *mark;     /* max(n, nslots) */
     sgr_minitask *commit_mt; /* nslots */

@@ -26,18 +26,22 @@ static double round_run(sgr_sgc *sc, size_t r, const double *d, double mu, round
                         bool *waited)
 {
     const sgr_sgc_params *p = sgr_sgc_params_of(sc);
-    size_t n = p->n, np = 0;
+    size_t n = p->n, np = 0, max = sgr_sgc_max_minitasks(sc);
+    double fastest = INFINITY, slowest = -INFINITY;
     *waited = false;
     for (size_t w = 0; w < n; w++) {
-        b->part[w] = sgr_sgc_plan(sc, r, w, b->mt, sgr_sgc_max_minitasks(sc)) > 0;
+        b->part[w] = sgr_sgc_plan(sc, r, w, b->mt, max) > 0;
         b->ret[w] = false;
-        if (b->part[w])
+        if (b->part[w]) {
             b->sorted[np++] = d[w];
+            fastest = d[w] < fastest ? d[w] : fastest;
+            slowest = d[w] > slowest ? d[w] : slowest;
+        }
     }
     if (np == 0)
         return 0; /* an idle round */
-    qsort(b->sorted, np, sizeof *b->sorted, cmp_double);
     if (p->kind == SGR_SCHEME_IGNORE) {
+        qsort(b->sorted, np, sizeof *b->sorted, cmp_double);
         /* the fastest np - s, ties broken by worker index */
         size_t k = np > p->s ? np - p->s : 1, taken = 0;
         double cut = b->sorted[k - 1];
@@ -47,7 +51,7 @@ static double round_run(sgr_sgc *sc, size_t r, const double *d, double mu, round
         }
         return cut;
     }
-    double wait = b->sorted[0] * (1.0 + mu), slowest = b->sorted[np - 1];
+    double wait = fastest * (1.0 + mu);
     for (size_t w = 0; w < n; w++)
         b->strag[w] = b->part[w] && d[w] > wait;
     if (sgr_sgc_accepts(sc, r, b->strag)) {

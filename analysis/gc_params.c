@@ -18,7 +18,8 @@ const sgr_key sgr_gc_keys[] = {
     {"algorithm.schemes", SGR_T_STR, "\"uncoded,gc,sr-sgc,m-sgc\"", ANY, NULL, NULL,
      "Comma-separated schemes to compare: uncoded, ignore-stragglers, gc, sr-sgc, m-sgc."},
     {"algorithm.s", SGR_T_INT, "1", 0, 10000000, NULL, NULL,
-     "Stragglers tolerated by gc and ignored by ignore-stragglers."},
+     "Stragglers tolerated by gc (< n; reference rules: gc accepts fewer than s, 1 <= s <= n) "
+     "and ignored by ignore-stragglers."},
     {"algorithm.code", SGR_T_ENUM, "\"cyclic\"", ANY, "cyclic|fractional", NULL,
      "Gradient code of gc, sr-sgc and m-sgc's coded part."},
     {"algorithm.srsgc_B", SGR_T_INT, "1", 1, 1e6, NULL, NULL, "SR-SGC's B."},
