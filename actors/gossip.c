@@ -990,8 +990,9 @@ static int parse_methods(const sgr_scenario *scn, method_kind *out, size_t *coun
     return 0;
 }
 
-static int gs_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+static int gs_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
+    const sgr_scenario *scn = cfg->scn; /* transitional: keys read here until parse hooks */
     method_kind m[MAX_METHODS];
     size_t count;
     if (parse_methods(scn, m, &count, err) < 0)

@@ -614,8 +614,9 @@ static void master_main(int argc, char **argv)
     }
 }
 
-static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+static int gc_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
+    const sgr_scenario *scn = cfg->scn; /* transitional: keys read here until parse hooks */
     size_t n = sgr_gc_workers(scn, nhosts);
     if (n == 0)
         return sgr_fail(err, "algorithm.workers: set it (the platform has %zu hosts)", nhosts);

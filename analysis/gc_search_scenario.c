@@ -41,7 +41,7 @@ static int delay_inputs_load(delay_inputs *in, sgr_err *err)
     if (sgr_gc_trace_comp(in->scn, &in->tc, err) < 0)
         return -1;
     sgr_workload wl;
-    if (sgr_workload_load(&wl, in->scn, 0, err) < 0)
+    if (sgr_workload_load_scenario(&wl, in->scn, 0, err) < 0)
         return -1;
     in->samples = wl.train.n;
     in->full = sgr_model_grad_flops(&wl.model, wl.train.n) / in->pc.host_speed;

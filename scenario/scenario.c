@@ -531,19 +531,31 @@ void sgr_scenario_free(sgr_scenario *scn)
     memset(scn, 0, sizeof *scn);
 }
 
+/* The key's node in the validated tree (NULL: absent). A key that is not in the schema is a
+ * programming error (a misspelt key in a parse hook), not the user's: it aborts at once, so
+ * that the first validation of any scenario finds it. */
+static json_t *schema_get(const sgr_scenario *scn, const char *path)
+{
+    if (!find_in(sgr_core_keys, path) && !(scn->family && find_in(scn->family->keys, path))) {
+        fprintf(stderr, "simgrad: internal error: scenario key %s is not in the schema\n", path);
+        abort();
+    }
+    return tree_get(scn->root, path);
+}
+
 bool sgr_scn_has(const sgr_scenario *scn, const char *path)
 {
-    return tree_get(scn->root, path) != NULL;
+    return schema_get(scn, path) != NULL;
 }
 
 long sgr_scn_int(const sgr_scenario *scn, const char *path)
 {
-    return (long)json_integer_value(tree_get(scn->root, path));
+    return (long)json_integer_value(schema_get(scn, path));
 }
 
 double sgr_scn_num(const sgr_scenario *scn, const char *path)
 {
-    json_t *v = tree_get(scn->root, path);
+    json_t *v = schema_get(scn, path);
     if (json_is_number(v))
         return json_number_value(v);
     if (json_is_string(v)) {
@@ -559,12 +571,12 @@ double sgr_scn_num(const sgr_scenario *scn, const char *path)
 
 bool sgr_scn_bool(const sgr_scenario *scn, const char *path)
 {
-    return json_is_true(tree_get(scn->root, path));
+    return json_is_true(schema_get(scn, path));
 }
 
 const char *sgr_scn_str(const sgr_scenario *scn, const char *path)
 {
-    json_t *v = tree_get(scn->root, path);
+    json_t *v = schema_get(scn, path);
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 

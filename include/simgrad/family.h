@@ -53,9 +53,15 @@ typedef struct sgr_search_opts {
 typedef struct sgr_family {
     sgr_family_keys keys;
     bool uses_workload; /* load the workload even when check() asks for no data parts */
+    /* The family's typed configuration from the scenario's algorithm.* keys (with the shared
+     * sections' parsing in scenario/config.c, the only code that reads the scenario by key):
+     * *cfg receives an allocation that free_cfg releases. Returns 0 or -1 with err naming
+     * the key. Optional while a family still reads its keys at run time. */
+    int (*parse)(const sgr_scenario *scn, void **cfg, sgr_err *err);
+    void (*free_cfg)(void *cfg);
     /* Check cross-key constraints given the platform's host count (0 if loaded from a file and
      * not yet known), and say how many data parts to prepare (0: no workload). */
-    int (*check)(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err);
+    int (*check)(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err);
     /* Optional: build the platform in memory (called right after simgrid_init) instead of
      * generating platform.xml and loading it. May set run->state. */
     int (*build_platform)(sgr_run *run, sgr_err *err);
