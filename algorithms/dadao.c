@@ -126,6 +126,24 @@ void sgr_dadao_on_gossip(sgr_dadao *s, size_t i, size_t j, double t)
     }
 }
 
+void sgr_dadao_message(const sgr_dadao *s, size_t i, double *out)
+{
+    size_t d = s->d;
+    for (size_t k = 0; k < d; k++)
+        out[k] = s->y[i * d + k] + s->z[i * d + k];
+}
+
+void sgr_dadao_gossip_half(sgr_dadao *s, size_t i, const double *delta, double sign, double t)
+{
+    sgr_dadao_advance(s, i, t);
+    size_t d = s->d;
+    double *z = s->z + i * d, *zt = s->zt + i * d;
+    for (size_t k = 0; k < d; k++) {
+        z[k] += sign * s->beta * delta[k];
+        zt[k] += sign * s->beta_t * delta[k];
+    }
+}
+
 double sgr_dadao_distance(const sgr_dadao *s, const double *xstar)
 {
     double sum = 0;

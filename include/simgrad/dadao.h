@@ -47,6 +47,17 @@ void sgr_dadao_on_gradient(sgr_dadao *s, size_t i, const double *grad);
  * each end is (y + z) of that end (what travels on the network). */
 void sgr_dadao_on_gossip(sgr_dadao *s, size_t i, size_t j, double t);
 
+/* What node i sends in a gossip, (y + z)_i, into out (d values). The caller advances it first
+ * when the value must be taken at a given time. Can't fail. */
+void sgr_dadao_message(const sgr_dadao *s, size_t i, double *out);
+
+/* One end's half of a gossip made over the network: node i advanced to t, then the consensus
+ * jumps z += sign beta delta, z~ += sign beta~ delta, with delta = (y + z)_initiator as sent -
+ * (y + z)_responder on arrival and sign +1 at the responder, -1 at the initiator. Both ends
+ * move by opposite amounts, so sum_i z_i is conserved exactly although they act at different
+ * times. Can't fail. */
+void sgr_dadao_gossip_half(sgr_dadao *s, size_t i, const double *delta, double sign, double t);
+
 /* Mean over nodes of |x_i - x*|^2. Can't fail. */
 double sgr_dadao_distance(const sgr_dadao *s, const double *xstar);
 

@@ -1,0 +1,112 @@
+/* The gossip family's shared state, between its files: gossip.c (keys, check, deploy,
+ * results), gossip_run.c (the driver, measurement, instant mode) and gossip_net.c (one actor
+ * per node over the simulated network). Not a public header. */
+#ifndef SIMGRAD_GOSSIP_INTERNAL_H
+#define SIMGRAD_GOSSIP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cblas.h>
+#define __GSL_CBLAS_H__ /* gsl_randist.h would pull GSL's CBLAS, which clashes with OpenBLAS */
+#include <gsl/gsl_randist.h>
+
+#include "simgrad/dadao.h"
+#include "simgrad/gossip_update.h"
+#include "simgrad/graph_theory.h"
+#include "simgrad/inbox.h"
+#include "simgrad/run.h"
+
+#define GS_MAX_METHODS 4
+#define GS_NEPS 7
+
+typedef enum { M_DADAO, M_PAIRWISE, M_DSGD, M_ADOM } method_kind;
+extern const char *const gs_method_names[];
+extern const double gs_eps_levels[GS_NEPS];
+
+typedef struct gs_state gs_state;
+
+typedef struct gs_node gs_node;
+struct gs_node {
+    gs_state *gs;
+    gs_node *peers; /* this method's nodes (the driver's array moves on to the next method) */
+    size_t id, host, method;
+    sgr_inbox *inbox;
+    double *grad, *work, *msg_buf;
+};
+
+typedef struct gs_msg {
+    int kind; /* 0 request, 1 reply, 2 synchronous state, 3 gradient tick, 4 gossip tick */
+    size_t from;
+    long round;   /* synchronous round; for a gossip tick, the edge */
+    double vec[]; /* d values */
+} gs_msg;
+
+typedef struct method_result {
+    method_kind kind;
+    double t_eps[GS_NEPS], g_eps[GS_NEPS], c_eps[GS_NEPS]; /* time units, gradients, gossips */
+    double final_rel, rate, sim_seconds;
+    unsigned long grads, gossips, messages;
+    double *ts, *rs; /* the error curve: time units, relative error */
+    size_t npts;
+} method_result;
+
+struct gs_state {
+    sgr_run *run;
+    sgr_graph graph;     /* version 0 */
+    sgr_graph *versions; /* nversions graphs switched every switch_every; [0] is `graph` */
+    size_t nversions;
+    double switch_every;
+    char *graph_path;
+    size_t n, d, nmethods, cur;
+    method_kind methods[GS_MAX_METHODS];
+    method_result res[GS_MAX_METHODS];
+    bool instant, stop, multi_consensus;
+    double tau, duration, target, step, step_decay, lambda_mix;
+    long ncheck;
+    sgr_graph_constants gc;
+    double mu, L;
+    double *xstar;
+    /* the method being run */
+    sgr_dadao dd;                  /* DADAO's state (x is dd.x); the baselines use dd.x too */
+    sgr_adom adom;                 /* adom+ */
+    double *xnext;                 /* dsgd */
+    double *edge_rate;             /* per-edge gossip rates, or NULL (uniform) */
+    double rate_condition;         /* 2 chi1* chi2* of the edge rates (<= 1: DADAO's condition) */
+    gsl_ran_discrete_t *edge_pick; /* instant: edges drawn in proportion to their rates */
+    double d0, t0;
+    unsigned long grads, gossips, messages;
+    size_t next_eps;
+    gs_node *nodes;
+    gs_node **old_nodes;
+    sgr_workload *wl;
+    size_t maxrows;
+};
+
+/* Allocation that cannot fail quietly: out of memory inside a running simulation ends the
+ * run with a message naming what was being allocated. */
+void *gs_xmalloc(size_t size, const char *what);
+void *gs_xcalloc(size_t count, size_t size, const char *what);
+
+/* The graph in force at time t (Poisson methods) or in round r (synchronous ones). */
+const sgr_graph *gs_graph_at(const gs_state *gs, double t);
+size_t gs_max_degree(const gs_state *gs, size_t i);
+/* The baselines' gradient step at time t (time units). */
+double gs_base_step(const gs_state *gs, double t);
+/* grad f_i(x) over node i's whole local data; work holds sgr_model_work_size(maxrows). */
+void gs_local_grad(gs_state *gs, size_t i, const double *x, double *grad, double *work);
+double gs_grad_flops(const gs_state *gs, size_t i);
+/* The relative distance to x* at time now_units, and a metrics row of it. */
+double gs_measure(gs_state *gs, double now_units);
+void gs_record(gs_state *gs, double t_units, double rel);
+
+/* gossip_run.c: the driver actor, running the methods one after the other. */
+void gs_driver_main(int argc, char **argv);
+void gs_free_nodes(gs_state *gs, gs_node *nodes);
+
+/* gossip_net.c: the networked mode. */
+int gs_start_nodes(gs_state *gs);
+void gs_stop_nodes(gs_state *gs);
+void gs_monitor(gs_state *gs);
+
+#endif
