@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "simgrad/dadao.h"
+#include "simgrad/event_log.h"
 #include "simgrad/gossip_update.h"
 #include "simgrad/graph_theory.h"
 #include "simgrad/inbox.h"
@@ -21,6 +22,9 @@
 #define GS_NEPS 7
 
 typedef enum { M_DADAO, M_PAIRWISE, M_DSGD, M_ADOM } method_kind;
+/* How the distance to x* is measured: every node's flow carried to the measuring time, or
+ * every node as of its last event (the authors' code, run_optimizers.py:150). */
+typedef enum { MEASURE_FLOW, MEASURE_LAST_EVENT } measure_kind;
 extern const char *const gs_method_names[];
 extern const double gs_eps_levels[GS_NEPS];
 
@@ -38,14 +42,14 @@ struct gs_node {
 typedef struct gs_msg {
     int kind; /* 0 request, 1 reply, 2 synchronous state, 3 gradient tick, 4 gossip tick */
     size_t from;
-    long round;   /* synchronous round; for a gossip tick, the edge */
+    long round;   /* synchronous round; for a gossip tick, the other end */
     double vec[]; /* d values */
 } gs_msg;
 
 typedef struct method_result {
     method_kind kind;
     double t_eps[GS_NEPS], g_eps[GS_NEPS], c_eps[GS_NEPS]; /* time units, gradients, gossips */
-    double final_rel, rate, sim_seconds;
+    double final_rel, final_abs, rate, sim_seconds;
     unsigned long grads, gossips, messages;
     double *ts, *rs; /* the error curve: time units, relative error */
     size_t npts;
@@ -54,9 +58,11 @@ typedef struct method_result {
 struct gs_state {
     sgr_run *run;
     sgr_graph graph;     /* version 0 */
-    sgr_graph *versions; /* nversions graphs switched every switch_every; [0] is `graph` */
+    sgr_graph *versions; /* nversions graphs switched in turn; [0] is `graph` */
     size_t nversions;
     double switch_every;
+    bool switch_chi1; /* graph.switch chi1: every 1/chi1 time units */
+    sgr_graph_seq seq;
     char *graph_path;
     size_t n, d, nmethods, cur;
     method_kind methods[GS_MAX_METHODS];
@@ -65,8 +71,16 @@ struct gs_state {
     double tau, duration, target, step, step_decay, lambda_mix;
     long ncheck;
     sgr_graph_constants gc;
-    double mu, L;
-    double *xstar;
+    double mu, L, mu_computed, L_computed;
+    double *xstar, xstar_grad_norm;
+    int xstar_iters;
+    double *x0; /* n x d start of every method */
+    measure_kind measure;
+    sgr_event *replay; /* algorithm.replay's events, or NULL */
+    size_t nreplay;
+    char replay_method[128];
+    sgr_event_log *events; /* output.events, or NULL */
+    unsigned long event_index;
     /* the method being run */
     sgr_dadao dd;                  /* DADAO's state (x is dd.x); the baselines use dd.x too */
     sgr_adom adom;                 /* adom+ */
@@ -74,7 +88,7 @@ struct gs_state {
     double *edge_rate;             /* per-edge gossip rates, or NULL (uniform) */
     double rate_condition;         /* 2 chi1* chi2* of the edge rates (<= 1: DADAO's condition) */
     gsl_ran_discrete_t *edge_pick; /* instant: edges drawn in proportion to their rates */
-    double d0, t0;
+    double d0, t0;                 /* d0: mean |x0_i - x*|^2, the same for every method */
     unsigned long grads, gossips, messages;
     size_t next_eps;
     gs_node *nodes;
@@ -96,9 +110,25 @@ double gs_base_step(const gs_state *gs, double t);
 /* grad f_i(x) over node i's whole local data; work holds sgr_model_work_size(maxrows). */
 void gs_local_grad(gs_state *gs, size_t i, const double *x, double *grad, double *work);
 double gs_grad_flops(const gs_state *gs, size_t i);
-/* The relative distance to x* at time now_units, and a metrics row of it. */
+/* The mean squared distance to x* at time now_units (the chosen measure), and a metrics row of
+ * it (absolute and relative to d0). */
 double gs_measure(gs_state *gs, double now_units);
-void gs_record(gs_state *gs, double t_units, double rel);
+void gs_record(gs_state *gs, double t_units, double abs);
+/* The next event of the running Poisson method: drawn from rng after time t, or the next of
+ * the replayed log (*pos). False when the log is exhausted. */
+bool gs_next_event(gs_state *gs, gsl_rng *rng, size_t *pos, double t, sgr_event *ev);
+/* Write ev (just applied) to events.csv with the error after it, if output.events is on. */
+void gs_log_event(gs_state *gs, const sgr_event *ev);
+
+/* gossip_setup.c: the scenario's problem. */
+int gs_load_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err);
+void gs_free_graphs(sgr_graph *g, size_t k);
+int gs_graph_constants(gs_state *gs, const sgr_scenario *scn, sgr_err *err);
+int gs_problem_setup(gs_state *gs, const sgr_scenario *scn, sgr_err *err);
+int gs_load_replay(gs_state *gs, const sgr_scenario *scn, sgr_err *err);
+
+/* gossip_results.c: results into the summary, and the state freed. */
+int gs_finish(sgr_run *run, sgr_err *err);
 
 /* gossip_run.c: the driver actor, running the methods one after the other. */
 void gs_driver_main(int argc, char **argv);

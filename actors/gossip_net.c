@@ -15,11 +15,6 @@
 #include "gossip_internal.h"
 #include "simgrad/rng.h"
 
-static double exp_draw(gsl_rng *rng, double rate)
-{
-    return -log(1.0 - gsl_rng_uniform(rng)) / rate;
-}
-
 static void send_vecs(gs_node *nd, size_t to, int kind, long round, const double *v,
                       const double *v2)
 {
@@ -103,25 +98,21 @@ static void trace_arrival(const gs_state *gs, double t0, const gs_msg *m)
 static void clock_main(int argc, char **argv)
 {
     gs_state *gs = sgr_actor_data(argc, argv);
-    size_t method = gs->cur;
+    size_t method = gs->cur, pos = 0;
     gs_node *peers = gs->nodes;
     gsl_rng *rng = sgr_rng_new(gs->run->seed, "gossip-clock", method);
-    double total = (double)gs->n + gs->lambda_mix; /* events per time unit */
     double t = 0;
+    sgr_event ev;
     sgr_run_trace_self(gs->run, 0, "gossip-clock");
-    for (;;) {
-        t += exp_draw(rng, total);
+    while (gs_next_event(gs, rng, &pos, t, &ev)) {
+        t = ev.t;
         sg_actor_sleep_until(gs->t0 + t * gs->tau);
         if (gs->cur != method || gs->stop)
             break;
-        if (gsl_rng_uniform(rng) < (double)gs->n / total) {
-            send_tick(gs, peers, gsl_rng_uniform_int(rng, gs->n), 3, 0);
-        } else {
-            const sgr_graph *g = gs_graph_at(gs, t);
-            size_t e = gs->edge_pick ? gsl_ran_discrete(rng, gs->edge_pick)
-                                     : gsl_rng_uniform_int(rng, g->m);
-            send_tick(gs, peers, g->edge_u[e], 4, (long)e);
-        }
+        if (ev.kind == SGR_EV_GRADIENT)
+            send_tick(gs, peers, ev.i, 3, 0);
+        else
+            send_tick(gs, peers, ev.i, 4, (long)ev.j);
     }
     gsl_rng_free(rng);
 }
@@ -143,6 +134,8 @@ static void node_gradient(gs_node *nd, double t_units, bool dadao)
     else
         sgr_gradient_step(x, nd->grad, gs_base_step(gs, t_units), d);
     gs->grads++;
+    sgr_event ev = {(simgrid_get_clock() - gs->t0) / gs->tau, SGR_EV_GRADIENT, i, 0, -1, 0};
+    gs_log_event(gs, &ev);
 }
 
 /* The value node i gossips (y + z for DADAO, x for pairwise) as of t_units, into buf. */
@@ -156,18 +149,17 @@ static void gossip_value(gs_state *gs, size_t i, double t_units, bool dadao, dou
     }
 }
 
-/* A gossip tick for edge e of the graph in force: send our value to the other end. */
-static void node_initiate(gs_node *nd, size_t e, double t_units, bool dadao)
+/* A gossip tick for edge (i, j), drawn on the graph in force at the tick: send our value to
+ * the other end. */
+static void node_initiate(gs_node *nd, size_t j, double t_units, bool dadao)
 {
     gs_state *gs = nd->gs;
-    const sgr_graph *g = gs_graph_at(gs, t_units);
     size_t i = nd->id;
-    if (e >= g->m)
-        return; /* the graph switched between the tick and now */
-    size_t j = g->edge_u[e] == i ? g->edge_v[e] : g->edge_u[e];
     gossip_value(gs, i, t_units, dadao, nd->msg_buf);
     send_vec(nd, j, 0, 0, nd->msg_buf);
     gs->gossips++;
+    sgr_event ev = {t_units, SGR_EV_GOSSIP, i, j, (long)sgr_graph_seq_index(&gs->seq, t_units), 0};
+    gs_log_event(gs, &ev);
 }
 
 /* A request: delta = v_initiator (as sent) - v_self (now); move, reply delta. */
@@ -180,6 +172,17 @@ static void node_respond(gs_node *nd, const gs_msg *m, double t_units, bool dada
         nd->msg_buf[k] = m->vec[k] - nd->msg_buf[k];
     apply_gossip(gs, i, nd->msg_buf, +1.0, t_units);
     send_vec(nd, m->from, 1, 0, nd->msg_buf);
+    sgr_event ev = {t_units, SGR_EV_GOSSIP_RECV, i, m->from, -1, 0};
+    gs_log_event(gs, &ev);
+}
+
+/* The reply: the initiator's half of the jump. */
+static void node_reply(gs_node *nd, const gs_msg *m, double t_units)
+{
+    gs_state *gs = nd->gs;
+    apply_gossip(gs, nd->id, m->vec, -1.0, t_units);
+    sgr_event ev = {t_units, SGR_EV_GOSSIP_REPLY, nd->id, m->from, -1, 0};
+    gs_log_event(gs, &ev);
 }
 
 static void poisson_node_main(int argc, char **argv)
@@ -210,7 +213,7 @@ static void poisson_node_main(int argc, char **argv)
         else if (m->kind == 0)
             node_respond(nd, m, t_units, dadao);
         else
-            apply_gossip(gs, nd->id, m->vec, -1.0, t_units);
+            node_reply(nd, m, t_units);
         free(m);
     }
 }
@@ -422,7 +425,7 @@ static void adom_node_main(int argc, char **argv)
 void gs_monitor(gs_state *gs)
 {
     double dt_check = gs->duration / (double)gs->ncheck;
-    gs_record(gs, 0, 1.0);
+    gs_record(gs, 0, gs_measure(gs, 0));
     for (long c = 1; c <= gs->ncheck && !gs->stop && !sgr_run_interrupted(); c++) {
         double t0 = sgr_ctrace_now(gs->run->ctrace);
         sg_actor_sleep_until(gs->t0 + (double)c * dt_check * gs->tau);

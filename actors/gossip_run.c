@@ -39,8 +39,7 @@ void *gs_xcalloc(size_t count, size_t size, const char *what)
 
 const sgr_graph *gs_graph_at(const gs_state *gs, double t)
 {
-    size_t v = (size_t)floor(t / gs->switch_every) % gs->nversions;
-    return &gs->versions[v];
+    return &gs->versions[sgr_graph_seq_index(&gs->seq, t)];
 }
 
 size_t gs_max_degree(const gs_state *gs, size_t i)
@@ -71,35 +70,82 @@ double gs_grad_flops(const gs_state *gs, size_t i)
     return sgr_model_grad_flops(&gs->wl->model, gs->wl->parts[i].n);
 }
 
-/* Measurement (not simulated): advance every node's flow to now and take the distance. */
+/* Measurement (not simulated, and not touching the state): the mean of |x_i - x*|^2. */
 double gs_measure(gs_state *gs, double now_units)
 {
-    if (gs->methods[gs->cur] == M_DADAO)
-        for (size_t i = 0; i < gs->n; i++)
-            sgr_dadao_advance(&gs->dd, i, now_units);
-    return sgr_dadao_distance(&gs->dd, gs->xstar) / gs->d0;
+    if (gs->methods[gs->cur] == M_DADAO && gs->measure == MEASURE_FLOW)
+        return sgr_dadao_distance_at(&gs->dd, gs->xstar, now_units);
+    return sgr_dadao_distance(&gs->dd, gs->xstar);
 }
 
-void gs_record(gs_state *gs, double t_units, double rel)
+void gs_record(gs_state *gs, double t_units, double abs)
 {
     method_result *r = &gs->res[gs->cur];
+    double rel = abs / gs->d0;
     while (gs->next_eps < GS_NEPS && rel <= gs_eps_levels[gs->next_eps]) {
         r->t_eps[gs->next_eps] = t_units;
         r->g_eps[gs->next_eps] = (double)gs->grads;
         r->c_eps[gs->next_eps] = (double)gs->gossips;
         gs->next_eps++;
     }
-    double row[] = {
-        (double)gs->cur,      t_units, simgrid_get_clock(), (double)gs->grads, (double)gs->gossips,
-        (double)gs->messages, rel};
+    double row[] = {(double)gs->cur,
+                    t_units,
+                    simgrid_get_clock(),
+                    (double)gs->grads,
+                    (double)gs->gossips,
+                    (double)gs->messages,
+                    rel,
+                    abs};
     sgr_metrics_row(gs->run->metrics, row);
     if (r->ts) {
         r->ts[r->npts] = t_units;
         r->rs[r->npts++] = rel;
     }
     r->final_rel = rel;
+    r->final_abs = abs;
     if (rel <= gs->target)
         gs->stop = true;
+}
+
+void gs_log_event(gs_state *gs, const sgr_event *ev)
+{
+    if (!gs->events)
+        return;
+    double abs = gs_measure(gs, ev->t);
+    if (sgr_event_log_write(gs->events, gs_method_names[gs->methods[gs->cur]], ++gs->event_index,
+                            ev, simgrid_get_clock(), abs, abs / gs->d0) < 0)
+        xbt_die("simgrad: gossip: cannot write events.csv");
+}
+
+bool gs_next_event(gs_state *gs, gsl_rng *rng, size_t *pos, double t, sgr_event *ev)
+{
+    if (gs->replay) {
+        if (*pos >= gs->nreplay)
+            return false;
+        *ev = gs->replay[(*pos)++];
+        if (ev->graph < 0 && ev->kind == SGR_EV_GOSSIP)
+            ev->graph = (long)sgr_graph_seq_index(&gs->seq, ev->t);
+        return true;
+    }
+    double total = (double)gs->n + gs->lambda_mix;
+    ev->t = t + -log(1.0 - gsl_rng_uniform(rng)) / total;
+    ev->line = 0;
+    if (gsl_rng_uniform(rng) < (double)gs->n / total) {
+        ev->kind = SGR_EV_GRADIENT;
+        ev->i = gsl_rng_uniform_int(rng, gs->n);
+        ev->j = 0;
+        ev->graph = -1;
+    } else {
+        size_t v = sgr_graph_seq_index(&gs->seq, ev->t);
+        const sgr_graph *g = &gs->versions[v];
+        size_t e =
+            gs->edge_pick ? gsl_ran_discrete(rng, gs->edge_pick) : gsl_rng_uniform_int(rng, g->m);
+        ev->kind = SGR_EV_GOSSIP;
+        ev->i = g->edge_u[e];
+        ev->j = g->edge_v[e];
+        ev->graph = (long)v;
+    }
+    return true;
 }
 
 /* ---- instant mode ---- */
@@ -128,20 +174,14 @@ static void instant_gossip(gs_state *gs, size_t i, size_t j, double t)
     gs->messages += 2;
 }
 
-/* One event of the superposed Poisson process of rate n + lambda_mix at time t: a gradient at
- * a uniform node, or a gossip on an edge of the graph in force (uniform, or by the rates). */
-static void instant_event(gs_state *gs, double t, gsl_rng *rng, double *grad, double *work)
+/* One event of the paper's process (drawn or replayed), applied at its time. */
+static void instant_event(gs_state *gs, const sgr_event *ev, double *grad, double *work)
 {
-    double total = (double)gs->n + gs->lambda_mix;
-    if (gsl_rng_uniform(rng) < (double)gs->n / total) {
-        size_t i = gsl_rng_uniform_int(rng, gs->n);
-        instant_gradient(gs, i, t, grad, work);
-    } else {
-        const sgr_graph *g = gs_graph_at(gs, t);
-        size_t e =
-            gs->edge_pick ? gsl_ran_discrete(rng, gs->edge_pick) : gsl_rng_uniform_int(rng, g->m);
-        instant_gossip(gs, g->edge_u[e], g->edge_v[e], t);
-    }
+    if (ev->kind == SGR_EV_GRADIENT)
+        instant_gradient(gs, ev->i, ev->t, grad, work);
+    else
+        instant_gossip(gs, ev->i, ev->j, ev->t);
+    gs_log_event(gs, ev);
 }
 
 /* One synchronous D-SGD round: x_i <- sum_j W_ij x_j - step/L grad f_i(x_i), W Metropolis. */
@@ -185,9 +225,9 @@ static void run_instant(gs_state *gs)
     gsl_rng *rng = sgr_rng_new(gs->run->seed, "gossip-events", gs->cur);
     double dt_check = gs->duration / (double)gs->ncheck, next_check = dt_check;
     double t = 0, start = gs->t0;
-    double total = (double)gs->n + gs->lambda_mix;
+    size_t pos = 0;
     method_kind m = gs->methods[gs->cur];
-    gs_record(gs, 0, 1.0);
+    gs_record(gs, 0, gs_measure(gs, 0));
     while (!gs->stop && t < gs->duration && !sgr_run_interrupted()) {
         if (m == M_DSGD || m == M_ADOM) {
             /* a round per time unit: n gradients, as the Poisson methods take per unit */
@@ -197,8 +237,11 @@ static void run_instant(gs_state *gs)
                 adom_round(gs, t, work);
             t += 1.0;
         } else {
-            t += -log(1.0 - gsl_rng_uniform(rng)) / total;
-            instant_event(gs, t, rng, grad, work);
+            sgr_event ev;
+            if (!gs_next_event(gs, rng, &pos, t, &ev))
+                break; /* the replayed log is over */
+            t = ev.t;
+            instant_event(gs, &ev, grad, work);
         }
         if (t >= next_check) {
             sg_actor_sleep_until(start + t * gs->tau);
@@ -225,7 +268,7 @@ static int method_begin(gs_state *gs, size_t k, sgr_err *err)
     for (int e = 0; e < GS_NEPS; e++)
         gs->res[k].t_eps[e] = gs->res[k].g_eps[e] = gs->res[k].c_eps[e] = NAN;
     sgr_dadao_free(&gs->dd);
-    if (sgr_dadao_init(&gs->dd, gs->n, gs->d, gs->mu, gs->L, gs->gc.chi1, gs->lambda_mix, NULL,
+    if (sgr_dadao_init(&gs->dd, gs->n, gs->d, gs->mu, gs->L, gs->gc.chi1, gs->lambda_mix, gs->x0,
                        err) < 0)
         return -1;
     if (gs->methods[k] == M_ADOM) {

@@ -1,6 +1,7 @@
 /* The scenario's workload section: data loaded or generated, split and partitioned. */
 #include "simgrad/workload.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,25 +34,39 @@ out:
     return rc;
 }
 
+static int read_file(const sgr_scenario *scn, bool csv, const char *path, size_t d_min,
+                     sgr_dataset *out, sgr_err *err)
+{
+    if (csv)
+        return sgr_dataset_read_csv(out, path, sgr_scn_str(scn, "workload.label_column"), NULL, 0,
+                                    NULL, err);
+    return sgr_dataset_read_libsvm(out, path, d_min, err);
+}
+
 static int load_libsvm(const sgr_scenario *scn, gsl_rng *rng, sgr_dataset *train, sgr_dataset *test,
                        sgr_err *err)
 {
     char *path = sgr_scn_path(scn, "workload.path");
     char *test_path = sgr_scn_path(scn, "workload.test_path");
+    bool csv = strcmp(sgr_scn_str(scn, "workload.dataset"), "csv") == 0;
     sgr_dataset all = {0};
     int rc = -1;
     if (!path) {
-        sgr_fail(err, "workload.path: required when workload.dataset is libsvm");
+        sgr_fail(err, "workload.path: required when workload.dataset is %s", csv ? "csv" : "libsvm");
         goto out;
     }
-    if (sgr_dataset_read_libsvm(&all, path, 0, err) < 0)
+    if (read_file(scn, csv, path, 0, &all, err) < 0)
         goto out;
     if (test_path) {
-        if (sgr_dataset_read_libsvm(test, test_path, all.d, err) < 0)
+        if (read_file(scn, csv, test_path, all.d, test, err) < 0)
             goto out;
         if (test->d > all.d) {
             /* The test file names more features: re-read the training file as wide. */
             sgr_dataset wide = {0};
+            if (csv) {
+                sgr_fail(err, "%s has %zu features, %s %zu", test_path, test->d, path, all.d);
+                goto out;
+            }
             if (sgr_dataset_read_libsvm(&wide, path, test->d, err) < 0)
                 goto out;
             sgr_dataset_free(&all);
@@ -118,6 +133,58 @@ static int check_labels(const sgr_scenario *scn, sgr_model_kind kind, const sgr_
     return 0;
 }
 
+/* Per-node data (workload.partition column or files): the parts straight from the file(s),
+ * train = every row, no test split (workload.test_path, if given, is the test set); the bias
+ * column is appended to every part. */
+static int load_per_node(sgr_workload *wl, const sgr_scenario *scn, sgr_partition_kind pk,
+                         size_t nparts, sgr_err *err)
+{
+    const char *source = sgr_scn_str(scn, "workload.dataset");
+    bool csv = strcmp(source, "csv") == 0;
+    const char *key = pk == SGR_PART_COLUMN ? "workload.path" : "workload.node_files";
+    char *path = sgr_scn_path(scn, key), *test_path = sgr_scn_path(scn, "workload.test_path");
+    int rc = -1;
+    if (!csv && strcmp(source, "libsvm") != 0) {
+        sgr_fail(err, "workload.partition %s: per-node data comes from files (workload.dataset "
+                      "csv or libsvm)", sgr_partition_kind_name(pk));
+        goto out;
+    }
+    if (!path) {
+        sgr_fail(err, "%s: required with workload.partition %s", key, sgr_partition_kind_name(pk));
+        goto out;
+    }
+    wl->parts = calloc(nparts, sizeof *wl->parts);
+    if (!wl->parts) {
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    const char *label = sgr_scn_str(scn, "workload.label_column");
+    rc = pk == SGR_PART_COLUMN
+             ? sgr_dataset_read_nodes_column(path, csv, label,
+                                             sgr_scn_str(scn, "workload.node_column"), nparts,
+                                             &wl->train, wl->parts, err)
+             : sgr_dataset_read_node_files(path, csv, label, nparts, &wl->train, wl->parts, err);
+    if (rc == 0 && test_path)
+        rc = csv ? sgr_dataset_read_csv(&wl->test, test_path, label, NULL, 0, NULL, err)
+                 : sgr_dataset_read_libsvm(&wl->test, test_path, wl->train.d, err);
+    if (rc < 0)
+        sgr_fail_prefix(err, "%s", key);
+    else
+        wl->nparts = nparts;
+out:
+    free(path);
+    free(test_path);
+    return rc;
+}
+
+static int add_bias_parts(sgr_workload *wl, sgr_err *err)
+{
+    for (size_t i = 0; i < wl->nparts; i++)
+        if (sgr_dataset_add_bias(&wl->parts[i], err) < 0)
+            return -1;
+    return 0;
+}
+
 int sgr_workload_load(sgr_workload *wl, const sgr_scenario *scn, size_t nparts, sgr_err *err)
 {
     memset(wl, 0, sizeof *wl);
@@ -129,27 +196,31 @@ int sgr_workload_load(sgr_workload *wl, const sgr_scenario *scn, size_t nparts, 
     sgr_model_kind kind;
     sgr_model_kind_parse(sgr_scn_str(scn, "workload.model"), &kind);
     const char *source = sgr_scn_str(scn, "workload.dataset");
+    sgr_partition_kind pk;
+    sgr_partition_kind_parse(sgr_scn_str(scn, "workload.partition"), &pk);
+    bool per_node = nparts && (pk == SGR_PART_COLUMN || pk == SGR_PART_FILES);
     int rc;
-    if (strcmp(source, "fashion-mnist") == 0)
+    if (per_node)
+        rc = load_per_node(wl, scn, pk, nparts, err);
+    else if (strcmp(source, "fashion-mnist") == 0)
         rc = load_fashion_mnist(scn, &wl->train, &wl->test, err);
-    else if (strcmp(source, "libsvm") == 0)
+    else if (strcmp(source, "libsvm") == 0 || strcmp(source, "csv") == 0)
         rc = load_libsvm(scn, rng, &wl->train, &wl->test, err);
     else
         rc = generate(scn, kind, rng, &wl->train, &wl->test, err);
     if (rc < 0 || check_labels(scn, kind, &wl->train, err) < 0)
         goto fail;
     if (sgr_scn_bool(scn, "workload.bias") &&
-        (sgr_dataset_add_bias(&wl->train, err) < 0 || sgr_dataset_add_bias(&wl->test, err) < 0))
+        (sgr_dataset_add_bias(&wl->train, err) < 0 || sgr_dataset_add_bias(&wl->test, err) < 0 ||
+         add_bias_parts(wl, err) < 0))
         goto fail;
     wl->model.kind = kind;
     wl->model.d = wl->train.d;
     wl->model.nclasses =
         wl->train.nclasses > wl->test.nclasses ? wl->train.nclasses : wl->test.nclasses;
     wl->model.l2 = sgr_scn_num(scn, "workload.l2");
-    if (nparts == 0)
+    if (nparts == 0 || per_node)
         goto done;
-    sgr_partition_kind pk;
-    sgr_partition_kind_parse(sgr_scn_str(scn, "workload.partition"), &pk);
     double param = pk == SGR_PART_SHARDS ? (double)sgr_scn_int(scn, "workload.shards_per_node")
                                          : sgr_scn_num(scn, "workload.dirichlet_alpha");
     owner = malloc(wl->train.n * sizeof *owner);
