@@ -112,8 +112,10 @@ void gs_log_event(gs_state *gs, const sgr_event *ev)
     if (!gs->events)
         return;
     double abs = gs_measure(gs, ev->t);
+    /* simulated seconds of the event (instant mode only moves the clock at checkpoints) */
+    double time_s = gs->t0 + ev->t * gs->tau;
     if (sgr_event_log_write(gs->events, gs_method_names[gs->methods[gs->cur]], ++gs->event_index,
-                            ev, simgrid_get_clock(), abs, abs / gs->d0) < 0)
+                            ev, time_s, abs, abs / gs->d0) < 0)
         xbt_die("simgrad: gossip: cannot write events.csv");
 }
 

@@ -173,7 +173,7 @@ static int parse_time(const log_reader *r, const char *s, double prev, double *o
         return sgr_fail(r->err, "%s:%zu: time \"%.40s\" is not a finite number >= 0", r->path,
                         r->line, s);
     if (t < prev)
-        return sgr_fail(r->err, "%s:%zu: the log goes back in time (t = %.17g after %.17g)",
+        return sgr_fail(r->err, "%s:%zu: the log goes back in time (t = %.10g after %.10g)",
                         r->path, r->line, t, prev);
     *out = t;
     return 0;
