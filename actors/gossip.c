@@ -94,8 +94,9 @@ static int parse_methods(const sgr_scenario *scn, method_kind *out, size_t *coun
     return 0;
 }
 
-static int gs_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+static int gs_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
+    const sgr_scenario *scn = cfg->scn; /* transitional: keys read here until parse hooks */
     method_kind m[GS_MAX_METHODS];
     size_t count;
     if (parse_methods(scn, m, &count, err) < 0)
@@ -207,8 +208,10 @@ const sgr_family sgr_family_gossip = {
              "gossip clocks, exact flow between events) and baselines (randomized pairwise "
              "gossip, D-SGD), instantly as in the paper or over the simulated network; with the "
              "graph constants chi1, chi2 and the predicted rates.",
-             gossip_keys},
+             gossip_keys, "graph graph-sequence problem event-log"},
     .check = gs_check,
     .deploy = gs_deploy,
     .finish = gs_finish,
+    .report = &sgr_gossip_report,
+    .sweep = &sgr_gossip_sweep,
 };

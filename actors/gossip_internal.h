@@ -17,6 +17,7 @@
 #include "simgrad/graph_theory.h"
 #include "simgrad/inbox.h"
 #include "simgrad/run.h"
+#include "families/gossip/gossip.h"
 
 #define GS_MAX_METHODS 4
 #define GS_NEPS 7

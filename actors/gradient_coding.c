@@ -22,6 +22,7 @@
 
 #include "simgrad/inbox.h"
 #include "simgrad/run.h"
+#include "families/gradient_coding/gradient_coding.h"
 #include "simgrad/sgc.h"
 #include "simgrad/sgc_search.h"
 
@@ -611,8 +612,9 @@ static void master_main(int argc, char **argv)
     }
 }
 
-static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+static int gc_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
+    const sgr_scenario *scn = cfg->scn; /* transitional: keys read here until parse hooks */
     size_t n = sgr_gc_workers(scn, nhosts);
     if (n == 0)
         return sgr_fail(err, "algorithm.workers: set it (the platform has %zu hosts)", nhosts);
@@ -813,4 +815,6 @@ const sgr_family sgr_family_gradient_coding = {
     .check = gc_check,
     .deploy = gc_deploy,
     .finish = gc_finish,
+    .report = &sgr_gradient_coding_report,
+    .sweep = &sgr_gradient_coding_sweep,
 };

@@ -214,13 +214,6 @@ int sgr_bipartite_edge_colour(size_t nl, size_t nr, size_t ne, const uint32_t *l
 
 /* ---- policies ----------------------------------------------------------------------------- */
 
-static size_t last_splits;
-
-size_t sgr_policy_last_splits(void)
-{
-    return last_splits;
-}
-
 /* A multigraph of pieces to colour: piece i is (left, right) with its flow and size. */
 typedef struct pieces {
     uint32_t *l, *r, *col;
@@ -402,7 +395,8 @@ static int place_greedy(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *
  * level 1 colours the leaf-to-leaf multigraph over the live planes; on a three-tier fabric,
  * level 2 colours, in each plane, the pod-to-pod multigraph of its inter-pod pieces over the
  * plane's live cores. */
-static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out, sgr_err *err)
+static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out,
+                         size_t *splits, sgr_err *err)
 {
     size_t *planes = malloc(f->planes * sizeof *planes), np = 0;
     size_t *cores = malloc((f->cores + 1) * sizeof *cores);
@@ -425,7 +419,7 @@ static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows 
             rc = pieces_push(&in, (uint32_t)a, (uint32_t)b, i, fl->bytes);
     }
     if (rc == 0)
-        rc = colour_minimal_split(&in, f->nleaves, f->nleaves, np, &lvl1, &last_splits, err);
+        rc = colour_minimal_split(&in, f->nleaves, f->nleaves, np, &lvl1, splits, err);
     for (size_t s = 0; s < np && rc == 0; s++) {
         /* level 2 (three-tier): this plane's inter-pod pieces over its live cores */
         pieces inter = {0}, lvl2 = {0};
@@ -444,7 +438,7 @@ static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows 
                 rc = sgr_flows_push(out, fl->src, fl->dst, (int32_t)planes[s], lvl1.bytes[i]);
         }
         if (rc == 0 && inter.n)
-            rc = colour_minimal_split(&inter, f->pods, f->pods, nc, &lvl2, &last_splits, err);
+            rc = colour_minimal_split(&inter, f->pods, f->pods, nc, &lvl2, splits, err);
         for (size_t i = 0; i < lvl2.n && rc == 0; i++) {
             const sgr_flow *fl = &flows->v[lvl2.flow[i]];
             rc =
@@ -464,14 +458,17 @@ static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows 
 }
 
 int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_flows *flows,
-                     sgr_flows *out, sgr_err *err)
+                     sgr_flows *out, size_t *splits, sgr_err *err)
 {
+    size_t ignored;
+    if (!splits)
+        splits = &ignored;
     out->n = 0;
-    last_splits = 0;
+    *splits = 0;
     err->msg[0] = '\0';
     bool uniform = sgr_fabric_spray_aggregate(f);
     if (cfg->policy == SGR_POLICY_PLANNED)
-        return uniform                           ? place_planned(f, flows, out, err)
+        return uniform                           ? place_planned(f, flows, out, splits, err)
                : place_greedy(f, flows, out) < 0 ? sgr_fail(err, "out of memory")
                                                  : 0;
     size_t maxp = f->planes * (f->cores ? f->cores : 1);

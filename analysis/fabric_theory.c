@@ -174,40 +174,58 @@ static int cmp_double(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* P(max <= m) for every m of one (n, bins), computed once per process: a step's sets repeat
- * the same few shapes, and so do the steps. */
+/* P(max <= m) for every m of one (n, bins), computed once per cache: a step's sets repeat the
+ * same few shapes, and so do the steps. */
 typedef struct cdf_entry {
     size_t n, bins;
     double *cdf; /* [0..n] */
 } cdf_entry;
-static cdf_entry *cdf_cache;
-static size_t cdf_count, cdf_cap;
 
-static double cached_cdf(size_t n, size_t bins, size_t m)
+struct sgr_balls_cache {
+    cdf_entry *v;
+    size_t count, cap;
+};
+
+sgr_balls_cache *sgr_balls_cache_new(void)
+{
+    return calloc(1, sizeof(sgr_balls_cache));
+}
+
+void sgr_balls_cache_free(sgr_balls_cache *c)
+{
+    for (size_t i = 0; c && i < c->count; i++)
+        free(c->v[i].cdf);
+    if (c)
+        free(c->v);
+    free(c);
+}
+
+static double cached_cdf(sgr_balls_cache *cache, size_t n, size_t bins, size_t m)
 {
     if (m >= n)
         return 1;
-    for (size_t i = 0; i < cdf_count; i++)
-        if (cdf_cache[i].n == n && cdf_cache[i].bins == bins)
-            return cdf_cache[i].cdf[m];
+    for (size_t i = 0; cache && i < cache->count; i++)
+        if (cache->v[i].n == n && cache->v[i].bins == bins)
+            return cache->v[i].cdf[m];
     double *v = malloc((n + 1) * sizeof *v);
     if (!v)
         return NAN;
     for (size_t j = 0; j <= n; j++)
         v[j] = j * bins < n ? 0 : sgr_balls_max_cdf(n, bins, j);
-    if (cdf_count == cdf_cap) {
-        size_t cap = cdf_cap ? 2 * cdf_cap : 64;
-        cdf_entry *c = realloc(cdf_cache, cap * sizeof *c);
-        if (!c) {
-            double p = v[m];
-            free(v);
-            return p;
+    double p = v[m];
+    if (cache && cache->count == cache->cap) {
+        size_t cap = cache->cap ? 2 * cache->cap : 64;
+        cdf_entry *c = realloc(cache->v, cap * sizeof *c);
+        if (c) {
+            cache->v = c;
+            cache->cap = cap;
         }
-        cdf_cache = c;
-        cdf_cap = cap;
     }
-    cdf_cache[cdf_count++] = (cdf_entry){n, bins, v};
-    return v[m];
+    if (cache && cache->count < cache->cap)
+        cache->v[cache->count++] = (cdf_entry){n, bins, v};
+    else
+        free(v);
+    return p;
 }
 
 /* One independent set of bins: n balls, each costing `unit` seconds on its link. */
@@ -216,8 +234,8 @@ typedef struct bin_set {
     double unit;
 } bin_set;
 
-int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k, double *mean,
-                               double *sd)
+int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k,
+                               sgr_balls_cache *cache, double *mean, double *sd)
 {
     for (size_t i = 0; i < f->nleaves * f->planes; i++)
         if (f->leaf_factor[i] != 1)
@@ -292,7 +310,7 @@ int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size
         double cdf = 1;
         for (size_t i = 0; i < ns && cdf > 0; i++) {
             size_t m = (size_t)floor(prev / sets[i].unit + 1e-9);
-            cdf *= cached_cdf(sets[i].n, sets[i].bins, m);
+            cdf *= cached_cdf(cache, sets[i].n, sets[i].bins, m);
         }
         e1 += (t - prev) * (1 - cdf);
         e2 += (t * t - prev * prev) * (1 - cdf);

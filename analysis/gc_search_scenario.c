@@ -36,7 +36,7 @@ static int delay_model(const sgr_scenario *scn, size_t n, size_t rounds, sgr_del
     rc = -1;
     if (!m || !base || !per || !speed || !row)
         goto out;
-    if (sgr_workload_load(&wl, scn, 0, err) < 0)
+    if (sgr_workload_load_scenario(&wl, scn, 0, err) < 0)
         goto out;
     *samples = wl.train.n;
     double full = sgr_model_grad_flops(&wl.model, wl.train.n) / pc.host_speed;

@@ -226,7 +226,7 @@ static int cmd_validate(int argc, char **argv)
         fprintf(stderr, "simgrad: %s\n", err.msg);
         rc = 2;
     } else {
-        printf("ok: %s (family %s)\n", c.scenario, sgr_scn_str(&scn, "algorithm.family"));
+        printf("ok: %s (family %s)\n", c.scenario, scn.family->name);
     }
     sgr_scenario_free(&scn);
 out:
