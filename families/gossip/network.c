@@ -12,7 +12,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/mailbox.h>
 
-#include "gossip_internal.h"
+#include "families/gossip/gossip.h"
 #include "simgrad/rng.h"
 
 static void send_vecs(gs_node *nd, size_t to, int kind, long round, const double *v,

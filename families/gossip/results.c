@@ -8,7 +8,7 @@
 
 #include <simgrid/engine.h>
 
-#include "gossip_internal.h"
+#include "families/gossip/gossip.h"
 
 /* slope of log(rel) against t over the points with 1e-9 < rel < 0.1 */
 static double fitted_rate(const method_result *r)

@@ -12,7 +12,7 @@
 #include <xbt/asserts.h>
 #include <xbt/log.h>
 
-#include "gossip_internal.h"
+#include "families/gossip/gossip.h"
 #include "simgrad/rng.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gossip_run, simgrad, "gossip family: driver");

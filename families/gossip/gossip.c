@@ -19,7 +19,7 @@
 #include <simgrid/engine.h>
 #include <xbt/log.h>
 
-#include "gossip_internal.h"
+#include "families/gossip/gossip.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gossip, simgrad, "gossip family");
 

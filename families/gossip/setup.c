@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gossip_internal.h"
+#include "families/gossip/gossip.h"
 #include "simgrad/csv_table.h"
 #include "simgrad/optimum.h"
 #include "simgrad/rng.h"
