@@ -198,62 +198,144 @@ static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
         sg_sem_acquire(st->pool.done);
 }
 
-static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, double dt, double sim,
-                        double count, double spray, double expect, double expect_sd,
-                        size_t subflows, size_t seed)
+/* One step's measurements; congestion in flows on the busiest link. */
+typedef struct step_record {
+    double dt, sim, count, spray, expect, expect_sd;
+    size_t subflows;
+} step_record;
+
+static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, const step_record *x,
+                        size_t seed)
 {
     double row[] = {(double)r->coll,
                     (double)r->policy,
                     (double)step,
                     reused ? 1 : 0,
                     simgrid_get_clock(),
-                    dt,
-                    sim,
-                    count,
-                    spray,
-                    expect,
-                    expect_sd,
-                    (double)subflows,
+                    x->dt,
+                    x->sim,
+                    x->count,
+                    x->spray,
+                    x->expect,
+                    x->expect_sd,
+                    (double)x->subflows,
                     (double)seed};
     sgr_metrics_row(st->run->metrics, row);
-    r->time += dt;
+    r->time += x->dt;
     r->steps++;
     if (reused)
         return; /* the statistics below are over distinct steps: independent samples */
-    r->cong_max = fmax(r->cong_max, sim);
-    r->cong_sum += sim;
-    r->cong_sq_sum += sim * sim;
-    r->count_max = fmax(r->count_max, count);
-    r->count_gap = fmax(r->count_gap, fabs(sim - count));
-    r->spray_max = fmax(r->spray_max, spray);
-    if (!isnan(expect)) {
-        r->expect_sum += expect;
-        r->expect_var_sum += expect_sd * expect_sd;
+    r->cong_max = fmax(r->cong_max, x->sim);
+    r->cong_sum += x->sim;
+    r->cong_sq_sum += x->sim * x->sim;
+    r->count_max = fmax(r->count_max, x->count);
+    r->count_gap = fmax(r->count_gap, fabs(x->sim - x->count));
+    r->spray_max = fmax(r->spray_max, x->spray);
+    if (!isnan(x->expect)) {
+        r->expect_sum += x->expect;
+        r->expect_var_sum += x->expect_sd * x->expect_sd;
         r->expect_steps++;
     }
 }
 
-/* Run one collective under one policy. Returns 0 or -1 with st->err. */
+/* The policies that hash flows onto paths, and so run once per hash seed. */
 static bool hashed(sgr_policy p)
 {
     return p == SGR_POLICY_ECMP || p == SGR_POLICY_KSPLIT;
+}
+
+/* What one (collective, policy) pair carries from step to step. */
+typedef struct pair_run {
+    fb_state *st;
+    fb_result *r;
+    double *before; /* per-link bytes before the step */
+    size_t nlinks;
+    sgr_flows flows, sub; /* the step's flows, and their subflows as placed */
+    sg_comm_t *comms;
+    size_t comms_cap;
+    double unit;      /* seconds of one flow on a nominal leaf link, to express congestion */
+    step_record prev; /* the last simulated step, for the identical steps after it */
+} pair_run;
+
+/* Step s repeats the previous step's flows: take its time again without simulating it. */
+static void replay_step(pair_run *pr, size_t s, size_t seed)
+{
+    fb_state *st = pr->st;
+    double t0 = sgr_ctrace_now(st->run->ctrace);
+    sg_actor_sleep_for(pr->prev.dt);
+    sgr_ctrace_wait(st->run->ctrace, t0, "a step identical to the previous one");
+    record_step(st, pr->r, s, true, &pr->prev, seed);
+    simulated_congestion(&st->fab, pr->before, pr->nlinks); /* keep the baseline current */
+    st->done_steps++;
+}
+
+/* Place step s's flows under the policy, and count and predict their congestion into x.
+ * Returns 0 or -1 with st->err. */
+static int place_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, step_record *x)
+{
+    fb_state *st = pr->st;
+    const sgr_fabric *f = &st->fab;
+    fb_result *r = pr->r;
+    if (sgr_collective_flows(r->coll, f->nhosts, s, st->c->bytes, &pr->flows) < 0)
+        return sgr_fail(&st->err, "out of memory");
+    size_t splits;
+    if (sgr_policy_place(f, pc, &pr->flows, &pr->sub, &splits, &st->err) < 0)
+        return -1;
+    r->splits += splits;
+    pr->unit = pr->flows.v[0].bytes / f->leaf_bw;
+    x->count = sgr_congestion_count(f, &pr->sub) / pr->unit;
+    x->spray = sgr_congestion_spray(f, &pr->flows) / pr->unit;
+    x->expect = NAN;
+    x->expect_sd = NAN;
+    if (hashed(r->policy)) {
+        double m, sd;
+        if (sgr_congestion_ecmp_expect(f, &pr->flows, r->policy == SGR_POLICY_KSPLIT ? st->c->k : 1,
+                                       st->balls, &m, &sd) == 0) {
+            x->expect = m / pr->unit;
+            x->expect_sd = sd / pr->unit;
+        }
+    }
+    return 0;
+}
+
+/* Place, simulate and record step s. Returns 0 or -1 with st->err. */
+static int simulate_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, size_t seed)
+{
+    fb_state *st = pr->st;
+    step_record x;
+    if (place_step(pr, pc, s, &x) < 0)
+        return -1;
+    if (pr->sub.n > pr->comms_cap) {
+        free(pr->comms);
+        pr->comms_cap = pr->sub.n;
+        pr->comms = malloc(pr->comms_cap * sizeof *pr->comms);
+        if (!pr->comms)
+            return sgr_fail(&st->err, "out of memory");
+    }
+    double t0 = simgrid_get_clock();
+    run_step(st, &pr->sub, pr->comms);
+    x.dt = simgrid_get_clock() - t0;
+    x.sim = simulated_congestion(&st->fab, pr->before, pr->nlinks) / pr->unit;
+    x.subflows = pr->sub.n;
+    pr->r->simulated++;
+    pr->r->subflows += pr->sub.n;
+    record_step(st, pr->r, s, false, &x, seed);
+    pr->prev = x;
+    st->done_steps++;
+    sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
+                        simgrid_get_clock());
+    return 0;
 }
 
 /* Run one collective under one policy, once per hash seed for the hashing policies.
  * Returns 0 or -1 with st->err. */
 static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
 {
-    const sgr_fabric *f = &st->fab;
-    sgr_flows flows = {0}, sub = {0};
-    size_t n = f->nhosts, steps = sgr_collective_steps(r->coll, n);
+    size_t n = st->fab.nhosts, steps = sgr_collective_steps(r->coll, n);
     size_t seeds = hashed(r->policy) ? st->c->hash_seeds : 1;
     if (st->c->max_steps && steps > st->c->max_steps)
         steps = st->c->max_steps;
-    double unit = 0; /* seconds of one flow on a nominal leaf link, to express congestion */
-    double prev[6] = {0};
-    size_t prev_sub = 0;
-    sg_comm_t *comms = NULL;
-    size_t comms_cap = 0;
+    pair_run pr = {.st = st, .r = r, .before = before, .nlinks = nlinks};
     int rc = 0;
     r->start = simgrid_get_clock();
     for (size_t h = 0; h < seeds && rc == 0; h++) {
@@ -262,70 +344,20 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
         for (size_t s = 0; s < steps && rc == 0 && !sgr_run_interrupted(); s++) {
             size_t pattern = sgr_collective_pattern(r->coll, n, s);
             if (st->c->reuse && pattern == prev_pattern) {
-                double t0 = sgr_ctrace_now(st->run->ctrace);
-                sg_actor_sleep_for(prev[0]);
-                sgr_ctrace_wait(st->run->ctrace, t0, "a step identical to the previous one");
-                record_step(st, r, s, true, prev[0], prev[1], prev[2], prev[3], prev[4], prev[5],
-                            prev_sub, h);
-                simulated_congestion(f, before, nlinks); /* keep the baseline current */
-                st->done_steps++;
+                replay_step(&pr, s, h);
                 continue;
             }
             prev_pattern = pattern;
-            if (sgr_collective_flows(r->coll, n, s, st->c->bytes, &flows) < 0) {
-                rc = sgr_fail(&st->err, "out of memory");
-                break;
-            }
-            size_t splits;
-            if (sgr_policy_place(f, &pc, &flows, &sub, &splits, &st->err) < 0) {
-                rc = -1;
-                break;
-            }
-            r->splits += splits;
-            unit = flows.v[0].bytes / f->leaf_bw;
-            double count = sgr_congestion_count(f, &sub) / unit;
-            double spray = sgr_congestion_spray(f, &flows) / unit;
-            double expect = NAN, expect_sd = NAN;
-            if (hashed(r->policy)) {
-                double m, sd;
-                if (sgr_congestion_ecmp_expect(f, &flows,
-                                               r->policy == SGR_POLICY_KSPLIT ? st->c->k : 1,
-                                               st->balls, &m, &sd) == 0) {
-                    expect = m / unit;
-                    expect_sd = sd / unit;
-                }
-            }
-            if (sub.n > comms_cap) {
-                free(comms);
-                comms_cap = sub.n;
-                comms = malloc(comms_cap * sizeof *comms);
-                if (!comms) {
-                    rc = sgr_fail(&st->err, "out of memory");
-                    break;
-                }
-            }
-            double t0 = simgrid_get_clock();
-            run_step(st, &sub, comms);
-            double dt = simgrid_get_clock() - t0;
-            double sim = simulated_congestion(f, before, nlinks) / unit;
-            r->simulated++;
-            r->subflows += sub.n;
-            record_step(st, r, s, false, dt, sim, count, spray, expect, expect_sd, sub.n, h);
-            double p[6] = {dt, sim, count, spray, expect, expect_sd};
-            memcpy(prev, p, sizeof p);
-            prev_sub = sub.n;
-            st->done_steps++;
-            sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
-                                simgrid_get_clock());
+            rc = simulate_step(&pr, &pc, s, h);
         }
     }
     /* per collective: the mean over the seeds */
     r->time /= (double)seeds;
     r->steps /= seeds;
     r->seeds = seeds;
-    free(comms);
-    sgr_flows_free(&flows);
-    sgr_flows_free(&sub);
+    free(pr.comms);
+    sgr_flows_free(&pr.flows);
+    sgr_flows_free(&pr.sub);
     return rc;
 }
 

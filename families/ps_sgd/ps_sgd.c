@@ -15,6 +15,7 @@
 #include <simgrid/host.h>
 #include <simgrid/mailbox.h>
 #include <xbt/log.h>
+#include <xbt/sysdep.h>
 
 #include "simgrad/inbox.h"
 #include "simgrad/run.h"
@@ -96,8 +97,9 @@ static void worker_main(int argc, char **argv)
         }
         sgr_ctrace_recv(tr, t0, "server", -1, (double)(ps->np * sizeof(double)));
         /* Each gradient travels in its own buffer: the server may read it after this worker
-         * has moved on to the next round (it receives eagerly, see server_main). */
-        grad_msg *out = malloc(sizeof *out + ps->np * sizeof(double));
+         * has moved on to the next round (it receives eagerly, see server_main). Out of
+         * memory inside an actor has no caller to return to: xbt_malloc aborts with a message. */
+        grad_msg *out = xbt_malloc(sizeof *out + ps->np * sizeof(double));
         out->worker = wk->index;
         out->grad = (double *)(out + 1);
         const double *X = part->X + wk->offset * part->d;
@@ -175,13 +177,13 @@ static void server_main(int argc, char **argv)
             ps->error = SGR_EUSER;
             break;
         }
-        snapshot *snap = malloc(sizeof *snap + ps->np * sizeof(double));
+        snapshot *snap = xbt_malloc(sizeof *snap + ps->np * sizeof(double));
         snap->refs = ps->nworkers;
         memcpy(snap->w, ps->w, ps->np * sizeof(double));
         unsigned long nstrag = 0, nfail = 0;
         double t_send = sgr_ctrace_now(run->ctrace);
         for (size_t i = 0; i < ps->nworkers; i++) {
-            model_msg *m = malloc(sizeof *m);
+            model_msg *m = xbt_malloc(sizeof *m);
             m->round = r;
             m->snap = snap;
             m->straggle = ps->round_strag[i];

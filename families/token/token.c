@@ -16,6 +16,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <xbt/log.h>
+#include <xbt/sysdep.h>
 
 #include "simgrad/rng.h"
 #include "simgrad/run.h"
@@ -40,7 +41,7 @@ static void token_record(tk_token *t)
         double d = t->theta[j] - ts->theta_star[t->config * ts->np + j];
         mse += d * d;
     }
-    double *x = malloc(n * sizeof *x);
+    double *x = xbt_malloc(n * sizeof *x); /* in an actor: out of memory aborts, loudly */
     sgr_walk_estimate(t->walk, x);
     const double *mu = sgr_walk_target(t->walk);
     double xe = 0;
@@ -112,6 +113,8 @@ static unsigned long *checkpoints(unsigned long hops, size_t *count)
 {
     size_t want = *count;
     unsigned long *h = malloc(want * sizeof *h);
+    if (!h)
+        return NULL;
     size_t k = 0;
     for (size_t i = 0; i < want; i++) {
         double x = exp(log((double)hops) * (double)(i + 1) / (double)want);
