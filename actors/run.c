@@ -474,7 +474,7 @@ static int finish(sgr_run *run, double wall0, sgr_err *err)
     json_t *summary = summary_new(run, complete, sgr_wall_time() - wall0);
     snprintf(path, sizeof path, "%s/summary.json", run->outdir);
     sgr_err werr;
-    if (sgr_json_write_atomic(path, summary, &werr) < 0 && rc == 0) {
+    if (sgr_json_write_atomic_digits(path, summary, run->summary_digits, &werr) < 0 && rc == 0) {
         *err = werr;
         rc = SGR_EFAIL;
     }

@@ -73,6 +73,9 @@ static void workload_parse(const sgr_scenario *scn, sgr_workload_cfg *c)
     c->fmnist_dir = sgr_scn_path(scn, "workload.fmnist_dir");
     c->path = sgr_scn_path(scn, "workload.path");
     c->test_path = sgr_scn_path(scn, "workload.test_path");
+    c->node_files = sgr_scn_path(scn, "workload.node_files");
+    c->label_column = sgr_scn_str(scn, "workload.label_column");
+    c->node_column = sgr_scn_str(scn, "workload.node_column");
     c->samples = (size_t)sgr_scn_int(scn, "workload.samples");
     c->test_samples = (size_t)sgr_scn_int(scn, "workload.test_samples");
     c->features = (size_t)sgr_scn_int(scn, "workload.features");
@@ -146,6 +149,7 @@ void sgr_config_free(sgr_config *cfg)
     free(cfg->workload.fmnist_dir);
     free(cfg->workload.path);
     free(cfg->workload.test_path);
+    free(cfg->workload.node_files);
     free((char *)cfg->graph.cfg.path);
     memset(cfg, 0, sizeof *cfg);
 }

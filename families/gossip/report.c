@@ -96,14 +96,27 @@ const sgr_family_report sgr_gossip_report = {
 
 /* ---- `simgrad sweep`: the columns of results.csv ---- */
 
-static const char *const gossip_top[] = {
-    "nodes", "edges", "chi1",           "chi2",           "lambda_mix",
-    "mu",    "L",     "sqrt_mu_over_L", "graph_versions", "edge_rate_condition",
-    NULL};
+static const char *const gossip_top[] = {"nodes",
+                                         "edges",
+                                         "chi1",
+                                         "chi2",
+                                         "lambda_mix",
+                                         "mu",
+                                         "L",
+                                         "sqrt_mu_over_L",
+                                         "graph_versions",
+                                         "edge_rate_condition",
+                                         "mu_computed",
+                                         "L_computed",
+                                         "xstar_grad_norm",
+                                         "initial_distance",
+                                         "graph_switch_every",
+                                         "replayed_events",
+                                         NULL};
 
 static const char *const gossip_item[] = {
-    "final_rel_error", "gradients",         "gossips", "messages",
-    "fitted_rate",     "simulated_seconds", NULL};
+    "final_rel_error", "final_abs_error", "gradients",         "gossips",
+    "messages",        "fitted_rate",     "simulated_seconds", NULL};
 
 static const char *const gossip_counts[] = {"gossips", NULL};
 

@@ -44,6 +44,7 @@ struct sgr_run {
     json_t *results; /* filled by the family's finish() */
     sgr_progress progress;
     void *state;        /* the family's own */
+    int summary_digits; /* significant digits of summary.json's reals (0: 12); a family sets it */
     sgr_ctrace *ctrace; /* trace.json (output.chrome_trace), or NULL */
 };
 

@@ -19,8 +19,10 @@ typedef struct sgr_workload_cfg {
     sgr_model_kind model;
     const char *model_name;
     double l2;
-    const char *dataset; /* synthetic | fashion-mnist | libsvm */
+    const char *dataset; /* synthetic | fashion-mnist | libsvm | csv */
     char *fmnist_dir, *path, *test_path;
+    char *node_files;                       /* workload.node_files (partition files), or NULL */
+    const char *label_column, *node_column; /* CSV label column; per-node data's node column */
     size_t samples, test_samples, features;
     int classes;
     double condition, noise, separation, test_fraction;
