@@ -1,4 +1,4 @@
-/* Collective communication steps and the path policies of the fabric family. */
+/* Collective communication steps and the path policies that place their flows on a fabric. */
 #include "simgrad/collective.h"
 
 #include <math.h>

@@ -214,7 +214,7 @@ int sgr_fabric_init(sgr_fabric *f, const sgr_platform_cfg *cfg, const char *fail
     memset(f, 0, sizeof *f);
     if (cfg->kind != SGR_PLAT_LEAF_SPINE && cfg->kind != SGR_PLAT_THREE_TIER)
         return sgr_fail(err,
-                        "platform.type: the fabric family needs leaf-spine or three-tier, "
+                        "platform.type: a fabric is leaf-spine or three-tier, "
                         "got %s",
                         sgr_platform_kind_name(cfg->kind));
     if (sgr_platform_check(cfg, NULL, err) < 0)
