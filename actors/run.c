@@ -463,6 +463,9 @@ static int finish(sgr_run *run, double wall0, sgr_err *err)
 {
     char path[4200];
     int rc = run->family->finish(run, err);
+    if (rc == 0 && !run->results) /* a results object jansson refused: say so, never write {} */
+        rc = sgr_fail(err, "internal: the %s family's results could not be built",
+                      run->family->keys.name);
     bool complete = rc == 0 && !interrupted;
     if (run->metrics && sgr_metrics_close(run->metrics, err) < 0 && rc == 0)
         rc = SGR_EFAIL;
