@@ -32,6 +32,7 @@
 #include "simgrad/inbox.h"
 #include "simgrad/optimum.h"
 #include "simgrad/rng.h"
+#include "simgrad/network.h"
 #include "simgrad/run.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gossip, simgrad, "gossip family");
@@ -962,6 +963,7 @@ static void driver_main(int argc, char **argv)
     }
     /* the node state of finished methods lives until the end: late messages name it */
     gs->old_nodes = old;
+    sgr_network_quiesce(); /* packet level: messages in flight land before the nodes die */
 }
 
 static int parse_methods(const sgr_scenario *scn, method_kind *out, size_t *count, sgr_err *err)

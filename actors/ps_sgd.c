@@ -17,6 +17,7 @@
 #include <xbt/log.h>
 
 #include "simgrad/inbox.h"
+#include "simgrad/network.h"
 #include "simgrad/run.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_ps_sgd, simgrad, "ps-sgd family");
@@ -241,6 +242,7 @@ static void server_main(int argc, char **argv)
         sgr_progress_update(&run->progress, "round", (double)(r + 1), (double)ps->rounds,
                             simgrid_get_clock());
     }
+    sgr_network_quiesce(); /* packet level: late gradients land before the workers die */
 }
 
 static int ps_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)

@@ -17,6 +17,7 @@
 #include <simgrid/version.h>
 #include <xbt/log.h>
 
+#include "simgrad/network.h"
 #include "simgrad/rng.h"
 
 XBT_LOG_NEW_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
@@ -222,6 +223,11 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
     snprintf(buf, sizeof buf, "--cfg=network/model:%s",
              sgr_scn_str(run->scn, "simulation.network_model"));
     argv[n++] = strdup(buf);
+    /* network.model (issue 15): ns-3's settings, after the flow model they replace */
+    sgr_network_cfg net;
+    sgr_network_cfg_from_scenario(run->scn, &net);
+    int extra = sgr_network_sg_argv(&net, &run->platform, run->seed, argv + n);
+    n += extra > 0 ? extra : 0;
     if (sgr_scn_bool(run->scn, "output.paje")) {
         argv[n++] = strdup("--cfg=tracing:yes");
         argv[n++] = strdup("--cfg=tracing/uncategorized:yes");
@@ -289,6 +295,10 @@ static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
     /* Owned by the run from here on (resolved against the scenario's directory). */
     run->platform.file = sgr_scn_path(scn, "platform.file");
     if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
+        return sgr_fail_prefix(err, "%s", scn->path);
+    sgr_network_cfg net; /* network.model (issue 15): what packet level cannot run */
+    sgr_network_cfg_from_scenario(scn, &net);
+    if (sgr_network_check(&net, &run->platform, scn, err) < 0)
         return sgr_fail_prefix(err, "%s", scn->path);
     bool paje = sgr_scn_bool(scn, "output.paje");
     if (run->platform.kind == SGR_PLAT_FILE &&
@@ -389,6 +399,8 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
 
     if (prepare(&run, scn, opts, err) < 0)
         goto out;
+    sgr_network_cfg net; /* network.model (issue 15) */
+    sgr_network_cfg_from_scenario(scn, &net);
     if ((run.nparts || run.family->uses_workload) &&
         sgr_workload_load(&run.workload, scn, run.nparts, err) < 0) {
         sgr_fail_prefix(err, "%s", scn->path);
@@ -398,7 +410,11 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         path[0] = '\0';
     } else if (run.platform.kind != SGR_PLAT_FILE) {
         snprintf(path, sizeof path, "%s/platform.xml", run.outdir);
-        if (sgr_platform_write_xml(&run.platform, path, err) < 0) {
+        /* network.model (issue 15): ns-3 needs one route per cable */
+        int (*write)(const sgr_platform_cfg *, const char *, sgr_err *) =
+            sgr_network_uses_links_platform(&net) ? sgr_platform_write_links_xml
+                                                  : sgr_platform_write_xml;
+        if (write(&run.platform, path, err) < 0 || sgr_network_require_env(&net, err) < 0) {
             rc = SGR_EFAIL;
             goto out;
         }
