@@ -6,6 +6,7 @@ extern const sgr_family sgr_family_gradient_coding;
 extern const sgr_family sgr_family_token;
 extern const sgr_family sgr_family_gossip;
 extern const sgr_family sgr_family_fabric;
+extern const sgr_family sgr_family_netprobe;
 
 const sgr_family *const sgr_families[] = {
     &sgr_family_ps_sgd,
@@ -13,6 +14,7 @@ const sgr_family *const sgr_families[] = {
     &sgr_family_token,
     &sgr_family_gossip,
     &sgr_family_fabric,
+    &sgr_family_netprobe,
     NULL,
 };
 
@@ -22,5 +24,6 @@ const sgr_family_keys *const sgr_family_key_tables[] = {
     &sgr_family_token.keys,
     &sgr_family_gossip.keys,
     &sgr_family_fabric.keys,
+    &sgr_family_netprobe.keys,
     NULL,
 };
