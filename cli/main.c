@@ -20,6 +20,7 @@
 #endif
 
 int sgr_cli_sweep(int argc, char **argv, const char *self);
+int sgr_cli_compare_models(int argc, char **argv, const char *self);
 
 static const char usage_main[] =
     "usage: simgrad COMMAND [ARGS]\n"
@@ -33,6 +34,8 @@ static const char usage_main[] =
     "  sweep SWEEP.json [-j N] a scenario over a grid of keys and replicas, merged into a CSV\n"
     "                          and a report; --emit slurm|parallel for a cluster\n"
     "  report RUN_DIR...       plots (PNG, SVG) and report.md/.html of finished runs\n"
+    "  compare-models SCENARIO flow level against packet level (ns-3): times, results, and\n"
+    "                          the packet/flow ratio against message size and load\n"
     "  keys [--markdown]       list every scenario key with its type, unit and default\n"
     "  version                 print the versions of simgrad and SimGrid\n"
     "\n"
@@ -415,7 +418,7 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "search") == 0)
         return cmd_search(argc - 2, argv + 2);
-    if (strcmp(cmd, "sweep") == 0) {
+    if (strcmp(cmd, "sweep") == 0 || strcmp(cmd, "compare-models") == 0) {
         /* runs re-execute this binary */
         char self[4096];
         ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -424,6 +427,8 @@ int main(int argc, char **argv)
             return 1;
         }
         self[len] = '\0';
+        if (strcmp(cmd, "compare-models") == 0)
+            return sgr_cli_compare_models(argc - 2, argv + 2, self);
         return sgr_cli_sweep(argc - 2, argv + 2, self);
     }
     if (strcmp(cmd, "report") == 0)
