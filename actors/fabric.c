@@ -26,6 +26,7 @@
 #include "simgrad/collective.h"
 #include "simgrad/fabric.h"
 #include "simgrad/fabric_theory.h"
+#include "simgrad/network.h"
 #include "simgrad/rng.h"
 #include "simgrad/run.h"
 
@@ -87,6 +88,7 @@ typedef struct fb_state {
     double bytes;
     size_t k, max_steps, hash_seeds;
     bool reuse;
+    bool packet; /* network.model packet: ns-3's routing, no zone of ours, no link loads */
     fb_result results[MAX_ITEMS * MAX_ITEMS];
     size_t nresults;
     double total_steps, done_steps;
@@ -94,6 +96,41 @@ typedef struct fb_state {
     sgr_metrics *links; /* link_loads.csv */
     sgr_err err;
 } fb_state;
+
+/* Packet level (network.model packet, issue 15): ns-3's global routing sends each packet over
+ * a spine drawn at random (network.ecmp spray) and SimGrid's ns-3 binding gives a route per
+ * communication no say (docs/packet.md), so only the spray policy runs, on a healthy
+ * leaf-spine. Frees the fabric on error. */
+static int check_packet(const sgr_scenario *scn, fb_state *st, sgr_err *err)
+{
+    sgr_network_cfg net;
+    sgr_network_cfg_from_scenario(scn, &net);
+    st->packet = net.model == SGR_NET_PACKET;
+    const char *failures = sgr_scn_str(scn, "algorithm.failures");
+    int rc = 0;
+    if (!st->packet)
+        return 0;
+    if (st->fab.kind != SGR_FABRIC_LEAF_SPINE)
+        rc = sgr_fail(err, "platform.type: the fabric family runs at packet level on a "
+                           "leaf-spine only (three-tier is not written for ns-3)");
+    for (size_t i = 0; rc == 0 && i < st->npolicies; i++)
+        if (st->policies[i] != SGR_POLICY_SPRAY)
+            rc = sgr_fail(err,
+                          "algorithm.policies: %s cannot run at packet level: it names a path "
+                          "per communication, and SimGrid's ns-3 binding leaves every route to "
+                          "ns-3's global routing (docs/packet.md); use \"spray\" with "
+                          "network.ecmp \"spray\" (each packet's spine drawn at random)",
+                          sgr_policy_name(st->policies[i]));
+    if (rc == 0 && net.ecmp != SGR_ECMP_SPRAY)
+        rc = sgr_fail(err, "network.ecmp: the fabric family's spray policy at packet level needs "
+                           "\"spray\" (with \"first\" every packet would cross spine 0)");
+    if (rc == 0 && failures && failures[0])
+        rc = sgr_fail(err, "algorithm.failures: not at packet level: SimGrid's ns-3 binding "
+                           "cannot fail or slow down a link");
+    if (rc < 0)
+        sgr_fabric_free(&st->fab);
+    return rc;
+}
 
 /* Parse a comma list with `parse` into out[]; returns the count or -1 with err. */
 static int parse_list(const char *s, const char *key, int (*parse)(const char *, int *), int *out,
@@ -190,7 +227,7 @@ static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
         return sgr_fail(err, "platform: a collective needs at least 2 hosts, the fabric has %zu",
                         st->fab.nhosts);
     }
-    return 0;
+    return check_packet(scn, st, err);
 }
 
 static int fabric_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
@@ -212,6 +249,13 @@ static int fabric_build_platform(sgr_run *run, sgr_err *err)
     st->run = run;
     if (read_config(run->scn, st, err) < 0)
         return SGR_EUSER;
+    if (st->packet) { /* a platform ns-3 can route: hosts, switches, one route per cable */
+        sgr_platform_cfg cfg;
+        char path[4300];
+        sgr_platform_cfg_from_scenario(run->scn, &cfg);
+        snprintf(path, sizeof path, "%s/platform.xml", run->outdir);
+        return sgr_platform_load_links(&cfg, path, err) < 0 ? SGR_EFAIL : 0;
+    }
     return sgr_fabric_build(&st->fab, err) < 0 ? SGR_EFAIL : 0;
 }
 
@@ -247,7 +291,7 @@ typedef struct fb_worker {
     const sgr_flows *sub;
     sg_comm_t *comms;
     size_t from, to;
-    bool quit;
+    bool quit, packet;
 } fb_worker;
 
 typedef struct fb_pool {
@@ -270,8 +314,10 @@ static void worker_main(int argc, char **argv)
         const sgr_flows *sub = w->sub;
         double t0 = sgr_ctrace_now(w->run->ctrace), bytes = 0;
         for (size_t i = w->from; i < w->to; i++) {
-            w->comms[i] =
-                sgr_fabric_send(sub->v[i].src, sub->v[i].dst, sub->v[i].bytes, sub->v[i].path);
+            const sgr_flow *fl = &sub->v[i];
+            w->comms[i] = w->packet ? sgr_network_sendto_async(w->run->hosts[fl->src],
+                                                               w->run->hosts[fl->dst], fl->bytes)
+                                    : sgr_fabric_send(fl->src, fl->dst, fl->bytes, fl->path);
             bytes += sub->v[i].bytes;
         }
         sg_comm_wait_all(w->comms + w->from, w->to - w->from);
@@ -286,7 +332,8 @@ static void pool_start(fb_state *st)
     pool.done = sg_sem_init(0);
     for (size_t k = 0; k < WORKERS; k++) {
         size_t host = k * st->fab.nhosts / WORKERS;
-        pool.w[k] = (fb_worker){.run = st->run, .host = host, .go = sg_sem_init(0)};
+        pool.w[k] =
+            (fb_worker){.run = st->run, .host = host, .go = sg_sem_init(0), .packet = st->packet};
         sgr_run_spawn(st->run, "sender", st->run->hosts[host], worker_main, &pool.w[k]);
     }
 }
@@ -354,10 +401,12 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, do
     r->time += dt;
     r->steps++;
     if (reused)
-        return; /* the statistics below are over distinct steps: independent samples */
-    r->cong_max = fmax(r->cong_max, sim);
-    r->cong_sum += sim;
-    r->cong_sq_sum += sim * sim;
+        return;        /* the statistics below are over distinct steps: independent samples */
+    if (!isnan(sim)) { /* NAN at packet level: no simulated link loads */
+        r->cong_max = fmax(r->cong_max, sim);
+        r->cong_sum += sim;
+        r->cong_sq_sum += sim * sim;
+    }
     r->count_max = fmax(r->count_max, count);
     r->count_gap = fmax(r->count_gap, fabs(sim - count));
     r->spray_max = fmax(r->spray_max, spray);
@@ -440,7 +489,8 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
             double t0 = simgrid_get_clock();
             run_step(st, &sub, comms);
             double dt = simgrid_get_clock() - t0;
-            double sim = simulated_congestion(f, before, nlinks) / unit;
+            /* packet level: no zone of ours counts the links' bytes */
+            double sim = st->packet ? NAN : simulated_congestion(f, before, nlinks) / unit;
             r->simulated++;
             r->subflows += sub.n;
             record_step(st, r, s, false, dt, sim, count, spray, expect, expect_sd, sub.n, h);
@@ -557,9 +607,10 @@ static int fabric_deploy(sgr_run *run, sgr_err *err)
         "collective", "policy", "tier", "a", "b", "c", "bandwidth_Bps", "bytes", "utilization"};
     char path[4300];
     snprintf(path, sizeof path, "%s/link_loads.csv", run->outdir);
-    st->links =
-        sgr_metrics_open(path, link_columns, sizeof link_columns / sizeof *link_columns, err);
-    if (!st->links)
+    if (!st->packet) /* no link loads at packet level */
+        st->links =
+            sgr_metrics_open(path, link_columns, sizeof link_columns / sizeof *link_columns, err);
+    if (!st->packet && !st->links)
         return SGR_EFAIL;
     sgr_run_spawn(run, "driver", run->hosts[0], driver_main, st);
     return 0;
@@ -595,7 +646,14 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     json_object_set_new(o, "wall_clock_seconds", json_real(r->wall));
     if (spray && spray->time > 0) {
         json_object_set_new(o, "time_vs_spray", json_real(r->time / spray->time));
-        json_object_set_new(o, "congestion_vs_spray", json_real(r->cong_max / spray->cong_max));
+        if (!st->packet)
+            json_object_set_new(o, "congestion_vs_spray", json_real(r->cong_max / spray->cong_max));
+    }
+    if (st->packet) { /* no simulated link loads at packet level: only the counted ones */
+        static const char *const none[] = {"max_congestion", "mean_congestion", "sd_congestion",
+                                           "sim_vs_counted_max_gap"};
+        for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+            json_object_set_new(o, none[i], json_null());
     }
     if (r->expect_steps) {
         double em = r->expect_sum / (double)r->expect_steps;
@@ -689,7 +747,8 @@ static int fabric_finish(sgr_run *run, sgr_err *err)
                   (json_int_t)st->fab.pods, "cores", (json_int_t)st->fab.cores, "leaf_bw_Bps",
                   st->fab.leaf_bw, "host_bw_Bps", st->fab.host_bw);
     json_object_set_new(run->results, "claims", claims);
-    json_object_set_new(run->results, "link_loads_file", json_string("link_loads.csv"));
+    if (!st->packet)
+        json_object_set_new(run->results, "link_loads_file", json_string("link_loads.csv"));
     json_object_set_new(run->results, "collective_codes",
                         json_pack("[s,s,s,s,s]", "ring-allreduce", "reduce-scatter", "all-gather",
                                   "all-to-all", "incast"));

@@ -401,6 +401,10 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         goto out;
     sgr_network_cfg net; /* network.model (issue 15) */
     sgr_network_cfg_from_scenario(scn, &net);
+    if (sgr_network_require_env(&net, err) < 0) {
+        rc = SGR_EFAIL;
+        goto out;
+    }
     if ((run.nparts || run.family->uses_workload) &&
         sgr_workload_load(&run.workload, scn, run.nparts, err) < 0) {
         sgr_fail_prefix(err, "%s", scn->path);
@@ -414,7 +418,7 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
         int (*write)(const sgr_platform_cfg *, const char *, sgr_err *) =
             sgr_network_uses_links_platform(&net) ? sgr_platform_write_links_xml
                                                   : sgr_platform_write_xml;
-        if (write(&run.platform, path, err) < 0 || sgr_network_require_env(&net, err) < 0) {
+        if (write(&run.platform, path, err) < 0) {
             rc = SGR_EFAIL;
             goto out;
         }

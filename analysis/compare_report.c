@@ -139,12 +139,16 @@ static double rel_diff(double flow, double packet)
 
 /* ---- results: every number, paired by its path ------------------------------------------ */
 
-/* The label of an array element: its first string member ("gc", "dadao", ...), else its
- * index. */
+/* The label of an array element: its "name" member, else its first string member ("gc",
+ * "dadao", ...), else its index. */
 static void elem_label(json_t *e, size_t i, char *buf, size_t len)
 {
     const char *k;
-    json_t *v;
+    json_t *v, *name = json_object_get(e, "name");
+    if (json_is_string(name)) {
+        snprintf(buf, len, "%s", json_string_value(name));
+        return;
+    }
     json_object_foreach(e, k, v)
     {
         if (json_is_string(v)) {
@@ -155,7 +159,21 @@ static void elem_label(json_t *e, size_t i, char *buf, size_t len)
     snprintf(buf, len, "%zu", i);
 }
 
-/* Append to rows one {key, flow, packet, rel} per number of `f` that `p` has at the same path. */
+/* The element of array a labelled `label`, or NULL. */
+static json_t *elem_by_label(json_t *a, const char *label)
+{
+    char buf[128];
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        elem_label(json_array_get(a, i), i, buf, sizeof buf);
+        if (strcmp(buf, label) == 0)
+            return json_array_get(a, i);
+    }
+    return NULL;
+}
+
+/* Append to rows one {key, flow, packet, rel} per number of `f` that `p` has at the same path
+ * (array elements paired by label: a run may lack some, such as the fabric policies packet
+ * level cannot run). */
 static void pair_numbers(json_t *f, json_t *p, const char *path, json_t *rows)
 {
     char sub[512], label[128];
@@ -173,11 +191,12 @@ static void pair_numbers(json_t *f, json_t *p, const char *path, json_t *rows)
             pair_numbers(v, json_object_get(p, k), sub, rows);
         }
     } else if (json_is_array(f) && json_is_array(p)) {
-        for (size_t i = 0; i < json_array_size(f) && i < json_array_size(p); i++) {
+        for (size_t i = 0; i < json_array_size(f); i++) {
             json_t *e = json_array_get(f, i);
             elem_label(e, i, label, sizeof label);
             snprintf(sub, sizeof sub, "%s[%s]", path, label);
-            pair_numbers(e, json_array_get(p, i), sub, rows);
+            pair_numbers(e, json_is_object(e) ? elem_by_label(p, label) : json_array_get(p, i), sub,
+                         rows);
         }
     }
 }

@@ -38,6 +38,8 @@ static const char usage[] =
     "options:\n"
     "  --out DIR        where (default out/<scenario name>-models)\n"
     "  --set KEY=VALUE  override a scenario key in every run (repeatable)\n"
+    "  --packet-set KEY=VALUE  override a key in the packet-level run only, e.g. the fabric\n"
+    "                   family's algorithm.policies=spray and network.ecmp=spray\n"
     "  --sizes LIST     netprobe message sizes (default 1kB,10kB,100kB,1MB,10MB)\n"
     "  --loads LIST     netprobe loads (default 1,2,4,8,16, up to the hosts but one)\n"
     "  --no-probe       skip the netprobe runs\n"
@@ -47,8 +49,8 @@ static const char usage[] =
 
 typedef struct cm_opts {
     const char *scenario, *out, *sizes, *loads;
-    const char *sets[MAX_ARGS], *cfg[MAX_ARGS];
-    size_t nsets, ncfg;
+    const char *sets[MAX_ARGS], *packet_sets[MAX_ARGS], *cfg[MAX_ARGS];
+    size_t nsets, npacket_sets, ncfg;
     bool probe, quiet;
 } cm_opts;
 
@@ -65,6 +67,8 @@ static int parse(int argc, char **argv, cm_opts *o)
             o->out = argv[++i];
         } else if (strcmp(a, "--set") == 0 && more && o->nsets < MAX_ARGS) {
             o->sets[o->nsets++] = argv[++i];
+        } else if (strcmp(a, "--packet-set") == 0 && more && o->npacket_sets < MAX_ARGS) {
+            o->packet_sets[o->npacket_sets++] = argv[++i];
         } else if (strcmp(a, "--sizes") == 0 && more) {
             o->sizes = argv[++i];
         } else if (strcmp(a, "--loads") == 0 && more) {
@@ -97,7 +101,7 @@ static int run_child(const cm_opts *o, const char *self, const char *scenario, c
                      const char *name, const char *const *extra, size_t nextra, bool user_sets)
 {
     char out[4400], log[4500];
-    const char *argv[2 * MAX_ARGS + 16];
+    const char *argv[4 * MAX_ARGS + 16];
     size_t n = 0;
     snprintf(out, sizeof out, "%s/%s", dir, name);
     snprintf(log, sizeof log, "%s/run.log", out);
@@ -119,6 +123,14 @@ static int run_child(const cm_opts *o, const char *self, const char *scenario, c
     for (size_t i = 0; i < nextra; i++) {
         argv[n++] = "--set";
         argv[n++] = extra[i];
+    }
+    /* --packet-set: all of them in the scenario's packet run, the network.* ones in the
+     * probe's */
+    for (size_t i = 0; strstr(name, "packet") && i < o->npacket_sets; i++) {
+        if (!user_sets && strncmp(o->packet_sets[i], "network.", 8) != 0)
+            continue;
+        argv[n++] = "--set";
+        argv[n++] = o->packet_sets[i];
     }
     for (size_t i = 0; i < o->ncfg; i++)
         argv[n++] = o->cfg[i];
@@ -187,8 +199,27 @@ static int check_scenario(const cm_opts *o, sgr_scenario *scn, size_t *nhosts, b
         fprintf(stderr, "simgrad compare-models: %s: %s\n", o->scenario, err.msg);
         return 2;
     }
-    *same_routes = plat.kind == SGR_PLAT_LEAF_SPINE && plat.leaves > 1 && plat.spines > 1;
-    return 0;
+    /* a family that builds its own flow-level platform (fabric) has no same-routes variant */
+    const sgr_family *fam = sgr_family_find(sgr_scn_str(scn, "algorithm.family"));
+    *same_routes = plat.kind == SGR_PLAT_LEAF_SPINE && plat.leaves > 1 && plat.spines > 1 && fam &&
+                   !fam->build_platform;
+    /* the family's own packet-level checks, on the scenario as the packet run will see it */
+    const char *sets[2 * MAX_ARGS + 1];
+    sgr_scenario pk = {0};
+    memcpy(sets, o->sets, o->nsets * sizeof *sets);
+    memcpy(sets + o->nsets, o->packet_sets, o->npacket_sets * sizeof *sets);
+    size_t n = o->nsets + o->npacket_sets;
+    sets[n++] = "network.model=\"packet\"";
+    int rc = 0;
+    if (sgr_scenario_load(&pk, o->scenario, sets, n, sgr_family_key_tables, &err) < 0 ||
+        sgr_run_validate(&pk, &err) < 0) {
+        fprintf(stderr, "simgrad compare-models: at packet level: %s\n", err.msg);
+        rc = 2;
+    }
+    sgr_scenario_free(&pk);
+    if (rc)
+        sgr_scenario_free(scn);
+    return rc;
 }
 
 /* A child's exit status as ours: bad input stays 2, anything else that failed is 1. */

@@ -27,6 +27,7 @@ void sgr_network_cfg_from_scenario(const sgr_scenario *scn, sgr_network_cfg *cfg
     const char *t = sgr_scn_str(scn, "network.tcp");
     cfg->newreno = t && strcmp(t, "newreno") == 0;
     cfg->tcp_window = sgr_scn_num(scn, "network.tcp_window");
+    cfg->tcp_dupacks = sgr_scn_int(scn, "network.tcp_dupacks");
     cfg->same_routes = cfg->model == SGR_NET_FLOW && sgr_scn_bool(scn, "network.same_routes");
 }
 
@@ -102,11 +103,6 @@ static int check_platform(const sgr_platform_cfg *p, const char *what, sgr_err *
 /* What a family needs that ns-3 has not. */
 static int check_family(const sgr_scenario *scn, sgr_err *err)
 {
-    const char *family = sgr_scn_str(scn, "algorithm.family");
-    if (family && strcmp(family, "fabric") == 0)
-        return sgr_fail(err, "network.model: packet level does not run the fabric family: its "
-                             "path policies need a route per communication, which SimGrid's "
-                             "ns-3 binding cannot give (docs/packet.md)");
     if (sgr_scn_str(scn, "stragglers.host_failures"))
         return sgr_fail(err, "stragglers.host_failures: not at packet level: SimGrid's ns-3 "
                              "binding cannot fail a link (LinkNS3::apply_event is unimplemented) "
@@ -129,11 +125,12 @@ int sgr_network_check(const sgr_network_cfg *cfg, const sgr_platform_cfg *plat,
 
 int sgr_network_ns3_env(const sgr_network_cfg *cfg, char *buf, size_t len)
 {
-    int n =
-        snprintf(buf, len,
-                 "ns3::TcpSocket::SndBufSize=%.0f;ns3::TcpSocket::RcvBufSize=%.0f;"
-                 "ns3::Ipv4GlobalRouting::RandomEcmpRouting=%s",
-                 NS3_SEND_BUFFER, cfg->tcp_window, cfg->ecmp == SGR_ECMP_SPRAY ? "true" : "false");
+    int n = snprintf(buf, len,
+                     "ns3::TcpSocket::SndBufSize=%.0f;ns3::TcpSocket::RcvBufSize=%.0f;"
+                     "ns3::Ipv4GlobalRouting::RandomEcmpRouting=%s;"
+                     "ns3::TcpSocketBase::ReTxThreshold=%ld",
+                     NS3_SEND_BUFFER, cfg->tcp_window,
+                     cfg->ecmp == SGR_ECMP_SPRAY ? "true" : "false", cfg->tcp_dupacks);
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 

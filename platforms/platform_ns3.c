@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <simgrid/engine.h>
+
 #define XML_BUFFER_SIZE (1 << 20)
 
 static void write_hosts(FILE *f, const sgr_platform_cfg *cfg, size_t n)
@@ -200,4 +202,12 @@ out_free:
     free(buf);
     free(tmp);
     return ret;
+}
+
+int sgr_platform_load_links(const sgr_platform_cfg *cfg, const char *path, sgr_err *err)
+{
+    if (sgr_platform_write_links_xml(cfg, path, err) < 0)
+        return -1;
+    simgrid_load_platform(path);
+    return 0;
 }

@@ -213,6 +213,9 @@ const sgr_key sgr_core_keys[] = {
      "network.model=packet",
      "Receive buffer of every TCP connection, the largest window it advertises (Linux's "
      "default tcp_rmem maximum; ns-3's own default, 128 KiB, caps a 40 ms path at 3.3 MB/s)."},
+    {"network.tcp_dupacks", SGR_T_INT, "3", 1, 1000000, NULL, "network.model=packet",
+     "Duplicate ACKs that make TCP retransmit at packet level (ns-3's ReTxThreshold; TCP's 3): "
+     "raise it to tolerate the reordering of per-packet spraying."},
     {"network.same_routes", SGR_T_BOOL, "false", ANY, NULL, "network.model=flow",
      "Flow level on the platform written for ns-3 (hosts, switches, one route per cable, "
      "shortest paths: spine 0 between leaves): isolates the routing difference from the "

@@ -19,12 +19,14 @@
  *  - ns3::Simulator::Destroy crashes in SimGrid's engine teardown at exit: write and flush
  *    every output, then leave with _exit (sgr_network_exit).
  *
- * Pure C, but for sgr_network_quiesce. */
+ * Pure C, but for sgr_network_quiesce, sgr_network_sendto_async and
+ * sgr_platform_load_links. */
 #ifndef SIMGRAD_NETWORK_H
 #define SIMGRAD_NETWORK_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <simgrid/forward.h>
 #include "simgrad/error.h"
 #include "simgrad/platform.h"
 #include "simgrad/scenario.h"
@@ -41,6 +43,7 @@ typedef struct sgr_network_cfg {
     sgr_net_ecmp ecmp; /* packet: the first equal-cost route, or one at random per packet */
     bool newreno;      /* packet: TCP NewReno instead of ns-3's default CUBIC */
     double tcp_window; /* packet: bytes of every socket's receive buffer */
+    long tcp_dupacks;  /* packet: duplicate ACKs before a fast retransmit */
     bool same_routes;  /* flow on the platform written for ns-3 */
 } sgr_network_cfg;
 
@@ -52,10 +55,9 @@ void sgr_network_cfg_from_scenario(const sgr_scenario *scn, sgr_network_cfg *cfg
 bool sgr_network_uses_links_platform(const sgr_network_cfg *cfg);
 
 /* Refuse what packet level cannot run, each with its reason: a platform the binding cannot
- * represent (fat-tree, dragonfly, torus, three-tier, a file, a shared backbone), a family
- * without a packet-level path (fabric: policies other than spray), host failures (ns-3 links
- * neither fail nor change). `family` is algorithm.family. Returns 0 or -1 with err naming the
- * key. */
+ * represent (fat-tree, dragonfly, torus, three-tier, a file, a shared backbone), host failures
+ * (ns-3 links neither fail nor change). A family refuses what it cannot do at packet level in
+ * its own check (fabric: policies other than spray). Returns 0 or -1 with err naming the key. */
 int sgr_network_check(const sgr_network_cfg *cfg, const sgr_platform_cfg *plat,
                       const sgr_scenario *scn, sgr_err *err);
 
@@ -95,6 +97,11 @@ int sgr_network_reexec(const sgr_network_cfg *cfg, char **argv, sgr_err *err);
  * says why). At flow level it returns at once, without a simcall. */
 void sgr_network_quiesce(void);
 
+/* Start a transfer of `bytes` from one host to another, without a mailbox (as the fabric
+ * family does at packet level, where no routing zone of its own can name the path). Wait for
+ * it with sg_comm_wait*, which releases it. */
+sg_comm_t sgr_network_sendto_async(sg_host_t from, sg_host_t to, double bytes);
+
 /* Flush every stdio stream and end the process with `status` without running the exit
  * handlers, where SimGrid 3.32's engine teardown crashes in ns3::Simulator::Destroy.
  * Call it once every output is written. Does not return. */
@@ -110,6 +117,10 @@ void sgr_network_exit(int status) __attribute__((noreturn));
  * Other kinds, or a backbone, are refused (sgr_network_check says why). Through path.tmp,
  * renamed when complete. Returns 0 or -1 with err. */
 int sgr_platform_write_links_xml(const sgr_platform_cfg *cfg, const char *path, sgr_err *err);
+
+/* sgr_platform_write_links_xml to `path`, then simgrid_load_platform it (for a family that
+ * builds its own platform at flow level). Returns 0 or -1 with err. */
+int sgr_platform_load_links(const sgr_platform_cfg *cfg, const char *path, sgr_err *err);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
-/* Packet level: let the messages in flight land before a family's last actor ends.
+/* Packet level in simulation: let the messages in flight land before a family's last actor
+ * ends; start a host-to-host transfer without a mailbox.
  *
  * When the last non-daemon actor ends, SimGrid kills the daemons, which cancels the transfers
  * they take part in, and an ending actor cancels its own pending receives. SimGrid 3.32's ns-3
@@ -11,7 +12,9 @@
  * then stops when the last message in flight has landed (at most QUIESCE_POLL later). */
 #include <simgrid/kernel/resource/Model.hpp>
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
 
 #include "simgrad/network.h"
 
@@ -43,4 +46,11 @@ extern "C" void sgr_network_quiesce(void)
     do
         simgrid::s4u::this_actor::sleep_for(QUIESCE_POLL);
     while (not model->get_started_action_set()->empty());
+}
+
+extern "C" sg_comm_t sgr_network_sendto_async(sg_host_t from, sg_host_t to, double bytes)
+{
+    simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(from, to, (uint64_t)bytes);
+    c->add_ref(); /* the C API's wait functions drop this reference */
+    return c.get();
 }
