@@ -103,6 +103,11 @@ static int check_platform(const sgr_platform_cfg *p, const char *what, sgr_err *
 /* What a family needs that ns-3 has not. */
 static int check_family(const sgr_scenario *scn, sgr_err *err)
 {
+    if (sgr_scn_bool(scn, "output.paje"))
+        return sgr_fail(err, "output.paje: not at packet level: SimGrid's tracer reads the "
+                             "bandwidth-sharing variable of each transfer that ends, which a "
+                             "transfer in ns-3 has not (instr_platform.cpp, "
+                             "on_action_state_change): the run segfaults");
     if (sgr_scn_str(scn, "stragglers.host_failures"))
         return sgr_fail(err, "stragglers.host_failures: not at packet level: SimGrid's ns-3 "
                              "binding cannot fail a link (LinkNS3::apply_event is unimplemented) "

@@ -85,6 +85,8 @@ refuse file "platform file" "$src/scenarios/quickstart.json" --set network.model
     --set platform.type='"file"' --set platform.file="\"$tmp/ps-sgd-flow/platform.xml\""
 refuse host_failures "cannot fail a link" "$src/scenarios/quickstart.json" \
     --set network.model=packet --set stragglers.host_failures="\"$tmp/failures.csv\""
+refuse paje "on_action_state_change" "$src/scenarios/gc-16-bursty.json" --set network.model=packet \
+    --set output.paje=true
 refuse same_routes_dragonfly "network.same_routes" "$src/scenarios/quickstart.json" \
     --set network.same_routes=true --set platform.type='"dragonfly"' \
     --set platform.topo_parameters='"2,2;2,1;2,1;2"'
