@@ -61,6 +61,37 @@ check packet_platform_written_link_by_link $?
     complete "$tmp/same" 2 && grep -q '<router id="leaf0"/>' "$tmp/same/platform.xml"
 check same_routes_flow $? "$(tail -2 "$tmp/same.log")"
 
+# compare-models: both runs, the probe, the report with its ratio plot
+cat >"$tmp/cm.json" <<'JSON'
+{"seed": 2, "platform": {"type": "star", "hosts": 5, "host_bw": "1Gbps", "host_lat": "20us"},
+ "workload": {"model": "lsq", "dataset": "synthetic", "samples": 400, "features": 20},
+ "algorithm": {"family": "ps-sgd", "rounds": 4, "eval_every": 4},
+ "simulation": {"network_model": "CM02"}}
+JSON
+"$bin" compare-models "$tmp/cm.json" --out "$tmp/cm" --sizes 1kB,1MB --loads 1,4 \
+    >"$tmp/cm.log" 2>&1
+check compare_models_exit $? "$(tail -3 "$tmp/cm.log")"
+[ -s "$tmp/cm/report.md" ] && [ -s "$tmp/cm/packet_flow_ratio.png" ] &&
+    [ -s "$tmp/cm/comparison.json" ] && [ ! -e "$tmp/cm/flow-same-routes" ]
+check compare_models_outputs $?
+# 2 sizes x 2 loads, each ratio a positive number; the 1 MB incast of 4 is bandwidth-bound:
+# packet within 10% of CM02 (4.2% of header bytes, the handshake and the FIN)
+python3 - "$tmp/cm/comparison.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+probe = {(r["size_bytes"], r["load"]): r["packet_over_flow"] for r in c["probe"]}
+assert len(probe) == 4 and all(v > 0 for v in probe.values()), probe
+assert 1.0 < probe[(1e6, 4)] < 1.1, probe
+assert c["family"] == "ps-sgd" and c["simulated_time"]["packet_over_flow"] > 0
+assert any(r["key"] == "final_train_loss" and r["rel_diff"] == 0 for r in c["results"])
+PY
+check compare_models_content $?
+"$bin" compare-models "$src/scenarios/fabric-small.json" --out "$tmp/cm-bad" \
+    >"$tmp/cm-bad.log" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "ecmp cannot run at packet level" "$tmp/cm-bad.log"
+check compare_models_refuses $? "exit $rc: $(tail -1 "$tmp/cm-bad.log")"
+
 # what packet level cannot run: exit 2 and the reason
 printf '1,0.5,0.1\n' >"$tmp/failures.csv"
 cat >"$tmp/np.json" <<'JSON'
