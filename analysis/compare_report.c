@@ -419,10 +419,19 @@ static void results_section(cm_ctx *cx, const cm_run *f, const cm_run *p, sgr_re
 
 static void metrics_section(cm_ctx *cx, const cm_run *f, const cm_run *p, sgr_report_doc *doc)
 {
-    json_t *rows = pair_metrics(&f->csv, &p->csv);
     static const char *const head[] = {"metrics column", "rows",        "mean |diff|", "max |diff|",
                                        "last flow",      "last packet", NULL};
     sgr_report_doc_heading(doc, 2, "Round by round (metrics.csv)");
+    if (f->csv.nrows != p->csv.nrows) { /* rows of different things: not comparable */
+        sgr_report_doc_para(doc,
+                            "The runs' metrics.csv have %zu and %zu rows (packet level ran "
+                            "other items, such as fewer fabric policies): not compared row by "
+                            "row; see the results above.",
+                            f->csv.nrows, p->csv.nrows);
+        json_object_set_new(cx->out, "metrics", json_array());
+        return;
+    }
+    json_t *rows = pair_metrics(&f->csv, &p->csv);
     sgr_report_doc_para(doc, "Each column compared row by row (the same round, job or "
                              "checkpoint in both runs): relative differences.");
     sgr_report_doc_table(doc, head);

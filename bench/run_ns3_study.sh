@@ -60,7 +60,9 @@ PY
 done
 cat >"$SRC/docs/packet_study.gp" <<GP
 # Written by bench/run_ns3_study.sh; run \`gnuplot packet_study.gp\` in docs/ to re-render.
-set logscale x
+set logscale xy
+set ytics (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5)
+set yrange [0.25:6]
 set xlabel "message size (bytes)"
 set ylabel "packet level / flow level"
 set title "Time of k simultaneous messages into one host: packet / flow (flow: each scenario's model)"
