@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "simgrad/compare.h"
+#include "simgrad/config.h"
 #include "simgrad/network.h"
 #include "simgrad/output.h"
 #include "simgrad/report.h"
@@ -189,20 +190,19 @@ static int check_scenario(const cm_opts *o, sgr_scenario *scn, size_t *nhosts, b
         fprintf(stderr, "simgrad compare-models: %s\n", err.msg);
         return 2;
     }
-    sgr_platform_cfg plat;
-    sgr_network_cfg net;
-    sgr_platform_cfg_from_scenario(scn, &plat);
-    sgr_network_cfg_from_scenario(scn, &net);
-    net.model = SGR_NET_PACKET;
-    if (sgr_platform_check(&plat, nhosts, &err) < 0 ||
-        sgr_network_check(&net, &plat, scn, &err) < 0) {
-        fprintf(stderr, "simgrad compare-models: %s: %s\n", o->scenario, err.msg);
+    sgr_config cfg;
+    if (sgr_config_parse(&cfg, scn, &err) < 0 ||
+        sgr_platform_check(&cfg.platform, nhosts, &err) < 0) {
+        fprintf(stderr, "simgrad compare-models: %s\n", err.msg);
+        sgr_config_free(&cfg);
+        sgr_scenario_free(scn);
         return 2;
     }
     /* a family that builds its own flow-level platform (fabric) has no same-routes variant */
-    const sgr_family *fam = sgr_family_find(sgr_scn_str(scn, "algorithm.family"));
-    *same_routes = plat.kind == SGR_PLAT_LEAF_SPINE && plat.leaves > 1 && plat.spines > 1 && fam &&
-                   !fam->build_platform;
+    const sgr_platform_cfg *plat = &cfg.platform;
+    *same_routes = plat->kind == SGR_PLAT_LEAF_SPINE && plat->leaves > 1 && plat->spines > 1 &&
+                   !cfg.family->build_platform;
+    sgr_config_free(&cfg);
     /* the family's own packet-level checks, on the scenario as the packet run will see it */
     const char *sets[2 * MAX_ARGS + 1];
     sgr_scenario pk = {0};

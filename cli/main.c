@@ -69,17 +69,24 @@ static const char usage_validate[] =
     "traces and data files. Prints \"ok\" and exits 0, or one message and exits 2.\n";
 
 static const char usage_search[] =
-    "usage: simgrad search SCENARIO.json [--max-delay T] [--max-W W] [--set KEY=VALUE ...]\n"
+    "usage: simgrad search SCENARIO.json [--rules R] [--max-delay T] [--max-W W]\n"
+    "                      [--set KEY=VALUE ...] [--json FILE]\n"
     "\n"
     "For a gradient-coding scenario, run every admissible parameter of each scheme in\n"
     "algorithm.schemes (GC: s; SR-SGC and M-SGC: (B, W, lambda)) through the paper's round\n"
     "model on the scenario's straggler model or trace (task time = a full-data gradient's\n"
     "time x load x slowdown, or the trace adjusted by algorithm.trace_base_load/comp; no\n"
-    "network), and print the configured and the best parameters with their runtimes.\n"
+    "network), and print the configured and the best parameters with their runtimes, how\n"
+    "many sets were tried, and which could not run on the scenario's workload.\n"
     "\n"
     "options:\n"
-    "  --max-delay T       largest delay T searched (SR-SGC: B; M-SGC: W-2+B); default 3\n"
-    "  --max-W W           largest W searched; default 6\n"
+    "  --rules R           simgrad or reference (the authors' simulator and its enumeration);\n"
+    "                      the same as --set algorithm.rules='\"R\"'\n"
+    "  --max-delay T       simgrad rules: largest T searched (SR-SGC: B; M-SGC: W-2+B),\n"
+    "                      default 3; reference: B <= T and W-1+B <= T, default the trace's\n"
+    "                      rounds minus algorithm.jobs (3 without a trace)\n"
+    "  --max-W W           largest W searched; default 6 (simgrad), algorithm.jobs (reference:\n"
+    "                      SR-SGC W <= it, M-SGC W < it)\n"
     "  --json FILE         also write the results as JSON\n";
 
 static const char usage_report[] =
@@ -269,7 +276,7 @@ static int cmd_validate(int argc, char **argv)
         fprintf(stderr, "simgrad: %s\n", err.msg);
         rc = 2;
     } else {
-        printf("ok: %s (family %s)\n", c.scenario, sgr_scn_str(&scn, "algorithm.family"));
+        printf("ok: %s (family %s)\n", c.scenario, scn.family->name);
     }
     sgr_scenario_free(&scn);
 out:
@@ -279,9 +286,10 @@ out:
 
 static int cmd_search(int argc, char **argv)
 {
-    sgr_search_space space = {.max_delay = 3, .max_W = 6};
+    sgr_search_space space = {0}; /* 0: the rule set's defaults */
     const char *json_path = NULL;
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    char **rest = calloc((size_t)argc + 3, sizeof *rest);
+    char rules_set[64] = "";
     int nrest = 0;
     for (int i = 0; i < argc; i++) {
         if ((strcmp(argv[i], "--max-delay") == 0 || strcmp(argv[i], "--max-W") == 0) &&
@@ -301,9 +309,16 @@ static int cmd_search(int argc, char **argv)
             i++;
         } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
             json_path = argv[++i];
+        } else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
+            /* checked with the scenario's keys: an unknown rule set is named there */
+            snprintf(rules_set, sizeof rules_set, "algorithm.rules=\"%.40s\"", argv[++i]);
         } else {
             rest[nrest++] = argv[i];
         }
+    }
+    if (rules_set[0]) {
+        rest[nrest++] = "--set";
+        rest[nrest++] = rules_set;
     }
     cli c = {0};
     sgr_scenario scn;

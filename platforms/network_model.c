@@ -1,6 +1,7 @@
 /* simgrad: flow or packet level, what packet level refuses and why, and the settings ns-3
  * needs (see include/simgrad/network.h and docs/packet.md for the evidence). */
 #include "simgrad/network.h"
+#include "simgrad/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,20 +17,6 @@
  * the binding closes the receiver early and a larger message ends before its last byte
  * arrives, or aborts the run (ns3_simulator.cpp, send_cb and normalClose_callback). */
 #define NS3_SEND_BUFFER 1073741824.0
-
-void sgr_network_cfg_from_scenario(const sgr_scenario *scn, sgr_network_cfg *cfg)
-{
-    memset(cfg, 0, sizeof *cfg);
-    const char *m = sgr_scn_str(scn, "network.model");
-    cfg->model = m && strcmp(m, "packet") == 0 ? SGR_NET_PACKET : SGR_NET_FLOW;
-    const char *e = sgr_scn_str(scn, "network.ecmp");
-    cfg->ecmp = e && strcmp(e, "spray") == 0 ? SGR_ECMP_SPRAY : SGR_ECMP_FIRST;
-    const char *t = sgr_scn_str(scn, "network.tcp");
-    cfg->newreno = t && strcmp(t, "newreno") == 0;
-    cfg->tcp_window = sgr_scn_num(scn, "network.tcp_window");
-    cfg->tcp_dupacks = sgr_scn_int(scn, "network.tcp_dupacks");
-    cfg->same_routes = cfg->model == SGR_NET_FLOW && sgr_scn_bool(scn, "network.same_routes");
-}
 
 bool sgr_network_uses_links_platform(const sgr_network_cfg *cfg)
 {
@@ -100,31 +87,30 @@ static int check_platform(const sgr_platform_cfg *p, const char *what, sgr_err *
     return 0;
 }
 
-/* What a family needs that ns-3 has not. */
-static int check_family(const sgr_scenario *scn, sgr_err *err)
+/* What the run asks of the network that ns-3 has not (a family refuses its own things). */
+static int check_run(const sgr_config *cfg, sgr_err *err)
 {
-    if (sgr_scn_bool(scn, "output.paje"))
+    if (cfg->output.paje)
         return sgr_fail(err, "output.paje: not at packet level: SimGrid's tracer reads the "
                              "bandwidth-sharing variable of each transfer that ends, which a "
                              "transfer in ns-3 has not (instr_platform.cpp, "
                              "on_action_state_change): the run segfaults");
-    if (sgr_scn_str(scn, "stragglers.host_failures"))
+    if (cfg->host_failures)
         return sgr_fail(err, "stragglers.host_failures: not at packet level: SimGrid's ns-3 "
                              "binding cannot fail a link (LinkNS3::apply_event is unimplemented) "
                              "and a host turned off keeps its ns-3 node sending");
     return 0;
 }
 
-int sgr_network_check(const sgr_network_cfg *cfg, const sgr_platform_cfg *plat,
-                      const sgr_scenario *scn, sgr_err *err)
+int sgr_network_check(const sgr_network_cfg *net, const sgr_config *cfg, sgr_err *err)
 {
-    if (cfg->model == SGR_NET_PACKET) {
-        if (check_platform(plat, "network.model packet", err) < 0)
+    if (net->model == SGR_NET_PACKET) {
+        if (check_platform(&cfg->platform, "network.model packet", err) < 0)
             return -1;
-        return check_family(scn, err);
+        return check_run(cfg, err);
     }
-    if (cfg->same_routes)
-        return check_platform(plat, "network.same_routes", err);
+    if (net->same_routes)
+        return check_platform(&cfg->platform, "network.same_routes", err);
     return 0;
 }
 

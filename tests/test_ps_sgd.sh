@@ -1,20 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end ps-sgd runs through the command, as a user runs them: determinism, the outputs,
 # the straggler options acting on simulated time, platform reuse, and Ctrl-C.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME CONDITION-EXIT-STATUS [detail]
-  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi
-}
-# value of a numeric key in a summary.json (keys are sorted, one per line)
-json_num() { grep -m1 "\"$2\":" "$1" | sed 's/.*: *\([-0-9.eE+]*\).*/\1/'; }
-col() { # CSV COLUMN-NAME -> values of that column, one per line
-  awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i; next} {print $k}' "$1"
-}
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/s.json" <<'JSON'
 {
@@ -131,5 +118,4 @@ done
   grep -q "PajeDefineContainerType" "$tmp/j/trace.paje" && grep -q '"paje_trace": "trace.paje"' "$tmp/j/summary.json"
 check paje_trace_written $?
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
 # The token family through the command: tokens learn (MSE falls), the measured visit variance
 # is reported next to its theory, and bad inputs give exit 2 with a message.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/t.json" <<'JSON'
 {"seed": 2,
@@ -62,5 +56,4 @@ printf '0.5\n0.2\n0.2\n' >"$tmp/sum.w"
 expect2 target_sum "sum to 0.9" --set 'graph={"type": "cycle", "n": 3}' \
     --set algorithm.target='"file"' --set algorithm.target_file="$tmp/sum.w"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

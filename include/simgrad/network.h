@@ -47,7 +47,8 @@ typedef struct sgr_network_cfg {
     bool same_routes;  /* flow on the platform written for ns-3 */
 } sgr_network_cfg;
 
-/* The network section of a validated scenario. Can't fail. */
+/* The network section of a validated scenario (scenario/config.c, with the other sections;
+ * sgr_config_parse fills sgr_config.network with it). Can't fail. */
 void sgr_network_cfg_from_scenario(const sgr_scenario *scn, sgr_network_cfg *cfg);
 
 /* Whether the run's platform is written as hosts, switches and one-link routes (packet
@@ -58,8 +59,8 @@ bool sgr_network_uses_links_platform(const sgr_network_cfg *cfg);
  * represent (fat-tree, dragonfly, torus, three-tier, a file, a shared backbone), host failures
  * (ns-3 links neither fail nor change). A family refuses what it cannot do at packet level in
  * its own check (fabric: policies other than spray). Returns 0 or -1 with err naming the key. */
-int sgr_network_check(const sgr_network_cfg *cfg, const sgr_platform_cfg *plat,
-                      const sgr_scenario *scn, sgr_err *err);
+typedef struct sgr_config sgr_config;
+int sgr_network_check(const sgr_network_cfg *net, const sgr_config *cfg, sgr_err *err);
 
 /* The value NS_ATTRIBUTE_DEFAULT must hold for a packet-level run of cfg (ns-3 attribute
  * defaults: send buffer, receive buffer, random ECMP), into buf. Returns 0, or -1 when buf is
