@@ -18,6 +18,7 @@
 #include <xbt/sysdep.h>
 
 #include "simgrad/inbox.h"
+#include "simgrad/network.h"
 #include "simgrad/results.h"
 #include "simgrad/run.h"
 #include "families/ps_sgd/ps_sgd.h"
@@ -230,6 +231,7 @@ static void server_main(int argc, char **argv)
             break;
         }
     }
+    sgr_network_quiesce(); /* packet level: late gradients land before the workers die */
 }
 
 int sgr_ps_sgd_deploy(sgr_run *run, sgr_err *err)
