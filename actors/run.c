@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,11 +16,13 @@
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
-#include <xbt/dynar.h>
 #include <simgrid/version.h>
 #include <xbt/log.h>
 
+#include "simgrad/config.h"
+#include "simgrad/network.h"
 #include "simgrad/rng.h"
+#include "actors/run_internal.h"
 
 XBT_LOG_NEW_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_run, simgrad, "simgrad run layer");
@@ -56,14 +57,6 @@ void sgr_run_catch_signals(void)
 bool sgr_run_interrupted(void)
 {
     return sgr_stop_reason() != 0;
-}
-
-const sgr_family *sgr_family_find(const char *name)
-{
-    for (size_t i = 0; sgr_families[i]; i++)
-        if (strcmp(sgr_families[i]->keys.name, name) == 0)
-            return sgr_families[i];
-    return NULL;
 }
 
 unsigned sgr_run_stack_kib(const sgr_run *run)
@@ -130,150 +123,6 @@ void sgr_run_trace_self(sgr_run *run, size_t host, const char *name)
         sgr_ctrace_join(run->ctrace, (long)host, sg_host_get_name(run->hosts[host]), name);
 }
 
-static int cmp_host_names(const void *a, const void *b)
-{
-    const char *x = sg_host_get_name(*(sg_host_t const *)a);
-    const char *y = sg_host_get_name(*(sg_host_t const *)b);
-    return strverscmp(x, y);
-}
-
-/* The pair of hosts whose route a platform check is asking SimGrid for, in memory shared with
- * the parent: if SimGrid aborts on the question, the parent still knows what it was. */
-typedef struct route_probe {
-    char from[128], to[128];
-    bool asking;  /* SimGrid is being asked (if it aborts, this route is the reason) */
-    bool missing; /* the route came back empty */
-} route_probe;
-
-/* At most this many route queries: every ordered pair up to 100 hosts, beyond that each host
- * to and from the first (every family's server or driver is host 0) and to the next. */
-enum { ROUTE_CHECK_ALL_PAIRS = 100, ROUTE_CHECK_MAX = 30000 };
-
-static bool route_missing(sg_host_t a, sg_host_t b, route_probe *probe)
-{
-    snprintf(probe->from, sizeof probe->from, "%s", sg_host_get_name(a));
-    snprintf(probe->to, sizeof probe->to, "%s", sg_host_get_name(b));
-    probe->asking = true;
-    xbt_dynar_t links = xbt_dynar_new(sizeof(sg_link_t), NULL);
-    sg_host_get_route(a, b, links);
-    /* what SimGrid's network model refuses when a transfer starts: no link, no latency */
-    bool missing = xbt_dynar_is_empty(links) && sg_host_get_route_latency(a, b) <= 0;
-    xbt_dynar_free(&links);
-    probe->asking = false;
-    return missing;
-}
-
-/* Routes can only be asked for from inside an actor. */
-static void route_check_main(int argc, char **argv)
-{
-    route_probe *probe = sg_actor_self_get_data();
-    size_t n = sg_host_count(), queries = 0;
-    sg_host_t *hosts = sg_host_list();
-    qsort(hosts, n, sizeof *hosts, cmp_host_names);
-    for (size_t i = 0; i < n && !probe->missing && queries < ROUTE_CHECK_MAX; i++)
-        for (size_t j = 0; j < n && !probe->missing && queries < ROUTE_CHECK_MAX; j++) {
-            bool wanted = n <= ROUTE_CHECK_ALL_PAIRS || i == 0 || j == 0 || j == (i + 1) % n;
-            if (i != j && wanted) {
-                probe->missing = route_missing(hosts[i], hosts[j], probe);
-                queries++;
-            }
-        }
-    free(hosts);
-}
-
-/* The child's side of check_platform_file: load, check routes, seal. Never returns. */
-static void check_platform_child(const char *path, bool paje, route_probe *probe)
-{
-    char *argv[] = {"simgrad-check",
-                    "--cfg=tracing:yes",
-                    "--cfg=tracing/uncategorized:yes",
-                    "--cfg=tracing/platform/topology:no",
-                    "--cfg=tracing/filename:/dev/null",
-                    NULL};
-    int child_argc = paje ? 5 : 1;
-    if (!paje)
-        argv[1] = NULL;
-    simgrid_init(&child_argc, argv);
-    simgrid_load_platform(path);
-    size_t n = sg_host_count();
-    if (n == 0)
-        _exit(3);
-    sg_host_t *hosts = sg_host_list();
-    sg_host_t first = hosts[0];
-    free(hosts);
-    sg_actor_t a = sg_actor_init("route-check", first);
-    sg_actor_set_data(a, probe);
-    sg_actor_start(a, route_check_main, 0, NULL);
-    simgrid_run(); /* also seals the platform, where tracing may fail */
-    _exit(probe->missing ? 4 : 0);
-}
-
-/* Fork, check the file in the child, read what it said. Returns 0 or -1 with err. */
-static int check_platform_run(const char *path, bool paje, route_probe *probe, sgr_err *err)
-{
-    int fds[2];
-    if (pipe(fds) < 0)
-        return sgr_fail(err, "pipe: %s", strerror(errno));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return sgr_fail(err, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        close(fds[0]);
-        dup2(fds[1], STDERR_FILENO);
-        check_platform_child(path, paje, probe);
-    }
-    close(fds[1]);
-    char log[8192];
-    size_t len = 0;
-    ssize_t got;
-    while ((got = read(fds[0], log + len, sizeof log - 1 - len)) > 0)
-        len += (size_t)got;
-    log[len] = '\0';
-    close(fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-        return sgr_fail(err, "platform.file: %s declares no host", path);
-    if (probe->missing || probe->asking) /* an empty route, or SimGrid aborted on the question */
-        return sgr_fail(err,
-                        "platform.file: %s has no route from host %s to host %s (a transfer "
-                        "between them would abort the simulation); connect them: a <route>, "
-                        "or links that a Floyd or Dijkstra zone routes over",
-                        path, probe->from, probe->to);
-    if (paje && WIFSIGNALED(status))
-        return sgr_fail(err,
-                        "output.paje: SimGrid 3.32's tracer crashes on %s (it does on "
-                        "platforms with several cluster zones); run without output.paje",
-                        path);
-    /* SimGrid's own reason is the first ERROR line it printed. */
-    char *why = strstr(log, "ERROR] ");
-    if (why) {
-        why += 7;
-        why[strcspn(why, "\n")] = '\0';
-    }
-    return sgr_fail(err, "platform.file: SimGrid cannot load %s: %s", path,
-                    why ? why : "its parser stopped (check the file against simgrid.dtd)");
-}
-
-/* SimGrid aborts on a platform file it cannot parse, and on the first transfer between hosts
- * that have no route; try the file in a child so that a user's bad XML is an error message,
- * not a crash. */
-static int check_platform_file(const char *path, bool paje, sgr_err *err)
-{
-    if (access(path, R_OK) < 0)
-        return sgr_fail(err, "platform.file: cannot read %s: %s", path, strerror(errno));
-    route_probe *probe =
-        mmap(NULL, sizeof *probe, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (probe == MAP_FAILED)
-        return sgr_fail(err, "mmap: %s", strerror(errno));
-    int rc = check_platform_run(path, paje, probe, err);
-    munmap(probe, sizeof *probe);
-    return rc;
-}
-
 static int collect_hosts(sgr_run *run, sgr_err *err)
 {
     size_t n = sg_host_count();
@@ -285,7 +134,7 @@ static int collect_hosts(sgr_run *run, sgr_err *err)
         sg_host_t *all = sg_host_list();
         memcpy(run->hosts, all, n * sizeof *all);
         free(all);
-        qsort(run->hosts, n, sizeof *run->hosts, cmp_host_names);
+        qsort(run->hosts, n, sizeof *run->hosts, sgr_run_cmp_host_names);
     } else {
         for (size_t i = 0; i < n; i++) {
             char name[32];
@@ -316,10 +165,12 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
     char buf[4200];
     snprintf(buf, sizeof buf, "--cfg=contexts/stack-size:%u", sgr_run_stack_kib(run));
     argv[n++] = strdup(buf);
-    snprintf(buf, sizeof buf, "--cfg=network/model:%s",
-             sgr_scn_str(run->scn, "simulation.network_model"));
+    snprintf(buf, sizeof buf, "--cfg=network/model:%s", run->cfg->simulation.network_model);
     argv[n++] = strdup(buf);
-    if (sgr_scn_bool(run->scn, "output.paje")) {
+    /* network.model (issue 15): ns-3's settings, after the flow model they replace */
+    int extra = sgr_network_sg_argv(&run->cfg->network, &run->platform, run->seed, argv + n);
+    n += extra > 0 ? extra : 0;
+    if (run->cfg->output.paje) {
         argv[n++] = strdup("--cfg=tracing:yes");
         argv[n++] = strdup("--cfg=tracing/uncategorized:yes");
         snprintf(buf, sizeof buf, "--cfg=tracing/filename:%s/trace.paje", run->outdir);
@@ -414,9 +265,9 @@ static json_t *summary_files(const sgr_run *run)
         {"platform", run->platform.kind != SGR_PLAT_FILE && !run->family->build_platform
                          ? "platform.xml"
                          : NULL},
-        {"paje_trace", sgr_scn_bool(run->scn, "output.paje") ? "trace.paje" : NULL},
+        {"paje_trace", run->cfg->output.paje ? "trace.paje" : NULL},
         {"link_loads", json_string_value(links)},
-        {"chrome_trace", sgr_scn_bool(run->scn, "output.chrome_trace") ? "trace.json" : NULL}};
+        {"chrome_trace", run->cfg->output.chrome_trace ? "trace.json" : NULL}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char path[4400];
         if (!names[i][1])
@@ -458,86 +309,100 @@ static json_t *summary_new(const sgr_run *run, const run_ctx *ctx, const char *s
     return s;
 }
 
-/* Everything that can be checked without running: the platform, the family's parameters,
- * the straggler model (a trace's shape) and that data files are readable. No side effects
- * except a child process for a user's platform file. */
-static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
+/* The data files a family with a workload reads must be readable (their contents are checked
+ * when the workload loads). */
+static int check_data_files(const sgr_config *cfg, sgr_err *err)
 {
-    run->scn = scn;
-    run->seed = (unsigned long)sgr_scn_int(scn, "seed");
-    run->family = sgr_family_find(sgr_scn_str(scn, "algorithm.family"));
-    if (!run->family)
-        return sgr_fail(err, "%s: algorithm.family: unknown", scn->path);
-    run->stack_size = (unsigned)sgr_scn_num(scn, "simulation.stack_size");
-    sgr_platform_cfg_from_scenario(scn, &run->platform);
-    /* Owned by the run from here on (resolved against the scenario's directory). */
-    run->platform.file = sgr_scn_path(scn, "platform.file");
-    if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
-        return sgr_fail_prefix(err, "%s", scn->path);
-    bool paje = sgr_scn_bool(scn, "output.paje");
-    if (run->platform.kind == SGR_PLAT_FILE &&
-        check_platform_file(run->platform.file, paje, err) < 0)
-        return sgr_fail_prefix(err, "%s", scn->path);
+    const char *const files[][2] = {{"workload.path", cfg->workload.path},
+                                    {"workload.test_path", cfg->workload.test_path},
+                                    {"workload.fmnist_dir", cfg->workload.fmnist_dir}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (files[i][1] && access(files[i][1], R_OK) < 0)
+            return sgr_fail(err, "%s: %s: cannot read %s: %s", cfg->scn->path, files[i][0],
+                            files[i][1], strerror(errno));
+    return 0;
+}
+
+/* What SimGrid's Paje tracer and the in-memory platforms cannot do. */
+static int check_platform_kind(const sgr_run *run, sgr_err *err)
+{
+    const sgr_config *cfg = run->cfg;
+    const char *path = cfg->scn->path, *family = run->family->keys.name;
+    bool paje = cfg->output.paje;
     if (paje && ((run->platform.kind == SGR_PLAT_LEAF_SPINE && run->platform.leaves > 1) ||
                  (run->platform.kind == SGR_PLAT_WAN && run->platform.sites > 1)))
         return sgr_fail(err,
                         "%s: output.paje: SimGrid 3.32's tracer crashes on platforms made "
                         "of several clusters (platform.type %s); use star, fat-tree, "
                         "dragonfly or torus for a Paje trace",
-                        scn->path, sgr_scn_str(scn, "platform.type"));
+                        path, sgr_platform_kind_name(run->platform.kind));
     if (run->platform.kind == SGR_PLAT_THREE_TIER && !run->family->build_platform)
         return sgr_fail(err,
-                        "%s: platform.type: three-tier is built by the fabric family only; "
-                        "the %s family runs on leaf-spine, fat-tree and the others",
-                        scn->path, run->family->keys.name);
+                        "%s: platform.type: three-tier is built in memory by the families that "
+                        "build their own platform; the %s family runs on leaf-spine, fat-tree "
+                        "and the others",
+                        path, family);
     if (paje && run->family->build_platform)
         return sgr_fail(err,
                         "%s: output.paje: not available for the %s family's in-memory "
                         "platform",
-                        scn->path, run->family->keys.name);
-    if (run->family->check(scn, run->nhosts, &run->nparts, err) < 0)
-        return sgr_fail_prefix(err, "%s", scn->path);
-    static const char *const data_keys[] = {"workload.path", "workload.test_path",
-                                            "workload.fmnist_dir"};
-    bool data = run->nparts || run->family->uses_workload;
-    for (size_t i = 0; data && i < sizeof data_keys / sizeof *data_keys; i++) {
-        char *p = sgr_scn_path(scn, data_keys[i]);
-        int ok = !p || access(p, R_OK) == 0;
-        if (!ok)
-            sgr_fail(err, "%s: %s: cannot read %s: %s", scn->path, data_keys[i], p,
-                     strerror(errno));
-        free(p);
-        if (!ok)
-            return -1;
-    }
-    sgr_straggler_cfg_from_scenario(scn, &run->stragglers, &run->trace_path);
-    run->failures_path = sgr_scn_path(scn, "stragglers.host_failures");
+                        path, family);
+    return 0;
+}
+
+/* Everything that can be checked without running: the platform, the family's parameters,
+ * the straggler model (a trace's shape) and that data files are readable. No side effects
+ * except a child process for a user's platform file. */
+static int check_scenario(sgr_run *run, const sgr_config *cfg, sgr_err *err)
+{
+    const char *path = cfg->scn->path;
+    run->cfg = cfg;
+    run->scn = cfg->scn;
+    run->seed = cfg->seed;
+    run->family = cfg->family;
+    run->stack_size = (unsigned)cfg->simulation.stack_size;
+    run->platform = cfg->platform;
+    run->stragglers = cfg->stragglers;
+    run->failures_path = cfg->host_failures;
+    if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
+        return sgr_fail_prefix(err, "%s", path);
+    if (run->platform.kind == SGR_PLAT_FILE &&
+        sgr_run_check_platform_file(run->platform.file, cfg->output.paje, err) < 0)
+        return sgr_fail_prefix(err, "%s", path);
+    if (check_platform_kind(run, err) < 0)
+        return -1;
+    if (sgr_network_check(&cfg->network, cfg, err) < 0) /* network.model (issue 15) */
+        return sgr_fail_prefix(err, "%s", path);
+    if (run->family->check(cfg, run->nhosts, &run->nparts, err) < 0)
+        return sgr_fail_prefix(err, "%s", path);
+    if ((run->nparts || run->family->uses_workload) && check_data_files(cfg, err) < 0)
+        return -1;
     if (run->failures_path) {
         failure_event *ev;
         size_t n;
         if (sgr_failures_load(run->failures_path, run->nhosts, &ev, &n, err) < 0)
-            return sgr_fail_prefix(err, "%s", scn->path);
+            return sgr_fail_prefix(err, "%s", path);
         free(ev);
     }
     if (run->nparts) {
         sgr_straggler_model *m = sgr_straggler_new(&run->stragglers, run->nparts, run->seed, err);
         if (!m)
-            return sgr_fail_prefix(err, "%s", scn->path);
+            return sgr_fail_prefix(err, "%s", path);
         sgr_straggler_free(m);
     }
     return 0;
 }
 
-static int prepare(sgr_run *run, const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+static int prepare(sgr_run *run, const sgr_config *cfg, const sgr_run_opts *opts, sgr_err *err)
 {
-    if (check_scenario(run, scn, err) < 0)
+    if (check_scenario(run, cfg, err) < 0)
         return SGR_EUSER;
     if (sgr_stop_reason())
         return 130; /* nothing written yet */
-    const char *dir = opts->outdir ? opts->outdir : sgr_scn_str(scn, "output.dir");
+    const char *dir = opts->outdir ? opts->outdir : cfg->output.dir;
     char def[4096];
     if (!dir) {
-        snprintf(def, sizeof def, "out/%s", scn->name);
+        snprintf(def, sizeof def, "out/%s", cfg->scn->name);
         dir = def;
     }
     run->outdir = strdup(dir);
@@ -552,18 +417,53 @@ static void run_release(sgr_run *run)
     sgr_workload_free(&run->workload);
     free(run->hosts);
     free(run->speed);
-    free(run->trace_path);
-    free(run->failures_path);
-    free((char *)run->platform.file);
     free(run->outdir);
 }
 
 int sgr_run_validate(const sgr_scenario *scn, sgr_err *err)
 {
     sgr_run run = {0};
-    int rc = check_scenario(&run, scn, err) < 0 ? SGR_EUSER : 0;
+    sgr_config cfg;
+    if (sgr_config_parse(&cfg, scn, err) < 0)
+        return SGR_EUSER;
+    int rc = check_scenario(&run, &cfg, err) < 0 ? SGR_EUSER : 0;
     run_release(&run);
+    sgr_config_free(&cfg);
     return rc;
+}
+
+/* The arguments given to simgrid_init, which removes those it consumes: the pointers kept to
+ * free them. */
+typedef struct sg_args {
+    char **argv, **owned;
+    int argc, nowned;
+} sg_args;
+
+static void sg_args_free(sg_args *a)
+{
+    for (int i = 0; a->owned && i < a->nowned; i++)
+        free(a->owned[i]);
+    free(a->owned);
+    free(a->argv);
+}
+
+/* The platform file to load: generated into the run directory, the user's, or none (the family
+ * builds its platform in memory). path gets "" for none. */
+static int platform_path(sgr_run *run, char *path, size_t size, sgr_err *err)
+{
+    path[0] = '\0';
+    if (run->family->build_platform)
+        return 0;
+    if (run->platform.kind == SGR_PLAT_FILE) {
+        snprintf(path, size, "%s", run->platform.file);
+        return 0;
+    }
+    snprintf(path, size, "%s/platform.xml", run->outdir);
+    /* network.model (issue 15): ns-3 needs one route per cable */
+    int (*write)(const sgr_platform_cfg *, const char *, sgr_err *) =
+        sgr_network_uses_links_platform(&run->cfg->network) ? sgr_platform_write_links_xml
+                                                            : sgr_platform_write_xml;
+    return write(&run->platform, path, err) < 0 ? SGR_EFAIL : 0;
 }
 
 /* SimGrid takes actor stacks from malloc. From the heap, the stacks of short-lived actors
@@ -591,42 +491,38 @@ static void enter_phase(sgr_run *run, run_ctx *ctx, const char *phase)
 
 /* Data and platform, then the engine: 0, SGR_EUSER / SGR_EFAIL with err, or 130 when a
  * signal came before the engine started (after it, the actors see it and wind down). */
-static int set_up(sgr_run *run, run_ctx *ctx, const sgr_run_opts *opts, sgr_err *err)
+static int start_simgrid(sgr_run *run, run_ctx *ctx, const sgr_run_opts *opts, sg_args *args,
+                         sgr_err *err)
 {
-    const sgr_scenario *scn = run->scn;
+    const sgr_config *cfg = run->cfg;
     char path[4200];
     enter_phase(run, ctx, "loading data");
     if ((run->nparts || run->family->uses_workload) &&
-        sgr_workload_load(&run->workload, scn, run->nparts, err) < 0)
-        return sgr_fail_prefix(err, "%s", scn->path), SGR_EUSER;
+        sgr_workload_load(&run->workload, &cfg->workload, run->nparts, err) < 0)
+        return sgr_fail_prefix(err, "%s", cfg->scn->path), SGR_EUSER;
     if (sgr_stop_reason())
         return 130;
     enter_phase(run, ctx, "writing the platform");
-    path[0] = '\0';
-    if (run->platform.kind == SGR_PLAT_FILE) {
-        snprintf(path, sizeof path, "%s", run->platform.file);
-    } else if (!run->family->build_platform) {
-        snprintf(path, sizeof path, "%s/platform.xml", run->outdir);
-        if (sgr_platform_write_xml(&run->platform, path, err) < 0)
-            return SGR_EFAIL;
-    }
+    int rc = platform_path(run, path, sizeof path, err);
+    if (rc < 0)
+        return rc;
+    if (sgr_network_require_env(&cfg->network, err) < 0) /* packet level (issue 15) */
+        return SGR_EFAIL;
     if (sgr_stop_reason())
         return 130;
     /* The simulator is single-threaded; so are the kernels it times. */
     openblas_set_num_threads(1);
     keep_stacks_apart(run);
-    ctx->argv = simgrid_argv(run, opts, &ctx->argc);
-    ctx->argv_owned = ctx->argv ? malloc(((size_t)ctx->argc + 1) * sizeof *ctx->argv) : NULL;
-    if (!ctx->argv_owned)
+    args->argv = simgrid_argv(run, opts, &args->argc);
+    args->owned = args->argv ? malloc(((size_t)args->argc + 1) * sizeof *args->argv) : NULL;
+    if (!args->owned)
         return sgr_fail(err, "out of memory");
-    /* simgrid_init removes the arguments it consumes: keep the pointers to free them. */
-    memcpy(ctx->argv_owned, ctx->argv, ((size_t)ctx->argc + 1) * sizeof *ctx->argv);
-    ctx->argc_owned = ctx->argc;
+    memcpy(args->owned, args->argv, ((size_t)args->argc + 1) * sizeof *args->argv);
+    args->nowned = args->argc;
     enter_phase(run, ctx, "loading the platform");
-    simgrid_init(&ctx->argc, ctx->argv);
+    simgrid_init(&args->argc, args->argv);
     ctx->engine = true;
     sgr_run_catch_signals(); /* again: after SimGrid's own set-up */
-    int rc;
     if (run->family->build_platform) {
         if ((rc = run->family->build_platform(run, err)) < 0)
             return rc;
@@ -658,33 +554,38 @@ static void release_family(sgr_run *run)
         close(saved);
 }
 
-/* The trace file, the family's actors and the simulation; then the family's results. */
+/* trace.json, the family's actors, the simulation; then the family's results. */
 static int simulate(sgr_run *run, run_ctx *ctx, sgr_err *err)
 {
-    const sgr_scenario *scn = run->scn;
-    char path[4200];
-    int rc;
-    if (sgr_scn_bool(scn, "output.chrome_trace")) {
+    const sgr_output_cfg *out = &run->cfg->output;
+    if (out->chrome_trace) {
+        char path[4200];
         snprintf(path, sizeof path, "%s/trace.json", run->outdir);
         run->ctrace =
-            sgr_ctrace_open(path, (size_t)sgr_scn_int(scn, "output.chrome_trace_actors"),
-                            (size_t)sgr_scn_int(scn, "output.chrome_trace_max_events"), err);
+            sgr_ctrace_open(path, out->chrome_trace_actors, out->chrome_trace_max_events, err);
         if (!run->ctrace)
             return SGR_EFAIL;
     }
     enter_phase(run, ctx, "deploying the actors");
-    if ((rc = run->family->deploy(run, err)) < 0 || (rc = sgr_run_failures_deploy(run, err)) < 0) {
+    int rc = run->family->deploy(run, err);
+    if (rc == 0)
+        rc = sgr_run_failures_deploy(run, err);
+    if (rc < 0) {
         release_family(run);
         return rc;
     }
     enter_phase(run, ctx, "simulation");
     sgr_progress_phase(&run->progress, NULL);
-    XBT_VERB("running %s (%s) on %zu hosts, results in %s", scn->path, run->family->keys.name,
+    XBT_VERB("running %s (%s) on %zu hosts, results in %s", run->scn->path, run->family->keys.name,
              run->nhosts, run->outdir);
     simgrid_run();
     sgr_progress_finish(&run->progress);
     enter_phase(run, ctx, "results");
-    return run->family->finish(run, err);
+    rc = run->family->finish(run, err);
+    if (rc == 0 && !run->results) /* a results object jansson refused: say so, never write {} */
+        rc = sgr_fail(err, "internal: the %s family's results could not be built",
+                      run->family->keys.name);
+    return rc;
 }
 
 /* Close the streamed outputs and write the summary, whatever happened before: rc is what the
@@ -719,7 +620,7 @@ static int write_outputs(sgr_run *run, run_ctx *ctx, int rc, sgr_err *err)
     snprintf(path, sizeof path, "%s/summary.json", run->outdir);
     if (!summary)
         werr = (sgr_err){"out of memory writing the summary"};
-    if (!summary || sgr_json_write_atomic(path, summary, &werr) < 0) {
+    if (!summary || sgr_json_write_atomic_digits(path, summary, run->summary_digits, &werr) < 0) {
         if (rc >= 0) {
             *err = werr;
             rc = SGR_EFAIL;
@@ -736,28 +637,25 @@ static int write_outputs(sgr_run *run, run_ctx *ctx, int rc, sgr_err *err)
     return rc;
 }
 
-int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+static int run_config(const sgr_config *cfg, const sgr_run_opts *opts, sgr_err *err)
 {
     sgr_run run = {0};
+    sg_args args = {0};
     run_ctx ctx = {.wall0 = sgr_wall_time()};
-    struct sigaction old_int, old_term;
-    sigaction(SIGINT, NULL, &old_int);
-    sigaction(SIGTERM, NULL, &old_term);
-    sgr_run_catch_signals();
-    sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
+    sgr_progress_init(&run.progress, !opts->quiet && cfg->output.progress);
     enter_phase(&run, &ctx, "checking the scenario");
-    int rc = prepare(&run, scn, opts, err);
+    int rc = prepare(&run, cfg, opts, err);
     if (rc == 0) {
         rc = mark_running(&run, err) < 0 ? SGR_EFAIL : 0;
         ctx.marked = rc == 0;
     }
     if (rc == 0)
-        rc = set_up(&run, &ctx, opts, err);
+        rc = start_simgrid(&run, &ctx, opts, &args, err);
     if (rc == 0)
         rc = simulate(&run, &ctx, err);
     /* a family's own input errors (found at deploy or while running) name the file too */
-    if (rc == SGR_EUSER && strncmp(err->msg, scn->path, strlen(scn->path)) != 0)
-        sgr_fail_prefix(err, "%s", scn->path);
+    if (rc == SGR_EUSER && strncmp(err->msg, cfg->scn->path, strlen(cfg->scn->path)) != 0)
+        sgr_fail_prefix(err, "%s", cfg->scn->path);
     sgr_progress_finish(&run.progress);
     rc = write_outputs(&run, &ctx, rc, err);
     if (rc == 0)
@@ -765,10 +663,22 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
     else if (ctx.marked)
         fprintf(stdout, "incomplete results in %s (summary.json says why)\n", run.outdir);
     run_release(&run);
-    for (int i = 0; ctx.argv_owned && i < ctx.argc_owned; i++)
-        free(ctx.argv_owned[i]);
-    free(ctx.argv_owned);
-    free(ctx.argv);
+    sg_args_free(&args);
+    return rc;
+}
+
+int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+{
+    struct sigaction old_int, old_term;
+    sigaction(SIGINT, NULL, &old_int);
+    sigaction(SIGTERM, NULL, &old_term);
+    sgr_run_catch_signals();
+    sgr_config cfg;
+    int rc = SGR_EUSER;
+    if (sgr_config_parse(&cfg, scn, err) == 0) {
+        rc = run_config(&cfg, opts, err);
+        sgr_config_free(&cfg);
+    }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     return rc;

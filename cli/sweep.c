@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "simgrad/family.h"
 #include "simgrad/output.h"
 #include "simgrad/report.h"
 #include "simgrad/sweep_report.h"
@@ -47,10 +48,25 @@ static const char usage_sweep[] =
     "                                                   grid, list x grid)\n"
     "             \"replicas\": R, \"metric\": \"COLUMN\" or [\"COLUMN\", ...], \"out\": \"DIR\"}\n"
     "Replica r runs with seed = the base scenario's seed + r (or 1 + r). The metric is a\n"
-    "results.csv column; default: ps-sgd and token simulated_time_s, gradient-coding\n"
-    "SCHEME.runtime_s for each scheme, gossip METHOD.simulated_seconds for each method,\n"
-    "fabric simulated_time_s (and COLLECTIVE/POLICY.FIELD columns, e.g. all-to-all/ecmp.time_s).\n"
+    "results.csv column; per-item results are ITEM.FIELD columns (e.g. m-sgc.runtime_s).\n"
     "Exit status: 0, 1 a run failed or is missing, 2 a bad sweep file or option.\n";
+
+/* The usage, then each family's default metric (from its table). */
+static void print_usage(FILE *f)
+{
+    fputs(usage_sweep, f);
+    fputs("Default metric per family:\n", f);
+    for (size_t i = 0; sgr_families[i]; i++) {
+        const sgr_family_sweep *sw = sgr_families[i]->sweep;
+        if (!sw)
+            continue;
+        if (sw->default_field)
+            fprintf(f, "  %-16s ITEM.%s for each item of %s\n", sgr_families[i]->keys.name,
+                    sw->default_field, sw->list_key ? sw->list_key : "the results");
+        else
+            fprintf(f, "  %-16s %s\n", sgr_families[i]->keys.name, sw->default_top);
+    }
+}
 
 typedef enum { MODE_LOCAL, MODE_EMIT_SLURM, MODE_EMIT_PARALLEL, MODE_RUN_INDEX, MODE_MERGE } mode;
 
@@ -92,7 +108,7 @@ static int parse_opts(int argc, char **argv, sweep_opts *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_sweep, stdout);
+            print_usage(stdout);
             return 1;
         } else if (strcmp(a, "-j") == 0 && next) {
             if (parse_long(argv[++i], 1, &o->jobs) < 0)
@@ -124,7 +140,7 @@ static int parse_opts(int argc, char **argv, sweep_opts *o)
         }
     }
     if (!o->file) {
-        fputs(usage_sweep, stderr);
+        print_usage(stderr);
         return 2;
     }
     return 0;
@@ -256,7 +272,9 @@ static int merge_and_report(const sweep_plan *p, size_t *ncomplete)
         fprintf(stderr, "simgrad: %s: no complete run yet, so no report\n", p->outdir);
         return 1;
     }
-    int rc = sgr_sweep_report_write(p->outdir, p->metrics, p->nmetrics, &err);
+    const sgr_family *fam = sgr_family_find(p->family);
+    int rc = sgr_sweep_report_write(p->outdir, p->metrics, p->nmetrics,
+                                    fam && fam->sweep ? fam->sweep->counts : NULL, &err);
     if (rc < 0) {
         fprintf(stderr, "simgrad: %s\n", err.msg);
         return rc == SGR_REPORT_EINPUT ? 2 : 1;

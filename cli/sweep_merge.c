@@ -6,23 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simgrad/family.h"
 #include "sweep.h"
 
-/* The member naming an item of a results array (a gradient-coding scheme, a gossip method). */
-static const char *item_name(json_t *item)
-{
-    static const char *const keys[] = {"scheme", "method", "name"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        const char *s = json_string_value(json_object_get(item, keys[i]));
-        if (s)
-            return s;
-    }
-    return NULL;
-}
-
 /* Call add(cols, column, value) for every number of results: top-level numbers by name, and
- * the numbers of each named item of an array as NAME.FIELD (e.g. m-sgc.runtime_s). */
-static void results_foreach(json_t *res, json_t *cols,
+ * the numbers of each item of an array named by its member item_key (the family's, e.g. a
+ * scheme) as NAME.FIELD (e.g. m-sgc.runtime_s). */
+static void results_foreach(json_t *res, const char *item_key, json_t *cols,
                             void (*add)(json_t *, const char *, json_t *))
 {
     const char *k;
@@ -33,9 +23,9 @@ static void results_foreach(json_t *res, json_t *cols,
             add(cols, k, v);
         size_t i;
         json_t *item;
-        json_array_foreach(json_is_array(v) ? v : NULL, i, item)
+        json_array_foreach(json_is_array(v) && item_key ? v : NULL, i, item)
         {
-            const char *name = item_name(item), *f;
+            const char *name = json_string_value(json_object_get(item, item_key)), *f;
             json_t *x;
             json_object_foreach(name ? item : NULL, f, x) if (json_is_number(x))
             {
@@ -45,6 +35,13 @@ static void results_foreach(json_t *res, json_t *cols,
             }
         }
     }
+}
+
+/* The member naming the items of the sweep family's results arrays, or NULL. */
+static const char *item_key(const sweep_plan *p)
+{
+    const sgr_family *fam = sgr_family_find(p->family);
+    return fam && fam->sweep ? fam->sweep->item_key : NULL;
 }
 
 static void add_column(json_t *cols, const char *name, json_t *v)
@@ -80,7 +77,7 @@ static void write_header(FILE *f, const sweep_plan *p, json_t *cols)
     fputc('\n', f);
 }
 
-static void write_row(FILE *f, const sweep_run *r, json_t *sum, json_t *cols)
+static void write_row(FILE *f, const sweep_plan *p, const sweep_run *r, json_t *sum, json_t *cols)
 {
     char *b = strdup(r->dir);
     fprintf(f, "%s", b ? basename(b) : r->dir);
@@ -97,7 +94,7 @@ static void write_row(FILE *f, const sweep_run *r, json_t *sum, json_t *cols)
         csv_cell(f, json_object_get(sum, top[t]));
     }
     json_t *row = json_object();
-    results_foreach(json_object_get(sum, "results"), row, add_value);
+    results_foreach(json_object_get(sum, "results"), item_key(p), row, add_value);
     const char *key;
     json_t *val;
     json_object_foreach(cols, key, val)
@@ -124,7 +121,7 @@ int sweep_merge(const sweep_plan *p, size_t *ncomplete, sgr_err *err)
         snprintf(path, sizeof path, "%s/summary.json", p->runs[i].dir);
         sums[i] = json_load_file(path, 0, NULL);
         *ncomplete += json_is_true(json_object_get(sums[i], "complete"));
-        results_foreach(json_object_get(sums[i], "results"), cols, add_column);
+        results_foreach(json_object_get(sums[i], "results"), item_key(p), cols, add_column);
     }
     char path[SWEEP_PATH + 64], tmp[SWEEP_PATH + 80];
     snprintf(path, sizeof path, "%s/results.csv", p->outdir);
@@ -134,7 +131,7 @@ int sweep_merge(const sweep_plan *p, size_t *ncomplete, sgr_err *err)
     if (f) {
         write_header(f, p, cols);
         for (size_t i = 0; i < p->nruns; i++)
-            write_row(f, &p->runs[i], sums[i], cols);
+            write_row(f, p, &p->runs[i], sums[i], cols);
         if (fclose(f) != 0 || rename(tmp, path) != 0)
             rc = sgr_fail(err, "cannot write %s: %s", path, strerror(errno));
     }

@@ -18,98 +18,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "simgrad/config.h"
 #include "simgrad/output.h"
 #include "simgrad/run.h"
 #include "simgrad/scenario.h"
 #include "sweep.h"
 
-/* results.csv columns every run has, and each family's numeric results (summary.json), so a
- * metric can be checked before anything runs. Keep in step with the families' results. */
+/* results.csv columns every run has; each family's numeric results are in its table
+ * (sgr_family.sweep), so a metric can be checked before anything runs. */
 static const char *const common_columns[] = {"seed", "simulated_time_s", "wall_clock_seconds",
                                              "peak_rss_mb", NULL};
 
-typedef struct family_columns {
-    const char *family;
-    const char *list_key;      /* config key naming the per-item results ("a,b,c"), or NULL */
-    const char *const *top;    /* numeric results */
-    const char *const *item;   /* numeric fields of each item, as columns ITEM.FIELD */
-    const char *default_field; /* default metric: ITEM.FIELD for every item, else ... */
-    const char *default_top;   /* ... this column */
-} family_columns;
-
-static const char *const ps_sgd_top[] = {
-    "rounds",         "initial_train_loss", "final_train_loss",  "final_test_accuracy",
-    "workers",        "gradients_used",     "gradients_dropped", "straggler_events",
-    "failure_events", "bytes_sent",         "parameters",        NULL};
-static const char *const gc_top[] = {"workers",         "jobs",       "models",
-                                     "decode_failures", "parameters", NULL};
-static const char *const gc_item[] = {"decode_failures",
-                                      "delay_T",
-                                      "final_train_loss",
-                                      "load",
-                                      "max_decode_rel_error",
-                                      "max_decode_residual",
-                                      "rounds",
-                                      "runtime_s",
-                                      "runtime_vs_gc",
-                                      "runtime_vs_uncoded",
-                                      "stragglers_dropped",
-                                      "waits",
-                                      NULL};
-static const char *const gossip_top[] = {
-    "nodes", "edges", "chi1",           "chi2",           "lambda_mix",
-    "mu",    "L",     "sqrt_mu_over_L", "graph_versions", "edge_rate_condition",
-    NULL};
-static const char *const gossip_item[] = {
-    "final_rel_error", "gradients",         "gossips", "messages",
-    "fitted_rate",     "simulated_seconds", NULL};
-static const char *const token_top[] = {"nodes",
-                                        "edges",
-                                        "hops",
-                                        "gamma_exp",
-                                        "beta_exp",
-                                        "mse_alpha_exponent",
-                                        "visit_variance_alpha_exponent",
-                                        "mse_alpha_exponent_predicted",
-                                        "visit_variance_alpha_exponent_predicted",
-                                        NULL};
-
-static const char *const fabric_top[] = {"hosts", "leaves",      "planes",      "pods",
-                                         "cores", "leaf_bw_Bps", "host_bw_Bps", NULL};
-static const char *const fabric_item[] = {"steps",
-                                          "simulated_steps",
-                                          "subflows",
-                                          "split_flows",
-                                          "time_s",
-                                          "max_congestion",
-                                          "mean_congestion",
-                                          "sd_congestion",
-                                          "max_congestion_counted",
-                                          "spray_bound_max",
-                                          "sim_vs_counted_max_gap",
-                                          "wall_clock_seconds",
-                                          "time_vs_spray",
-                                          "congestion_vs_spray",
-                                          "expected_mean_congestion",
-                                          "expected_sd_congestion",
-                                          "mean_vs_expected_in_sd",
-                                          NULL};
-
-static const family_columns families[] = {
-    {"ps-sgd", NULL, ps_sgd_top, NULL, NULL, "simulated_time_s"},
-    {"gradient-coding", "algorithm.schemes", gc_top, gc_item, "runtime_s", NULL},
-    {"gossip", "algorithm.methods", gossip_top, gossip_item, "simulated_seconds", NULL},
-    {"token", NULL, token_top, NULL, NULL, "simulated_time_s"},
-    /* items are COLLECTIVE/POLICY pairs, e.g. all-to-all/ecmp.time_s */
-    {"fabric", NULL, fabric_top, fabric_item, NULL, "simulated_time_s"},
-};
+typedef sgr_family_sweep family_columns;
 
 static const family_columns *family_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof families / sizeof *families; i++)
-        if (strcmp(families[i].family, name) == 0)
-            return &families[i];
-    return NULL;
+    const sgr_family *f = sgr_family_find(name);
+    return f ? f->sweep : NULL;
 }
 
 static bool in_list(const char *const *list, const char *s, size_t len)
@@ -154,8 +79,8 @@ static bool metric_known(const sweep_plan *p, const family_columns *fc, const ch
     const char *dot = strrchr(metric, '.');
     if (!fc || !fc->item || !dot || !in_list(fc->item, dot + 1, strlen(dot + 1)))
         return false;
-    if (!fc->list_key) /* fabric: COLLECTIVE/POLICY items, checked by the run itself */
-        return strchr(metric, '/') && strchr(metric, '/') < dot;
+    if (!fc->list_key) /* items not listed in the config: the family says what may name one */
+        return !fc->item_ok || fc->item_ok(metric, (size_t)(dot - metric));
     return json_object_get(p->grid, fc->list_key) ||
            (p->list && json_object_get(json_array_get(p->list, 0), fc->list_key)) ||
            in_csv(items, metric, (size_t)(dot - metric));
@@ -206,12 +131,14 @@ static void columns_help(char *buf, size_t size, const family_columns *fc, const
         len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", *c);
     for (const char *const *c = fc ? fc->top : NULL; c && *c && len < size; c++)
         len += (size_t)snprintf(buf + len, size - len, ", %s", *c);
-    if (fc && fc->item && len < size)
+    if (fc && fc->item && fc->list_key && len < size)
         len += (size_t)snprintf(buf + len, size - len,
-                                "; and ITEM.FIELD with ITEM one of %s (%s) "
-                                "and FIELD one of ",
-                                items ? items : "COLLECTIVE/POLICY",
-                                fc->list_key ? fc->list_key : "algorithm.collectives x policies");
+                                "; and ITEM.FIELD with ITEM one of %s (%s) and FIELD one of ",
+                                items ? items : "", fc->list_key);
+    else if (fc && fc->item && len < size)
+        len += (size_t)snprintf(buf + len, size - len,
+                                "; and ITEM.FIELD with ITEM %s and FIELD one of ",
+                                fc->item_form ? fc->item_form : "an item of the results");
     for (const char *const *c = fc ? fc->item : NULL; c && *c && len < size; c++)
         len += (size_t)snprintf(buf + len, size - len, "%s%s", c == fc->item ? "" : ", ", *c);
 }
@@ -221,12 +148,23 @@ static void columns_help(char *buf, size_t size, const family_columns *fc, const
 static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
 {
     sgr_scenario scn = {0};
+    sgr_config cfg;
+    char itembuf[1024] = "";
     if (load_base(p, &scn, err) < 0)
         return -1;
-    const char *family = sgr_scn_str(&scn, "algorithm.family");
-    snprintf(p->family, sizeof p->family, "%s", family ? family : "?");
+    if (sgr_config_parse(&cfg, &scn, err) < 0) {
+        sgr_scenario_free(&scn);
+        return sgr_fail_prefix(err, "%s: base", p->file);
+    }
+    snprintf(p->family, sizeof p->family, "%s", scn.family->name);
     const family_columns *fc = family_find(p->family);
-    const char *items = fc && fc->list_key ? sgr_scn_str(&scn, fc->list_key) : NULL;
+    const char *items = NULL;
+    if (fc && fc->list_key && fc->items && cfg.algorithm) {
+        fc->items(&cfg, itembuf, sizeof itembuf);
+        items = itembuf;
+    } else if (fc && fc->list_key) { /* transitional: a family without its items hook yet */
+        items = sgr_scn_str(&scn, fc->list_key);
+    }
     int rc = 0;
     p->metric_json = json_array();
     if (!metric) {
@@ -248,6 +186,7 @@ static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
                           "(columns: %s)",
                           p->file, p->metrics[i], p->family, help);
         }
+    sgr_config_free(&cfg);
     sgr_scenario_free(&scn);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 /* Path of a file in the source tree (SIMGRAD_SOURCE_DIR is set by ctest). */
 static inline const char *test_source_path(const char *rel, char *buf, size_t len)
@@ -12,6 +13,24 @@ static inline const char *test_source_path(const char *rel, char *buf, size_t le
     const char *root = getenv("SIMGRAD_SOURCE_DIR");
     snprintf(buf, len, "%s/%s", root ? root : "..", rel);
     return buf;
+}
+
+/* The simgrad command under test (SIMGRAD_BIN is set by ctest). */
+static inline const char *test_simgrad_bin(void)
+{
+    const char *b = getenv("SIMGRAD_BIN");
+    return b ? b : "./simgrad";
+}
+
+/* `simgrad run SCENARIO --quiet --out OUT ARGS` (ARGS: shell words, may be ""), its output in
+ * OUT.log. Returns the exit status, or -1 if it did not exit. */
+static inline int test_simgrad_run(const char *scenario, const char *out, const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s run %s --quiet --out %s %s >%s.log 2>&1", test_simgrad_bin(),
+             scenario, out, args ? args : "", out);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Run every registered suite verbosely and turn failures into the exit status. */

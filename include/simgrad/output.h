@@ -15,9 +15,11 @@ extern "C" {
 /* mkdir -p. Returns 0 or -1 with err. */
 int sgr_mkdir_p(const char *path, sgr_err *err);
 
-/* Write `json` to path via path.tmp + rename. On any write error the temporary is removed
- * and path left as it was; err names path. Returns 0 or -1. */
+/* Write `json` to path via path.tmp + rename, reals with 12 significant digits. On any write
+ * error the temporary is removed and path left as it was; err names path. Returns 0 or -1. */
 int sgr_json_write_atomic(const char *path, json_t *json, sgr_err *err);
+/* The same with `digits` significant digits (17: every double exactly; 0: 12). */
+int sgr_json_write_atomic_digits(const char *path, json_t *json, int digits, sgr_err *err);
 
 /* A request to stop a run early, process-wide: set by the SIGINT/SIGTERM handler (reason =
  * the signal, async-signal-safe) or by an output that can no longer be written
@@ -36,9 +38,13 @@ typedef struct sgr_metrics sgr_metrics;
 
 sgr_metrics *sgr_metrics_open(const char *path, const char *const *columns, size_t ncols,
                               sgr_err *err);
-/* Append a row and flush it. NAN values are written as empty cells. Numbers use %.10g, so
- * equal runs give byte-identical files. Returns 0 or -1 (this or an earlier write failed). */
+/* Append a row and flush it. NAN values are written as empty cells. Numbers use %.10g (or the
+ * digits set by sgr_metrics_set_digits), so equal runs give byte-identical files. Returns 0
+ * or -1 (this or an earlier write failed). */
 int sgr_metrics_row(sgr_metrics *m, const double *values);
+/* Write this writer's numbers with `digits` significant digits (17: every double exactly)
+ * instead of 10. Can't fail. */
+void sgr_metrics_set_digits(sgr_metrics *m, int digits);
 size_t sgr_metrics_rows(const sgr_metrics *m);
 /* Whether a write failed (false for NULL). */
 bool sgr_metrics_failed(const sgr_metrics *m);

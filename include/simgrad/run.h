@@ -1,9 +1,6 @@
-/* simgrad: running a scenario on SimGrid, and the interface a scenario family implements.
- *
- * A family is one small table (sgr_family): its name and algorithm.* keys, a check of its
- * parameters before anything runs, a deploy function that creates its actors once the
- * platform is loaded, and a finish function that reports its results after simgrid_run().
- * Adding a family means writing those and listing it in actors/registry.c. */
+/* simgrad: running a scenario on SimGrid: the run layer that families' actors use (spawning on
+ * hosts, metrics, compute with stragglers, tracing). The family table itself is in
+ * simgrad/family.h. */
 #ifndef SIMGRAD_RUN_H
 #define SIMGRAD_RUN_H
 
@@ -14,7 +11,9 @@
 #include <simgrid/forward.h>
 
 #include "simgrad/chrome_trace.h"
+#include "simgrad/config.h"
 #include "simgrad/error.h"
+#include "simgrad/family.h"
 #include "simgrad/graph.h"
 #include "simgrad/output.h"
 #include "simgrad/platform.h"
@@ -26,50 +25,26 @@
 extern "C" {
 #endif
 
-/* Return codes of sgr_run_scenario and family hooks, besides 0. */
-#define SGR_EUSER (-2) /* the scenario is wrong: the CLI exits with status 2 */
-#define SGR_EFAIL (-1) /* the run failed */
-
-typedef struct sgr_run sgr_run;
-
-typedef struct sgr_family {
-    sgr_family_keys keys;
-    bool uses_workload; /* load the workload even when check() asks for no data parts */
-    /* Check cross-key constraints given the platform's host count (0 if loaded from a file and
-     * not yet known), and say how many data parts to prepare (0: no workload). */
-    int (*check)(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err);
-    /* Optional: build the platform in memory (called right after simgrid_init) instead of
-     * generating platform.xml and loading it. May set run->state. */
-    int (*build_platform)(sgr_run *run, sgr_err *err);
-    /* Optional NULL-terminated SimGrid --cfg= settings the family needs (the user's own
-     * --cfg arguments still come after and win). */
-    const char *const *sg_cfg;
-    /* Create the actors (sgr_run_spawn) and the metrics file (sgr_run_metrics). */
-    int (*deploy)(sgr_run *run, sgr_err *err);
-    /* After the simulation: put measured results into run->results; fail if the run did not
-     * complete for a reason other than an interruption. Also frees the family's state. */
-    int (*finish)(sgr_run *run, sgr_err *err);
-} sgr_family;
-
 struct sgr_run {
-    const sgr_scenario *scn;
+    const sgr_config *cfg;   /* the scenario, typed (simgrad/config.h) */
+    const sgr_scenario *scn; /* transitional: for families still reading keys (cfg->scn) */
     const sgr_family *family;
     char *outdir;
-    unsigned long seed;
+    unsigned long seed; /* cfg->seed */
     size_t nhosts;
-    sg_host_t *hosts;    /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
-    double *speed;       /* relative speed of each host (heterogeneity) */
-    unsigned stack_size; /* bytes (simulation.stack_size) */
-    sgr_platform_cfg platform;
-    sgr_straggler_cfg stragglers;
-    char *trace_path;
-    char *failures_path; /* stragglers.host_failures, or NULL */
+    sg_host_t *hosts;             /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
+    double *speed;                /* relative speed of each host (heterogeneity) */
+    unsigned stack_size;          /* bytes (simulation.stack_size) */
+    sgr_platform_cfg platform;    /* cfg->platform */
+    sgr_straggler_cfg stragglers; /* cfg->stragglers */
+    const char *failures_path;    /* cfg->host_failures: stragglers.host_failures, or NULL */
     sgr_workload workload;
     size_t nparts;
     sgr_metrics *metrics;
     json_t *results; /* filled by the family's finish() */
     sgr_progress progress;
     void *state;        /* the family's own */
+    int summary_digits; /* significant digits of summary.json's reals (0: 12); a family sets it */
     sgr_ctrace *ctrace; /* trace.json (output.chrome_trace), or NULL */
 };
 
@@ -79,11 +54,6 @@ typedef struct sgr_run_opts {
     int sg_argc;        /* SimGrid's own --cfg=/--log= arguments, passed through */
     char **sg_argv;
 } sgr_run_opts;
-
-/* The registry of families, NULL-terminated, and their key tables for the scenario loader. */
-extern const sgr_family *const sgr_families[];
-extern const sgr_family_keys *const sgr_family_key_tables[];
-const sgr_family *sgr_family_find(const char *name);
 
 /* Run a validated scenario end to end: platform, workload, actors, simulation, outputs.
  * Once the scenario checks out, the run directory's summary.json says "status": "running"
@@ -150,6 +120,9 @@ int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size
 /* Start the actor that applies stragglers.host_failures, if the scenario has any. */
 int sgr_run_failures_deploy(sgr_run *run, sgr_err *err);
 
+/* Transitional (scenario/compat.c), for the families not yet on typed configuration. */
+int sgr_workload_load_scenario(sgr_workload *wl, const sgr_scenario *scn, size_t nparts,
+                               sgr_err *err);
 /* Fill the platform and straggler configurations from a scenario (strings stay owned by
  * the scenario). Pure; can't fail. */
 void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *cfg);

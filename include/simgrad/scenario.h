@@ -39,7 +39,8 @@ typedef struct sgr_key {
     const char *def;     /* default, as JSON text; NULL: no default (optional or required) */
     double min, max;     /* inclusive range for numbers/quantities (in the base unit) */
     const char *choices; /* SGR_T_ENUM: "a|b|c" */
-    const char *applies; /* NULL, or "other.key=v1|v2": the key only means something then */
+    const char *applies; /* NULL, "other.key=v1|v2" or "@SECTION": the key only means
+                          * something then (@: for families that use SECTION) */
     const char *doc;     /* one line for docs/scenario.md and --help */
 } sgr_key;
 
@@ -48,6 +49,10 @@ typedef struct sgr_family_keys {
     const char *name;
     const char *summary;
     const sgr_key *keys;
+    /* Shared sections the family reads besides platform, stragglers and workload, as words:
+     * "graph" (the logical graph), "graph-sequence" (time-varying graphs). Core keys whose
+     * `applies` is "@WORD" only mean something for the families that list WORD. */
+    const char *uses;
 } sgr_family_keys;
 
 typedef struct sgr_scenario {
@@ -77,8 +82,11 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
 
 void sgr_scenario_free(sgr_scenario *scn);
 
-/* Typed getters on a validated scenario. Keys must exist in the schema; values were checked
- * by sgr_scenario_load, so these can't fail (a missing optional key gives 0 / NULL / false). */
+/* Typed getters on a validated scenario, for the parse hooks only (scenario/config.c and the
+ * families' config.c): everything else reads typed configuration (simgrad/config.h). Values
+ * were checked by sgr_scenario_load, so these can't fail (a missing optional key gives
+ * 0 / NULL / false); a key that is not in the core schema or the scenario's family's table is
+ * a programming error and aborts with its name. */
 long sgr_scn_int(const sgr_scenario *scn, const char *path);
 double sgr_scn_num(const sgr_scenario *scn, const char *path); /* numbers and quantities */
 bool sgr_scn_bool(const sgr_scenario *scn, const char *path);

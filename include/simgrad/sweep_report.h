@@ -14,11 +14,13 @@
 extern "C" {
 #endif
 
-/* Returns 0, SGR_REPORT_EINPUT (results.csv missing or malformed, a metric that is not one of
+/* counts: result fields (substrings of column names) that are counts, for axis labels, besides
+ * the common ones (the family's sgr_family_sweep.counts; may be NULL).
+ * Returns 0, SGR_REPORT_EINPUT (results.csv missing or malformed, a metric that is not one of
  * its columns: exit 2) or SGR_REPORT_EFAIL (gnuplot missing or failed, I/O: exit 1), with
  * one message in err naming the file. */
 int sgr_sweep_report_write(const char *dir, const char *const *metrics, size_t nmetrics,
-                           sgr_err *err);
+                           const char *const *counts, sgr_err *err);
 
 #ifdef __cplusplus
 }

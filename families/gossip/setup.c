@@ -1,0 +1,273 @@
+/* The gossip family's problem as the scenario states it: the graph sequence and its constants,
+ * per-edge rates, the start point x0, mu and L, the reference optimum x*, and a replayed event
+ * log. Every error names the key (and the file and line where there is one). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "families/gossip/gossip.h"
+#include "simgrad/csv_table.h"
+#include "simgrad/optimum.h"
+#include "simgrad/rng.h"
+
+void gs_free_graphs(sgr_graph *g, size_t k)
+{
+    for (size_t v = 0; g && v < k; v++)
+        sgr_graph_free(&g[v]);
+    free(g);
+}
+
+/* graph.type file: the sequence of graph.file (one graph, a graph-id column, or {k} files). */
+static int load_file_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k,
+                            sgr_err *err)
+{
+    long n = sgr_scn_int(scn, "graph.n");
+    size_t versions = (size_t)sgr_scn_int(scn, "graph.versions");
+    char *path = sgr_scn_path(scn, "graph.file");
+    if (!path)
+        return sgr_fail(err, "graph.file is not set (a file graph needs an edge-list path)");
+    int rc = sgr_graph_load_sequence(path, n > 0 ? (size_t)n : nhosts, versions, g, k, err);
+    if (rc == 0 && *k == 1 && versions > 1 && !strstr(path, "{k}"))
+        rc = sgr_fail(err,
+                      "graph.versions = %zu but graph.file %s holds one graph, which would just "
+                      "repeat: give a sequence (a graph-id column \"graph u v\", or a path with "
+                      "{k} and one file per graph)",
+                      versions, path);
+    for (size_t v = 0; rc == 0 && v < *k; v++)
+        if (!sgr_graph_connected(&(*g)[v]))
+            rc = sgr_fail(err, "graph.file %s: graph %zu on %zu nodes is disconnected", path, v,
+                          (*g)[v].n);
+    free(path);
+    if (rc < 0) {
+        gs_free_graphs(*g, *k);
+        *g = NULL;
+        *k = 0;
+    }
+    return rc;
+}
+
+/* Drawn kinds: version 0 is the scenario's graph, the others drawn from their own streams. */
+static int draw_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k,
+                       sgr_err *err)
+{
+    size_t versions = (size_t)sgr_scn_int(scn, "graph.versions");
+    unsigned long seed = (unsigned long)sgr_scn_int(scn, "seed");
+    sgr_graph *out = calloc(versions, sizeof *out);
+    char *path = NULL;
+    if (!out)
+        return sgr_fail(err, "out of memory for %zu graph versions", versions);
+    int rc = sgr_graph_from_scenario(scn, nhosts, &out[0], &path, err);
+    free(path);
+    for (size_t v = 1; rc == 0 && v < versions; v++) {
+        sgr_graph_cfg gc;
+        sgr_graph_cfg_from_scenario(scn, nhosts, &gc, &path);
+        gsl_rng *rng = sgr_rng_new(seed, "graph", v);
+        rc = sgr_graph_build(&out[v], &gc, rng, err);
+        gsl_rng_free(rng);
+        free(path);
+        if (rc == 0 && !sgr_graph_connected(&out[v]))
+            rc = sgr_fail(err, "graph.versions: version %zu of the graph is disconnected", v);
+    }
+    if (rc < 0) {
+        gs_free_graphs(out, versions);
+        return -1;
+    }
+    *g = out;
+    *k = versions;
+    return 0;
+}
+
+int gs_load_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err)
+{
+    if (strcmp(sgr_scn_str(scn, "graph.type"), "file") == 0)
+        return load_file_graphs(scn, nhosts, g, k, err);
+    return draw_graphs(scn, nhosts, g, k, err);
+}
+
+/* Per-edge rates: their sum is the total gossip rate, and DADAO's chi1* = chi1 / lambda_mix
+ * becomes 1 / lambda_2 of the rate-weighted Laplacian sum_e rate_e (e_u - e_v)(e_u - e_v)^T,
+ * which is what is handed to DADAO (as chi1 = chi1* x total rate). */
+static int read_edge_rates(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+{
+    size_t n = gs->n, m = gs->graph.m;
+    long dense_max = sgr_scn_int(scn, "algorithm.dense_max");
+    if (gs->nversions > 1)
+        return sgr_fail(err,
+                        "algorithm.edge_rates: not with time-varying graphs (graph.versions > 1)");
+    if (n > (size_t)dense_max)
+        return sgr_fail(err,
+                        "algorithm.edge_rates: the weighted spectral gap is computed densely, up "
+                        "to algorithm.dense_max = %ld nodes (the graph has %zu)",
+                        dense_max, n);
+    char *path = sgr_scn_path(scn, "algorithm.edge_rates");
+    int rc = sgr_edge_rates_load(path, &gs->graph, &gs->edge_rate, err);
+    free(path);
+    double lambda2, chi2s;
+    if (rc < 0 || sgr_edge_rates_spectrum(&gs->graph, gs->edge_rate, &lambda2, &chi2s, err) < 0)
+        return -1;
+    double total = 0;
+    for (size_t e = 0; e < m; e++)
+        total += gs->edge_rate[e];
+    /* DADAO needs 2 chi1* chi2* <= 1 (the uniform rates lambda_mix/|E| with lambda_mix =
+     * sqrt(2 chi1 chi2) give exactly 1) */
+    double cond = 2.0 * chi2s / lambda2;
+    gs->rate_condition = cond;
+    if (cond > 1.0 + 1e-4)
+        fprintf(stderr,
+                "simgrad: warning: algorithm.edge_rates: 2 chi1* chi2* = %.4g > 1: the rates are "
+                "below DADAO's sufficient condition (scaling them by %.4g meets it); it may "
+                "diverge\n",
+                cond, sqrt(cond));
+    gs->lambda_mix = total;
+    gs->gc.chi1 = total / lambda2; /* so that DADAO's chi1 / lambda_mix = 1 / lambda2 */
+    gs->edge_pick = gsl_ran_discrete_preproc(m, gs->edge_rate);
+    return gs->edge_pick ? 0 : sgr_fail(err, "out of memory");
+}
+
+/* The graph constants, the worst over the sequence (as the DADAO authors take them,
+ * data.py:create_K_graphs), the gossip rate and the switching rule. */
+int gs_graph_constants(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+{
+    size_t dense_max = (size_t)sgr_scn_int(scn, "algorithm.dense_max");
+    for (size_t v = 0; v < gs->nversions; v++) {
+        sgr_graph_constants c;
+        if (sgr_graph_constants_compute(&gs->versions[v], dense_max, 1e-6, &c, err) < 0)
+            return -1;
+        if (v == 0) {
+            gs->gc = c;
+            continue;
+        }
+        gs->gc.chi1 = fmax(gs->gc.chi1, c.chi1);
+        gs->gc.chi2 = fmax(gs->gc.chi2, c.chi2);
+        gs->gc.lambda2 = fmin(gs->gc.lambda2, c.lambda2);
+        gs->gc.lambda_max = fmax(gs->gc.lambda_max, c.lambda_max);
+        gs->gc.exact = gs->gc.exact && c.exact;
+    }
+    gs->gc.lambda_mix = sqrt(2.0 * gs->gc.chi1 * gs->gc.chi2);
+    gs->lambda_mix = sgr_scn_num(scn, "algorithm.lambda_mix");
+    if (gs->lambda_mix <= 0)
+        gs->lambda_mix = gs->gc.lambda_mix;
+    /* graph k is in force from t = k / chi1 (run_optimizers.py:110: int(t * chi_1) % K) */
+    gs->seq = (sgr_graph_seq){gs->versions, gs->nversions, gs->switch_chi1 ? gs->gc.chi1 : 0,
+                              gs->switch_every};
+    if (sgr_scn_has(scn, "algorithm.edge_rates") && read_edge_rates(gs, scn, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* algorithm.x0: one row for every node, or n rows, of d values each. */
+static int load_x0(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+{
+    size_t n = gs->n, d = gs->d;
+    gs->x0 = calloc(n * d, sizeof *gs->x0);
+    if (!gs->x0)
+        return sgr_fail(err, "out of memory");
+    char *path = sgr_scn_path(scn, "algorithm.x0");
+    if (!path)
+        return 0;
+    sgr_csv_table t;
+    int rc = sgr_csv_table_read(path, &t, err);
+    if (rc < 0)
+        sgr_fail_prefix(err, "algorithm.x0");
+    else if (t.cols != d)
+        rc = sgr_fail(err,
+                      "algorithm.x0 %s:%zu: %zu values, expected %zu (the model's parameters, the "
+                      "bias column included when workload.bias is true)",
+                      path, t.line[0], t.cols, d);
+    else if (t.rows != 1 && t.rows != n)
+        rc = sgr_fail(err,
+                      "algorithm.x0 %s: %zu rows, expected 1 (every node starts there) or %zu "
+                      "(one per node)",
+                      path, t.rows, n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        memcpy(gs->x0 + i * d, t.v + (t.rows == 1 ? 0 : i) * d, d * sizeof *gs->x0);
+    sgr_csv_table_free(&t);
+    free(path);
+    return rc;
+}
+
+/* mu and L (computed, or problem.mu / problem.L), x* by Newton, the start's distance d0. */
+static int problem_constants(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+{
+    if (sgr_local_constants(gs->wl, gs->n, &gs->mu_computed, &gs->L_computed, err) < 0)
+        return -1;
+    gs->mu = sgr_scn_has(scn, "problem.mu") ? sgr_scn_num(scn, "problem.mu") : gs->mu_computed;
+    gs->L = sgr_scn_has(scn, "problem.L") ? sgr_scn_num(scn, "problem.L") : gs->L_computed;
+    if (!(gs->mu > 0))
+        return sgr_fail(err,
+                        "the local objectives are not strongly convex (mu = %g): add workload.l2 "
+                        "> 0 or give each node more rows than features",
+                        gs->mu);
+    if (!(gs->L >= gs->mu))
+        return sgr_fail(err, "problem.L = %g is below mu = %g (L >= mu is needed)", gs->L, gs->mu);
+    return 0;
+}
+
+static int solve_xstar(gs_state *gs, sgr_err *err)
+{
+    double *w = malloc(gs->n * sizeof *w);
+    gs->xstar = malloc(gs->d * sizeof *gs->xstar);
+    if (!w || !gs->xstar) {
+        free(w);
+        return sgr_fail(err, "out of memory");
+    }
+    for (size_t i = 0; i < gs->n; i++)
+        w[i] = 1.0 / (double)gs->n;
+    int rc = sgr_optimum_newton(gs->wl, w, gs->n, 1e-12, gs->xstar, &gs->xstar_grad_norm,
+                                &gs->xstar_iters, err);
+    free(w);
+    if (rc == 0 && gs->xstar_grad_norm > 1e-9)
+        fprintf(stderr,
+                "simgrad: warning: x* reached a gradient norm of %.3g only (rounding floor of "
+                "this data); errors below about that level are not resolved\n",
+                gs->xstar_grad_norm);
+    return rc;
+}
+
+int gs_problem_setup(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+{
+    if (problem_constants(gs, scn, err) < 0 || load_x0(gs, scn, err) < 0)
+        return SGR_EUSER;
+    if (solve_xstar(gs, err) < 0)
+        return SGR_EFAIL;
+    double d0 = 0; /* as sgr_dadao_distance sums: per node, then over nodes */
+    for (size_t i = 0; i < gs->n; i++) {
+        double di = 0;
+        for (size_t k = 0; k < gs->d; k++) {
+            double e = gs->x0[i * gs->d + k] - gs->xstar[k];
+            di += e * e;
+        }
+        d0 += di;
+    }
+    gs->d0 = d0 / (double)gs->n;
+    if (!(gs->d0 > 0)) {
+        sgr_fail(err, "algorithm.x0: every node starts at x* (the relative error would be 0/0)");
+        return SGR_EUSER;
+    }
+    return 0;
+}
+
+/* algorithm.replay: the events of the log's first method, checked against the graphs. */
+int gs_load_replay(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+{
+    char *path = sgr_scn_path(scn, "algorithm.replay");
+    if (!path)
+        return 0;
+    int rc = 0;
+    for (size_t k = 0; k < gs->nmethods && rc == 0; k++)
+        if (gs->methods[k] == M_DSGD || gs->methods[k] == M_ADOM)
+            rc = sgr_fail(err,
+                          "algorithm.replay: %s is synchronous and consumes no events; a replay "
+                          "runs the event-driven methods (dadao, pairwise)",
+                          gs_method_names[gs->methods[k]]);
+    if (rc == 0)
+        rc = sgr_event_log_read(path, &gs->replay, &gs->nreplay, gs->replay_method,
+                                sizeof gs->replay_method, err);
+    if (rc == 0)
+        rc = sgr_event_log_check(path, gs->replay, gs->nreplay, gs->n, &gs->seq, err);
+    if (rc < 0)
+        sgr_fail_prefix(err, "algorithm.replay");
+    free(path);
+    return rc;
+}
