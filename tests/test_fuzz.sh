@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every file reader survives its fuzzer: each libFuzzer harness of tests/fuzz (scenario
-# loader, trace CSV, host-failure CSV, graph edge list, LIBSVM, IDX, units, sweep file) runs
+# loader, trace CSV, host-failure CSV, graph edge list and sequence, LIBSVM, CSV dataset, IDX,
+# event log, units, sweep file) runs
 # FUZZ_SECONDS (default 10) on its seed corpus, tests/fuzz/corpus/NAME, under ASan and UBSan.
 # A crash, a sanitizer report, a leak or a timeout fails it; the input is kept in
 # $SIMGRAD_FUZZ_ARTIFACTS (default build-san/fuzz-artifacts). Longer by hand:

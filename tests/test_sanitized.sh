@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Under AddressSanitizer and UndefinedBehaviorSanitizer (the build-san tree): every CUnit
-# test, and one small scenario per family (tests/smoke/*.json) run end to end, each of them
-# complete. Any sanitizer report fails it. The tree is built by `tools/setup.sh
+# unit test, and one small scenario per family (tests/smoke/*.json) run end to end, each of
+# them complete. Any sanitizer report fails it. The tree is built by `tools/setup.sh
 # --with-sanitizers` (CI does); without it the test is skipped, except under CI.
 set -u
 src=${SIMGRAD_SOURCE_DIR:-..}
@@ -20,8 +20,11 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export SIMGRAD_SOURCE_DIR=$src SIMGRAD_BIN=$san/simgrad
 pass=0
 fail=0
-for t in "$san"/test_*; do
-  [ -x "$t" ] && [ -f "$src/tests/$(basename "$t").c" ] || continue
+# the CUnit programs labelled unit (CMakeLists.txt); the e2e ones run scenarios, as below
+units=$(ctest --test-dir "$san" -N -L unit | sed -n 's/^ *Test *#[0-9]*: *//p')
+[ -n "$units" ] || { echo "no unit tests listed in $san"; echo "0 passed, 1 failed"; exit 1; }
+for name in $units; do
+  t=$san/$name
   if (cd "$san" && "$t") >"$tmp/$(basename "$t").log" 2>&1; then
     pass=$((pass + 1))
   else
