@@ -69,7 +69,7 @@ static int parse_methods(const char *list, method_kind *out, size_t *count, sgr_
         if (k < 0)
             return sgr_fail(err,
                             "algorithm.methods: unknown method \"%s\" (expected dadao, "
-                            "pairwise, dsgd)",
+                            "pairwise, dsgd, adom+)",
                             tok);
         if (*count == GS_MAX_METHODS)
             return sgr_fail(err, "algorithm.methods: at most %d methods", GS_MAX_METHODS);
@@ -118,6 +118,33 @@ static void gs_free_cfg(void *cfg)
     free(c);
 }
 
+/* What the configuration and the graphs decide: a replay needs event-driven methods, and
+ * per-edge rates one graph, densely (their file read against it). */
+static int check_inputs(const gossip_cfg *c, const sgr_graph *g, size_t k, sgr_err *err)
+{
+    for (size_t m = 0; c->replay && m < c->nmethods; m++)
+        if (c->methods[m] == M_DSGD || c->methods[m] == M_ADOM)
+            return sgr_fail(err,
+                            "algorithm.replay: %s is synchronous and consumes no events; a replay "
+                            "runs the event-driven methods (dadao, pairwise)",
+                            gs_method_names[c->methods[m]]);
+    if (!c->edge_rates)
+        return 0;
+    if (k > 1)
+        return sgr_fail(err,
+                        "algorithm.edge_rates: not with time-varying graphs (graph.versions > 1)");
+    if (g->n > c->dense_max)
+        return sgr_fail(err,
+                        "algorithm.edge_rates: the weighted spectral gap is computed densely, up "
+                        "to algorithm.dense_max = %zu nodes (the graph has %zu)",
+                        c->dense_max, g->n);
+    double *rates;
+    if (sgr_edge_rates_load(c->edge_rates, g, &rates, err) < 0)
+        return -1;
+    free(rates);
+    return 0;
+}
+
 static int gs_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
     const sgr_problem_cfg *p = &cfg->problem;
@@ -136,8 +163,9 @@ static int gs_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_er
     if (gs_load_graphs(cfg, nhosts, &g, &k, err) < 0)
         return -1;
     *nparts = g[0].n;
+    int rc = check_inputs(cfg->algorithm, g, k, err);
     gs_free_graphs(g, k);
-    return 0;
+    return rc;
 }
 
 const sgr_family sgr_family_gossip = {

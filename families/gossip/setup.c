@@ -84,15 +84,7 @@ int gs_load_graphs(const sgr_config *cfg, size_t nhosts, sgr_graph **g, size_t *
  * which is what is handed to DADAO (as chi1 = chi1* x total rate). */
 static int read_edge_rates(gs_state *gs, sgr_err *err)
 {
-    size_t n = gs->n, m = gs->graph.m, dense_max = gs->c->dense_max;
-    if (gs->nversions > 1)
-        return sgr_fail(err,
-                        "algorithm.edge_rates: not with time-varying graphs (graph.versions > 1)");
-    if (n > dense_max)
-        return sgr_fail(err,
-                        "algorithm.edge_rates: the weighted spectral gap is computed densely, up "
-                        "to algorithm.dense_max = %zu nodes (the graph has %zu)",
-                        dense_max, n);
+    size_t m = gs->graph.m; /* one graph, of at most dense_max nodes (checked) */
     int rc = sgr_edge_rates_load(gs->c->edge_rates, &gs->graph, &gs->edge_rate, err);
     double lambda2, chi2s;
     if (rc < 0 || sgr_edge_rates_spectrum(&gs->graph, gs->edge_rate, &lambda2, &chi2s, err) < 0)
@@ -242,18 +234,10 @@ int gs_problem_setup(gs_state *gs, const sgr_config *cfg, sgr_err *err)
 /* algorithm.replay: the events of the log's first method, checked against the graphs. */
 int gs_load_replay(gs_state *gs, sgr_err *err)
 {
-    const char *path = gs->c->replay;
+    const char *path = gs->c->replay; /* the methods are event-driven (checked) */
     if (!path)
         return 0;
-    int rc = 0;
-    for (size_t k = 0; k < gs->c->nmethods && rc == 0; k++)
-        if (gs->c->methods[k] == M_DSGD || gs->c->methods[k] == M_ADOM)
-            rc = sgr_fail(err,
-                          "algorithm.replay: %s is synchronous and consumes no events; a replay "
-                          "runs the event-driven methods (dadao, pairwise)",
-                          gs_method_names[gs->c->methods[k]]);
-    if (rc == 0)
-        rc = sgr_event_log_read(path, &gs->replay, &gs->nreplay, gs->replay_method,
+    int rc = sgr_event_log_read(path, &gs->replay, &gs->nreplay, gs->replay_method,
                                 sizeof gs->replay_method, err);
     if (rc == 0)
         rc = sgr_event_log_check(path, gs->replay, gs->nreplay, gs->n, &gs->seq, err);
