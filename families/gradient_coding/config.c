@@ -1,17 +1,18 @@
-/* The gradient-coding family's schemes and their parameters, read from a scenario. */
+/* The gradient-coding family's configuration: its keys (with units and defaults, for validation
+ * and docs/scenario.md), their typed form (schemes, rules, load profiles), the checks across
+ * keys, the schemes' parameters, and the family table. The only file of the family that reads
+ * the scenario by key. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "simgrad/straggler.h"
-
-#include "simgrad/sgc_search.h"
+#include "families/gradient_coding/gradient_coding.h"
 
 #define ANY -INFINITY, INFINITY
 
 /* The family's algorithm.* keys (docs/scenario.md is generated from them). */
-const sgr_key sgr_gc_keys[] = {
+static const sgr_key gc_keys[] = {
     {"algorithm.workers", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
      "Workers n (0: one per host except the master's)."},
     {"algorithm.jobs", SGR_T_INT, "80", 1, 1e7, NULL, NULL, "Gradient jobs J."},
@@ -82,48 +83,141 @@ static int parse_schemes(const char *list, sgr_scheme_kind *kinds, size_t *count
     return 0;
 }
 
-size_t sgr_gc_workers(const sgr_scenario *scn, size_t nhosts)
+/* One "file@load" entry of algorithm.trace_fit (tok is cut at the '@'), its path resolved
+ * against the scenario's directory. */
+static int parse_profile(const sgr_scenario *scn, char *tok, gc_profile *pr, sgr_err *err)
 {
-    long w = sgr_scn_int(scn, "algorithm.workers");
-    return w > 0 ? (size_t)w : (nhosts > 1 ? nhosts - 1 : 0);
+    char *at = strrchr(tok, '@'), *end;
+    if (!at)
+        return sgr_fail(err, "expected \"file@load,...\", got \"%s\"", tok);
+    *at = '\0';
+    pr->load = strtod(at + 1, &end);
+    if (at[1] == '\0' || *end || !(pr->load >= 0 && pr->load <= 1))
+        return sgr_fail(err, "the load \"%s\" of %s must be a number in [0, 1]", at + 1, tok);
+    char path[4096];
+    if (tok[0] == '/' || !scn->dir)
+        snprintf(path, sizeof path, "%s", tok);
+    else
+        snprintf(path, sizeof path, "%s/%s", scn->dir, tok);
+    pr->path = strdup(path);
+    return pr->path ? 0 : sgr_fail(err, "out of memory");
 }
 
-/* The schemes' parameters, checked by building each scheme (cheap: no data). */
-int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t samples,
-                                bool schedule_only, sgr_sgc_params *params, size_t *count,
-                                size_t *maxT, size_t *maxR, sgr_err *err)
+/* algorithm.trace_fit, "a.csv@0.0,b.csv@0.25": the load profiles (read by the fit). */
+static int parse_profiles(const sgr_scenario *scn, const char *spec, gc_cfg *c, sgr_err *err)
 {
-    sgr_scheme_kind kinds[SGR_MAX_SCHEMES];
-    if (parse_schemes(sgr_scn_str(scn, "algorithm.schemes"), kinds, count, err) < 0)
-        return -1;
-    sgr_sgc_rules rules;
-    const char *rules_text = sgr_scn_str(scn, "algorithm.rules");
-    if (sgr_sgc_rules_parse(rules_text ? rules_text : "simgrad", &rules) < 0)
-        return sgr_fail(err,
-                        "algorithm.rules: unknown rule set \"%s\" (expected simgrad, reference)",
-                        rules_text);
+    char *buf = strdup(spec);
+    size_t cap = 1;
+    for (const char *p = spec; *p; p++)
+        cap += *p == ',';
+    c->profiles = calloc(cap, sizeof *c->profiles);
+    int rc = -1;
+    if (!buf || !c->profiles) {
+        sgr_fail(err, "out of memory");
+        goto out;
+    }
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+        if (parse_profile(scn, tok, &c->profiles[c->nprofiles++], err) < 0)
+            goto out;
+    rc = 0;
+out:
+    free(buf);
+    return rc < 0 ? sgr_fail_prefix(err, "algorithm.trace_fit") : 0;
+}
+
+static void gc_free_cfg(void *cfg)
+{
+    gc_cfg *c = cfg;
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nprofiles; i++)
+        free(c->profiles[i].path);
+    free(c->profiles);
+    free(c);
+}
+
+static void parse_numbers(const sgr_scenario *scn, gc_cfg *c)
+{
+    c->workers = sgr_scn_int(scn, "algorithm.workers");
+    c->jobs = (size_t)sgr_scn_int(scn, "algorithm.jobs");
+    c->s = (size_t)sgr_scn_int(scn, "algorithm.s");
+    c->code = strcmp(sgr_scn_str(scn, "algorithm.code"), "fractional") == 0 ? SGR_GC_FRACTIONAL
+                                                                            : SGR_GC_CYCLIC;
+    c->srsgc.B = (int)sgr_scn_int(scn, "algorithm.srsgc_B");
+    c->srsgc.W = (int)sgr_scn_int(scn, "algorithm.srsgc_W");
+    c->srsgc.lambda = (int)sgr_scn_int(scn, "algorithm.srsgc_lambda");
+    c->msgc.B = (int)sgr_scn_int(scn, "algorithm.msgc_B");
+    c->msgc.W = (int)sgr_scn_int(scn, "algorithm.msgc_W");
+    c->msgc.lambda = (int)sgr_scn_int(scn, "algorithm.msgc_lambda");
+    c->mu = sgr_scn_num(scn, "algorithm.mu");
+    c->models = sgr_scn_int(scn, "algorithm.models");
+    c->learning_rate = sgr_scn_num(scn, "algorithm.learning_rate");
+    c->verify = sgr_scn_bool(scn, "algorithm.verify");
+    c->eval_every = sgr_scn_int(scn, "algorithm.eval_every");
+    c->ideal_network = sgr_scn_bool(scn, "algorithm.ideal_network");
+    c->decode_cost = sgr_scn_bool(scn, "algorithm.decode_cost");
+    c->trace_base_load = sgr_scn_num(scn, "algorithm.trace_base_load");
+    c->trace_base_comp = sgr_scn_num(scn, "algorithm.trace_base_comp");
+}
+
+static int gc_parse(const sgr_scenario *scn, void **out, sgr_err *err)
+{
+    gc_cfg *c = calloc(1, sizeof *c);
+    if (!c)
+        return sgr_fail(err, "out of memory");
+    parse_numbers(scn, c);
+    const char *rules = sgr_scn_str(scn, "algorithm.rules");
+    const char *fit = sgr_scn_str(scn, "algorithm.trace_fit");
+    c->fit_given = fit != NULL;
+    if (parse_schemes(sgr_scn_str(scn, "algorithm.schemes"), c->schemes, &c->nschemes, err) < 0)
+        goto fail;
+    if (sgr_sgc_rules_parse(rules ? rules : "simgrad", &c->rules) < 0) {
+        sgr_fail(err, "algorithm.rules: unknown rule set \"%s\" (expected simgrad, reference)",
+                 rules);
+        goto fail;
+    }
+    if (fit && parse_profiles(scn, fit, c, err) < 0)
+        goto fail;
+    *out = c;
+    return 0;
+fail:
+    gc_free_cfg(c);
+    return -1;
+}
+
+size_t gc_workers(const gc_cfg *c, size_t nhosts)
+{
+    return c->workers > 0 ? (size_t)c->workers : (nhosts > 1 ? nhosts - 1 : 0);
+}
+
+int gc_scheme_params(const sgr_config *cfg, size_t n, size_t samples, bool schedule_only,
+                     sgr_sgc_params *params, size_t *count, size_t *maxT, size_t *maxR,
+                     sgr_err *err)
+{
+    const gc_cfg *c = cfg->algorithm;
+    *count = c->nschemes;
     *maxT = 0;
     *maxR = 0;
-    for (size_t i = 0; i < *count; i++) {
+    for (size_t i = 0; i < c->nschemes; i++) {
         sgr_sgc_params *p = &params[i];
+        /* SR-SGC's B, W, lambda for SR-SGC, M-SGC's for the other schemes */
+        const gc_sgc_bwl *bwl = c->schemes[i] == SGR_SCHEME_SRSGC ? &c->srsgc : &c->msgc;
         memset(p, 0, sizeof *p);
-        p->kind = kinds[i];
+        p->kind = c->schemes[i];
         p->n = n;
-        p->jobs = (size_t)sgr_scn_int(scn, "algorithm.jobs");
+        p->jobs = c->jobs;
         p->samples = samples;
-        p->s = (size_t)sgr_scn_int(scn, "algorithm.s");
-        bool sr = kinds[i] == SGR_SCHEME_SRSGC;
-        p->B = (int)sgr_scn_int(scn, sr ? "algorithm.srsgc_B" : "algorithm.msgc_B");
-        p->W = (int)sgr_scn_int(scn, sr ? "algorithm.srsgc_W" : "algorithm.msgc_W");
-        p->lambda = (int)sgr_scn_int(scn, sr ? "algorithm.srsgc_lambda" : "algorithm.msgc_lambda");
-        p->code = strcmp(sgr_scn_str(scn, "algorithm.code"), "fractional") == 0 ? SGR_GC_FRACTIONAL
-                                                                                : SGR_GC_CYCLIC;
-        p->seed = (unsigned long)sgr_scn_int(scn, "seed");
-        p->rules = rules;
+        p->s = c->s;
+        p->B = bwl->B;
+        p->W = bwl->W;
+        p->lambda = bwl->lambda;
+        p->code = c->code;
+        p->seed = cfg->seed;
+        p->rules = c->rules;
         p->schedule_only = schedule_only;
         sgr_sgc *sc = sgr_sgc_new(p, err);
         if (!sc)
-            return sgr_fail_prefix(err, "%s", sgr_scheme_name(kinds[i]));
+            return sgr_fail_prefix(err, "%s", sgr_scheme_name(p->kind));
         if (sgr_sgc_delay(sc) > *maxT)
             *maxT = sgr_sgc_delay(sc);
         if (sgr_sgc_rounds(sc) > *maxR)
@@ -134,177 +228,48 @@ int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t sample
     return 0;
 }
 
-/* Every task time of one profile, appended to (loads, times). */
-typedef struct fit_points {
-    double *loads, *times;
-    size_t count, cap;
-} fit_points;
-
-static int fit_add_profile(fit_points *fp, const char *path, double load, sgr_err *err)
+static int gc_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
-    double *v;
-    size_t rows, cols;
-    if (sgr_trace_read_csv(path, &v, &rows, &cols, err) < 0)
-        return -1; /* names the file, line and column: ragged rows, negative times */
-    size_t add = rows * cols;
-    if (fp->count + add > fp->cap) {
-        size_t cap = 2 * (fp->count + add);
-        double *l = realloc(fp->loads, cap * sizeof *l);
-        if (l)
-            fp->loads = l;
-        double *t = l ? realloc(fp->times, cap * sizeof *t) : NULL;
-        if (!t) {
-            free(v);
-            return sgr_fail(err, "out of memory reading %s", path);
-        }
-        fp->times = t;
-        fp->cap = cap;
+    const gc_cfg *c = cfg->algorithm;
+    size_t n = gc_workers(c, nhosts);
+    if (n == 0)
+        return sgr_fail(err, "algorithm.workers: set it (the platform has %zu hosts)", nhosts);
+    sgr_sgc_params params[GC_MAX_SCHEMES];
+    size_t count, maxT, maxR;
+    gc_trace_comp tc;
+    /* Sample counts are known only once data is loaded (deploy checks the layout then). */
+    if (gc_scheme_params(cfg, n, 0, true, params, &count, &maxT, &maxR, err) < 0 ||
+        gc_trace_comp_fit(c, &tc, err) < 0)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        params[i].samples = (size_t)1 << 40; /* the codes' constraints, without the rows */
+        if (sgr_sgc_runnable(&params[i], err) < 0)
+            return sgr_fail_prefix(err, "%s", sgr_scheme_name(params[i].kind));
     }
-    for (size_t i = 0; i < add; i++) {
-        fp->loads[fp->count + i] = load;
-        fp->times[fp->count + i] = v[i];
-    }
-    fp->count += add;
-    free(v);
+    if (c->models > 0 && (size_t)c->models < maxT + 1)
+        return sgr_fail(err,
+                        "algorithm.models = %ld: a scheme with delay T = %zu needs at least "
+                        "T + 1 = %zu models (job t updates model t mod M, whose previous job "
+                        "must be decoded first)",
+                        c->models, maxT, maxT + 1);
+    *nparts = 0;
     return 0;
 }
 
-/* Parse "file@load" in place into its resolved path and load. */
-static int fit_entry(const sgr_scenario *scn, char *tok, char *path, size_t len, double *load,
-                     sgr_err *err)
-{
-    char *at = strrchr(tok, '@'), *end;
-    if (!at)
-        return sgr_fail(err, "expected \"file@load,...\", got \"%s\"", tok);
-    *at = '\0';
-    *load = strtod(at + 1, &end);
-    if (at[1] == '\0' || *end || !(*load >= 0 && *load <= 1))
-        return sgr_fail(err, "the load \"%s\" of %s must be a number in [0, 1]", at + 1, tok);
-    if (tok[0] == '/' || !scn->dir)
-        snprintf(path, len, "%s", tok);
-    else
-        snprintf(path, len, "%s/%s", scn->dir, tok);
-    return 0;
-}
-
-static int fit_profiles(const sgr_scenario *scn, const char *spec, sgr_trace_comp *tc, sgr_err *err)
-{
-    fit_points fp = {0};
-    char *buf = strdup(spec), path[4096];
-    int rc = -1;
-    if (!buf) {
-        sgr_fail(err, "out of memory");
-        goto out;
-    }
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        double load = 0;
-        if (fit_entry(scn, tok, path, sizeof path, &load, err) < 0 ||
-            fit_add_profile(&fp, path, load, err) < 0)
-            goto out;
-        tc->profiles++;
-    }
-    if (tc->profiles < 2) {
-        sgr_fail(err, "fitting base_comp needs profiles at two loads or more (got %zu)",
-                 tc->profiles);
-        goto out;
-    }
-    if (sgr_fit_load_slope(fp.loads, fp.times, fp.count, &tc->comp, &tc->intercept, &tc->r2, err) <
-        0)
-        goto out;
-    tc->points = fp.count;
-    tc->fitted = true;
-    if (tc->comp < 0) {
-        sgr_fail(err,
-                 "the fitted base_comp is negative (%g s per unit of load): task times fall "
-                 "as the load grows; check the loads after each '@'",
-                 tc->comp);
-        goto out;
-    }
-    rc = 0;
-out:
-    free(buf);
-    free(fp.loads);
-    free(fp.times);
-    return rc;
-}
-
-int sgr_gc_trace_comp(const sgr_scenario *scn, sgr_trace_comp *tc, sgr_err *err)
-{
-    memset(tc, 0, sizeof *tc);
-    tc->comp = sgr_scn_num(scn, "algorithm.trace_base_comp");
-    const char *spec = sgr_scn_str(scn, "algorithm.trace_fit");
-    if (!spec)
-        return 0;
-    if (fit_profiles(scn, spec, tc, err) < 0)
-        return sgr_fail_prefix(err, "algorithm.trace_fit");
-    return 0;
-}
-
-json_t *sgr_trace_comp_json(const sgr_trace_comp *tc)
-{
-    if (!tc->fitted)
-        return json_pack("{s:f, s:b}", "base_comp_s", tc->comp, "fitted", 0);
-    return json_pack("{s:f, s:b, s:f, s:f, s:I, s:I}", "base_comp_s", tc->comp, "fitted", 1,
-                     "intercept_s", tc->intercept, "r2", tc->r2, "profiles",
-                     (json_int_t)tc->profiles, "points", (json_int_t)tc->points);
-}
-
-static void reference_times(const sgr_gc_result *res, size_t count, double *gc, double *uncoded)
-{
-    *gc = *uncoded = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (res[i].kind == SGR_SCHEME_GC)
-            *gc = res[i].runtime;
-        if (res[i].kind == SGR_SCHEME_UNCODED)
-            *uncoded = res[i].runtime;
-    }
-}
-
-json_t *sgr_gc_results_json(const sgr_gc_result *res, size_t count)
-{
-    double gc_time, uncoded_time;
-    reference_times(res, count, &gc_time, &uncoded_time);
-    json_t *arr = json_array();
-    for (size_t i = 0; i < count; i++) {
-        const sgr_gc_result *r = &res[i];
-        json_t *o = json_pack(
-            "{s:s, s:f, s:f, s:f, s:I, s:I, s:f, s:I, s:I, s:I, s:f, s:f, s:f}", "scheme",
-            sgr_scheme_name(r->kind), "runtime_s", r->runtime, "rounds_s", r->rounds_s, "decode_s",
-            r->decode_s, "rounds", (json_int_t)r->rounds, "waits", (json_int_t)r->waits, "load",
-            r->load, "delay_T", (json_int_t)r->T, "decode_failures", (json_int_t)r->decode_failures,
-            "stragglers_dropped", (json_int_t)r->stragglers, "max_decode_rel_error", r->max_err,
-            "max_decode_residual", r->max_resid, "final_train_loss", r->final_loss);
-        if (gc_time > 0)
-            json_object_set_new(o, "runtime_vs_gc", json_real(r->runtime / gc_time));
-        if (uncoded_time > 0)
-            json_object_set_new(o, "runtime_vs_uncoded", json_real(r->runtime / uncoded_time));
-        json_array_append_new(arr, o);
-    }
-    return arr;
-}
-
-void sgr_gc_results_print(FILE *out, const sgr_gc_result *res, size_t count,
-                          const sgr_trace_comp *tc)
-{
-    double gc_time, uncoded_time;
-    reference_times(res, count, &gc_time, &uncoded_time);
-    if (tc && tc->fitted)
-        fprintf(out,
-                "base_comp fitted: %.6g s per unit of load (intercept %.6g s, R^2 %.4f, %zu task "
-                "times from %zu profiles)\n",
-                tc->comp, tc->intercept, tc->r2, tc->points, tc->profiles);
-    fprintf(out, "%-18s %16s %6s %6s %9s %4s %10s %10s %10s %12s\n", "scheme", "runtime (s)",
-            "rounds", "waits", "load", "T", "vs gc", "vs uncoded", "max error", "final loss");
-    for (size_t i = 0; i < count; i++) {
-        const sgr_gc_result *r = &res[i];
-        char vg[32] = "-", vu[32] = "-";
-        if (gc_time > 0)
-            snprintf(vg, sizeof vg, "%.3f", r->runtime / gc_time);
-        if (uncoded_time > 0)
-            snprintf(vu, sizeof vu, "%.3f", r->runtime / uncoded_time);
-        fprintf(out, "%-18s %16.10g %6zu %6zu %9.6f %4zu %10s %10s %10.2e %12.6g\n",
-                sgr_scheme_name(r->kind), r->runtime, r->rounds, r->waits, r->load, r->T, vg, vu,
-                r->max_err, r->final_loss);
-    }
-}
+const sgr_family sgr_family_gradient_coding = {
+    .keys = {"gradient-coding",
+             "A master and n workers compute J gradient jobs under stragglers with uncoded, "
+             "ignore-stragglers, GC (Tandon et al.), SR-SGC and M-SGC (Krishnan et al.), "
+             "compared on the same platform and straggler draws under the paper's round model.",
+             gc_keys},
+    .uses_workload = true,
+    .parse = gc_parse,
+    .free_cfg = gc_free_cfg,
+    .check = gc_check,
+    .deploy = gc_deploy,
+    .finish = gc_finish,
+    .report = &sgr_gradient_coding_report,
+    .sweep = &sgr_gradient_coding_sweep,
+    .search = gc_search,
+    .search_usage = gc_search_usage,
+};
