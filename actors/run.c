@@ -18,6 +18,7 @@
 #include <xbt/log.h>
 
 #include "simgrad/config.h"
+#include "simgrad/network.h"
 #include "simgrad/rng.h"
 
 XBT_LOG_NEW_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
@@ -214,6 +215,9 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
     argv[n++] = strdup(buf);
     snprintf(buf, sizeof buf, "--cfg=network/model:%s", run->cfg->simulation.network_model);
     argv[n++] = strdup(buf);
+    /* network.model (issue 15): ns-3's settings, after the flow model they replace */
+    int extra = sgr_network_sg_argv(&run->cfg->network, &run->platform, run->seed, argv + n);
+    n += extra > 0 ? extra : 0;
     if (run->cfg->output.paje) {
         argv[n++] = strdup("--cfg=tracing:yes");
         argv[n++] = strdup("--cfg=tracing/uncategorized:yes");
@@ -327,6 +331,8 @@ static int check_scenario(sgr_run *run, const sgr_config *cfg, sgr_err *err)
         return sgr_fail_prefix(err, "%s", path);
     if (check_platform_kind(run, err) < 0)
         return -1;
+    if (sgr_network_check(&cfg->network, cfg, err) < 0) /* network.model (issue 15) */
+        return sgr_fail_prefix(err, "%s", path);
     if (run->family->check(cfg, run->nhosts, &run->nparts, err) < 0)
         return sgr_fail_prefix(err, "%s", path);
     if ((run->nparts || run->family->uses_workload) && check_data_files(cfg, err) < 0)
@@ -411,7 +417,11 @@ static int platform_path(sgr_run *run, char *path, size_t size, sgr_err *err)
         return 0;
     }
     snprintf(path, size, "%s/platform.xml", run->outdir);
-    return sgr_platform_write_xml(&run->platform, path, err) < 0 ? SGR_EFAIL : 0;
+    /* network.model (issue 15): ns-3 needs one route per cable */
+    int (*write)(const sgr_platform_cfg *, const char *, sgr_err *) =
+        sgr_network_uses_links_platform(&run->cfg->network) ? sgr_platform_write_links_xml
+                                                            : sgr_platform_write_xml;
+    return write(&run->platform, path, err) < 0 ? SGR_EFAIL : 0;
 }
 
 /* Start SimGrid on the scenario's platform and find its hosts. */
@@ -421,6 +431,8 @@ static int start_simgrid(sgr_run *run, const sgr_run_opts *opts, sg_args *args, 
     int rc = platform_path(run, path, sizeof path, err);
     if (rc < 0)
         return rc;
+    if (sgr_network_require_env(&run->cfg->network, err) < 0) /* packet level (issue 15) */
+        return SGR_EFAIL;
     /* The simulator is single-threaded; so are the kernels it times. */
     openblas_set_num_threads(1);
     args->argv = simgrid_argv(run, opts, &args->argc);
@@ -463,6 +475,9 @@ static int finish(sgr_run *run, double wall0, sgr_err *err)
 {
     char path[4200];
     int rc = run->family->finish(run, err);
+    if (rc == 0 && !run->results) /* a results object jansson refused: say so, never write {} */
+        rc = sgr_fail(err, "internal: the %s family's results could not be built",
+                      run->family->keys.name);
     bool complete = rc == 0 && !interrupted;
     if (run->metrics && sgr_metrics_close(run->metrics, err) < 0 && rc == 0)
         rc = SGR_EFAIL;

@@ -89,10 +89,12 @@ static int bench_one(const char *name, const sgr_platform_cfg *cfg, const char *
     stat(path, &st);
 
     int fds[2];
-    if (pipe(fds) < 0) return -1;
+    if (pipe(fds) < 0)
+        return -1;
     fflush(stdout);
     pid_t pid = fork();
-    if (pid < 0) return -1;
+    if (pid < 0)
+        return -1;
     if (pid == 0) {
         close(fds[0]);
         load_child(path, fds[1]);

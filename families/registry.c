@@ -12,7 +12,8 @@
     X(token)                                                                                       \
     X(gossip)                                                                                      \
     X(fabric)                                                                                      \
-    X(ping)
+    X(ping)                                                                                        \
+    X(netprobe)
 
 #define DECLARE(name) extern const sgr_family sgr_family_##name;
 #define TABLE(name) &sgr_family_##name,

@@ -110,6 +110,20 @@ static void graph_parse(const sgr_scenario *scn, sgr_graph_section *g)
     g->switch_every = sgr_scn_num(scn, "graph.switch_every");
 }
 
+void sgr_network_cfg_from_scenario(const sgr_scenario *scn, sgr_network_cfg *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    const char *m = sgr_scn_str(scn, "network.model");
+    cfg->model = m && strcmp(m, "packet") == 0 ? SGR_NET_PACKET : SGR_NET_FLOW;
+    const char *e = sgr_scn_str(scn, "network.ecmp");
+    cfg->ecmp = e && strcmp(e, "spray") == 0 ? SGR_ECMP_SPRAY : SGR_ECMP_FIRST;
+    const char *t = sgr_scn_str(scn, "network.tcp");
+    cfg->newreno = t && strcmp(t, "newreno") == 0;
+    cfg->tcp_window = sgr_scn_num(scn, "network.tcp_window");
+    cfg->tcp_dupacks = sgr_scn_int(scn, "network.tcp_dupacks");
+    cfg->same_routes = cfg->model == SGR_NET_FLOW && sgr_scn_bool(scn, "network.same_routes");
+}
+
 int sgr_config_parse(sgr_config *cfg, const sgr_scenario *scn, sgr_err *err)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -131,6 +145,7 @@ int sgr_config_parse(sgr_config *cfg, const sgr_scenario *scn, sgr_err *err)
         (size_t)sgr_scn_int(scn, "output.chrome_trace_max_events");
     cfg->simulation.stack_size = sgr_scn_num(scn, "simulation.stack_size");
     cfg->simulation.network_model = sgr_scn_str(scn, "simulation.network_model");
+    sgr_network_cfg_from_scenario(scn, &cfg->network);
     if (cfg->family->parse && cfg->family->parse(scn, &cfg->algorithm, err) < 0) {
         sgr_fail_prefix(err, "%s", scn->path);
         sgr_config_free(cfg);

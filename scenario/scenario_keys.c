@@ -238,6 +238,28 @@ const sgr_key sgr_core_keys[] = {
     {"output.progress", SGR_T_BOOL, "true", ANY, NULL, NULL,
      "Progress line on stderr when it is a terminal."},
 
+    /* network: flow level (SimGrid's bandwidth sharing) or packet level (ns-3) */
+    {"network.model", SGR_T_ENUM, "\"flow\"", ANY, "flow|packet", NULL,
+     "flow: SimGrid's flow-level sharing (simulation.network_model); packet: ns-3 3.37 through "
+     "SimGrid's binding (TCP, queues, per-packet routing), on star, leaf-spine and wan without "
+     "backbone, for ps-sgd, gradient-coding, gossip and token (docs/packet.md)."},
+    {"network.ecmp", SGR_T_ENUM, "\"first\"", ANY, "first|spray", "network.model=packet",
+     "Equal-cost paths at packet level (ns-3's global routing): first keeps the first route "
+     "(every leaf-to-leaf packet crosses spine 0), spray picks one at random per packet."},
+    {"network.tcp", SGR_T_ENUM, "\"cubic\"", ANY, "cubic|newreno", "network.model=packet",
+     "TCP congestion control at packet level: ns-3's default CUBIC, or NewReno."},
+    {"network.tcp_window", SGR_T_SIZE, "\"6MiB\"", 2048, 1073741824.0, NULL,
+     "network.model=packet",
+     "Receive buffer of every TCP connection, the largest window it advertises (Linux's "
+     "default tcp_rmem maximum; ns-3's own default, 128 KiB, caps a 40 ms path at 3.3 MB/s)."},
+    {"network.tcp_dupacks", SGR_T_INT, "3", 1, 1000000, NULL, "network.model=packet",
+     "Duplicate ACKs that make TCP retransmit at packet level (ns-3's ReTxThreshold; TCP's 3): "
+     "raise it to tolerate the reordering of per-packet spraying."},
+    {"network.same_routes", SGR_T_BOOL, "false", ANY, NULL, "network.model=flow",
+     "Flow level on the platform written for ns-3 (hosts, switches, one route per cable, "
+     "shortest paths: spine 0 between leaves): isolates the routing difference from the "
+     "model's in `simgrad compare-models`."},
+
     /* simulation */
     {"simulation.stack_size", SGR_T_SIZE, "\"256KiB\"", 16384, 1073741824.0, NULL, NULL,
      "Stack of each SimGrid actor (SimGrid's 8 MiB default is too large at 10,000 actors)."},

@@ -118,4 +118,26 @@ done
   grep -q "PajeDefineContainerType" "$tmp/j/trace.paje" && grep -q '"paje_trace": "trace.paje"' "$tmp/j/summary.json"
 check paje_trace_written $?
 
+# A learning rate that diverges is a result: the run stops at the first round whose model or
+# loss is not finite, says so in summary.json (non-finite numbers as strings), and the report
+# plots what is finite and names the round.
+cat >"$tmp/div.json" <<'JSON'
+{"seed": 1, "platform": {"type": "star", "hosts": 5},
+ "workload": {"model": "lsq", "dataset": "synthetic", "samples": 400, "features": 5},
+ "algorithm": {"family": "ps-sgd", "workers": 4, "rounds": 200, "learning_rate": 50}}
+JSON
+"$bin" run "$tmp/div.json" --quiet --out "$tmp/div" >/dev/null 2>&1
+check diverged_run_exit_0 $?
+grep -q '"diverged": true' "$tmp/div/summary.json" && grep -q '"complete": true' "$tmp/div/summary.json" &&
+  grep -q '"diverged_at": "round [0-9]*"' "$tmp/div/summary.json" &&
+  grep -q '"final_train_loss": "\(Infinity\|NaN\)"' "$tmp/div/summary.json"
+check diverged_recorded $?
+rows=$(($(wc -l <"$tmp/div/metrics.csv") - 1))
+[ "$rows" -lt 200 ] && [ "$rows" -eq "$(($(json_num "$tmp/div/summary.json" diverged_round) + 1))" ]
+check diverged_stops_at_that_round $? "$rows rows"
+"$bin" report "$tmp/div" --out "$tmp/div-report" --quiet >/dev/null 2>&1 &&
+  grep -q "diverged at round" "$tmp/div-report/report.md" && ! grep -qw inf "$tmp/div-report/loss_vs_time.dat"
+check diverged_report $?
+grep -q '"diverged": false' "$tmp/a/summary.json"
+check converged_says_so $?
 finish

@@ -142,14 +142,44 @@ int sgr_fabric_family_init(const sgr_config *cfg, sgr_fabric *fab, sgr_err *err)
     return 0;
 }
 
+/* Packet level (network.model packet, issue 15): ns-3's global routing sends each packet over
+ * a spine drawn at random (network.ecmp spray), and SimGrid's ns-3 binding gives a route per
+ * communication no say (docs/packet.md): only the spray policy runs, on a healthy
+ * leaf-spine. */
+static int check_packet(const sgr_config *cfg, const sgr_fabric *fab, sgr_err *err)
+{
+    const fabric_cfg *c = cfg->algorithm;
+    if (cfg->network.model != SGR_NET_PACKET)
+        return 0;
+    if (fab->kind != SGR_FABRIC_LEAF_SPINE)
+        return sgr_fail(err, "platform.type: the fabric family runs at packet level on a "
+                             "leaf-spine only (three-tier is not written for ns-3)");
+    for (size_t i = 0; i < c->npolicies; i++)
+        if (c->policies[i] != SGR_POLICY_SPRAY)
+            return sgr_fail(err,
+                            "algorithm.policies: %s cannot run at packet level: it names a path "
+                            "per communication, and SimGrid's ns-3 binding leaves every route "
+                            "to ns-3's global routing (docs/packet.md); use \"spray\" with "
+                            "network.ecmp \"spray\" (each packet's spine drawn at random)",
+                            sgr_policy_name(c->policies[i]));
+    if (cfg->network.ecmp != SGR_ECMP_SPRAY)
+        return sgr_fail(err, "network.ecmp: the fabric family's spray policy at packet level "
+                             "needs \"spray\" (with \"first\" every packet would cross spine 0)");
+    if (c->failures && c->failures[0])
+        return sgr_fail(err, "algorithm.failures: not at packet level: SimGrid's ns-3 binding "
+                             "cannot fail or slow down a link");
+    return 0;
+}
+
 static int fabric_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
     sgr_fabric fab;
     *nparts = 0;
     if (sgr_fabric_family_init(cfg, &fab, err) < 0)
         return -1;
+    int rc = check_packet(cfg, &fab, err);
     sgr_fabric_free(&fab);
-    return 0;
+    return rc;
 }
 
 /* No reverse-direction cross traffic: a flow loads only the links of its own direction, as

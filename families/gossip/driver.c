@@ -13,6 +13,7 @@
 #include <xbt/log.h>
 
 #include "families/gossip/gossip.h"
+#include "simgrad/network.h"
 #include "simgrad/rng.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gossip_run, simgrad, "gossip family: driver");
@@ -318,4 +319,5 @@ void gs_driver_main(int argc, char **argv)
     }
     /* the node state of finished methods lives until the end: late messages name it */
     gs->old_nodes = old;
+    sgr_network_quiesce(); /* packet level: messages in flight land before the nodes die */
 }

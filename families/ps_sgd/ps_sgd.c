@@ -18,6 +18,8 @@
 #include <xbt/sysdep.h>
 
 #include "simgrad/inbox.h"
+#include "simgrad/network.h"
+#include "simgrad/results.h"
 #include "simgrad/run.h"
 #include "families/ps_sgd/ps_sgd.h"
 
@@ -54,6 +56,7 @@ struct ps_state {
     sgr_run *run;
     size_t nworkers, np, wait_for, server_host;
     long rounds, eval_every, rounds_done;
+    long diverged_round; /* the first round whose model or loss is not finite, or -1 */
     double lr, lr_decay, timeout;
     double *w, *acc;
     ps_worker *workers;
@@ -207,11 +210,14 @@ static void server_main(int argc, char **argv)
         ps->stragglers += nstrag;
         ps->failures += nfail;
         ps->rounds_done = r + 1;
-        bool eval = (r + 1) % ps->eval_every == 0 || r + 1 == ps->rounds;
+        /* a diverged model is a result: evaluate it, record the round and stop there */
+        bool diverged = !sgr_all_finite(ps->w, ps->np);
+        bool eval = (r + 1) % ps->eval_every == 0 || r + 1 == ps->rounds || diverged;
         if (eval) {
             evaluate(ps, &loss, &acc);
             ps->last_loss = loss;
             ps->last_acc = acc;
+            diverged |= !isfinite(loss);
         }
         double row[] = {(double)r,         simgrid_get_clock(), simgrid_get_clock() - t0,
                         eval ? loss : NAN, eval ? acc : NAN,    (double)got,
@@ -220,7 +226,12 @@ static void server_main(int argc, char **argv)
         sgr_metrics_row(run->metrics, row);
         sgr_progress_update(&run->progress, "round", (double)(r + 1), (double)ps->rounds,
                             simgrid_get_clock());
+        if (diverged) {
+            ps->diverged_round = r;
+            break;
+        }
     }
+    sgr_network_quiesce(); /* packet level: late gradients land before the workers die */
 }
 
 int sgr_ps_sgd_deploy(sgr_run *run, sgr_err *err)
@@ -234,6 +245,7 @@ int sgr_ps_sgd_deploy(sgr_run *run, sgr_err *err)
         return sgr_fail(err, "out of memory");
     run->state = ps;
     ps->run = run;
+    ps->diverged_round = -1;
     ps->nworkers = run->nparts;
     ps->np = sgr_model_nparams(&run->workload.model);
     ps->rounds = c->rounds;
@@ -307,18 +319,22 @@ int sgr_ps_sgd_finish(sgr_run *run, sgr_err *err)
     if (ps->error) {
         *err = ps->err;
         rc = ps->error;
-    } else if (ps->rounds_done < ps->rounds && !sgr_run_interrupted()) {
+    } else if (ps->rounds_done < ps->rounds && ps->diverged_round < 0 && !sgr_run_interrupted()) {
         rc = sgr_fail(err, "ps-sgd stopped after %ld of %ld rounds (deadlock?)", ps->rounds_done,
                       ps->rounds);
     }
     run->results = json_pack(
-        "{s:I, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:f, s:I}", "rounds",
+        "{s:I, s:f, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:I}", "rounds",
         (json_int_t)ps->rounds_done, "simulated_time_s", simgrid_get_clock(), "initial_train_loss",
-        ps->first_loss, "final_train_loss", ps->last_loss, "final_test_accuracy",
-        isnan(ps->last_acc) ? 0.0 : ps->last_acc, "workers", (json_int_t)ps->nworkers,
-        "gradients_used", (json_int_t)ps->gradients, "gradients_dropped", (json_int_t)ps->dropped,
-        "straggler_events", (json_int_t)ps->stragglers, "failure_events", (json_int_t)ps->failures,
-        "bytes_sent", ps->bytes, "parameters", (json_int_t)ps->np);
+        sgr_json_real(ps->first_loss), "final_train_loss", sgr_json_real(ps->last_loss),
+        "final_test_accuracy", sgr_json_real(isnan(ps->last_acc) ? 0.0 : ps->last_acc), "workers",
+        (json_int_t)ps->nworkers, "gradients_used", (json_int_t)ps->gradients, "gradients_dropped",
+        (json_int_t)ps->dropped, "straggler_events", (json_int_t)ps->stragglers, "failure_events",
+        (json_int_t)ps->failures, "bytes_sent", ps->bytes, "parameters", (json_int_t)ps->np);
+    if (run->results && ps->diverged_round >= 0)
+        sgr_results_diverged(run->results, "round", (double)ps->diverged_round);
+    else if (run->results)
+        sgr_results_converged(run->results);
     for (size_t i = 0; ps->workers && i < ps->nworkers; i++) {
         free(ps->workers[i].work);
     }

@@ -12,6 +12,7 @@
 
 #include "simgrad/fit.h"
 #include "simgrad/optimum.h"
+#include "simgrad/results.h"
 #include "simgrad/run.h"
 #include "families/token/token.h"
 
@@ -120,18 +121,20 @@ static json_t *summarize_config(tk_state *ts, size_t c, bool theory, sgr_sasrrw_
     printf("%-6s %7.3g %14.6g %11.3g %12.6g %10.4g %14.6g %11.3g %12.6g %8.3f\n",
            sgr_walk_kind_name(cf->kind), cf->alpha, mse, mse_ci, mth, tv, xv, xv_ci, th, xv / th);
     json_t *o = json_pack(
-        "{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I}", "walk", sgr_walk_kind_name(cf->kind),
-        "alpha", cf->alpha, "mse", mse, "mse_ci95", isnan(mse_ci) ? 0.0 : mse_ci, "tv", tv,
-        "tv_ci95", isnan(tv_ci) ? 0.0 : tv_ci, "visit_variance", xv, "visit_variance_ci95",
-        isnan(xv_ci) ? 0.0 : xv_ci, "replicas", (json_int_t)R, "hops", (json_int_t)k->hops);
-    json_object_set_new(o, "mse_over_beta", json_real(mse / beta_N));
+        "{s:s, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I}", "walk", sgr_walk_kind_name(cf->kind),
+        "alpha", cf->alpha, "mse", sgr_json_real(mse), "mse_ci95",
+        sgr_json_real(isnan(mse_ci) ? 0.0 : mse_ci), "tv", sgr_json_real(tv), "tv_ci95",
+        sgr_json_real(isnan(tv_ci) ? 0.0 : tv_ci), "visit_variance", sgr_json_real(xv),
+        "visit_variance_ci95", sgr_json_real(isnan(xv_ci) ? 0.0 : xv_ci), "replicas", (json_int_t)R,
+        "hops", (json_int_t)k->hops);
+    json_object_set_new(o, "mse_over_beta", sgr_json_real(mse / beta_N));
     if (!isnan(mth)) {
         json_object_set_new(o, "mse_theory", json_real(mth));
         json_object_set_new(o, "mse_over_beta_theory", json_real(mth / beta_N));
     }
     if (!isnan(th)) {
         json_object_set_new(o, "visit_variance_theory", json_real(th));
-        json_object_set_new(o, "visit_variance_ratio", json_real(xv / th));
+        json_object_set_new(o, "visit_variance_ratio", sgr_json_real(xv / th));
     }
     if (srrw && cf->alpha > 0) {
         fit->alphas[fit->n] = cf->alpha;
@@ -169,6 +172,23 @@ static void fit_slopes(const tk_state *ts, const tk_alpha_fit *f, const sgr_sasr
         json_object_set_new(res, "mse_alpha_exponent_predicted_limit", json_real(slope_lim));
     }
     json_object_set_new(res, "visit_variance_alpha_exponent_predicted", json_real(-1.0));
+}
+
+/* The first hop at which a token's model was not finite, if any token diverged. */
+static void mark_divergence(const tk_state *ts, json_t *res)
+{
+    long first = -1;
+    for (size_t i = 0; i < ts->c->nconfigs * ts->c->replicas; i++) {
+        long h = ts->tokens[i].diverged_hop;
+        if (h >= 0 && (first < 0 || h < first))
+            first = h;
+    }
+    if (!res)
+        return;
+    if (first >= 0)
+        sgr_results_diverged(res, "hop", (double)first);
+    else
+        sgr_results_converged(res);
 }
 
 static void state_free(tk_state *ts)
@@ -218,6 +238,7 @@ int sgr_token_finish(sgr_run *run, sgr_err *err)
                              (json_int_t)k->hops, "gamma_exp", k->a, "beta_exp", k->b,
                              "simulated_time_s", simgrid_get_clock());
     fit_slopes(ts, &fit, modes, run->results);
+    mark_divergence(ts, run->results);
     if (!buf && rc == 0)
         rc = sgr_fail(err, "out of memory");
     sgr_sasrrw_modes_free(&modes[0]);

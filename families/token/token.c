@@ -18,6 +18,7 @@
 #include <xbt/log.h>
 #include <xbt/sysdep.h>
 
+#include "simgrad/results.h"
 #include "simgrad/rng.h"
 #include "simgrad/run.h"
 #include "families/token/token.h"
@@ -86,6 +87,12 @@ static void token_main(int argc, char **argv)
         double beta = ts->c->scale * pow((double)t->hops + 1.0, -ts->c->b);
         for (size_t j = 0; j < ts->np; j++)
             t->theta[j] -= beta * t->grad[j];
+        if (!sgr_all_finite(t->theta, ts->np)) { /* diverged: its remaining checkpoints say so */
+            t->diverged_hop = (long)t->hops;
+            for (size_t c = t->next_checkpoint; c < ts->ncheck; c++)
+                t->mse[c] = t->tv[c] = t->xerr[c] = NAN;
+            break;
+        }
         sgr_run_compute(ts->run, sgr_model_grad_flops(&wl->model, rows) + 2.0 * (double)ts->np,
                         ts->run->speed[node_host(ts, node)], NULL);
         t->hops++;
@@ -164,6 +171,7 @@ int sgr_token_deploy(sgr_run *run, sgr_err *err)
             t->ts = ts;
             t->config = c;
             t->replica = r;
+            t->diverged_hop = -1;
             /* replica r of every configuration shares its seed: paired comparisons */
             t->rng = sgr_rng_new(run->seed, "token", r);
             sgr_walk_cfg wc = {.kind = ts->c->configs[c].kind,

@@ -52,6 +52,7 @@ typedef struct tk_token {
     size_t next_checkpoint;
     /* at each checkpoint: mse, tv, visit error; filled as the token reaches it */
     double *mse, *tv, *xerr, *time;
+    long diverged_hop; /* the hop after which its model was not finite, or -1 */
     bool done;
 } tk_token;
 

@@ -14,6 +14,7 @@
 #include "simgrad/error.h"
 #include "simgrad/family.h"
 #include "simgrad/graph.h"
+#include "simgrad/network.h"
 #include "simgrad/platform.h"
 #include "simgrad/scenario.h"
 #include "simgrad/straggler.h"
@@ -55,6 +56,7 @@ struct sgr_config {
     sgr_graph_section graph;
     sgr_output_cfg output;
     sgr_simulation_cfg simulation;
+    sgr_network_cfg network; /* flow or packet level (issue 15) */
 };
 
 /* Read every section of a loaded scenario into cfg, the algorithm section through the family's
