@@ -73,7 +73,7 @@ static void problem_results(const gs_state *gs, json_t *res)
     json_object_set_new(res, "mu_computed", json_real(gs->mu_computed));
     json_object_set_new(res, "L_computed", json_real(gs->L_computed));
     json_object_set_new(res, "error_measure",
-                        json_string(gs->measure == MEASURE_FLOW ? "flow" : "last-event"));
+                        json_string(gs->c->measure == MEASURE_FLOW ? "flow" : "last-event"));
     json_object_set_new(res, "graph_versions", json_integer((json_int_t)gs->nversions));
     json_object_set_new(res, "graph_switch_every",
                         json_real(gs->seq.rate > 0 ? 1.0 / gs->seq.rate : gs->seq.every));
@@ -85,11 +85,11 @@ static void problem_results(const gs_state *gs, json_t *res)
 
 static void free_state(gs_state *gs)
 {
-    for (size_t k = 0; k < gs->nmethods; k++) {
+    for (size_t k = 0; k < gs->c->nmethods; k++) {
         free(gs->res[k].ts);
         free(gs->res[k].rs);
     }
-    for (size_t k = 0; gs->old_nodes && k < gs->nmethods; k++)
+    for (size_t k = 0; gs->old_nodes && k < gs->c->nmethods; k++)
         gs_free_nodes(gs, gs->old_nodes[k]);
     free(gs->old_nodes);
     gs_free_nodes(gs, gs->nodes);
@@ -128,17 +128,17 @@ int gs_finish(sgr_run *run, sgr_err *err)
     printf("x*: |grad| %.3g after %d Newton steps; initial distance d0 = mean |x0_i - x*|^2 = "
            "%.6g; error measure %s\n",
            gs->xstar_grad_norm, gs->xstar_iters, gs->d0,
-           gs->measure == MEASURE_FLOW ? "flow" : "last-event");
+           gs->c->measure == MEASURE_FLOW ? "flow" : "last-event");
     printf("%-9s %8s %12s %12s %12s %12s %10s %12s\n", "method", "eps", "time", "gradients",
            "gossips", "grads/pred", "comm/pred", "final");
     json_t *methods = json_array();
-    for (size_t k = 0; k < gs->nmethods; k++)
+    for (size_t k = 0; k < gs->c->nmethods; k++)
         json_array_append_new(methods, method_results(gs, &gs->res[k]));
     run->results = json_pack("{s:o, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b, s:f}", "methods",
                              methods, "nodes", (json_int_t)gs->n, "edges", (json_int_t)gs->graph.m,
                              "chi1", gs->gc.chi1, "chi2", gs->gc.chi2, "lambda_mix", gs->lambda_mix,
                              "mu", gs->mu, "L", gs->L, "sqrt_mu_over_L", 1.0 / sk, "instant",
-                             gs->instant, "simulated_time_s", simgrid_get_clock());
+                             gs->c->instant, "simulated_time_s", simgrid_get_clock());
     problem_results(gs, run->results);
     free_state(gs);
     run->state = NULL;
