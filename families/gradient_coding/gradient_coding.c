@@ -18,6 +18,7 @@
 #include <xbt/log.h>
 
 #include "simgrad/inbox.h"
+#include "simgrad/results.h"
 #include "simgrad/run.h"
 
 #include "families/gradient_coding/gradient_coding.h"
@@ -115,6 +116,9 @@ static void decode_due(gc_state *gs, size_t r, double *rel_err, double *resid, d
         }
         for (size_t j = 0; j < gs->np; j++)
             w[j] -= gs->lr * gs->grad[j];
+        /* a diverged model does not change the schedule: the scheme goes on, the round noted */
+        if (res->diverged_round < 0 && !sgr_all_finite(w, gs->np))
+            res->diverged_round = (long)r;
         if ((t + 1) % (size_t)gs->eval_every == 0 || t + 1 == gs->jobs)
             *loss = sgr_model_loss(&gs->run->workload.model, w, &gs->run->workload.train);
     }
@@ -194,6 +198,7 @@ static int run_scheme(gc_state *gs, size_t i)
     gs->rmap = calloc(gs->jobs * gs->n * nslots, sizeof *gs->rmap);
     memset(gs->models, 0, gs->M * gs->np * sizeof *gs->models);
     res->kind = gs->params[i].kind;
+    res->diverged_round = -1;
     res->load = sgr_sgc_load(gs->sc);
     res->T = sgr_sgc_delay(gs->sc);
     double start = simgrid_get_clock();

@@ -89,6 +89,7 @@ typedef struct gc_result {
     double decode_s; /* the master's decoding, summed (0 when not charged) */
     double load, max_err, max_resid, final_loss;
     size_t rounds, waits, T, decode_failures, stragglers;
+    long diverged_round; /* the first round whose stepped model was not finite, or -1 */
 } gc_result;
 
 /* The schemes' results as the summary's JSON array (with runtimes relative to gc and uncoded

@@ -7,6 +7,7 @@
 
 #include "simgrad/run.h"
 
+#include "simgrad/results.h"
 #include "families/gradient_coding/gradient_coding.h"
 
 static void reference_times(const gc_result *res, size_t count, double *gc, double *uncoded)
@@ -28,12 +29,15 @@ json_t *gc_results_json(const gc_result *res, size_t count)
     for (size_t i = 0; i < count; i++) {
         const gc_result *r = &res[i];
         json_t *o = json_pack(
-            "{s:s, s:f, s:f, s:f, s:I, s:I, s:f, s:I, s:I, s:I, s:f, s:f, s:f}", "scheme",
+            "{s:s, s:f, s:f, s:f, s:I, s:I, s:f, s:I, s:I, s:I, s:o, s:o, s:o, s:b}", "scheme",
             sgr_scheme_name(r->kind), "runtime_s", r->runtime, "rounds_s", r->rounds_s, "decode_s",
             r->decode_s, "rounds", (json_int_t)r->rounds, "waits", (json_int_t)r->waits, "load",
             r->load, "delay_T", (json_int_t)r->T, "decode_failures", (json_int_t)r->decode_failures,
-            "stragglers_dropped", (json_int_t)r->stragglers, "max_decode_rel_error", r->max_err,
-            "max_decode_residual", r->max_resid, "final_train_loss", r->final_loss);
+            "stragglers_dropped", (json_int_t)r->stragglers, "max_decode_rel_error",
+            sgr_json_real(r->max_err), "max_decode_residual", sgr_json_real(r->max_resid),
+            "final_train_loss", sgr_json_real(r->final_loss), "diverged", r->diverged_round >= 0);
+        if (o && r->diverged_round >= 0)
+            json_object_set_new(o, "diverged_round", json_integer(r->diverged_round));
         if (gc_time > 0)
             json_object_set_new(o, "runtime_vs_gc", json_real(r->runtime / gc_time));
         if (uncoded_time > 0)
@@ -90,6 +94,27 @@ static void free_state(gc_state *gs)
     free(gs);
 }
 
+/* The run diverged if a scheme's model did (its schedule went on): where it first did. */
+static void mark_divergence(const gc_state *gs, json_t *results)
+{
+    const gc_result *first = NULL;
+    for (size_t i = 0; i < gs->nschemes_done; i++) {
+        const gc_result *r = &gs->res[i];
+        if (r->diverged_round >= 0 && (!first || r->diverged_round < first->diverged_round))
+            first = r;
+    }
+    if (!results)
+        return;
+    if (!first) {
+        sgr_results_converged(results);
+        return;
+    }
+    char at[96];
+    sgr_results_diverged(results, "round", (double)first->diverged_round);
+    snprintf(at, sizeof at, "%s, round %ld", sgr_scheme_name(first->kind), first->diverged_round);
+    json_object_set_new(results, "diverged_at", json_string(at));
+}
+
 int gc_finish(sgr_run *run, sgr_err *err)
 {
     gc_state *gs = run->state;
@@ -112,6 +137,7 @@ int gc_finish(sgr_run *run, sgr_err *err)
         (json_int_t)gs->jobs, "models", (json_int_t)gs->M, "decode_failures", (json_int_t)failures,
         "simulated_time_s", simgrid_get_clock(), "parameters", (json_int_t)gs->np, "rules",
         sgr_sgc_rules_name(gs->rules), "decode_charged", gs->charge_decode);
+    mark_divergence(gs, run->results);
     bool traced = gs->run->stragglers.kind == SGR_STRAG_TRACE;
     if (traced)
         json_object_set_new(run->results, "trace_comp", gc_trace_comp_json(&gs->tc));
