@@ -413,8 +413,9 @@ int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err 
     if (run.family->build_platform) {
         if ((rc = run.family->build_platform(&run, err)) < 0)
             goto out;
-    } else {
-        simgrid_load_platform(path);
+    } else if (sgr_platform_load(&run.platform, path, err) < 0) {
+        rc = SGR_EFAIL;
+        goto out;
     }
     if (collect_hosts(&run, err) < 0) {
         rc = SGR_EFAIL;
