@@ -51,12 +51,13 @@ static long count_maps(void)
     return n;
 }
 
-/* Write TOUCH_KIB of stack, as deep frames would; volatile so the compiler keeps it. */
+/* Write TOUCH_KIB of stack, as deep frames would (a variable-length array: only that much). */
 static void touch_stack(void)
 {
-    volatile char buf[64 * 1024];
-    long n = touch_kib * 1024 < (long)sizeof buf ? touch_kib * 1024 : (long)sizeof buf;
-    for (long i = 0; i < n; i += 512)
+    size_t n = (size_t)touch_kib * 1024;
+    volatile char buf[n];
+    (void)buf;
+    for (size_t i = 0; i < n; i += 512)
         buf[i] = (char)i;
 }
 

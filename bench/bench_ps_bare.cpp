@@ -12,9 +12,10 @@
  *           messages; a worker gets its model, executes, and puts its gradient into one of
  *           ceil(sqrt(N)) server mailboxes (the server is their permanent receiver, one
  *           get_async posted on each, wait_any). What ps-sgd does.
- *   relay   as actors, but the server wakes ceil(sqrt(N)) relay actors on h0 (a semaphore,
- *           no simulated time) and each sends its group's model messages with put_async and
- *           waits for them (not detached): no list of N detached comms (below).
+ *   relay   as actors, but the server wakes C relay actors on h0 (-c, default
+ *           ceil(sqrt(N)); a semaphore each, no simulated time) and each sends its group's
+ *           model messages with put_async and waits for them (not detached): no list of N
+ *           detached comms (below), only lists of N/C.
  *   coord   no worker actors: C coordinator actors (-c, default ceil(sqrt(N))) each drive
  *           their workers' activities, host to host: Comm::sendto_async(h0 -> worker), then an
  *           Exec on the worker's host, then sendto_async(worker -> h0), one Activity::wait_any
@@ -27,7 +28,7 @@
  * remove the finished activity with std::list::remove, a walk of the whole list: one actor
  * (or maestro) with K activities in flight pays O(K) per completion.
  *
- * usage: bench_ps_bare [-m MODE] [-s STACK_KIB] [-c COORDS] N R P F PLATFORM [--cfg=...]
+ * usage: bench_ps_bare [-m MODE] [-s STACK_KIB] [-c C] N R P F PLATFORM [--cfg=...]
  * PLATFORM: an XML file, star:N or leaf-spine:L,H,S (bench_util.h). Actor stacks STACK_KIB
  * KiB (default 64). Prints one "key value" line per figure. Exit status 1 if the rounds did
  * not all complete. Not run by ctest. */
@@ -90,7 +91,7 @@ void relay(size_t g)
     for (;;) {
         B.wake[g]->acquire();
         comms.clear();
-        for (long i = (long)g; i < B.nworkers; i += (long)B.ngroups)
+        for (long i = (long)g; i < B.nworkers; i += (long)B.ncoords)
             comms.push_back(B.worker_inbox[i]->put_async(&B.token, (uint64_t)B.msg_bytes));
         sg4::Comm::wait_all(comms);
     }
@@ -107,7 +108,7 @@ void server_with_workers(bool relays)
     }
     for (long r = 0; r < B.rounds; r++) {
         if (relays)
-            for (size_t g = 0; g < B.ngroups; g++)
+            for (size_t g = 0; g < B.ncoords; g++)
                 B.wake[g]->release();
         else
             for (long i = 0; i < B.nworkers; i++)
@@ -226,7 +227,7 @@ template <typename F> void spawn(const std::string &name, sg4::Host *host, F cod
 int usage(const char *prog)
 {
     fprintf(stderr,
-            "usage: %s [-m actors|relay|coord|dag] [-s STACK_KIB] [-c COORDS] N R P F PLATFORM "
+            "usage: %s [-m actors|relay|coord|dag] [-s STACK_KIB] [-c C] N R P F PLATFORM "
             "[--cfg=...]\n"
             "  N workers, R rounds, P bytes per message, F flops per worker per round;\n"
             "  PLATFORM an XML file (hosts h0..h{H-1}), star:N or leaf-spine:L,H,S\n",
@@ -257,7 +258,7 @@ void deploy(const std::string &mode)
     for (size_t g = 0; g < B.ngroups; g++)
         B.group_inbox.push_back(sg4::Mailbox::by_name("server-" + std::to_string(g)));
     spawn("server", B.hosts[0], [relays] { server_with_workers(relays); });
-    for (size_t g = 0; relays && g < B.ngroups; g++) {
+    for (size_t g = 0; relays && g < B.ncoords; g++) {
         B.wake.push_back(sg4::Semaphore::create(0));
         spawn("relay-" + std::to_string(g), B.hosts[0], [g] { relay(g); });
     }
@@ -321,9 +322,9 @@ int main(int argc, char **argv)
     /* Per round: N model messages, N worker executes, N gradient messages, 1 server execute. */
     double activities = (double)B.rounds_done * (3.0 * (double)B.nworkers + 1.0);
     printf("bench_ps_bare mode=%s N=%ld R=%ld P=%g F=%g platform=%s hosts=%zu groups=%zu "
-           "coordinators=%zu stack_kib=%u\n",
+           "relays_or_coordinators=%zu stack_kib=%u\n",
            mode.c_str(), B.nworkers, B.rounds, B.msg_bytes, B.worker_flops, a[4], B.hosts.size(),
-           B.ngroups, mode == "coord" ? B.ncoords : 0, B.stack_kib);
+           B.ngroups, mode == "coord" || mode == "relay" ? B.ncoords : 0, B.stack_kib);
     printf("rounds_done %ld\n", B.rounds_done);
     printf("wall_total_s %.3f\n", t_end - t0);
     printf("wall_load_s %.3f\n", t_loaded - t0);
