@@ -37,12 +37,13 @@ static void usage(FILE *out)
             "  FAT_TREE cluster) platforms; prints XML size, generation time, SimGrid's load\n"
             "  time (wall and CPU), the first route query, the mean of %d route queries\n"
             "  between random hosts, and the loader's peak RSS, against the target: load in\n"
-            "  under %.0f s. leaf-spine is loaded as simgrad loads it (sgr_platform_load: in\n"
-            "  memory), leaf-spine-xml from its XML (what a user reusing the file gets).\n"
+            "  under %.0f s. leaf-spine and fat-tree are loaded as simgrad loads them\n"
+            "  (sgr_platform_load: in memory), leaf-spine-xml and fat-tree-xml from their XML\n"
+            "  (what a user reusing the file gets).\n"
             "  -n HOSTS  a multiple of 100, at least 1,600 (default %d)\n"
             "  -k DIR    write the XML files into DIR and keep them (default: a temporary\n"
             "            directory, removed at the end)\n"
-            "  -s        skip leaf-spine-xml and fat-tree: SimGrid loads both in\n"
+            "  -s        skip leaf-spine-xml and fat-tree-xml: SimGrid loads both in\n"
             "            O(hosts x leaves), over a minute each at 100,000 hosts\n"
             "  -h        this help\n",
             ROUTE_SAMPLES, TARGET_LOAD_S, DEFAULT_HOSTS);
@@ -248,15 +249,16 @@ int main(int argc, char **argv)
     int rc = 0;
     rc |= bench_one("star", &star, false, dir);
     rc |= bench_one("leaf-spine", &ls, true, dir);
+    rc |= bench_one("fat-tree", &ft, true, dir);
     if (!skip_slow) {
         rc |= bench_one("leaf-spine-xml", &ls, false, dir);
-        rc |= bench_one("fat-tree", &ft, false, dir);
+        rc |= bench_one("fat-tree-xml", &ft, false, dir);
     }
 
     if (!keep) {
-        const char *names[] = {"star", "leaf-spine", "leaf-spine-xml", "fat-tree"};
+        const char *names[] = {"star", "leaf-spine", "fat-tree", "leaf-spine-xml", "fat-tree-xml"};
         char path[512];
-        for (size_t i = 0; i < 4; i++) {
+        for (size_t i = 0; i < 5; i++) {
             snprintf(path, sizeof path, "%s/%s.xml", dir, names[i]);
             remove(path);
         }

@@ -299,16 +299,28 @@ static bool same_file(const char *x, const char *y)
     return same;
 }
 
+/* Load c's XML with SimGrid and c through sgr_platform_load (in memory): the same dump. */
+static void expect_memory_matches_xml(const sgr_platform_cfg *c)
+{
+    char path[256], from_xml[256], from_mem[256];
+    tmp_path("mem.xml", path, sizeof path);
+    tmp_path("dump_xml.txt", from_xml, sizeof from_xml);
+    tmp_path("dump_mem.txt", from_mem, sizeof from_mem);
+    write_ok(c, path);
+    CU_ASSERT_EQUAL(load_in_child(path, dump_platform, from_xml, NULL), 0);
+    CU_ASSERT_EQUAL(load_cfg_in_child(NULL, c, dump_platform, from_mem, NULL), 0);
+    CU_ASSERT(same_file(from_xml, from_mem));
+    remove(from_xml);
+    remove(from_mem);
+    remove(path);
+}
+
 /* sgr_platform_load builds a leaf-spine in memory: the same hosts, links and routes, to the
  * last bit of every latency, as SimGrid's own routing through the XML's zones. Shapes with
  * more spines than leaves, leaves not a multiple of the spines, derived spine bandwidth. */
 static void test_leaf_spine_in_memory_matches_xml(void)
 {
     const size_t shapes[][3] = {{3, 4, 2}, {2, 3, 5}, {7, 2, 3}};
-    char path[256], from_xml[256], from_mem[256];
-    tmp_path("ls_mem.xml", path, sizeof path);
-    tmp_path("dump_xml.txt", from_xml, sizeof from_xml);
-    tmp_path("dump_mem.txt", from_mem, sizeof from_mem);
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
         sgr_platform_cfg c = base_cfg(SGR_PLAT_LEAF_SPINE);
         c.leaves = shapes[k][0];
@@ -320,13 +332,21 @@ static void test_leaf_spine_in_memory_matches_xml(void)
             c.spine_bw = 0;
             c.oversubscription = 3;
         }
-        write_ok(&c, path);
-        CU_ASSERT_EQUAL(load_in_child(path, dump_platform, from_xml, NULL), 0);
-        CU_ASSERT_EQUAL(load_cfg_in_child(NULL, &c, dump_platform, from_mem, NULL), 0);
-        CU_ASSERT(same_file(from_xml, from_mem));
-        remove(from_xml);
-        remove(from_mem);
-        remove(path);
+        expect_memory_matches_xml(&c);
+    }
+}
+
+/* The same for SimGrid's FAT_TREE cluster: one level, two and three levels, hosts with two
+ * parents, parallel links. */
+static void test_fat_tree_in_memory_matches_xml(void)
+{
+    const char *params[] = {"1;5;1;1", "2;4,4;1,2;1,2", "2;3,5;2,2;1,1", "3;2,2,3;1,2,2;1,1,1",
+                            "3;2,3,2;2,1,2;1,2,1"};
+    for (size_t k = 0; k < sizeof params / sizeof params[0]; k++) {
+        sgr_platform_cfg c = base_cfg(SGR_PLAT_FAT_TREE);
+        c.topo_parameters = params[k];
+        c.host_lat = 1.1e-6;
+        expect_memory_matches_xml(&c);
     }
 }
 
@@ -787,6 +807,7 @@ int main(void)
     CU_pSuite loads = CU_add_suite("platform_load", NULL, NULL);
     TEST_ADD(loads, test_leaf_spine_routes);
     TEST_ADD(loads, test_leaf_spine_in_memory_matches_xml);
+    TEST_ADD(loads, test_fat_tree_in_memory_matches_xml);
     TEST_ADD(loads, test_leaf_spine_oversubscription);
     TEST_ADD(loads, test_leaf_spine_single_leaf);
     TEST_ADD(loads, test_star_backbone);
