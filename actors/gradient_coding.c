@@ -28,47 +28,7 @@
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_gc, simgrad, "gradient-coding family");
 
-#define ANY -INFINITY, INFINITY
 #define MAX_SCHEMES SGR_MAX_SCHEMES
-
-static const sgr_key gc_keys[] = {
-    {"algorithm.workers", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
-     "Workers n (0: one per host except the master's)."},
-    {"algorithm.jobs", SGR_T_INT, "80", 1, 1e7, NULL, NULL, "Gradient jobs J."},
-    {"algorithm.schemes", SGR_T_STR, "\"uncoded,gc,sr-sgc,m-sgc\"", ANY, NULL, NULL,
-     "Comma-separated schemes to compare: uncoded, ignore-stragglers, gc, sr-sgc, m-sgc."},
-    {"algorithm.s", SGR_T_INT, "1", 0, 10000000, NULL, NULL,
-     "Stragglers tolerated by gc and ignored by ignore-stragglers."},
-    {"algorithm.code", SGR_T_ENUM, "\"cyclic\"", ANY, "cyclic|fractional", NULL,
-     "Gradient code of gc, sr-sgc and m-sgc's coded part."},
-    {"algorithm.srsgc_B", SGR_T_INT, "1", 1, 1e6, NULL, NULL, "SR-SGC's B."},
-    {"algorithm.srsgc_W", SGR_T_INT, "2", 2, 1e6, NULL, NULL,
-     "SR-SGC's W ((W-1) must be a multiple of B)."},
-    {"algorithm.srsgc_lambda", SGR_T_INT, "1", 0, 1e7, NULL, NULL, "SR-SGC's lambda."},
-    {"algorithm.msgc_B", SGR_T_INT, "1", 1, 1e6, NULL, NULL, "M-SGC's B (< W)."},
-    {"algorithm.msgc_W", SGR_T_INT, "2", 2, 1e6, NULL, NULL, "M-SGC's W."},
-    {"algorithm.msgc_lambda", SGR_T_INT, "1", 0, 1e7, NULL, NULL, "M-SGC's lambda (<= n)."},
-    {"algorithm.mu", SGR_T_NUM, "1.0", 0, INFINITY, NULL, NULL,
-     "The master waits until (1+mu) times the fastest worker's time."},
-    {"algorithm.models", SGR_T_INT, "0", 0, 1e6, NULL, NULL,
-     "Models trained side by side, job t updating model t mod M (0: the largest T + 1)."},
-    {"algorithm.learning_rate", SGR_T_NUM, "0.1", 0, INFINITY, NULL, NULL,
-     "Step size of each model's gradient step."},
-    {"algorithm.verify", SGR_T_BOOL, "true", ANY, NULL, NULL,
-     "Compare every decoded gradient with the true one (one more full gradient per job)."},
-    {"algorithm.eval_every", SGR_T_INT, "10", 1, 1e9, NULL, NULL,
-     "Training loss of the updated model every this many jobs (and for all models at the end)."},
-    {"algorithm.ideal_network", SGR_T_BOOL, "false", ANY, NULL, NULL,
-     "Results arrive when the task time says, with no network (trace studies)."},
-    {"algorithm.trace_base_load", SGR_T_NUM, "0", 0, 1, NULL, "stragglers.model=trace",
-     "Normalized load at which the trace's task times were measured."},
-    {"algorithm.trace_base_comp", SGR_T_TIME, "0", 0, INFINITY, NULL, "stragglers.model=trace",
-     "Seconds per unit of normalized load: task time = trace + (load - base_load) * base_comp."},
-    {"algorithm.trace_fit", SGR_T_STR, NULL, ANY, NULL, "stragglers.model=trace",
-     "Fit base_comp instead, by least squares of mean task time against load, from traces "
-     "measured at several loads: \"a.csv@0.05,b.csv@0.1\" (paths relative to the scenario)."},
-    {NULL, 0, NULL, ANY, NULL, NULL, NULL},
-};
 
 typedef struct gc_state gc_state;
 
@@ -91,17 +51,16 @@ typedef struct result_ref {
     size_t k;
 } result_ref;
 
-typedef struct scheme_result {
-    sgr_scheme_kind kind;
-    double runtime, load, max_err, max_resid, final_loss;
-    size_t rounds, waits, T, decode_failures, stragglers;
-} scheme_result;
+typedef sgr_gc_result scheme_result;
 
 struct gc_state {
     sgr_run *run;
     size_t n, jobs, M, np, N, master_host;
-    double mu, lr, base_load, base_comp;
+    double mu, lr, base_load;
+    sgr_trace_comp tc; /* base_comp and its fit */
     bool verify, ideal;
+    bool charge_decode; /* the master's decoding takes simulated time */
+    sgr_sgc_rules rules;
     long eval_every;
     size_t nschemes, nschemes_done;
     sgr_sgc_params params[MAX_SCHEMES];
@@ -158,6 +117,8 @@ static void task_compute(gc_task *t)
         double *out = t->results + k * gs->np;
         memset(out, 0, gs->np * sizeof *out);
         const sgr_minitask *m = &t->mini[k];
+        if ((size_t)m->job >= gs->jobs)
+            continue; /* filler work (reference rules): its time counts, not its result */
         for (size_t i = 0; i < m->nseg; i++) {
             const double *g = seg_grad(gs, (size_t)m->job, m->seg[i]);
             double c = m->coef[i];
@@ -225,7 +186,7 @@ static gc_task *task_new(gc_state *gs, size_t r, size_t w, const sgr_minitask *m
     t->straggle = gs->straggles[w];
     if (t->straggle.task_time >= 0) {
         /* the paper's trace model: the scheme's normalized load, not this task's exact rows */
-        t->straggle.task_time += (sgr_sgc_load(gs->sc) - gs->base_load) * gs->base_comp;
+        t->straggle.task_time += (sgr_sgc_load(gs->sc) - gs->base_load) * gs->tc.comp;
         if (t->straggle.task_time < 0)
             t->straggle.task_time = 0;
     }
@@ -341,6 +302,58 @@ static const double *rmap_result(void *ctx, size_t w, int slot)
     return ref->task ? ref->task->results + ref->k * gs->np : NULL;
 }
 
+/* The decoding's own cost, on the master: combining the results, plus a least-squares solve
+ * over n x (n-s) per coded group for the cyclic code (QR: 2 n (n-s)^2 flops). */
+static void charge_decode(gc_state *gs)
+{
+    const sgr_sgc_params *p = &gs->params[gs->cur];
+    size_t n = gs->n;
+    double f = 2.0 * (double)(n * sgr_sgc_max_minitasks(gs->sc) * gs->np);
+    bool coded = p->kind == SGR_SCHEME_GC || p->kind == SGR_SCHEME_SRSGC ||
+                 (p->kind == SGR_SCHEME_MSGC && (size_t)p->lambda < n);
+    if (coded && p->code == SGR_GC_CYCLIC) {
+        double k = (double)(n - sgr_sgc_s(gs->sc));
+        f += 2.0 * (double)n * k * k * (p->kind == SGR_SCHEME_MSGC ? (double)p->B : 1.0);
+    }
+    double t0 = simgrid_get_clock();
+    sgr_run_compute(gs->run, f, gs->run->speed[gs->master_host], NULL);
+    gs->res[gs->cur].decode_s += simgrid_get_clock() - t0;
+}
+
+/* Relative error of the decoded gradient (gs->grad) against the true one of job t. */
+static double decode_error(gc_state *gs, size_t t, const double *w)
+{
+    memset(gs->truth, 0, gs->np * sizeof *gs->truth);
+    for (size_t k = 0; k < sgr_sgc_nsegments(gs->sc); k++) {
+        const double *g = seg_grad(gs, t, k);
+        for (size_t j = 0; j < gs->np; j++)
+            gs->truth[j] += g[j];
+    }
+    double num = 0, den = 0;
+    for (size_t j = 0; j < gs->np; j++) {
+        double tr = gs->truth[j] / (double)gs->N + gs->run->workload.model.l2 * w[j];
+        num += (gs->grad[j] - tr) * (gs->grad[j] - tr);
+        den += tr * tr;
+    }
+    return den > 0 ? sqrt(num / den) : sqrt(num);
+}
+
+/* Job t's results and segment gradients are no longer needed. */
+static void release_job(gc_state *gs, size_t t)
+{
+    size_t n = gs->n, nslots = sgr_sgc_max_minitasks(gs->sc), nseg = sgr_sgc_nsegments(gs->sc);
+    for (size_t i = 0; i < n * nslots; i++) {
+        result_ref *ref = &gs->rmap[t * n * nslots + i];
+        if (ref->task && --ref->task->refs == 0)
+            task_release_results(ref->task);
+        ref->task = NULL;
+    }
+    for (size_t k = 0; k < nseg; k++) {
+        free(gs->seg_cache[t * nseg + k]);
+        gs->seg_cache[t * nseg + k] = NULL;
+    }
+}
+
 /* Decode the job due at round r, check it, step its model. */
 static void decode_due(gc_state *gs, size_t r, double *rel_err, double *resid, double *loss)
 {
@@ -349,81 +362,41 @@ static void decode_due(gc_state *gs, size_t r, double *rel_err, double *resid, d
     *rel_err = *resid = *loss = NAN;
     if (job < 0)
         return;
-    size_t t = (size_t)job, n = gs->n, nslots = sgr_sgc_max_minitasks(gs->sc);
+    size_t t = (size_t)job;
     gs->decode_job = t;
     sgr_err err;
     double residual = 0;
     double *w = gs->models + (t % gs->M) * gs->np;
-    const sgr_dataset *ds = &gs->run->workload.train;
     if (sgr_sgc_decode(gs->sc, t, rmap_result, gs, gs->np, gs->grad, &residual, &err) < 0) {
         res->decode_failures++;
         XBT_WARN("%s: %s", sgr_scheme_name(gs->params[gs->cur].kind), err.msg);
     } else {
-        /* the decoding's own cost, on the master: combining the results, plus a least-squares
-         * solve over n x (n-s) per coded group for the cyclic code (QR: 2 n (n-s)^2 flops) */
-        const sgr_sgc_params *p = &gs->params[gs->cur];
-        double f = 2.0 * (double)(n * nslots * gs->np);
-        bool coded = p->kind == SGR_SCHEME_GC || p->kind == SGR_SCHEME_SRSGC ||
-                     (p->kind == SGR_SCHEME_MSGC && (size_t)p->lambda < n);
-        if (coded && p->code == SGR_GC_CYCLIC) {
-            double k = (double)(n - sgr_sgc_s(gs->sc));
-            f += 2.0 * (double)n * k * k * (p->kind == SGR_SCHEME_MSGC ? (double)p->B : 1.0);
-        }
-        sgr_run_compute(gs->run, f, gs->run->speed[gs->master_host], NULL);
+        if (gs->charge_decode)
+            charge_decode(gs);
         for (size_t j = 0; j < gs->np; j++)
             gs->grad[j] = gs->grad[j] / (double)gs->N + gs->run->workload.model.l2 * w[j];
         *resid = residual;
         if (residual > res->max_resid)
             res->max_resid = residual;
         if (gs->verify) {
-            memset(gs->truth, 0, gs->np * sizeof *gs->truth);
-            for (size_t k = 0; k < sgr_sgc_nsegments(gs->sc); k++) {
-                const double *g = seg_grad(gs, t, k);
-                for (size_t j = 0; j < gs->np; j++)
-                    gs->truth[j] += g[j];
-            }
-            double num = 0, den = 0;
-            for (size_t j = 0; j < gs->np; j++) {
-                double tr = gs->truth[j] / (double)gs->N + gs->run->workload.model.l2 * w[j];
-                num += (gs->grad[j] - tr) * (gs->grad[j] - tr);
-                den += tr * tr;
-            }
-            *rel_err = den > 0 ? sqrt(num / den) : sqrt(num);
+            *rel_err = decode_error(gs, t, w);
             if (*rel_err > res->max_err)
                 res->max_err = *rel_err;
         }
         for (size_t j = 0; j < gs->np; j++)
             w[j] -= gs->lr * gs->grad[j];
         if ((t + 1) % (size_t)gs->eval_every == 0 || t + 1 == gs->jobs)
-            *loss = sgr_model_loss(&gs->run->workload.model, w, ds);
+            *loss = sgr_model_loss(&gs->run->workload.model, w, &gs->run->workload.train);
     }
-    /* this job's results and segment gradients are no longer needed */
-    for (size_t i = 0; i < n * nslots; i++) {
-        result_ref *ref = &gs->rmap[t * n * nslots + i];
-        if (ref->task && --ref->task->refs == 0)
-            task_release_results(ref->task);
-        ref->task = NULL;
-    }
-    size_t nseg = sgr_sgc_nsegments(gs->sc);
-    for (size_t k = 0; k < nseg; k++) {
-        free(gs->seg_cache[t * nseg + k]);
-        gs->seg_cache[t * nseg + k] = NULL;
-    }
+    release_job(gs, t);
 }
 
-/* One round of the scheme: plan, dispatch, the round model, commit. Returns its duration. */
-static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
+/* Plan round r and start each participant's task (ideal network: compute it and note when it
+ * would arrive, in arrival order). Returns the participants. */
+static size_t dispatch_round(gc_state *gs, size_t r, arrivals *arr)
 {
-    size_t n = gs->n, nslots = sgr_sgc_max_minitasks(gs->sc);
-    sgr_scheme_kind kind = gs->params[gs->cur].kind;
-    double t0 = simgrid_get_clock();
+    size_t n = gs->n, nslots = sgr_sgc_max_minitasks(gs->sc), participants = 0;
     sgr_minitask *mt = malloc(nslots * sizeof *mt);
-    arrivals arr = {.order = NULL, .t0 = t0, .deadline = -1};
-    size_t participants = 0;
-    *nstrag = 0;
-    *waited = false;
-    if (gs->ideal)
-        arr.order = malloc(n * sizeof *arr.order);
     for (size_t w = 0; w < n; w++) {
         size_t count = sgr_sgc_plan(gs->sc, r, w, mt, nslots);
         gs->round_tasks[w] = NULL;
@@ -440,7 +413,7 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
                                             : t->flops * t->straggle.factor / speed /
                                                       sg_host_get_speed(gs->run->hosts[t->host]) +
                                                   t->straggle.delay);
-            arr.order[arr.count++] = t;
+            arr->order[arr->count++] = t;
         } else {
             char name[64];
             snprintf(name, sizeof name, "task-%zu-%zu", r, w);
@@ -450,40 +423,41 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
     }
     free(mt);
     if (gs->ideal)
-        qsort(arr.order, arr.count, sizeof *arr.order, by_arrival);
+        qsort(arr->order, arr->count, sizeof *arr->order, by_arrival);
+    return participants;
+}
+
+/* Gather round r's results until the (1+mu) m deadline (ignore-stragglers: the first n - s);
+ * then, if the scheme cannot go on without the late ones, or always waits, until all are in. */
+static void gather_round(gc_state *gs, size_t r, arrivals *arr, size_t participants, bool *waited)
+{
+    const sgr_sgc_params *p = &gs->params[gs->cur];
     long tag = (long)(gs->cur * 1000000000UL + r);
     size_t arrived = 0;
     double t_gather = sgr_ctrace_now(gs->run->ctrace), t_wait = 0;
-    size_t need = kind == SGR_SCHEME_IGNORE && participants > gs->params[gs->cur].s
-                      ? participants - gs->params[gs->cur].s
-                      : participants;
+    bool ignore = p->kind == SGR_SCHEME_IGNORE;
+    size_t need = ignore && participants > p->s ? participants - p->s : participants;
     while (arrived < need) {
-        gc_task *t = next_arrival(gs, &arr, r, tag);
+        gc_task *t = next_arrival(gs, arr, r, tag);
         if (!t)
             break; /* the (1+mu) m deadline */
         t->arrived = true;
-        if (arrived++ == 0 && kind != SGR_SCHEME_IGNORE && participants > 1)
-            set_deadline(gs, &arr, tag, t);
+        if (arrived++ == 0 && !ignore && participants > 1)
+            set_deadline(gs, arr, tag, t);
     }
-    for (size_t w = 0; w < n; w++)
+    for (size_t w = 0; w < gs->n; w++)
         gs->straggler[w] = gs->round_tasks[w] && !gs->round_tasks[w]->arrived;
-    if (arrived < participants && kind != SGR_SCHEME_IGNORE &&
-        !sgr_sgc_accepts(gs->sc, r, gs->straggler)) {
-        /* the scheme cannot go on without them: wait for everybody */
-        *waited = true;
-        arr.deadline = -1;
+    *waited = !ignore && (sgr_sgc_always_waits(gs->sc) ||
+                          (arrived < participants && !sgr_sgc_accepts(gs->sc, r, gs->straggler)));
+    if (*waited) {
+        arr->deadline = -1;
         t_wait = sgr_ctrace_now(gs->run->ctrace);
-        while (arrived < participants) {
-            gc_task *t = next_arrival(gs, &arr, r, -1);
-            t->arrived = true;
-            arrived++;
-        }
+        for (; arrived < participants; arrived++)
+            next_arrival(gs, arr, r, -1)->arrived = true;
     }
     double bytes = 0;
-    for (size_t w = 0; w < n; w++) {
+    for (size_t w = 0; w < gs->n; w++) {
         gc_task *t = gs->round_tasks[w];
-        gs->returned[w] = t && t->arrived;
-        *nstrag += t && !t->arrived;
         bytes += t && t->arrived ? (double)(t->nmini * gs->np * sizeof(double)) : 0.0;
     }
     /* the round's results as one span (the scheme's wait for all stragglers inside it) */
@@ -491,6 +465,18 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
                     -1, gs->ideal ? 0.0 : bytes);
     if (*waited)
         sgr_ctrace_wait(gs->run->ctrace, t_wait, "stragglers");
+}
+
+/* Stop the stragglers, commit who returned, and keep the results the decoder will ask for
+ * (not a filler task's). */
+static void record_round(gc_state *gs, size_t r, size_t *nstrag)
+{
+    size_t n = gs->n, nslots = sgr_sgc_max_minitasks(gs->sc);
+    for (size_t w = 0; w < n; w++) {
+        gc_task *t = gs->round_tasks[w];
+        gs->returned[w] = t && t->arrived;
+        *nstrag += t && !t->arrived;
+    }
     kill_stragglers(gs);
     sgr_sgc_commit(gs->sc, r, gs->returned);
     for (size_t w = 0; w < n; w++) {
@@ -499,6 +485,8 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
             continue;
         for (size_t k = 0; k < t->nmini; k++) {
             size_t job = (size_t)t->mini[k].job, slot = (size_t)t->mini[k].slot;
+            if (job >= gs->jobs)
+                continue;
             result_ref *ref = &gs->rmap[(job * n + w) * nslots + slot];
             if (ref->task && --ref->task->refs == 0)
                 task_release_results(ref->task);
@@ -509,6 +497,19 @@ static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
         if (t->refs == 0)
             task_release_results(t);
     }
+}
+
+/* One round of the scheme: plan, dispatch, the round model, commit. Returns its duration. */
+static double run_round(gc_state *gs, size_t r, size_t *nstrag, bool *waited)
+{
+    double t0 = simgrid_get_clock();
+    arrivals arr = {.order = NULL, .t0 = t0, .deadline = -1};
+    *nstrag = 0;
+    if (gs->ideal)
+        arr.order = malloc(gs->n * sizeof *arr.order);
+    size_t participants = dispatch_round(gs, r, &arr);
+    gather_round(gs, r, &arr, participants, waited);
+    record_round(gs, r, nstrag);
     free(arr.order);
     return simgrid_get_clock() - t0;
 }
@@ -563,6 +564,7 @@ static int run_scheme(gc_state *gs, size_t i)
         if (gs->error)
             break;
         decode_due(gs, r, &err, &resid, &loss);
+        res->rounds_s += dur;
         res->waits += waited;
         res->stragglers += nstrag;
         res->rounds = r + 1;
@@ -612,16 +614,24 @@ static void master_main(int argc, char **argv)
     }
 }
 
-static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
+static int gc_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
+    const sgr_scenario *scn = cfg->scn; /* transitional: keys read here until parse hooks */
     size_t n = sgr_gc_workers(scn, nhosts);
     if (n == 0)
         return sgr_fail(err, "algorithm.workers: set it (the platform has %zu hosts)", nhosts);
     sgr_sgc_params params[MAX_SCHEMES];
     size_t count, maxT, maxR;
-    /* Sample counts are known only once data is loaded: check the layout with a large N. */
-    if (sgr_gc_params_from_scenario(scn, n, (size_t)1 << 40, params, &count, &maxT, &maxR, err) < 0)
+    sgr_trace_comp tc;
+    /* Sample counts are known only once data is loaded (deploy checks the layout then). */
+    if (sgr_gc_params_from_scenario(scn, n, 0, true, params, &count, &maxT, &maxR, err) < 0 ||
+        sgr_gc_trace_comp(scn, &tc, err) < 0)
         return -1;
+    for (size_t i = 0; i < count; i++) {
+        params[i].samples = (size_t)1 << 40; /* the codes' constraints, without the rows */
+        if (sgr_sgc_runnable(&params[i], err) < 0)
+            return sgr_fail_prefix(err, "%s", sgr_scheme_name(params[i].kind));
+    }
     long M = sgr_scn_int(scn, "algorithm.models");
     if (M > 0 && (size_t)M < maxT + 1)
         return sgr_fail(err,
@@ -633,12 +643,17 @@ static int gc_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_
     return 0;
 }
 
+static int gc_deploy_state(sgr_run *run, gc_state *gs, sgr_err *err);
+
+/* A scenario error found once the data is loaded: named after the file, exit status 2. */
+static int user_error(const sgr_scenario *scn, sgr_err *err)
+{
+    sgr_fail_prefix(err, "%s", scn->path);
+    return SGR_EUSER;
+}
+
 static int gc_deploy(sgr_run *run, sgr_err *err)
 {
-    static const char *const columns[] = {"scheme",           "round",           "time_s",
-                                          "scheme_time_s",    "duration_s",      "participants",
-                                          "stragglers",       "waited",          "job_decoded",
-                                          "decode_rel_error", "decode_residual", "train_loss"};
     const sgr_scenario *scn = run->scn;
     gc_state *gs = calloc(1, sizeof *gs);
     if (!gs)
@@ -654,13 +669,18 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     gs->ideal = sgr_scn_bool(scn, "algorithm.ideal_network");
     gs->eval_every = sgr_scn_int(scn, "algorithm.eval_every");
     gs->base_load = sgr_scn_num(scn, "algorithm.trace_base_load");
-    if (sgr_gc_trace_comp(scn, &gs->base_comp, err) < 0)
-        return SGR_EUSER;
+    if (sgr_gc_trace_comp(scn, &gs->tc, err) < 0)
+        return user_error(scn, err);
+    /* trace mode with an ideal network is the round model, whose rounds end when the results
+     * are in: decoding costs time only if asked for */
+    gs->charge_decode = !(gs->ideal && run->stragglers.kind == SGR_STRAG_TRACE) ||
+                        sgr_scn_bool(scn, "algorithm.decode_cost");
     gs->master_host = 0;
     size_t maxT, maxR;
-    if (sgr_gc_params_from_scenario(scn, gs->n, gs->N, gs->params, &gs->nschemes, &maxT, &maxR,
-                                    err) < 0)
-        return SGR_EUSER;
+    if (sgr_gc_params_from_scenario(scn, gs->n, gs->N, false, gs->params, &gs->nschemes, &maxT,
+                                    &maxR, err) < 0)
+        return user_error(scn, err);
+    gs->rules = gs->params[0].rules;
     long M = sgr_scn_int(scn, "algorithm.models");
     gs->M = M > 0 ? (size_t)M : maxT + 1;
     gs->gmodel = run->workload.model;
@@ -675,23 +695,20 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     if (trace_rounds && trace_rounds < maxR) {
         sgr_fail(err, "stragglers.trace has %zu rounds; the schemes need %zu (J + T)", trace_rounds,
                  maxR);
-        return SGR_EUSER;
+        return user_error(scn, err);
     }
-    size_t max_rows = 0;
-    for (size_t i = 0; i < gs->nschemes; i++) {
-        sgr_sgc *sc = sgr_sgc_new(&gs->params[i], err);
-        if (!sc)
-            return SGR_EUSER;
-        for (size_t k = 0; k < sgr_sgc_nsegments(sc); k++) {
-            const sgr_segment *sg = &sgr_sgc_segments(sc)[k];
-            if (sg->end - sg->start > max_rows)
-                max_rows = sg->end - sg->start;
-        }
-        sgr_sgc_free(sc);
-    }
-    if (max_rows < gs->N)
-        max_rows = gs->N; /* the loss evaluation works in blocks, but verify uses segments */
-    gs->work = malloc(sgr_model_work_size(&gs->gmodel, max_rows) * sizeof *gs->work);
+    return gc_deploy_state(run, gs, err);
+}
+
+/* The state's buffers, the metrics, the master's inbox and the master. */
+static int gc_deploy_state(sgr_run *run, gc_state *gs, sgr_err *err)
+{
+    static const char *const columns[] = {"scheme",           "round",           "time_s",
+                                          "scheme_time_s",    "duration_s",      "participants",
+                                          "stragglers",       "waited",          "job_decoded",
+                                          "decode_rel_error", "decode_residual", "train_loss"};
+    /* segment gradients, verification and the loss work on at most the N rows */
+    gs->work = malloc(sgr_model_work_size(&gs->gmodel, gs->N) * sizeof *gs->work);
     gs->models = calloc(gs->M * gs->np, sizeof *gs->models);
     gs->grad = malloc(gs->np * sizeof *gs->grad);
     gs->truth = malloc(gs->np * sizeof *gs->truth);
@@ -713,41 +730,6 @@ static int gc_deploy(sgr_run *run, sgr_err *err)
     return 0;
 }
 
-static json_t *scheme_json(const gc_state *gs, const scheme_result *r, double gc_time,
-                           double uncoded_time)
-{
-    json_t *o = json_pack("{s:s, s:f, s:I, s:I, s:f, s:I, s:I, s:I, s:f, s:f, s:f}", "scheme",
-                          sgr_scheme_name(r->kind), "runtime_s", r->runtime, "rounds",
-                          (json_int_t)r->rounds, "waits", (json_int_t)r->waits, "load", r->load,
-                          "delay_T", (json_int_t)r->T, "decode_failures",
-                          (json_int_t)r->decode_failures, "stragglers_dropped",
-                          (json_int_t)r->stragglers, "max_decode_rel_error", r->max_err,
-                          "max_decode_residual", r->max_resid, "final_train_loss", r->final_loss);
-    if (gc_time > 0)
-        json_object_set_new(o, "runtime_vs_gc", json_real(r->runtime / gc_time));
-    if (uncoded_time > 0)
-        json_object_set_new(o, "runtime_vs_uncoded", json_real(r->runtime / uncoded_time));
-    (void)gs;
-    return o;
-}
-
-static void print_table(const gc_state *gs, double gc_time, double uncoded_time)
-{
-    printf("%-18s %12s %6s %6s %9s %4s %10s %10s %10s %12s\n", "scheme", "runtime (s)", "rounds",
-           "waits", "load", "T", "vs gc", "vs uncoded", "max error", "final loss");
-    for (size_t i = 0; i < gs->nschemes_done; i++) {
-        const scheme_result *r = &gs->res[i];
-        char vg[32] = "-", vu[32] = "-";
-        if (gc_time > 0)
-            snprintf(vg, sizeof vg, "%.3f", r->runtime / gc_time);
-        if (uncoded_time > 0)
-            snprintf(vu, sizeof vu, "%.3f", r->runtime / uncoded_time);
-        printf("%-18s %12.6g %6zu %6zu %9.6f %4zu %10s %10s %10.2e %12.6g\n",
-               sgr_scheme_name(r->kind), r->runtime, r->rounds, r->waits, r->load, r->T, vg, vu,
-               r->max_err, r->final_loss);
-    }
-}
-
 static int gc_finish(sgr_run *run, sgr_err *err)
 {
     gc_state *gs = run->state;
@@ -761,26 +743,24 @@ static int gc_finish(sgr_run *run, sgr_err *err)
         rc = sgr_fail(err, "gradient-coding stopped after %zu of %zu schemes", gs->nschemes_done,
                       gs->nschemes);
     }
-    double gc_time = 0, uncoded_time = 0;
-    for (size_t i = 0; i < gs->nschemes_done; i++) {
-        if (gs->res[i].kind == SGR_SCHEME_GC)
-            gc_time = gs->res[i].runtime;
-        if (gs->res[i].kind == SGR_SCHEME_UNCODED)
-            uncoded_time = gs->res[i].runtime;
-    }
-    json_t *schemes = json_array();
     size_t failures = 0;
-    for (size_t i = 0; i < gs->nschemes_done; i++) {
-        json_array_append_new(schemes, scheme_json(gs, &gs->res[i], gc_time, uncoded_time));
+    for (size_t i = 0; i < gs->nschemes_done; i++)
         failures += gs->res[i].decode_failures;
+    run->results = json_pack(
+        "{s:o, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:b}", "schemes",
+        sgr_gc_results_json(gs->res, gs->nschemes_done), "workers", (json_int_t)gs->n, "jobs",
+        (json_int_t)gs->jobs, "models", (json_int_t)gs->M, "decode_failures", (json_int_t)failures,
+        "simulated_time_s", simgrid_get_clock(), "parameters", (json_int_t)gs->np, "rules",
+        sgr_sgc_rules_name(gs->rules), "decode_charged", gs->charge_decode);
+    bool traced = gs->run->stragglers.kind == SGR_STRAG_TRACE;
+    if (traced)
+        json_object_set_new(run->results, "trace_comp", sgr_trace_comp_json(&gs->tc));
+    if (gs->nschemes_done) {
+        printf("rules %s; decoding %s\n", sgr_sgc_rules_name(gs->rules),
+               gs->charge_decode ? "charged on the master (decode_s)"
+                                 : "not charged (round model)");
+        sgr_gc_results_print(stdout, gs->res, gs->nschemes_done, traced ? &gs->tc : NULL);
     }
-    run->results =
-        json_pack("{s:o, s:I, s:I, s:I, s:I, s:f, s:I}", "schemes", schemes, "workers",
-                  (json_int_t)gs->n, "jobs", (json_int_t)gs->jobs, "models", (json_int_t)gs->M,
-                  "decode_failures", (json_int_t)failures, "simulated_time_s", simgrid_get_clock(),
-                  "parameters", (json_int_t)gs->np);
-    if (gs->nschemes_done)
-        print_table(gs, gc_time, uncoded_time);
     for (size_t i = 0; i < gs->ntasks; i++) {
         gc_task *t = gs->all_tasks[i];
         free(t->mini);
@@ -809,7 +789,7 @@ const sgr_family sgr_family_gradient_coding = {
              "A master and n workers compute J gradient jobs under stragglers with uncoded, "
              "ignore-stragglers, GC (Tandon et al.), SR-SGC and M-SGC (Krishnan et al.), "
              "compared on the same platform and straggler draws under the paper's round model.",
-             gc_keys},
+             sgr_gc_keys},
     .uses_workload = true,
     .check = gc_check,
     .deploy = gc_deploy,

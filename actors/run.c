@@ -17,6 +17,8 @@
 #include <simgrid/version.h>
 #include <xbt/log.h>
 
+#include "simgrad/config.h"
+#include "simgrad/network.h"
 #include "simgrad/rng.h"
 
 XBT_LOG_NEW_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
@@ -211,10 +213,12 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
     char buf[4200];
     snprintf(buf, sizeof buf, "--cfg=contexts/stack-size:%u", run->stack_size / 1024);
     argv[n++] = strdup(buf);
-    snprintf(buf, sizeof buf, "--cfg=network/model:%s",
-             sgr_scn_str(run->scn, "simulation.network_model"));
+    snprintf(buf, sizeof buf, "--cfg=network/model:%s", run->cfg->simulation.network_model);
     argv[n++] = strdup(buf);
-    if (sgr_scn_bool(run->scn, "output.paje")) {
+    /* network.model (issue 15): ns-3's settings, after the flow model they replace */
+    int extra = sgr_network_sg_argv(&run->cfg->network, &run->platform, run->seed, argv + n);
+    n += extra > 0 ? extra : 0;
+    if (run->cfg->output.paje) {
         argv[n++] = strdup("--cfg=tracing:yes");
         argv[n++] = strdup("--cfg=tracing/uncategorized:yes");
         snprintf(buf, sizeof buf, "--cfg=tracing/filename:%s/trace.paje", run->outdir);
@@ -248,12 +252,12 @@ static json_t *summary_new(const sgr_run *run, bool complete, double wall)
     json_t *files = json_pack("{s:s, s:s}", "metrics", "metrics.csv", "summary", "summary.json");
     if (run->platform.kind != SGR_PLAT_FILE && !run->family->build_platform)
         json_object_set_new(files, "platform", json_string("platform.xml"));
-    if (sgr_scn_bool(run->scn, "output.paje"))
+    if (run->cfg->output.paje)
         json_object_set_new(files, "paje_trace", json_string("trace.paje"));
     const char *links = json_string_value(json_object_get(run->results, "link_loads_file"));
     if (links)
         json_object_set_new(files, "link_loads", json_string(links));
-    if (sgr_scn_bool(run->scn, "output.chrome_trace"))
+    if (run->cfg->output.chrome_trace)
         json_object_set_new(files, "chrome_trace", json_string("trace.json"));
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, "
                      "s:o}",
@@ -266,82 +270,97 @@ static json_t *summary_new(const sgr_run *run, bool complete, double wall)
                      "hosts", (json_int_t)run->nhosts, "files", files);
 }
 
-/* Everything that can be checked without running: the platform, the family's parameters,
- * the straggler model (a trace's shape) and that data files are readable. No side effects
- * except a child process for a user's platform file. */
-static int check_scenario(sgr_run *run, const sgr_scenario *scn, sgr_err *err)
+/* The data files a family with a workload reads must be readable (their contents are checked
+ * when the workload loads). */
+static int check_data_files(const sgr_config *cfg, sgr_err *err)
 {
-    run->scn = scn;
-    run->seed = (unsigned long)sgr_scn_int(scn, "seed");
-    run->family = sgr_family_find(sgr_scn_str(scn, "algorithm.family"));
-    if (!run->family)
-        return sgr_fail(err, "%s: algorithm.family: unknown", scn->path);
-    run->stack_size = (unsigned)sgr_scn_num(scn, "simulation.stack_size");
-    sgr_platform_cfg_from_scenario(scn, &run->platform);
-    /* Owned by the run from here on (resolved against the scenario's directory). */
-    run->platform.file = sgr_scn_path(scn, "platform.file");
-    if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
-        return sgr_fail_prefix(err, "%s", scn->path);
-    bool paje = sgr_scn_bool(scn, "output.paje");
-    if (run->platform.kind == SGR_PLAT_FILE &&
-        check_platform_file(run->platform.file, paje, err) < 0)
-        return sgr_fail_prefix(err, "%s", scn->path);
+    const char *const files[][2] = {{"workload.path", cfg->workload.path},
+                                    {"workload.test_path", cfg->workload.test_path},
+                                    {"workload.fmnist_dir", cfg->workload.fmnist_dir}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (files[i][1] && access(files[i][1], R_OK) < 0)
+            return sgr_fail(err, "%s: %s: cannot read %s: %s", cfg->scn->path, files[i][0],
+                            files[i][1], strerror(errno));
+    return 0;
+}
+
+/* What SimGrid's Paje tracer and the in-memory platforms cannot do. */
+static int check_platform_kind(const sgr_run *run, sgr_err *err)
+{
+    const sgr_config *cfg = run->cfg;
+    const char *path = cfg->scn->path, *family = run->family->keys.name;
+    bool paje = cfg->output.paje;
     if (paje && ((run->platform.kind == SGR_PLAT_LEAF_SPINE && run->platform.leaves > 1) ||
                  (run->platform.kind == SGR_PLAT_WAN && run->platform.sites > 1)))
         return sgr_fail(err,
                         "%s: output.paje: SimGrid 3.32's tracer crashes on platforms made "
                         "of several clusters (platform.type %s); use star, fat-tree, "
                         "dragonfly or torus for a Paje trace",
-                        scn->path, sgr_scn_str(scn, "platform.type"));
+                        path, sgr_platform_kind_name(run->platform.kind));
     if (run->platform.kind == SGR_PLAT_THREE_TIER && !run->family->build_platform)
         return sgr_fail(err,
-                        "%s: platform.type: three-tier is built by the fabric family only; "
-                        "the %s family runs on leaf-spine, fat-tree and the others",
-                        scn->path, run->family->keys.name);
+                        "%s: platform.type: three-tier is built in memory by the families that "
+                        "build their own platform; the %s family runs on leaf-spine, fat-tree "
+                        "and the others",
+                        path, family);
     if (paje && run->family->build_platform)
         return sgr_fail(err, "%s: output.paje: not available for the %s family's in-memory "
-                             "platform", scn->path, run->family->keys.name);
-    if (run->family->check(scn, run->nhosts, &run->nparts, err) < 0)
-        return sgr_fail_prefix(err, "%s", scn->path);
-    static const char *const data_keys[] = {"workload.path", "workload.test_path",
-                                            "workload.fmnist_dir"};
-    bool data = run->nparts || run->family->uses_workload;
-    for (size_t i = 0; data && i < sizeof data_keys / sizeof *data_keys; i++) {
-        char *p = sgr_scn_path(scn, data_keys[i]);
-        int ok = !p || access(p, R_OK) == 0;
-        if (!ok)
-            sgr_fail(err, "%s: %s: cannot read %s: %s", scn->path, data_keys[i], p,
-                     strerror(errno));
-        free(p);
-        if (!ok)
-            return -1;
-    }
-    sgr_straggler_cfg_from_scenario(scn, &run->stragglers, &run->trace_path);
-    run->failures_path = sgr_scn_path(scn, "stragglers.host_failures");
+                             "platform",
+                        path, family);
+    return 0;
+}
+
+/* Everything that can be checked without running: the platform, the family's parameters,
+ * the straggler model (a trace's shape) and that data files are readable. No side effects
+ * except a child process for a user's platform file. */
+static int check_scenario(sgr_run *run, const sgr_config *cfg, sgr_err *err)
+{
+    const char *path = cfg->scn->path;
+    run->cfg = cfg;
+    run->scn = cfg->scn;
+    run->seed = cfg->seed;
+    run->family = cfg->family;
+    run->stack_size = (unsigned)cfg->simulation.stack_size;
+    run->platform = cfg->platform;
+    run->stragglers = cfg->stragglers;
+    run->failures_path = cfg->host_failures;
+    if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
+        return sgr_fail_prefix(err, "%s", path);
+    if (run->platform.kind == SGR_PLAT_FILE &&
+        check_platform_file(run->platform.file, cfg->output.paje, err) < 0)
+        return sgr_fail_prefix(err, "%s", path);
+    if (check_platform_kind(run, err) < 0)
+        return -1;
+    if (sgr_network_check(&cfg->network, cfg, err) < 0) /* network.model (issue 15) */
+        return sgr_fail_prefix(err, "%s", path);
+    if (run->family->check(cfg, run->nhosts, &run->nparts, err) < 0)
+        return sgr_fail_prefix(err, "%s", path);
+    if ((run->nparts || run->family->uses_workload) && check_data_files(cfg, err) < 0)
+        return -1;
     if (run->failures_path) {
         failure_event *ev;
         size_t n;
         if (sgr_failures_load(run->failures_path, run->nhosts, &ev, &n, err) < 0)
-            return sgr_fail_prefix(err, "%s", scn->path);
+            return sgr_fail_prefix(err, "%s", path);
         free(ev);
     }
     if (run->nparts) {
         sgr_straggler_model *m = sgr_straggler_new(&run->stragglers, run->nparts, run->seed, err);
         if (!m)
-            return sgr_fail_prefix(err, "%s", scn->path);
+            return sgr_fail_prefix(err, "%s", path);
         sgr_straggler_free(m);
     }
     return 0;
 }
 
-static int prepare(sgr_run *run, const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+static int prepare(sgr_run *run, const sgr_config *cfg, const sgr_run_opts *opts, sgr_err *err)
 {
-    if (check_scenario(run, scn, err) < 0)
+    if (check_scenario(run, cfg, err) < 0)
         return -1;
-    const char *dir = opts->outdir ? opts->outdir : sgr_scn_str(scn, "output.dir");
+    const char *dir = opts->outdir ? opts->outdir : cfg->output.dir;
     char def[4096];
     if (!dir) {
-        snprintf(def, sizeof def, "out/%s", scn->name);
+        snprintf(def, sizeof def, "out/%s", cfg->scn->name);
         dir = def;
     }
     run->outdir = strdup(dir);
@@ -356,111 +375,155 @@ static void run_release(sgr_run *run)
     sgr_workload_free(&run->workload);
     free(run->hosts);
     free(run->speed);
-    free(run->trace_path);
-    free(run->failures_path);
-    free((char *)run->platform.file);
     free(run->outdir);
 }
 
 int sgr_run_validate(const sgr_scenario *scn, sgr_err *err)
 {
     sgr_run run = {0};
-    int rc = check_scenario(&run, scn, err) < 0 ? SGR_EUSER : 0;
+    sgr_config cfg;
+    if (sgr_config_parse(&cfg, scn, err) < 0)
+        return SGR_EUSER;
+    int rc = check_scenario(&run, &cfg, err) < 0 ? SGR_EUSER : 0;
     run_release(&run);
+    sgr_config_free(&cfg);
     return rc;
 }
 
-int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+/* The arguments given to simgrid_init, which removes those it consumes: the pointers kept to
+ * free them. */
+typedef struct sg_args {
+    char **argv, **owned;
+    int argc, nowned;
+} sg_args;
+
+static void sg_args_free(sg_args *a)
 {
-    sgr_run run = {0};
-    int rc = SGR_EUSER;
-    char **argv = NULL, **argv_owned = NULL;
-    int argc = 0, argc_owned = 0;
+    for (int i = 0; a->owned && i < a->nowned; i++)
+        free(a->owned[i]);
+    free(a->owned);
+    free(a->argv);
+}
+
+/* The platform file to load: generated into the run directory, the user's, or none (the family
+ * builds its platform in memory). path gets "" for none. */
+static int platform_path(sgr_run *run, char *path, size_t size, sgr_err *err)
+{
+    path[0] = '\0';
+    if (run->family->build_platform)
+        return 0;
+    if (run->platform.kind == SGR_PLAT_FILE) {
+        snprintf(path, size, "%s", run->platform.file);
+        return 0;
+    }
+    snprintf(path, size, "%s/platform.xml", run->outdir);
+    /* network.model (issue 15): ns-3 needs one route per cable */
+    int (*write)(const sgr_platform_cfg *, const char *, sgr_err *) =
+        sgr_network_uses_links_platform(&run->cfg->network) ? sgr_platform_write_links_xml
+                                                            : sgr_platform_write_xml;
+    return write(&run->platform, path, err) < 0 ? SGR_EFAIL : 0;
+}
+
+/* Start SimGrid on the scenario's platform and find its hosts. */
+static int start_simgrid(sgr_run *run, const sgr_run_opts *opts, sg_args *args, sgr_err *err)
+{
     char path[4200];
-    double wall0 = sgr_wall_time();
-
-    if (prepare(&run, scn, opts, err) < 0)
-        goto out;
-    if ((run.nparts || run.family->uses_workload) &&
-        sgr_workload_load(&run.workload, scn, run.nparts, err) < 0) {
-        sgr_fail_prefix(err, "%s", scn->path);
-        goto out;
-    }
-    if (run.family->build_platform) {
-        path[0] = '\0';
-    } else if (run.platform.kind != SGR_PLAT_FILE) {
-        snprintf(path, sizeof path, "%s/platform.xml", run.outdir);
-        if (sgr_platform_write_xml(&run.platform, path, err) < 0) {
-            rc = SGR_EFAIL;
-            goto out;
-        }
-    } else {
-        snprintf(path, sizeof path, "%s", run.platform.file);
-    }
-
+    int rc = platform_path(run, path, sizeof path, err);
+    if (rc < 0)
+        return rc;
+    if (sgr_network_require_env(&run->cfg->network, err) < 0) /* packet level (issue 15) */
+        return SGR_EFAIL;
     /* The simulator is single-threaded; so are the kernels it times. */
     openblas_set_num_threads(1);
-    argv = simgrid_argv(&run, opts, &argc);
-    argv_owned = argv ? malloc(((size_t)argc + 1) * sizeof *argv) : NULL;
-    if (!argv_owned) {
-        rc = sgr_fail(err, "out of memory");
-        goto out;
+    args->argv = simgrid_argv(run, opts, &args->argc);
+    args->owned = args->argv ? malloc(((size_t)args->argc + 1) * sizeof *args->argv) : NULL;
+    if (!args->owned)
+        return sgr_fail(err, "out of memory");
+    memcpy(args->owned, args->argv, ((size_t)args->argc + 1) * sizeof *args->argv);
+    args->nowned = args->argc;
+    simgrid_init(&args->argc, args->argv);
+    if (run->family->build_platform) {
+        if ((rc = run->family->build_platform(run, err)) < 0)
+            return rc;
+    } else if (sgr_platform_load(sgr_network_uses_links_platform(&run->cfg->network)
+                                     ? NULL /* the links XML, as written */
+                                     : &run->platform,
+                                 path, err) < 0) {
+        return SGR_EFAIL;
     }
-    /* simgrid_init removes the arguments it consumes: keep the pointers to free them. */
-    memcpy(argv_owned, argv, ((size_t)argc + 1) * sizeof *argv);
-    argc_owned = argc;
-    simgrid_init(&argc, argv);
-    if (run.family->build_platform) {
-        if ((rc = run.family->build_platform(&run, err)) < 0)
-            goto out;
-    } else if (sgr_platform_load(&run.platform, path, err) < 0) {
-        rc = SGR_EFAIL;
-        goto out;
-    }
-    if (collect_hosts(&run, err) < 0) {
-        rc = SGR_EFAIL;
-        goto out;
-    }
-    sgr_progress_init(&run.progress, !opts->quiet && sgr_scn_bool(scn, "output.progress"));
-    if (sgr_scn_bool(scn, "output.chrome_trace")) {
-        snprintf(path, sizeof path, "%s/trace.json", run.outdir);
-        run.ctrace =
-            sgr_ctrace_open(path, (size_t)sgr_scn_int(scn, "output.chrome_trace_actors"),
-                            (size_t)sgr_scn_int(scn, "output.chrome_trace_max_events"), err);
-        if (!run.ctrace) {
-            rc = SGR_EFAIL;
-            goto out;
-        }
-    }
-    if ((rc = run.family->deploy(&run, err)) < 0 || (rc = sgr_run_failures_deploy(&run, err)) < 0)
-        goto out;
+    return collect_hosts(run, err) < 0 ? SGR_EFAIL : 0;
+}
 
-    signal(SIGINT, on_sigint);
-    XBT_VERB("running %s (%s) on %zu hosts, results in %s", scn->path, run.family->keys.name,
-             run.nhosts, run.outdir);
-    simgrid_run();
-    signal(SIGINT, SIG_DFL);
-    sgr_progress_finish(&run.progress);
+/* The progress line and trace.json, then the family's actors. */
+static int deploy(sgr_run *run, const sgr_run_opts *opts, sgr_err *err)
+{
+    const sgr_output_cfg *out = &run->cfg->output;
+    sgr_progress_init(&run->progress, !opts->quiet && out->progress);
+    if (out->chrome_trace) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/trace.json", run->outdir);
+        run->ctrace =
+            sgr_ctrace_open(path, out->chrome_trace_actors, out->chrome_trace_max_events, err);
+        if (!run->ctrace)
+            return SGR_EFAIL;
+    }
+    int rc = run->family->deploy(run, err);
+    if (rc == 0)
+        rc = sgr_run_failures_deploy(run, err);
+    return rc;
+}
 
-    rc = run.family->finish(&run, err);
+/* After the simulation: the family's results, metrics.csv, trace.json and summary.json. */
+static int finish(sgr_run *run, double wall0, sgr_err *err)
+{
+    char path[4200];
+    int rc = run->family->finish(run, err);
+    if (rc == 0 && !run->results) /* a results object jansson refused: say so, never write {} */
+        rc = sgr_fail(err, "internal: the %s family's results could not be built",
+                      run->family->keys.name);
     bool complete = rc == 0 && !interrupted;
-    if (run.metrics && sgr_metrics_close(run.metrics, err) < 0 && rc == 0)
+    if (run->metrics && sgr_metrics_close(run->metrics, err) < 0 && rc == 0)
         rc = SGR_EFAIL;
-    run.metrics = NULL;
-    if (sgr_ctrace_close(run.ctrace, complete, simgrid_get_clock(), rc == 0 ? err : NULL) < 0 &&
+    run->metrics = NULL;
+    if (sgr_ctrace_close(run->ctrace, complete, simgrid_get_clock(), rc == 0 ? err : NULL) < 0 &&
         rc == 0)
         rc = SGR_EFAIL;
-    run.ctrace = NULL;
-    json_t *summary = summary_new(&run, complete, sgr_wall_time() - wall0);
-    snprintf(path, sizeof path, "%s/summary.json", run.outdir);
+    run->ctrace = NULL;
+    json_t *summary = summary_new(run, complete, sgr_wall_time() - wall0);
+    snprintf(path, sizeof path, "%s/summary.json", run->outdir);
     sgr_err werr;
-    if (sgr_json_write_atomic(path, summary, &werr) < 0 && rc == 0) {
+    if (sgr_json_write_atomic_digits(path, summary, run->summary_digits, &werr) < 0 && rc == 0) {
         *err = werr;
         rc = SGR_EFAIL;
     }
     json_decref(summary);
     if (rc == 0 && interrupted)
         rc = 130;
+    return rc;
+}
+
+static int run_config(const sgr_config *cfg, const sgr_run_opts *opts, sgr_err *err)
+{
+    sgr_run run = {0};
+    sg_args args = {0};
+    double wall0 = sgr_wall_time();
+    int rc = SGR_EUSER;
+    if (prepare(&run, cfg, opts, err) < 0)
+        goto out;
+    if ((run.nparts || run.family->uses_workload) &&
+        sgr_workload_load(&run.workload, &cfg->workload, run.nparts, err) < 0) {
+        sgr_fail_prefix(err, "%s", cfg->scn->path);
+        goto out;
+    }
+    if ((rc = start_simgrid(&run, opts, &args, err)) < 0 || (rc = deploy(&run, opts, err)) < 0)
+        goto out;
+    signal(SIGINT, on_sigint);
+    XBT_VERB("running %s (%s) on %zu hosts, results in %s", cfg->scn->path,
+             run.family->keys.name, run.nhosts, run.outdir);
+    simgrid_run();
+    signal(SIGINT, SIG_DFL);
+    sgr_progress_finish(&run.progress);
+    rc = finish(&run, wall0, err);
 out:
     if (run.metrics)
         sgr_metrics_close(run.metrics, NULL);
@@ -468,9 +531,16 @@ out:
     if (rc == 0 || rc == 130)
         fprintf(stdout, "results in %s (summary.json, metrics.csv)\n", run.outdir);
     run_release(&run);
-    for (int i = 0; argv_owned && i < argc_owned; i++)
-        free(argv_owned[i]);
-    free(argv_owned);
-    free(argv);
+    sg_args_free(&args);
+    return rc;
+}
+
+int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
+{
+    sgr_config cfg;
+    if (sgr_config_parse(&cfg, scn, err) < 0)
+        return SGR_EUSER;
+    int rc = run_config(&cfg, opts, err);
+    sgr_config_free(&cfg);
     return rc;
 }

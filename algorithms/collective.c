@@ -1,4 +1,4 @@
-/* Collective communication steps and the path policies of the fabric family. */
+/* Collective communication steps and the path policies that place their flows on a fabric. */
 #include "simgrad/collective.h"
 
 #include <math.h>
@@ -125,8 +125,9 @@ static uint64_t flow_hash(unsigned long seed, uint32_t src, uint32_t dst, uint32
 
 /* ---- bipartite edge colouring ------------------------------------------------------------- */
 
-int sgr_bipartite_edge_colour(size_t nl, size_t nr, size_t ne, const uint32_t *left,
-                              const uint32_t *right, size_t colours, uint32_t *colour, sgr_err *err)
+/* The maximum degree of the bipartite multigraph. Returns 0 or -1 with err (out of memory). */
+static int bipartite_max_degree(size_t nl, size_t nr, size_t ne, const uint32_t *left,
+                                const uint32_t *right, size_t *dmax, sgr_err *err)
 {
     size_t *degl = calloc(nl + 1, sizeof *degl), *degr = calloc(nr + 1, sizeof *degr);
     if (!degl || !degr) {
@@ -134,92 +135,128 @@ int sgr_bipartite_edge_colour(size_t nl, size_t nr, size_t ne, const uint32_t *l
         free(degr);
         return sgr_fail(err, "out of memory");
     }
-    size_t dmax = 0;
+    size_t d = 0;
     for (size_t e = 0; e < ne; e++) {
-        dmax = degl[left[e]] + 1 > dmax ? degl[left[e]] + 1 : dmax;
+        d = degl[left[e]] + 1 > d ? degl[left[e]] + 1 : d;
         degl[left[e]]++;
-        dmax = degr[right[e]] + 1 > dmax ? degr[right[e]] + 1 : dmax;
+        d = degr[right[e]] + 1 > d ? degr[right[e]] + 1 : d;
         degr[right[e]]++;
     }
+    *dmax = d;
     free(degl);
     free(degr);
-    if (colours < dmax)
-        return sgr_fail(err, "edge colouring: %zu colours for a maximum degree of %zu", colours,
-                        dmax);
-    /* at[v][c]: the edge of colour c at vertex v, or -1; left vertices first */
-    size_t nv = nl + nr;
-    int64_t *at = malloc(nv * colours * sizeof *at);
-    if (!at)
-        return sgr_fail(err, "out of memory");
-    for (size_t i = 0; i < nv * colours; i++)
-        at[i] = -1;
-#define AT(v, c) at[(size_t)(v)*colours + (c)]
-    for (size_t e = 0; e < ne; e++) {
-        size_t u = left[e], v = nl + right[e], a = 0, b = 0;
-        while (AT(u, a) >= 0)
-            a++;
-        while (AT(v, b) >= 0)
-            b++;
-        if (AT(v, a) >= 0) {
-            /* a is used at v, b is free at v: flip the a/b path from v (it cannot reach u,
-             * which lacks a), making a free at v */
-            size_t x = v, want = a, other = b;
-            int64_t edge = AT(x, want);
-            /* collect the path first, then swap its colours */
-            size_t len = 0, cap = 16;
-            int64_t *path = malloc(cap * sizeof *path);
-            if (!path) {
-                free(at);
-                return sgr_fail(err, "out of memory");
-            }
-            while (edge >= 0) {
-                if (len == cap) {
-                    int64_t *p2 = realloc(path, 2 * cap * sizeof *p2);
-                    if (!p2) {
-                        free(path);
-                        free(at);
-                        return sgr_fail(err, "out of memory");
-                    }
-                    path = p2;
-                    cap *= 2;
-                }
-                path[len++] = edge;
-                x = x >= nl ? left[edge] : nl + right[edge]; /* the edge's other end */
-                size_t t = want;
-                want = other;
-                other = t;
-                edge = AT(x, want);
-            }
-            for (size_t i = 0; i < len; i++) {
-                size_t ed = (size_t)path[i];
-                AT(left[ed], colour[ed]) = -1;
-                AT(nl + right[ed], colour[ed]) = -1;
-            }
-            for (size_t i = 0; i < len; i++) {
-                size_t ed = (size_t)path[i];
-                colour[ed] = colour[ed] == a ? (uint32_t)b : (uint32_t)a;
-                AT(left[ed], colour[ed]) = (int64_t)ed;
-                AT(nl + right[ed], colour[ed]) = (int64_t)ed;
-            }
-            free(path);
-        }
-        colour[e] = (uint32_t)a;
-        AT(u, a) = (int64_t)e;
-        AT(v, a) = (int64_t)e;
-    }
-#undef AT
-    free(at);
     return 0;
 }
 
-/* ---- policies ----------------------------------------------------------------------------- */
+/* A colouring under way: at[v * colours + c] is the edge of colour c at vertex v, or -1; left
+ * vertices first, right vertex r is nl + r. */
+typedef struct colouring {
+    size_t nl, colours;
+    const uint32_t *left, *right;
+    uint32_t *colour;
+    int64_t *at;
+} colouring;
 
-static size_t last_splits;
+#define AT(v, c) cg->at[(size_t)(v)*cg->colours + (c)]
 
-size_t sgr_policy_last_splits(void)
+/* The path from vertex x whose edges alternate colours want, other, want, ... Returns it
+ * (its length in *len) or NULL when out of memory. */
+static int64_t *alternating_path(const colouring *cg, size_t x, size_t want, size_t other,
+                                 size_t *len)
 {
-    return last_splits;
+    int64_t edge = AT(x, want);
+    size_t cap = 16;
+    int64_t *path = malloc(cap * sizeof *path);
+    if (!path)
+        return NULL;
+    *len = 0;
+    while (edge >= 0) {
+        if (*len == cap) {
+            int64_t *p2 = realloc(path, 2 * cap * sizeof *p2);
+            if (!p2) {
+                free(path);
+                return NULL;
+            }
+            path = p2;
+            cap *= 2;
+        }
+        path[(*len)++] = edge;
+        x = x >= cg->nl ? cg->left[edge] : cg->nl + cg->right[edge]; /* the edge's other end */
+        size_t t = want;
+        want = other;
+        other = t;
+        edge = AT(x, want);
+    }
+    return path;
 }
+
+/* Colour a is used at v, b is free at v: flip the a/b path from v (it cannot reach the other
+ * end of the edge being coloured, which lacks a), making a free at v. Returns 0 or -1 (out of
+ * memory). */
+static int flip_path(colouring *cg, size_t v, size_t a, size_t b)
+{
+    /* collect the path first, then swap its colours */
+    size_t len = 0;
+    int64_t *path = alternating_path(cg, v, a, b, &len);
+    if (!path)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        size_t ed = (size_t)path[i];
+        AT(cg->left[ed], cg->colour[ed]) = -1;
+        AT(cg->nl + cg->right[ed], cg->colour[ed]) = -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        size_t ed = (size_t)path[i];
+        cg->colour[ed] = cg->colour[ed] == a ? (uint32_t)b : (uint32_t)a;
+        AT(cg->left[ed], cg->colour[ed]) = (int64_t)ed;
+        AT(cg->nl + cg->right[ed], cg->colour[ed]) = (int64_t)ed;
+    }
+    free(path);
+    return 0;
+}
+
+/* Colour edge e with the first colour free at its left end, flipping a path to free that
+ * colour at its right end when needed. Returns 0 or -1 (out of memory). */
+static int colour_edge(colouring *cg, size_t e)
+{
+    size_t u = cg->left[e], v = cg->nl + cg->right[e], a = 0, b = 0;
+    while (AT(u, a) >= 0)
+        a++;
+    while (AT(v, b) >= 0)
+        b++;
+    if (AT(v, a) >= 0 && flip_path(cg, v, a, b) < 0)
+        return -1;
+    cg->colour[e] = (uint32_t)a;
+    AT(u, a) = (int64_t)e;
+    AT(v, a) = (int64_t)e;
+    return 0;
+}
+
+#undef AT
+
+int sgr_bipartite_edge_colour(size_t nl, size_t nr, size_t ne, const uint32_t *left,
+                              const uint32_t *right, size_t colours, uint32_t *colour, sgr_err *err)
+{
+    size_t dmax = 0;
+    if (bipartite_max_degree(nl, nr, ne, left, right, &dmax, err) < 0)
+        return -1;
+    if (colours < dmax)
+        return sgr_fail(err, "edge colouring: %zu colours for a maximum degree of %zu", colours,
+                        dmax);
+    size_t nv = nl + nr;
+    colouring cg = {nl, colours, left, right, colour, malloc(nv * colours * sizeof *cg.at)};
+    if (!cg.at)
+        return sgr_fail(err, "out of memory");
+    for (size_t i = 0; i < nv * colours; i++)
+        cg.at[i] = -1;
+    int rc = 0;
+    for (size_t e = 0; e < ne && rc == 0; e++)
+        rc = colour_edge(&cg, e);
+    free(cg.at);
+    return rc < 0 ? sgr_fail(err, "out of memory") : 0;
+}
+
+/* ---- policies ----------------------------------------------------------------------------- */
 
 /* A multigraph of pieces to colour: piece i is (left, right) with its flow and size. */
 typedef struct pieces {
@@ -402,7 +439,8 @@ static int place_greedy(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *
  * level 1 colours the leaf-to-leaf multigraph over the live planes; on a three-tier fabric,
  * level 2 colours, in each plane, the pod-to-pod multigraph of its inter-pod pieces over the
  * plane's live cores. */
-static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out, sgr_err *err)
+static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows *out,
+                         size_t *splits, sgr_err *err)
 {
     size_t *planes = malloc(f->planes * sizeof *planes), np = 0;
     size_t *cores = malloc((f->cores + 1) * sizeof *cores);
@@ -425,7 +463,7 @@ static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows 
             rc = pieces_push(&in, (uint32_t)a, (uint32_t)b, i, fl->bytes);
     }
     if (rc == 0)
-        rc = colour_minimal_split(&in, f->nleaves, f->nleaves, np, &lvl1, &last_splits, err);
+        rc = colour_minimal_split(&in, f->nleaves, f->nleaves, np, &lvl1, splits, err);
     for (size_t s = 0; s < np && rc == 0; s++) {
         /* level 2 (three-tier): this plane's inter-pod pieces over its live cores */
         pieces inter = {0}, lvl2 = {0};
@@ -444,7 +482,7 @@ static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows 
                 rc = sgr_flows_push(out, fl->src, fl->dst, (int32_t)planes[s], lvl1.bytes[i]);
         }
         if (rc == 0 && inter.n)
-            rc = colour_minimal_split(&inter, f->pods, f->pods, nc, &lvl2, &last_splits, err);
+            rc = colour_minimal_split(&inter, f->pods, f->pods, nc, &lvl2, splits, err);
         for (size_t i = 0; i < lvl2.n && rc == 0; i++) {
             const sgr_flow *fl = &flows->v[lvl2.flow[i]];
             rc =
@@ -464,14 +502,17 @@ static int place_planned(const sgr_fabric *f, const sgr_flows *flows, sgr_flows 
 }
 
 int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_flows *flows,
-                     sgr_flows *out, sgr_err *err)
+                     sgr_flows *out, size_t *splits, sgr_err *err)
 {
+    size_t ignored;
+    if (!splits)
+        splits = &ignored;
     out->n = 0;
-    last_splits = 0;
+    *splits = 0;
     err->msg[0] = '\0';
     bool uniform = sgr_fabric_spray_aggregate(f);
     if (cfg->policy == SGR_POLICY_PLANNED)
-        return uniform                           ? place_planned(f, flows, out, err)
+        return uniform                           ? place_planned(f, flows, out, splits, err)
                : place_greedy(f, flows, out) < 0 ? sgr_fail(err, "out of memory")
                                                  : 0;
     size_t maxp = f->planes * (f->cores ? f->cores : 1);

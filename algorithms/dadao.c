@@ -35,8 +35,7 @@ int sgr_dadao_init(sgr_dadao *s, size_t n, size_t d, double mu, double L, double
     s->z = block + 4 * n * d;
     s->zt = block + 5 * n * d;
     if (x0)
-        for (size_t i = 0; i < n; i++)
-            memcpy(s->x + i * d, x0, d * sizeof *x0);
+        memcpy(s->x, x0, n * d * sizeof *x0);
     double nu = mu / 2.0, r = sqrt(nu / L);
     double alpha = r / 4.0, alpha_t = r / 8.0, eta = r / 8.0, eta_t = eta, theta = 0.5 / r;
     s->nu = nu;
@@ -73,17 +72,24 @@ void sgr_dadao_free(sgr_dadao *s)
     memset(s, 0, sizeof *s);
 }
 
+/* E = exp(ode dt), row-major 6 x 6. */
+static void flow_matrix(const sgr_dadao *s, double dt, double *E)
+{
+    double A[36];
+    for (int k = 0; k < 36; k++)
+        A[k] = s->ode[k] * dt;
+    gsl_matrix_view a = gsl_matrix_view_array(A, 6, 6), e = gsl_matrix_view_array(E, 6, 6);
+    gsl_linalg_exponential_ss(&a.matrix, &e.matrix, GSL_PREC_DOUBLE);
+}
+
 void sgr_dadao_advance(sgr_dadao *s, size_t i, double t)
 {
     double dt = t - s->t_last[i];
     s->t_last[i] = t;
     if (!(dt > 0))
         return;
-    double E[36], A[36];
-    for (int k = 0; k < 36; k++)
-        A[k] = s->ode[k] * dt;
-    gsl_matrix_view a = gsl_matrix_view_array(A, 6, 6), e = gsl_matrix_view_array(E, 6, 6);
-    gsl_linalg_exponential_ss(&a.matrix, &e.matrix, GSL_PREC_DOUBLE);
+    double E[36];
+    flow_matrix(s, dt, E);
     size_t d = s->d;
     double *v[6] = {s->x + i * d,  s->xt + i * d, s->y + i * d,
                     s->yt + i * d, s->z + i * d,  s->zt + i * d};
@@ -126,13 +132,65 @@ void sgr_dadao_on_gossip(sgr_dadao *s, size_t i, size_t j, double t)
     }
 }
 
+void sgr_dadao_message(const sgr_dadao *s, size_t i, double *out)
+{
+    size_t d = s->d;
+    for (size_t k = 0; k < d; k++)
+        out[k] = s->y[i * d + k] + s->z[i * d + k];
+}
+
+void sgr_dadao_gossip_half(sgr_dadao *s, size_t i, const double *delta, double sign, double t)
+{
+    sgr_dadao_advance(s, i, t);
+    size_t d = s->d;
+    double *z = s->z + i * d, *zt = s->zt + i * d;
+    for (size_t k = 0; k < d; k++) {
+        z[k] += sign * s->beta * delta[k];
+        zt[k] += sign * s->beta_t * delta[k];
+    }
+}
+
+double sgr_dadao_node_distance(const sgr_dadao *s, size_t i, const double *xstar)
+{
+    double sum = 0;
+    for (size_t k = 0; k < s->d; k++) {
+        double e = s->x[i * s->d + k] - xstar[k];
+        sum += e * e;
+    }
+    return sum;
+}
+
+double sgr_dadao_node_distance_at(const sgr_dadao *s, size_t i, const double *xstar, double t)
+{
+    double dt = t - s->t_last[i];
+    if (!(dt > 0))
+        return sgr_dadao_node_distance(s, i, xstar);
+    double E[36], sum = 0;
+    flow_matrix(s, dt, E);
+    size_t d = s->d;
+    const double *v[6] = {s->x + i * d,  s->xt + i * d, s->y + i * d,
+                          s->yt + i * d, s->z + i * d,  s->zt + i * d};
+    for (size_t k = 0; k < d; k++) {
+        double x = 0;
+        for (int c = 0; c < 6; c++)
+            x += E[c] * v[c][k];
+        sum += (x - xstar[k]) * (x - xstar[k]);
+    }
+    return sum;
+}
+
+double sgr_dadao_distance_at(const sgr_dadao *s, const double *xstar, double t)
+{
+    double sum = 0;
+    for (size_t i = 0; i < s->n; i++)
+        sum += sgr_dadao_node_distance_at(s, i, xstar, t);
+    return sum / (double)s->n;
+}
+
 double sgr_dadao_distance(const sgr_dadao *s, const double *xstar)
 {
     double sum = 0;
     for (size_t i = 0; i < s->n; i++)
-        for (size_t k = 0; k < s->d; k++) {
-            double e = s->x[i * s->d + k] - xstar[k];
-            sum += e * e;
-        }
+        sum += sgr_dadao_node_distance(s, i, xstar);
     return sum / (double)s->n;
 }

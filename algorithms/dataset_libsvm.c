@@ -23,11 +23,15 @@ typedef struct libsvm_rows {
     size_t n, nnz; /* rows, entries */
     size_t cap_label, cap_start, cap_idx, cap_val;
     size_t width; /* 1 + largest column seen */
+    size_t *node; /* per row, when a node token is read */
+    size_t cap_node;
 } libsvm_rows;
 
 typedef struct libsvm_src {
     const char *path;
     size_t line;
+    const char *node_key; /* NULL, or the KEY of the "KEY:i" node token after each label */
+    size_t max_nodes;     /* > 0: node ids must be below it */
     sgr_err *err;
 } libsvm_src;
 
@@ -74,6 +78,7 @@ static int rows_add_entry(libsvm_rows *r, size_t col, double v)
 
 static void rows_free(libsvm_rows *r)
 {
+    free(r->node);
     free(r->label);
     free(r->start);
     free(r->idx);
@@ -154,6 +159,32 @@ static int parse_entry(const char *s, size_t len, size_t *prev, libsvm_rows *r,
     return 0;
 }
 
+/* The "KEY:i" node token at s (len bytes) of the row just added. */
+static int parse_node(const char *s, size_t len, libsvm_rows *r, const libsvm_src *src)
+{
+    size_t klen = strlen(src->node_key);
+    int shown = len > 40 ? 40 : (int)len;
+    if (len <= klen + 1 || strncmp(s, src->node_key, klen) != 0 || s[klen] != ':' ||
+        !isdigit((unsigned char)s[klen + 1]))
+        return sgr_fail(src->err, "%s:%zu: expected the node as '%s:i' after the label, got '%.*s'",
+                        src->path, src->line, src->node_key, shown, s);
+    char *end;
+    errno = 0;
+    unsigned long long node = strtoull(s + klen + 1, &end, 10);
+    if (end != s + len || errno || node > (unsigned long long)(SIZE_MAX / 2))
+        return sgr_fail(src->err, "%s:%zu: bad node in '%.*s', expected an integer >= 0",
+                        src->path, src->line, shown, s);
+    if (src->max_nodes && node >= src->max_nodes)
+        return sgr_fail(src->err,
+                        "%s:%zu: node %llu does not exist (the graph has %zu nodes, numbered "
+                        "from 0)",
+                        src->path, src->line, node, src->max_nodes);
+    if (grow((void **)&r->node, &r->cap_node, r->n, sizeof *r->node))
+        return sgr_fail(src->err, "%s:%zu: out of memory", src->path, src->line);
+    r->node[r->n - 1] = (size_t)node;
+    return 0;
+}
+
 /* Parse one line; blank and comment-only lines add nothing. */
 static int parse_line(char *line, libsvm_rows *r, const libsvm_src *src)
 {
@@ -172,6 +203,12 @@ static int parse_line(char *line, libsvm_rows *r, const libsvm_src *src)
     if (rows_add_row(r, label))
         return sgr_fail(src->err, "%s:%zu: out of memory", src->path, src->line);
     size_t prev = 0;
+    if (src->node_key) {
+        s = skip_space(s + len);
+        len = token_len(s);
+        if (parse_node(s, len, r, src))
+            return -1;
+    }
     for (s = skip_space(s + len); *s; s = skip_space(s + len)) {
         len = token_len(s);
         if (parse_entry(s, len, &prev, r, src))
@@ -181,7 +218,7 @@ static int parse_line(char *line, libsvm_rows *r, const libsvm_src *src)
 }
 
 /* Map labels as the header describes; returns nclasses. */
-static int classify_labels(double *y, size_t n)
+int sgr_dataset_classify_labels(double *y, size_t n)
 {
     int pm1 = 1, zero_one = 1, ints = 1;
     double maxl = 0;
@@ -211,14 +248,23 @@ static int rows_to_dataset(libsvm_rows *r, size_t d_min, sgr_dataset *out, const
             out->X[i * d + r->idx[e]] = r->val[e];
         out->y[i] = r->label[i];
     }
-    out->nclasses = classify_labels(out->y, r->n);
+    out->nclasses = sgr_dataset_classify_labels(out->y, r->n);
     return 0;
 }
 
 int sgr_dataset_read_libsvm(sgr_dataset *out, const char *path, size_t d_min, sgr_err *err)
 {
+    return sgr_dataset_read_libsvm_nodes(out, path, d_min, NULL, 0, NULL, err);
+}
+
+int sgr_dataset_read_libsvm_nodes(sgr_dataset *out, const char *path, size_t d_min,
+                                  const char *node_key, size_t max_nodes, size_t **nodes,
+                                  sgr_err *err)
+{
     libsvm_rows rows = {0};
-    libsvm_src src = {path, 0, err};
+    libsvm_src src = {path, 0, node_key, max_nodes, err};
+    if (nodes)
+        *nodes = NULL;
     size_t cap = 4096;
     int rc;
     memset(out, 0, sizeof *out);
@@ -248,6 +294,10 @@ int sgr_dataset_read_libsvm(sgr_dataset *out, const char *path, size_t d_min, sg
     }
     if (rows_to_dataset(&rows, d_min, out, path, err))
         goto out_free_rows;
+    if (nodes) {
+        *nodes = rows.node;
+        rows.node = NULL;
+    }
     rows_free(&rows);
     free(buf);
     gzclose(f);

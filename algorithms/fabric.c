@@ -41,99 +41,149 @@ static int item_error(sgr_err *err, const char *item, const char *why)
     return sgr_fail(err, "%s: item \"%s\": %s", KEY, item, why);
 }
 
+/* One failure item, parsed: kind:v[0]/v[1]/... with n indexes read, and its factor (0: down). */
+typedef struct failure_item {
+    const char *text; /* the item as written, for messages */
+    const char *kind;
+    double factor;
+    size_t v[3];
+    int n;
+} failure_item;
+
+/* Split item (cut in place) into kind, indexes and factor. Returns 0 or -1 with err. */
+static int parse_item(char *item, failure_item *it, sgr_err *err)
+{
+    char *at = strchr(item, '@');
+    if (at) {
+        *at = '\0';
+        char *end;
+        it->factor = strtod(at + 1, &end);
+        if (end == at + 1 || *end || !(it->factor > 0 && it->factor < 1))
+            return item_error(err, it->text, "the factor after @ must be a number in (0, 1)");
+    }
+    char *colon = strchr(item, ':');
+    if (!colon)
+        return item_error(err, it->text,
+                          "expected kind:indexes, kind one of spine, agg, core, uplink, coreup");
+    *colon = '\0';
+    it->kind = item;
+    it->n = parse_ints(colon + 1, it->v, 3);
+    static const char *const kinds[] = {"spine", "uplink", "agg", "core", "coreup"};
+    bool known = false;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        known = known || strcmp(it->kind, kinds[k]) == 0;
+    if (!known)
+        return item_error(err, it->text,
+                          "unknown kind (spine:S, uplink:L/S on a leaf-spine; agg:P/A, core:A/C, "
+                          "uplink:L/A, coreup:P/A/C on a three-tier fabric)");
+    return 0;
+}
+
+/* spine:S on a leaf-spine: every leaf's link to spine S. */
+static int apply_spine(sgr_fabric *f, const failure_item *it, sgr_err *err)
+{
+    const size_t *v = it->v;
+    if (it->n != 1)
+        return item_error(err, it->text, "expected spine:S");
+    if (v[0] >= f->planes) {
+        char why[200];
+        snprintf(why, sizeof why, "no spine %zu (spines are 0..%zu)", v[0], f->planes - 1);
+        return item_error(err, it->text, why);
+    }
+    for (size_t l = 0; l < f->nleaves; l++)
+        f->leaf_factor[l * f->planes + v[0]] = it->factor;
+    return 0;
+}
+
+/* uplink:L/S: the link from leaf L up to spine (aggregation switch) S. */
+static int apply_uplink(sgr_fabric *f, const failure_item *it, sgr_err *err)
+{
+    const size_t *v = it->v;
+    if (it->n != 2)
+        return item_error(err, it->text, "expected uplink:L/S (leaf L, spine S)");
+    if (v[0] >= f->nleaves || v[1] >= f->planes) {
+        char why[200];
+        snprintf(
+            why, sizeof why, "no link between leaf %zu and spine %zu (leaves 0..%zu, %s 0..%zu)",
+            v[0], v[1], f->nleaves - 1,
+            f->kind == SGR_FABRIC_THREE_TIER ? "aggregation switches" : "spines", f->planes - 1);
+        return item_error(err, it->text, why);
+    }
+    f->leaf_factor[v[0] * f->planes + v[1]] = it->factor;
+    return 0;
+}
+
+/* agg:P/A: aggregation switch A of pod P, so its links down to the pod's leaves and up to
+ * its cores. */
+static int apply_agg(sgr_fabric *f, const failure_item *it, sgr_err *err)
+{
+    const size_t *v = it->v;
+    if (it->n != 2 || v[0] >= f->pods || v[1] >= f->planes) {
+        char why[200];
+        snprintf(why, sizeof why, "expected agg:P/A with pod P in 0..%zu and A in 0..%zu",
+                 f->pods - 1, f->planes - 1);
+        return item_error(err, it->text, why);
+    }
+    for (size_t l = v[0] * f->leaves_per_pod; l < (v[0] + 1) * f->leaves_per_pod; l++)
+        f->leaf_factor[l * f->planes + v[1]] = it->factor;
+    for (size_t c = 0; c < f->cores; c++)
+        f->core_factor[(v[0] * f->planes + v[1]) * f->cores + c] = it->factor;
+    return 0;
+}
+
+/* core:A/C: core C of plane A, so every pod's link up to it. */
+static int apply_core(sgr_fabric *f, const failure_item *it, sgr_err *err)
+{
+    const size_t *v = it->v;
+    if (it->n != 2 || v[0] >= f->planes || v[1] >= f->cores) {
+        char why[200];
+        snprintf(why, sizeof why, "expected core:A/C with plane A in 0..%zu and C in 0..%zu",
+                 f->planes - 1, f->cores - 1);
+        return item_error(err, it->text, why);
+    }
+    for (size_t p = 0; p < f->pods; p++)
+        f->core_factor[(p * f->planes + v[0]) * f->cores + v[1]] = it->factor;
+    return 0;
+}
+
+/* coreup:P/A/C: the link from aggregation switch A of pod P up to core C. */
+static int apply_coreup(sgr_fabric *f, const failure_item *it, sgr_err *err)
+{
+    const size_t *v = it->v;
+    if (it->n != 3 || v[0] >= f->pods || v[1] >= f->planes || v[2] >= f->cores) {
+        char why[200];
+        snprintf(why, sizeof why,
+                 "expected coreup:P/A/C with pod P in 0..%zu, A in 0..%zu, C in 0..%zu",
+                 f->pods - 1, f->planes - 1, f->cores - 1);
+        return item_error(err, it->text, why);
+    }
+    f->core_factor[(v[0] * f->planes + v[1]) * f->cores + v[2]] = it->factor;
+    return 0;
+}
+
 /* Apply one failure item (already trimmed, NUL-terminated). */
 static int apply_item(sgr_fabric *f, char *item, sgr_err *err)
 {
     char copy[256];
     snprintf(copy, sizeof copy, "%s", item);
-    double factor = 0;
-    char *at = strchr(item, '@');
-    if (at) {
-        *at = '\0';
-        char *end;
-        factor = strtod(at + 1, &end);
-        if (end == at + 1 || *end || !(factor > 0 && factor < 1))
-            return item_error(err, copy, "the factor after @ must be a number in (0, 1)");
-    }
-    char *colon = strchr(item, ':');
-    if (!colon)
-        return item_error(err, copy,
-                          "expected kind:indexes, kind one of spine, agg, core, uplink, coreup");
-    *colon = '\0';
-    const char *kind = item;
-    size_t v[3];
-    int n = parse_ints(colon + 1, v, 3);
+    failure_item it = {.text = copy};
+    if (parse_item(item, &it, err) < 0)
+        return -1;
     bool three = f->kind == SGR_FABRIC_THREE_TIER;
-    char why[200];
-    static const char *const kinds[] = {"spine", "uplink", "agg", "core", "coreup"};
-    bool known = false;
-    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
-        known = known || strcmp(kind, kinds[k]) == 0;
-    if (!known)
-        return item_error(err, copy,
-                          "unknown kind (spine:S, uplink:L/S on a leaf-spine; agg:P/A, core:A/C, "
-                          "uplink:L/A, coreup:P/A/C on a three-tier fabric)");
-
-    if (strcmp(kind, "spine") == 0 && !three) {
-        if (n != 1)
-            return item_error(err, copy, "expected spine:S");
-        if (v[0] >= f->planes) {
-            snprintf(why, sizeof why, "no spine %zu (spines are 0..%zu)", v[0], f->planes - 1);
-            return item_error(err, copy, why);
-        }
-        for (size_t l = 0; l < f->nleaves; l++)
-            f->leaf_factor[l * f->planes + v[0]] = factor;
-        return 0;
-    }
-    if (strcmp(kind, "uplink") == 0) {
-        if (n != 2)
-            return item_error(err, copy, "expected uplink:L/S (leaf L, spine S)");
-        if (v[0] >= f->nleaves || v[1] >= f->planes) {
-            snprintf(why, sizeof why,
-                     "no link between leaf %zu and spine %zu (leaves 0..%zu, %s 0..%zu)", v[0],
-                     v[1], f->nleaves - 1, three ? "aggregation switches" : "spines",
-                     f->planes - 1);
-            return item_error(err, copy, why);
-        }
-        f->leaf_factor[v[0] * f->planes + v[1]] = factor;
-        return 0;
-    }
+    if (strcmp(it.kind, "spine") == 0 && !three)
+        return apply_spine(f, &it, err);
+    if (strcmp(it.kind, "uplink") == 0)
+        return apply_uplink(f, &it, err);
     if (!three)
         return item_error(err, copy,
                           "a leaf-spine fabric knows spine:S and uplink:L/S (agg, core and coreup "
                           "are three-tier items)");
-    if (strcmp(kind, "agg") == 0) {
-        if (n != 2 || v[0] >= f->pods || v[1] >= f->planes) {
-            snprintf(why, sizeof why, "expected agg:P/A with pod P in 0..%zu and A in 0..%zu",
-                     f->pods - 1, f->planes - 1);
-            return item_error(err, copy, why);
-        }
-        for (size_t l = v[0] * f->leaves_per_pod; l < (v[0] + 1) * f->leaves_per_pod; l++)
-            f->leaf_factor[l * f->planes + v[1]] = factor;
-        for (size_t c = 0; c < f->cores; c++)
-            f->core_factor[(v[0] * f->planes + v[1]) * f->cores + c] = factor;
-        return 0;
-    }
-    if (strcmp(kind, "core") == 0) {
-        if (n != 2 || v[0] >= f->planes || v[1] >= f->cores) {
-            snprintf(why, sizeof why, "expected core:A/C with plane A in 0..%zu and C in 0..%zu",
-                     f->planes - 1, f->cores - 1);
-            return item_error(err, copy, why);
-        }
-        for (size_t p = 0; p < f->pods; p++)
-            f->core_factor[(p * f->planes + v[0]) * f->cores + v[1]] = factor;
-        return 0;
-    }
-    if (strcmp(kind, "coreup") == 0) {
-        if (n != 3 || v[0] >= f->pods || v[1] >= f->planes || v[2] >= f->cores) {
-            snprintf(why, sizeof why,
-                     "expected coreup:P/A/C with pod P in 0..%zu, A in 0..%zu, C in 0..%zu",
-                     f->pods - 1, f->planes - 1, f->cores - 1);
-            return item_error(err, copy, why);
-        }
-        f->core_factor[(v[0] * f->planes + v[1]) * f->cores + v[2]] = factor;
-        return 0;
-    }
+    if (strcmp(it.kind, "agg") == 0)
+        return apply_agg(f, &it, err);
+    if (strcmp(it.kind, "core") == 0)
+        return apply_core(f, &it, err);
+    if (strcmp(it.kind, "coreup") == 0)
+        return apply_coreup(f, &it, err);
     return item_error(err, copy, "spine:S is a leaf-spine item (agg:P/A on a three-tier fabric)");
 }
 
@@ -164,7 +214,7 @@ int sgr_fabric_init(sgr_fabric *f, const sgr_platform_cfg *cfg, const char *fail
     memset(f, 0, sizeof *f);
     if (cfg->kind != SGR_PLAT_LEAF_SPINE && cfg->kind != SGR_PLAT_THREE_TIER)
         return sgr_fail(err,
-                        "platform.type: the fabric family needs leaf-spine or three-tier, "
+                        "platform.type: a fabric is leaf-spine or three-tier, "
                         "got %s",
                         sgr_platform_kind_name(cfg->kind));
     if (sgr_platform_check(cfg, NULL, err) < 0)

@@ -140,3 +140,183 @@ out:
     fclose(f);
     return rc;
 }
+
+/* ---- sequences of graphs (time-varying gossip) ---- */
+
+typedef struct seq_edges {
+    edge_pairs *per; /* per graph id */
+    size_t k, cap;   /* graph ids seen: 0..k-1 */
+} seq_edges;
+
+static int seq_push(seq_edges *s, size_t id, size_t a, size_t b)
+{
+    if (id >= s->cap) {
+        size_t cap = s->cap ? s->cap : 16;
+        while (cap <= id)
+            cap *= 2;
+        edge_pairs *p = realloc(s->per, cap * sizeof *p);
+        if (!p)
+            return -1;
+        memset(p + s->cap, 0, (cap - s->cap) * sizeof *p);
+        s->per = p;
+        s->cap = cap;
+    }
+    if (id >= s->k)
+        s->k = id + 1;
+    return edge_pairs_push(&s->per[id], a, b);
+}
+
+static void seq_free(seq_edges *s)
+{
+    for (size_t i = 0; i < s->cap; i++) {
+        free(s->per[i].u);
+        free(s->per[i].v);
+    }
+    free(s->per);
+}
+
+/* One line of "u v" or "g u v" (commas or blanks between fields). *cols is set by the first
+ * data line; a first line of names is skipped. */
+static int seq_line(char *line, const char *path, size_t lineno, size_t n, int *cols,
+                    seq_edges *s, sgr_err *err)
+{
+    for (char *c = line; *c; c++)
+        if (*c == ',')
+            *c = ' ';
+    char *rest = line, *tok[4];
+    int ntok = 0;
+    while (ntok < 4 && (tok[ntok] = next_token(&rest)))
+        ntok++;
+    if (ntok == 0)
+        return 0;
+    if (*cols == 0 && !isdigit((unsigned char)tok[0][0])) {
+        *cols = -1; /* a header; the next data line sets the width */
+        return 0;
+    }
+    if (*cols <= 0)
+        *cols = ntok;
+    if (ntok != *cols || (ntok != 2 && ntok != 3))
+        return sgr_fail(err,
+                        "graph.file %s:%zu: expected %s per line, found %d fields",
+                        path, lineno, *cols == 3 ? "\"graph u v\"" : "\"u v\" (or \"graph u v\")",
+                        ntok);
+    size_t f[3] = {0, 0, 0};
+    for (int k = 0; k < ntok; k++)
+        if (!parse_index(tok[k], &f[k]))
+            return sgr_fail(err, "graph.file %s:%zu: bad %s '%.40s' (expected an integer >= 0)",
+                            path, lineno, ntok == 3 && k == 0 ? "graph id" : "node index", tok[k]);
+    size_t id = ntok == 3 ? f[0] : 0, a = f[ntok - 2], b = f[ntok - 1];
+    for (int k = 0; k < 2; k++) {
+        size_t x = k ? b : a;
+        if (x >= n)
+            return sgr_fail(err,
+                            "graph.file %s:%zu: node index %zu is out of range for graph.n = "
+                            "%zu (indices are 0-based)",
+                            path, lineno, x, n);
+    }
+    if (a == b)
+        return sgr_fail(err, "graph.file %s:%zu: self-loop %zu %zu (the graph must be simple)",
+                        path, lineno, a, b);
+    if (id > 1000000)
+        return sgr_fail(err, "graph.file %s:%zu: graph id %zu is too large (ids are 0, 1, ...)",
+                        path, lineno, id);
+    if (seq_push(s, id, a, b))
+        return sgr_fail(err, "graph.file %s:%zu: out of memory", path, lineno);
+    return 0;
+}
+
+static int seq_read(const char *path, size_t n, seq_edges *s, sgr_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return sgr_fail(err, "graph.file %s: cannot open: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    int cols = 0, rc = 0;
+    while (rc == 0 && getline(&line, &cap, f) != -1) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        rc = seq_line(line, path, lineno, n, &cols, s, err);
+    }
+    if (rc == 0 && ferror(f))
+        rc = sgr_fail(err, "graph.file %s: read error after line %zu", path, lineno);
+    if (rc == 0 && s->k == 0)
+        rc = sgr_fail(err, "graph.file %s: no edges", path);
+    for (size_t id = 0; rc == 0 && id < s->k; id++)
+        if (s->per[id].m == 0)
+            rc = sgr_fail(err, "graph.file %s: graph %zu has no edges (ids must run 0..%zu)",
+                          path, id, s->k - 1);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* path with "{k}" replaced by k (malloc'ed). */
+static char *seq_file(const char *pattern, size_t k)
+{
+    const char *at = strstr(pattern, "{k}");
+    size_t len = strlen(pattern) + 24;
+    char *out = malloc(len);
+    if (out)
+        snprintf(out, len, "%.*s%zu%s", (int)(at - pattern), pattern, k, at + 3);
+    return out;
+}
+
+static int seq_from_files(const char *pattern, size_t n, size_t count, sgr_graph *g,
+                          sgr_err *err)
+{
+    for (size_t k = 0; k < count; k++) {
+        char *p = seq_file(pattern, k);
+        if (!p)
+            return sgr_fail(err, "out of memory");
+        seq_edges s = {0};
+        int rc = seq_read(p, n, &s, err);
+        if (rc == 0 && s.k > 1)
+            rc = sgr_fail(err, "graph.file %s: a graph-id column in a file of a {k} sequence",
+                          p);
+        if (rc == 0 && (rc = sgr_graph_from_edges(&g[k], n, s.per[0].u, s.per[0].v, s.per[0].m,
+                                                   err)) < 0)
+            sgr_fail_prefix(err, "graph.file %s", p);
+        seq_free(&s);
+        free(p);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int sgr_graph_load_sequence(const char *path, size_t n, size_t count, sgr_graph **graphs,
+                            size_t *k, sgr_err *err)
+{
+    *graphs = NULL;
+    *k = 0;
+    if (n == 0)
+        return sgr_fail(err, "graph.n: needed for a sequence of file graphs");
+    bool pattern = strstr(path, "{k}") != NULL;
+    seq_edges s = {0};
+    if (!pattern && seq_read(path, n, &s, err) < 0) {
+        seq_free(&s);
+        return -1;
+    }
+    size_t kk = pattern ? count : s.k;
+    sgr_graph *g = calloc(kk ? kk : 1, sizeof *g);
+    int rc = g ? 0 : sgr_fail(err, "out of memory for %zu graphs", kk);
+    if (rc == 0 && pattern)
+        rc = seq_from_files(path, n, count, g, err);
+    for (size_t id = 0; rc == 0 && !pattern && id < kk; id++)
+        if ((rc = sgr_graph_from_edges(&g[id], n, s.per[id].u, s.per[id].v, s.per[id].m, err)) <
+            0)
+            sgr_fail_prefix(err, "graph.file %s (graph %zu)", path, id);
+    seq_free(&s);
+    if (rc < 0) {
+        for (size_t id = 0; g && id < kk; id++)
+            sgr_graph_free(&g[id]);
+        free(g);
+        return -1;
+    }
+    *graphs = g;
+    *k = kk;
+    return 0;
+}

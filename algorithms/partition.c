@@ -318,6 +318,10 @@ int sgr_partition_kind_parse(const char *s, sgr_partition_kind *out)
         *out = SGR_PART_SHARDS;
     else if (!strcmp(s, "dirichlet"))
         *out = SGR_PART_DIRICHLET;
+    else if (!strcmp(s, "column"))
+        *out = SGR_PART_COLUMN;
+    else if (!strcmp(s, "files"))
+        *out = SGR_PART_FILES;
     else
         return -1;
     return 0;
@@ -332,6 +336,32 @@ const char *sgr_partition_kind_name(sgr_partition_kind kind)
         return "shards";
     case SGR_PART_DIRICHLET:
         return "dirichlet";
+    case SGR_PART_COLUMN:
+        return "column";
+    case SGR_PART_FILES:
+        return "files";
     }
     return "unknown";
+}
+
+int sgr_partition_from_nodes(const size_t *node, size_t rows, size_t k, const char *path,
+                             size_t *owner, sgr_err *err)
+{
+    size_t *count = calloc(k ? k : 1, sizeof *count);
+    if (!count)
+        return sgr_fail(err, "out of memory counting %zu parts", k);
+    int rc = 0;
+    for (size_t r = 0; r < rows && rc == 0; r++) {
+        if (node[r] >= k)
+            rc = sgr_fail(err, "%s: row %zu names node %zu, expected < %zu", path, r, node[r], k);
+        else
+            count[node[r]]++;
+        owner[r] = node[r];
+    }
+    for (size_t q = 0; q < k && rc == 0; q++)
+        if (count[q] == 0)
+            rc = sgr_fail(err, "%s: node %zu has no rows (every node of the graph needs data)",
+                          path, q);
+    free(count);
+    return rc;
 }

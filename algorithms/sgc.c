@@ -6,40 +6,7 @@
 #include <string.h>
 
 #include "simgrad/rng.h"
-
-/* SR-SGC state values, per (round, worker). */
-#define ST_NONE (-2)      /* took no part in the round */
-#define ST_STRAGGLER (-1) /* left out of an accepted round */
-
-/* M-SGC delivered-minitask kinds, per (job, worker, slot). */
-#define K_NONE 0
-#define K_D1 1
-#define K_D2 2
-
-struct sgr_sgc {
-    sgr_sgc_params p;
-    size_t T, R, s, nslots;
-    double load;
-    sgr_gc_code code; /* GC, SR-SGC: over the n partitions; M-SGC: each D2 group's code */
-    bool has_code;
-    sgr_segment *segs;
-    size_t nsegs;
-    size_t *task_seg; /* GC-like tasks: n x (s+1) segment ids; M-SGC: per group offsets */
-    double *task_coef;
-    size_t d1_base, d2_base; /* M-SGC: first segment id of the D1 chunks and D2 partitions */
-    size_t d2_width;         /* M-SGC: partitions per worker per group (lambda + 1), 0 if none */
-    long *state;             /* R x n: job returned, ST_STRAGGLER or ST_NONE (SR-SGC, others) */
-    unsigned char *d1_count; /* J x n (M-SGC) */
-    unsigned char *kind;     /* J x n x nslots (M-SGC) */
-    bool *straggled;         /* R x n: straggler in an accepted round */
-    size_t committed;        /* rounds committed */
-    /* SR-SGC: who repeats the due job in the round being planned */
-    long repeat_round;
-    bool *repeats;
-    /* scratch */
-    size_t *scratch_seg;
-    double *scratch_coef;
-};
+#include "sgc_internal.h"
 
 const char *sgr_scheme_name(sgr_scheme_kind k)
 {
@@ -57,15 +24,55 @@ int sgr_scheme_parse(const char *s, sgr_scheme_kind *out)
     return -1;
 }
 
+const char *sgr_sgc_rules_name(sgr_sgc_rules r)
+{
+    return r == SGR_RULES_REFERENCE ? "reference" : "simgrad";
+}
+
+int sgr_sgc_rules_parse(const char *s, sgr_sgc_rules *out)
+{
+    if (strcmp(s, "simgrad") == 0)
+        *out = SGR_RULES_SIMGRAD;
+    else if (strcmp(s, "reference") == 0)
+        *out = SGR_RULES_REFERENCE;
+    else
+        return -1;
+    return 0;
+}
+
+static bool reference(const sgr_sgc *sc)
+{
+    return sc->p.rules == SGR_RULES_REFERENCE;
+}
+
+/* GC's straggler tolerance as the code is built: s, or n - 1 for reference rules' s = n
+ * (gradient_coding.py:37 searches s = 1..n; accepting fewer than n stragglers needs a code
+ * that decodes from any one worker). */
+static size_t gc_code_s(const sgr_sgc_params *p)
+{
+    return p->s < p->n ? p->s : p->n - 1;
+}
+
 static int check_params(const sgr_sgc_params *p, sgr_err *err)
 {
     if (p->n < 1)
         return sgr_fail(err, "algorithm.workers must be at least 1");
     if (p->jobs < 1)
         return sgr_fail(err, "algorithm.jobs must be at least 1");
+    if (p->rules != SGR_RULES_SIMGRAD && p->rules != SGR_RULES_REFERENCE)
+        return sgr_fail(err, "algorithm.rules: unknown rule set %d", (int)p->rules);
+    bool ref = p->rules == SGR_RULES_REFERENCE;
     switch (p->kind) {
-    case SGR_SCHEME_IGNORE:
     case SGR_SCHEME_GC:
+        if (ref && (p->s < 1 || p->s > p->n))
+            return sgr_fail(err,
+                            "algorithm.s = %zu must be in [1, algorithm.workers = %zu] with "
+                            "algorithm.rules \"reference\" (GC accepts fewer than s stragglers)",
+                            p->s, p->n);
+        if (!ref && p->s >= p->n)
+            return sgr_fail(err, "algorithm.s = %zu must be < algorithm.workers = %zu", p->s, p->n);
+        break;
+    case SGR_SCHEME_IGNORE:
         if (p->s >= p->n)
             return sgr_fail(err, "algorithm.s = %zu must be < algorithm.workers = %zu", p->s, p->n);
         break;
@@ -86,6 +93,10 @@ static int check_params(const sgr_sgc_params *p, sgr_err *err)
                             "sr-sgc needs algorithm.srsgc_W - 1 to be a multiple of "
                             "algorithm.srsgc_B: W = %d, B = %d",
                             p->W, p->B);
+        if (p->W > 30000 || p->B > 30000) /* M-SGC counts a job's chunks in 16 bits */
+            return sgr_fail(err,
+                            "algorithm.%s_W = %d and algorithm.%s_B = %d must be at most 30000", k,
+                            p->W, k, p->B);
         if (p->kind == SGR_SCHEME_MSGC && p->B >= p->W)
             return sgr_fail(err, "m-sgc needs algorithm.msgc_B < algorithm.msgc_W: B = %d, W = %d",
                             p->B, p->W);
@@ -97,17 +108,56 @@ static int check_params(const sgr_sgc_params *p, sgr_err *err)
     return 0;
 }
 
+/* Rows the layout needs at least (one per smallest segment): n partitions, or M-SGC's
+ * n (W-1) chunks of (lambda+1) units each and B n coded partitions of one unit. */
+static size_t layout_min_rows(const sgr_sgc_params *p)
+{
+    if (p->kind != SGR_SCHEME_MSGC)
+        return p->n;
+    size_t lam = (size_t)p->lambda, d1 = p->n * (size_t)(p->W - 1);
+    return lam < p->n ? d1 * (lam + 1) + (size_t)p->B * p->n : d1;
+}
+
+static int check_rows(const sgr_sgc_params *p, sgr_err *err)
+{
+    size_t total = layout_min_rows(p);
+    if (p->samples < total)
+        return sgr_fail(err,
+                        "workload.samples = %zu is too few for %s with these parameters: "
+                        "it needs at least %zu rows (one per smallest partition)",
+                        p->samples, sgr_scheme_name(p->kind), total);
+    return 0;
+}
+
+int sgr_sgc_runnable(const sgr_sgc_params *p, sgr_err *err)
+{
+    if (check_params(p, err) < 0 || check_rows(p, err) < 0)
+        return -1;
+    size_t s = p->kind == SGR_SCHEME_GC      ? gc_code_s(p)
+               : p->kind == SGR_SCHEME_SRSGC ? sgr_srsgc_s(p->B, p->W, p->lambda)
+               : p->kind == SGR_SCHEME_MSGC  ? (size_t)p->lambda
+                                             : 0;
+    bool coded = p->kind == SGR_SCHEME_GC || p->kind == SGR_SCHEME_SRSGC ||
+                 (p->kind == SGR_SCHEME_MSGC && s < p->n);
+    if (coded && s >= p->n)
+        return sgr_fail(err, "%s: s = %zu must be < algorithm.workers = %zu",
+                        sgr_scheme_name(p->kind), s, p->n);
+    if (coded && p->code == SGR_GC_FRACTIONAL && p->n % (s + 1) != 0)
+        return sgr_fail(err,
+                        "fractional repetition needs (s+1) to divide n: s = %zu, n = %zu "
+                        "(algorithm.s, algorithm.workers, algorithm.code)",
+                        s, p->n);
+    return 0;
+}
+
 /* Cut [0, N) into pieces proportional to units[], each non-empty. */
 static int layout_units(sgr_sgc *sc, const size_t *units, size_t count, sgr_err *err)
 {
     size_t total = 0;
     for (size_t i = 0; i < count; i++)
         total += units[i];
-    if (sc->p.samples < total)
-        return sgr_fail(err,
-                        "workload.samples = %zu is too few for %s with these parameters: "
-                        "it needs at least %zu rows (one per smallest partition)",
-                        sc->p.samples, sgr_scheme_name(sc->p.kind), total);
+    if (check_rows(&sc->p, err) < 0)
+        return -1;
     sc->segs = malloc(count * sizeof *sc->segs);
     if (!sc->segs)
         return sgr_fail(err, "out of memory");
@@ -206,8 +256,8 @@ sgr_sgc *sgr_sgc_new(const sgr_sgc_params *p, sgr_err *err)
         sc->load = 1.0 / (double)n;
         break;
     case SGR_SCHEME_GC:
-        sc->s = p->s;
-        sc->load = sgr_gc_load(n, p->s);
+        sc->s = gc_code_s(p);
+        sc->load = sgr_gc_load(n, p->s); /* (s+1)/n, as published and gradient_coding.py:32 */
         break;
     case SGR_SCHEME_SRSGC:
         sc->s = sgr_srsgc_s(p->B, p->W, p->lambda);
@@ -229,25 +279,30 @@ sgr_sgc *sgr_sgc_new(const sgr_sgc_params *p, sgr_err *err)
         break;
     }
     sc->R = p->jobs + sc->T;
-    if (build_layout(sc, err) < 0 || build_code(sc, err) < 0)
+    if (!p->schedule_only && (build_layout(sc, err) < 0 || build_code(sc, err) < 0))
         goto fail;
     sc->state = malloc(sc->R * n * sizeof *sc->state);
-    sc->straggled = calloc(sc->R * n, sizeof *sc->straggled);
+    sc->strag_list = malloc(sc->R * n * sizeof *sc->strag_list);
+    sc->nstrag = calloc(sc->R, sizeof *sc->nstrag);
+    sc->mark = malloc(n > sc->nslots ? n : sc->nslots);
+    sc->commit_mt = malloc(sc->nslots * sizeof *sc->commit_mt);
     sc->repeats = calloc(n, sizeof *sc->repeats);
     size_t maxseg = sc->has_code ? sc->s + 1 : 1;
     sc->scratch_seg = malloc(sc->nslots * maxseg * sizeof *sc->scratch_seg);
     sc->scratch_coef = malloc(sc->nslots * maxseg * sizeof *sc->scratch_coef);
-    if (!sc->state || !sc->straggled || !sc->repeats || !sc->scratch_seg || !sc->scratch_coef)
+    if (!sc->state || !sc->strag_list || !sc->nstrag || !sc->mark || !sc->commit_mt ||
+        !sc->repeats || !sc->scratch_seg || !sc->scratch_coef)
         goto oom;
     for (size_t i = 0; i < sc->R * n; i++)
         sc->state[i] = ST_NONE;
     if (p->kind == SGR_SCHEME_MSGC) {
-        sc->d1_count = calloc(p->jobs * n, 1);
+        sc->d1_count = calloc(p->jobs * n, sizeof *sc->d1_count);
         sc->kind = calloc(p->jobs * n * sc->nslots, 1);
         if (!sc->d1_count || !sc->kind)
             goto oom;
     }
     sc->repeat_round = -1;
+    sc->idle_round = -1;
     return sc;
 oom:
     sgr_fail(err, "out of memory");
@@ -268,7 +323,10 @@ void sgr_sgc_free(sgr_sgc *sc)
     free(sc->state);
     free(sc->d1_count);
     free(sc->kind);
-    free(sc->straggled);
+    free(sc->strag_list);
+    free(sc->nstrag);
+    free(sc->mark);
+    free(sc->commit_mt);
     free(sc->repeats);
     free(sc->scratch_seg);
     free(sc->scratch_coef);
@@ -369,12 +427,18 @@ bool sgr_sgc_decodable(const sgr_sgc *sc, size_t job)
     return false;
 }
 
-bool sgr_sgc_round_idle(const sgr_sgc *sc, size_t r)
+bool sgr_sgc_round_idle(const sgr_sgc *sc_const, size_t r)
 {
+    sgr_sgc *sc = (sgr_sgc *)sc_const; /* caches the answer: plan() asks once per worker */
     if (sc->p.kind != SGR_SCHEME_SRSGC || r < sc->p.jobs)
         return false;
-    long d = sgr_sgc_due_job(sc, r);
-    return d < 0 || sgr_sgc_decodable(sc, (size_t)d);
+    if (sc->idle_round != (long)r || sc->idle_committed != sc->committed) {
+        long d = sgr_sgc_due_job(sc, r);
+        sc->idle = d < 0 || sgr_sgc_decodable(sc, (size_t)d);
+        sc->idle_round = (long)r;
+        sc->idle_committed = sc->committed;
+    }
+    return sc->idle;
 }
 
 /* SR-SGC: which workers repeat the due job r - B in round r: of the v workers that did not
@@ -476,7 +540,12 @@ size_t sgr_sgc_plan(const sgr_sgc *sc_const, size_t r, size_t w, sgr_minitask *o
         return msgc_plan(sc, r, w, out, max);
     case SGR_SCHEME_SRSGC: {
         srsgc_repeaters(sc, r);
-        long job = sc->repeats[w] ? (long)(r - sc->T) : (r < sc->p.jobs ? (long)r : -1);
+        /* a final round that is not idle: simgrad rules leave out the workers with nothing to
+         * repeat; the reference has every worker compute the round's own task (r >= jobs,
+         * filler) and counts its delay (selective_repeat_sgc.py:84, 96-98) */
+        long job = sc->repeats[w]                      ? (long)(r - sc->T)
+                   : (r < sc->p.jobs || reference(sc)) ? (long)r
+                                                       : -1;
         if (job < 0)
             return 0;
         gc_task(sc, w, job, (size_t)-1, out, 0);
@@ -507,34 +576,34 @@ static bool srsgc_round_exempt(const sgr_sgc *sc, size_t q)
     return strag <= sc->s;
 }
 
-static bool straggled_in(const sgr_sgc *sc, size_t q, size_t w)
-{
-    if (!sc->straggled[q * sc->p.n + w])
-        return false;
-    return sc->p.kind != SGR_SCHEME_SRSGC || !srsgc_round_exempt(sc, q);
-}
-
-static bool bursty_ok(const sgr_sgc *sc, size_t r, const bool *straggler)
+/* Uses the stragglers of each committed round (listed at commit, exempt rounds skipped), so a
+ * check costs O(n + stragglers in the window) rather than O(n W). */
+static bool bursty_ok(sgr_sgc *sc, size_t r, const bool *straggler)
 {
     size_t n = sc->p.n, W = (size_t)sc->p.W, B = (size_t)sc->p.B;
     size_t lo = r + 1 >= W ? r + 1 - W : 0;
     size_t hi_temporal = r + 1 >= B ? r + 1 - B : 0;
     size_t distinct = 0;
+    unsigned char *past = sc->mark; /* 1: in the window; 2: in rounds r-W+1..r-B */
+    memset(past, 0, n);
+    for (size_t q = lo; q < r; q++)
+        for (size_t i = 0; i < sc->nstrag[q]; i++)
+            past[sc->strag_list[q * n + i]] |= q < hi_temporal ? 3 : 1;
     for (size_t w = 0; w < n; w++) {
-        bool past = false, past_temporal = false;
-        for (size_t q = lo; q < r; q++)
-            if (straggled_in(sc, q, w)) {
-                past = true;
-                if (q < hi_temporal)
-                    past_temporal = true;
-            }
-        if (straggler[w] && past_temporal)
+        if (straggler[w] && (past[w] & 2))
             return false;
-        distinct += past || straggler[w];
+        distinct += past[w] || straggler[w];
     }
     return distinct <= (size_t)sc->p.lambda;
 }
 
+bool sgr_sgc_always_waits(const sgr_sgc *sc)
+{
+    return reference(sc) && sc->p.kind == SGR_SCHEME_UNCODED;
+}
+
+/* With nobody late every rule set accepts: the reference's (B, W, lambda) check cannot fail
+ * then (the rounds in its window passed it already) and its GC has s >= 1. */
 bool sgr_sgc_accepts(const sgr_sgc *sc_const, size_t r, const bool *straggler)
 {
     sgr_sgc *sc = (sgr_sgc *)sc_const;
@@ -542,18 +611,21 @@ bool sgr_sgc_accepts(const sgr_sgc *sc_const, size_t r, const bool *straggler)
     for (size_t w = 0; w < n; w++)
         nstrag += straggler[w];
     if (nstrag == 0)
-        return true;
+        return !sgr_sgc_always_waits(sc);
     switch (sc->p.kind) {
     case SGR_SCHEME_UNCODED:
         return false;
     case SGR_SCHEME_IGNORE:
-    case SGR_SCHEME_GC:
         return nstrag <= sc->s;
+    case SGR_SCHEME_GC:
+        /* the reference accepts fewer than s (gradient_coding.py:66, 97) */
+        return reference(sc) ? nstrag < sc->p.s : nstrag <= sc->s;
     case SGR_SCHEME_SRSGC: {
         if (!bursty_ok(sc, r, straggler))
             return false;
         long d = sgr_sgc_due_job(sc, r);
-        if (d < 0)
+        /* the reference accepts on the straggler model alone (selective_repeat_sgc.py:100) */
+        if (d < 0 || reference(sc))
             return true;
         /* the due job gets its round-d results plus this round's repeats that arrive */
         srsgc_repeaters(sc, r);
@@ -566,7 +638,7 @@ bool sgr_sgc_accepts(const sgr_sgc *sc_const, size_t r, const bool *straggler)
         if (!bursty_ok(sc, r, straggler))
             return false;
         long d = sgr_sgc_due_job(sc, r);
-        if (d < 0)
+        if (d < 0 || reference(sc)) /* multiplexed_sgc.py:291: the straggler model alone */
             return true;
         size_t W1 = (size_t)(sc->p.W - 1);
         size_t coded = 0;
@@ -594,220 +666,51 @@ bool sgr_sgc_accepts(const sgr_sgc *sc_const, size_t r, const bool *straggler)
     return false;
 }
 
+/* M-SGC: record which kind each of worker w's delivered minitasks was. */
+static void msgc_commit_worker(sgr_sgc *sc, size_t w, const sgr_minitask *mt, size_t count)
+{
+    size_t n = sc->p.n, W1 = (size_t)(sc->p.W - 1);
+    unsigned char *kinds = sc->mark; /* plan() reads d1_count: decide every kind first */
+    for (size_t k = 0; k < count; k++) {
+        size_t t = (size_t)mt[k].job;
+        size_t delivered = sc->d1_count[t * n + w];
+        kinds[k] = ((size_t)mt[k].slot < W1 || delivered < W1) ? K_D1 : K_D2;
+    }
+    for (size_t k = 0; k < count; k++) {
+        size_t t = (size_t)mt[k].job;
+        sc->kind[(t * n + w) * sc->nslots + (size_t)mt[k].slot] = kinds[k];
+        if (kinds[k] == K_D1)
+            sc->d1_count[t * n + w]++;
+    }
+}
+
 void sgr_sgc_commit(sgr_sgc *sc, size_t r, const bool *returned)
 {
     size_t n = sc->p.n;
-    sgr_minitask mt[64];
-    size_t max = sc->nslots < 64 ? sc->nslots : 64;
+    sgr_minitask *mt = sc->commit_mt;
+    sc->nstrag[r] = 0;
     for (size_t w = 0; w < n; w++) {
-        size_t count = sgr_sgc_plan(sc, r, w, mt, max);
+        size_t count = sgr_sgc_plan(sc, r, w, mt, sc->nslots);
         if (count == 0) {
             sc->state[r * n + w] = ST_NONE;
-            continue;
-        }
-        if (!returned[w]) {
+        } else if (!returned[w]) {
             sc->state[r * n + w] = ST_STRAGGLER;
-            sc->straggled[r * n + w] = true;
-            continue;
-        }
-        sc->state[r * n + w] = mt[0].job;
-        if (sc->p.kind != SGR_SCHEME_MSGC)
-            continue;
-        size_t W1 = (size_t)(sc->p.W - 1);
-        /* plan() reads d1_count: decide every slot's kind before updating the counts */
-        unsigned char kinds[64];
-        for (size_t k = 0; k < count; k++) {
-            size_t t = (size_t)mt[k].job;
-            size_t delivered = sc->d1_count[t * n + w];
-            kinds[k] = ((size_t)mt[k].slot < W1 || delivered < W1) ? K_D1 : K_D2;
-        }
-        for (size_t k = 0; k < count; k++) {
-            size_t t = (size_t)mt[k].job;
-            sc->kind[(t * n + w) * sc->nslots + (size_t)mt[k].slot] = kinds[k];
-            if (kinds[k] == K_D1)
-                sc->d1_count[t * n + w]++;
+            sc->strag_list[r * n + sc->nstrag[r]++] = w;
+        } else {
+            sc->state[r * n + w] = mt[0].job;
+            if (sc->p.kind == SGR_SCHEME_MSGC)
+                msgc_commit_worker(sc, w, mt, count);
         }
     }
+    /* SR-SGC: a round that needed no repetition and had at most s stragglers does not count
+     * in later windows (GC alone absorbed it; selective_repeat_sgc.py:176-188) */
+    if (sc->p.kind == SGR_SCHEME_SRSGC && srsgc_round_exempt(sc, r))
+        sc->nstrag[r] = 0;
     sc->committed = r + 1;
     sc->repeat_round = -1;
 }
 
-/* GC decode of one coded task from the responders whose result() is not NULL; for M-SGC
- * (coded_only), only the workers whose minitask in that slot was the coded one. */
-static int gc_decode(const sgr_sgc *sc, size_t job, int slot, bool coded_only,
-                     sgr_sgc_result_fn result, void *ctx, size_t dim, double *out, double *residual,
-                     sgr_err *err)
+const sgr_sgc_params *sgr_sgc_params_of(const sgr_sgc *sc)
 {
-    size_t n = sc->p.n;
-    bool *responded = calloc(n, sizeof *responded);
-    double *a = calloc(n, sizeof *a);
-    const double **res = calloc(n, sizeof *res);
-    int rc = -1;
-    if (!responded || !a || !res) {
-        sgr_fail(err, "out of memory");
-        goto out;
-    }
-    for (size_t w = 0; w < n; w++) {
-        if (coded_only && sc->kind[(job * n + w) * sc->nslots + (size_t)slot] != K_D2)
-            continue;
-        res[w] = result(ctx, w, slot);
-        responded[w] = res[w] != NULL;
-    }
-    double resid = 0;
-    if (sgr_gc_decode_coeffs(&sc->code, responded, a, &resid, err) < 0) {
-        sgr_fail_prefix(err, "job %zu", job);
-        goto out;
-    }
-    if (resid > *residual)
-        *residual = resid;
-    sgr_gc_combine(n, a, res, dim, out);
-    rc = 0;
-out:
-    free(responded);
-    free(a);
-    free(res);
-    return rc;
-}
-
-int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void *ctx, size_t dim,
-                   double *out, double *residual, sgr_err *err)
-{
-    size_t n = sc->p.n;
-    *residual = 0;
-    memset(out, 0, dim * sizeof *out);
-    if (!sgr_sgc_decodable(sc, job))
-        return sgr_fail(err, "job %zu is not decodable with the results that arrived", job);
-    switch (sc->p.kind) {
-    case SGR_SCHEME_UNCODED:
-    case SGR_SCHEME_IGNORE: {
-        size_t got = 0;
-        for (size_t w = 0; w < n; w++) {
-            const double *v = result(ctx, w, 0);
-            if (!v)
-                continue;
-            for (size_t j = 0; j < dim; j++)
-                out[j] += v[j];
-            got++;
-        }
-        if (got < n)
-            for (size_t j = 0; j < dim; j++)
-                out[j] *= (double)n / (double)got;
-        return 0;
-    }
-    case SGR_SCHEME_GC:
-    case SGR_SCHEME_SRSGC:
-        return gc_decode(sc, job, 0, false, result, ctx, dim, out, residual, err);
-    case SGR_SCHEME_MSGC: {
-        size_t W1 = (size_t)(sc->p.W - 1);
-        for (size_t w = 0; w < n; w++)
-            for (size_t m = 0; m < sc->nslots; m++) {
-                if (sc->kind[(job * n + w) * sc->nslots + m] != K_D1)
-                    continue;
-                const double *v = result(ctx, w, (int)m);
-                if (!v)
-                    return sgr_fail(err, "job %zu: worker %zu's chunk in slot %zu is missing", job,
-                                    w, m);
-                for (size_t j = 0; j < dim; j++)
-                    out[j] += v[j];
-            }
-        if (!sc->has_code)
-            return 0;
-        double *part = malloc(dim * sizeof *part);
-        if (!part)
-            return sgr_fail(err, "out of memory");
-        for (size_t g = 0; g < (size_t)sc->p.B; g++) {
-            int slot = (int)(W1 + g);
-            if (gc_decode(sc, job, slot, true, result, ctx, dim, part, residual, err) < 0) {
-                free(part);
-                return -1;
-            }
-            for (size_t j = 0; j < dim; j++)
-                out[j] += part[j];
-        }
-        free(part);
-        return 0;
-    }
-    }
-    return sgr_fail(err, "unknown scheme");
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double sgr_sgc_simulate(sgr_sgc *sc, const double *delays, double mu, double *durations,
-                        size_t *waits, sgr_err *err)
-{
-    size_t n = sc->p.n;
-    bool *part = malloc(n * sizeof *part), *strag = malloc(n * sizeof *strag),
-         *ret = malloc(n * sizeof *ret);
-    double *sorted = malloc(n * sizeof *sorted);
-    sgr_minitask *mt = malloc(sc->nslots * sizeof *mt);
-    double total = 0;
-    *waits = 0;
-    if (!part || !strag || !ret || !sorted || !mt) {
-        total = sgr_fail(err, "out of memory");
-        goto out;
-    }
-    for (size_t r = 0; r < sc->R; r++) {
-        const double *d = delays + r * n;
-        double dur = 0;
-        size_t np = 0;
-        for (size_t w = 0; w < n; w++) {
-            part[w] = sgr_sgc_plan(sc, r, w, mt, sc->nslots) > 0;
-            if (part[w])
-                sorted[np++] = d[w];
-        }
-        if (np > 0) {
-            qsort(sorted, np, sizeof *sorted, cmp_double);
-            if (sc->p.kind == SGR_SCHEME_IGNORE) {
-                size_t k = np > sc->s ? np - sc->s : 1;
-                double cut = sorted[k - 1];
-                size_t taken = 0;
-                for (size_t w = 0; w < n; w++) {
-                    ret[w] = part[w] && d[w] <= cut && taken < k;
-                    taken += ret[w];
-                }
-                dur = cut;
-            } else {
-                double wait = sorted[0] * (1.0 + mu);
-                size_t ns = 0;
-                for (size_t w = 0; w < n; w++) {
-                    strag[w] = part[w] && d[w] > wait;
-                    ns += strag[w];
-                }
-                if (ns == 0 || sgr_sgc_accepts(sc, r, strag)) {
-                    dur = fmin(wait, sorted[np - 1]);
-                    for (size_t w = 0; w < n; w++)
-                        ret[w] = part[w] && !strag[w];
-                } else {
-                    dur = sorted[np - 1];
-                    (*waits)++;
-                    for (size_t w = 0; w < n; w++)
-                        ret[w] = part[w];
-                }
-            }
-        } else {
-            memset(ret, 0, n * sizeof *ret);
-        }
-        sgr_sgc_commit(sc, r, ret);
-        if (durations)
-            durations[r] = dur;
-        total += dur;
-        long job = sgr_sgc_due_job(sc, r);
-        if (job >= 0 && !sgr_sgc_decodable(sc, (size_t)job)) {
-            total = sgr_fail(err, "%s: job %ld is not decodable at round %zu",
-                             sgr_scheme_name(sc->p.kind), job, r);
-            goto out;
-        }
-    }
-out:
-    free(part);
-    free(strag);
-    free(ret);
-    free(sorted);
-    free(mt);
-    return total;
+    return &sc->p;
 }

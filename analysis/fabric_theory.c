@@ -174,40 +174,58 @@ static int cmp_double(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* P(max <= m) for every m of one (n, bins), computed once per process: a step's sets repeat
- * the same few shapes, and so do the steps. */
+/* P(max <= m) for every m of one (n, bins), computed once per cache: a step's sets repeat the
+ * same few shapes, and so do the steps. */
 typedef struct cdf_entry {
     size_t n, bins;
     double *cdf; /* [0..n] */
 } cdf_entry;
-static cdf_entry *cdf_cache;
-static size_t cdf_count, cdf_cap;
 
-static double cached_cdf(size_t n, size_t bins, size_t m)
+struct sgr_balls_cache {
+    cdf_entry *v;
+    size_t count, cap;
+};
+
+sgr_balls_cache *sgr_balls_cache_new(void)
+{
+    return calloc(1, sizeof(sgr_balls_cache));
+}
+
+void sgr_balls_cache_free(sgr_balls_cache *c)
+{
+    for (size_t i = 0; c && i < c->count; i++)
+        free(c->v[i].cdf);
+    if (c)
+        free(c->v);
+    free(c);
+}
+
+static double cached_cdf(sgr_balls_cache *cache, size_t n, size_t bins, size_t m)
 {
     if (m >= n)
         return 1;
-    for (size_t i = 0; i < cdf_count; i++)
-        if (cdf_cache[i].n == n && cdf_cache[i].bins == bins)
-            return cdf_cache[i].cdf[m];
+    for (size_t i = 0; cache && i < cache->count; i++)
+        if (cache->v[i].n == n && cache->v[i].bins == bins)
+            return cache->v[i].cdf[m];
     double *v = malloc((n + 1) * sizeof *v);
     if (!v)
         return NAN;
     for (size_t j = 0; j <= n; j++)
         v[j] = j * bins < n ? 0 : sgr_balls_max_cdf(n, bins, j);
-    if (cdf_count == cdf_cap) {
-        size_t cap = cdf_cap ? 2 * cdf_cap : 64;
-        cdf_entry *c = realloc(cdf_cache, cap * sizeof *c);
-        if (!c) {
-            double p = v[m];
-            free(v);
-            return p;
+    double p = v[m];
+    if (cache && cache->count == cache->cap) {
+        size_t cap = cache->cap ? 2 * cache->cap : 64;
+        cdf_entry *c = realloc(cache->v, cap * sizeof *c);
+        if (c) {
+            cache->v = c;
+            cache->cap = cap;
         }
-        cdf_cache = c;
-        cdf_cap = cap;
     }
-    cdf_cache[cdf_count++] = (cdf_entry){n, bins, v};
-    return v[m];
+    if (cache && cache->count < cache->cap)
+        cache->v[cache->count++] = (cdf_entry){n, bins, v};
+    else
+        free(v);
+    return p;
 }
 
 /* One independent set of bins: n balls, each costing `unit` seconds on its link. */
@@ -216,73 +234,97 @@ typedef struct bin_set {
     double unit;
 } bin_set;
 
-int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k, double *mean,
-                               double *sd)
+/* No link down or slowed. */
+static bool fabric_healthy(const sgr_fabric *f)
 {
     for (size_t i = 0; i < f->nleaves * f->planes; i++)
         if (f->leaf_factor[i] != 1)
-            return -1;
+            return false;
     for (size_t i = 0; f->cores && i < f->pods * f->planes * f->cores; i++)
         if (f->core_factor[i] != 1)
-            return -1;
-    double fb = -1;
-    size_t *out = calloc(f->nleaves, sizeof *out), *in = calloc(f->nleaves, sizeof *in);
-    size_t *pout = calloc(f->pods, sizeof *pout), *pin = calloc(f->pods, sizeof *pin);
-    size_t nsets = 2 * f->nleaves + 2 * f->pods;
-    bin_set *sets = calloc(nsets, sizeof *sets);
-    int rc = -1;
-    if (!out || !in || !pout || !pin || !sets)
-        goto done;
+            return false;
+    return true;
+}
+
+/* Per leaf, the flows leaving it (out) and arriving (in); per pod likewise for the flows that
+ * cross the core (three-tier fabrics only). */
+typedef struct flow_counts {
+    size_t *out, *in, *pout, *pin;
+} flow_counts;
+
+/* Count the flows between different leaves and take their size into *fb (left as it is when
+ * there is none). Returns 0, or -1 when their sizes differ. */
+static int count_flows(const sgr_fabric *f, const sgr_flows *flows, flow_counts *fc, double *fb)
+{
     for (size_t i = 0; i < flows->n; i++) {
         size_t a = sgr_fabric_leaf(f, flows->v[i].src), b = sgr_fabric_leaf(f, flows->v[i].dst);
         if (a == b)
             continue;
-        if (fb < 0)
-            fb = flows->v[i].bytes;
-        else if (fabs(flows->v[i].bytes - fb) > 1e-9 * fb)
-            goto done; /* unequal flows */
+        if (*fb < 0)
+            *fb = flows->v[i].bytes;
+        else if (fabs(flows->v[i].bytes - *fb) > 1e-9 * *fb)
+            return -1;
         size_t pa = sgr_fabric_pod(f, a), pb = sgr_fabric_pod(f, b);
         if (f->cores && pa != pb) {
-            pout[pa]++;
-            pin[pb]++;
+            fc->pout[pa]++;
+            fc->pin[pb]++;
         }
-        out[a]++;
-        in[b]++;
+        fc->out[a]++;
+        fc->in[b]++;
     }
-    *mean = 0;
-    *sd = 0;
-    rc = 0;
-    if (fb < 0)
-        goto done;
+    return 0;
+}
+
+/* The step's independent sets of bins, each flow cut into k parts of `part` bytes: a leaf's
+ * uplinks and downlinks, and a pod's core uplinks and downlinks. Returns how many. */
+static size_t fill_bin_sets(const sgr_fabric *f, const flow_counts *fc, size_t k, double part,
+                            bin_set *sets)
+{
     /* Three-tier leaf links: a leaf's flows land on its planes uniformly whether they leave
      * the pod or not (the plane is path / cores, uniform when the path is). */
     size_t ns = 0;
-    double part = fb / (double)k;
     for (size_t l = 0; l < f->nleaves; l++) {
-        sets[ns++] = (bin_set){out[l] * k, f->planes, part / f->leaf_bw};
-        sets[ns++] = (bin_set){in[l] * k, f->planes, part / f->leaf_bw};
+        sets[ns++] = (bin_set){fc->out[l] * k, f->planes, part / f->leaf_bw};
+        sets[ns++] = (bin_set){fc->in[l] * k, f->planes, part / f->leaf_bw};
     }
     for (size_t p = 0; f->cores && p < f->pods; p++) {
-        sets[ns++] = (bin_set){pout[p] * k, f->planes * f->cores, part / f->core_bw};
-        sets[ns++] = (bin_set){pin[p] * k, f->planes * f->cores, part / f->core_bw};
+        sets[ns++] = (bin_set){fc->pout[p] * k, f->planes * f->cores, part / f->core_bw};
+        sets[ns++] = (bin_set){fc->pin[p] * k, f->planes * f->cores, part / f->core_bw};
     }
-    /* The maximum is a multiple of one of the units: walk the candidate values in order and
-     * accumulate E[X] = sum (t_{i+1} - t_i) P(X > t_i), E[X^2] likewise. */
+    return ns;
+}
+
+/* The maximum over the sets is a multiple of one of the two units: every such value up to the
+ * most balls of a set, sorted. Returns them (their count in *ncand), or NULL when out of
+ * memory. */
+static double *max_candidates(const bin_set *sets, size_t ns, const double units[2], size_t *ncand)
+{
     size_t maxballs = 0;
     for (size_t i = 0; i < ns; i++)
         maxballs = sets[i].n > maxballs ? sets[i].n : maxballs;
-    double units[2] = {part / f->leaf_bw, f->cores ? part / f->core_bw : part / f->leaf_bw};
-    size_t ncand = 2 * (maxballs + 1);
-    double *cand = malloc(ncand * sizeof *cand);
-    if (!cand) {
-        rc = -1;
-        goto done;
-    }
+    *ncand = 2 * (maxballs + 1);
+    double *cand = malloc(*ncand * sizeof *cand);
+    if (!cand)
+        return NULL;
     for (size_t m = 0; m <= maxballs; m++) {
         cand[2 * m] = (double)m * units[0];
         cand[2 * m + 1] = (double)m * units[1];
     }
-    qsort(cand, ncand, sizeof *cand, cmp_double);
+    qsort(cand, *ncand, sizeof *cand, cmp_double);
+    return cand;
+}
+
+/* Mean and standard deviation of the maximum over independent sets. Returns 0, or -1 when out
+ * of memory (mean and sd untouched). */
+static int expect_max(const bin_set *sets, size_t ns, const double units[2], sgr_balls_cache *cache,
+                      double *mean, double *sd)
+{
+    /* walk the candidate values in order and accumulate E[X] = sum (t_{i+1} - t_i) P(X > t_i),
+     * E[X^2] likewise */
+    size_t ncand;
+    double *cand = max_candidates(sets, ns, units, &ncand);
+    if (!cand)
+        return -1;
     double e1 = 0, e2 = 0, prev = 0;
     for (size_t c = 0; c < ncand; c++) {
         double t = cand[c];
@@ -292,7 +334,7 @@ int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size
         double cdf = 1;
         for (size_t i = 0; i < ns && cdf > 0; i++) {
             size_t m = (size_t)floor(prev / sets[i].unit + 1e-9);
-            cdf *= cached_cdf(sets[i].n, sets[i].bins, m);
+            cdf *= cached_cdf(cache, sets[i].n, sets[i].bins, m);
         }
         e1 += (t - prev) * (1 - cdf);
         e2 += (t * t - prev * prev) * (1 - cdf);
@@ -303,11 +345,37 @@ int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size
     free(cand);
     *mean = e1;
     *sd = sqrt(fmax(0, e2 - e1 * e1));
+    return 0;
+}
+
+int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k,
+                               sgr_balls_cache *cache, double *mean, double *sd)
+{
+    if (!fabric_healthy(f))
+        return -1;
+    double fb = -1;
+    flow_counts fc = {calloc(f->nleaves, sizeof *fc.out), calloc(f->nleaves, sizeof *fc.in),
+                      calloc(f->pods, sizeof *fc.pout), calloc(f->pods, sizeof *fc.pin)};
+    bin_set *sets = calloc(2 * f->nleaves + 2 * f->pods, sizeof *sets);
+    int rc = -1;
+    if (!fc.out || !fc.in || !fc.pout || !fc.pin || !sets)
+        goto done;
+    if (count_flows(f, flows, &fc, &fb) < 0)
+        goto done; /* unequal flows */
+    *mean = 0;
+    *sd = 0;
+    rc = 0;
+    if (fb < 0)
+        goto done;
+    double part = fb / (double)k;
+    size_t ns = fill_bin_sets(f, &fc, k, part, sets);
+    double units[2] = {part / f->leaf_bw, f->cores ? part / f->core_bw : part / f->leaf_bw};
+    rc = expect_max(sets, ns, units, cache, mean, sd);
 done:
-    free(out);
-    free(in);
-    free(pout);
-    free(pin);
+    free(fc.out);
+    free(fc.in);
+    free(fc.pout);
+    free(fc.pin);
     free(sets);
     return rc;
 }

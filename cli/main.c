@@ -7,6 +7,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/version.h>
 
+#include "simgrad/network.h"
 #include "simgrad/report.h"
 #include "simgrad/run.h"
 #include "simgrad/sgc_search.h"
@@ -19,6 +20,7 @@
 #endif
 
 int sgr_cli_sweep(int argc, char **argv, const char *self);
+int sgr_cli_compare_models(int argc, char **argv, const char *self);
 
 static const char usage_main[] =
     "usage: simgrad COMMAND [ARGS]\n"
@@ -32,6 +34,8 @@ static const char usage_main[] =
     "  sweep SWEEP.json [-j N] a scenario over a grid of keys and replicas, merged into a CSV\n"
     "                          and a report; --emit slurm|parallel for a cluster\n"
     "  report RUN_DIR...       plots (PNG, SVG) and report.md/.html of finished runs\n"
+    "  compare-models SCENARIO flow level against packet level (ns-3): times, results, and\n"
+    "                          the packet/flow ratio against message size and load\n"
     "  keys [--markdown]       list every scenario key with its type, unit and default\n"
     "  version                 print the versions of simgrad and SimGrid\n"
     "\n"
@@ -65,17 +69,24 @@ static const char usage_validate[] =
     "traces and data files. Prints \"ok\" and exits 0, or one message and exits 2.\n";
 
 static const char usage_search[] =
-    "usage: simgrad search SCENARIO.json [--max-delay T] [--max-W W] [--set KEY=VALUE ...]\n"
+    "usage: simgrad search SCENARIO.json [--rules R] [--max-delay T] [--max-W W]\n"
+    "                      [--set KEY=VALUE ...] [--json FILE]\n"
     "\n"
     "For a gradient-coding scenario, run every admissible parameter of each scheme in\n"
     "algorithm.schemes (GC: s; SR-SGC and M-SGC: (B, W, lambda)) through the paper's round\n"
     "model on the scenario's straggler model or trace (task time = a full-data gradient's\n"
     "time x load x slowdown, or the trace adjusted by algorithm.trace_base_load/comp; no\n"
-    "network), and print the configured and the best parameters with their runtimes.\n"
+    "network), and print the configured and the best parameters with their runtimes, how\n"
+    "many sets were tried, and which could not run on the scenario's workload.\n"
     "\n"
     "options:\n"
-    "  --max-delay T       largest delay T searched (SR-SGC: B; M-SGC: W-2+B); default 3\n"
-    "  --max-W W           largest W searched; default 6\n"
+    "  --rules R           simgrad or reference (the authors' simulator and its enumeration);\n"
+    "                      the same as --set algorithm.rules='\"R\"'\n"
+    "  --max-delay T       simgrad rules: largest T searched (SR-SGC: B; M-SGC: W-2+B),\n"
+    "                      default 3; reference: B <= T and W-1+B <= T, default the trace's\n"
+    "                      rounds minus algorithm.jobs (3 without a trace)\n"
+    "  --max-W W           largest W searched; default 6 (simgrad), algorithm.jobs (reference:\n"
+    "                      SR-SGC W <= it, M-SGC W < it)\n"
     "  --json FILE         also write the results as JSON\n";
 
 static const char usage_report[] =
@@ -173,28 +184,64 @@ static void cli_free(cli *c)
     free(c->seed_set);
 }
 
-static int load(const cli *c, sgr_scenario *scn)
+static void print_warnings(const sgr_scenario *scn)
+{
+    for (const char *w = scn->warnings; *w;) {
+        size_t n = strcspn(w, "\n");
+        fprintf(stderr, "simgrad: warning: %.*s\n", (int)n, w);
+        w += n + (w[n] == '\n');
+    }
+}
+
+static int load_quietly(const cli *c, sgr_scenario *scn)
 {
     sgr_err err;
     if (sgr_scenario_load(scn, c->scenario, c->sets, c->nsets, sgr_family_key_tables, &err) < 0) {
         fprintf(stderr, "simgrad: %s\n", err.msg);
         return 2;
     }
-    for (const char *w = scn->warnings; *w;) {
-        size_t n = strcspn(w, "\n");
-        fprintf(stderr, "simgrad: warning: %.*s\n", (int)n, w);
-        w += n + (w[n] == '\n');
-    }
     return 0;
+}
+
+static int load(const cli *c, sgr_scenario *scn)
+{
+    int rc = load_quietly(c, scn);
+    if (rc == 0)
+        print_warnings(scn);
+    return rc;
+}
+
+/* network.model packet (issue 15): ns-3 reads its attribute defaults from the environment
+ * before main, so restart with them; returns only when nothing was needed or exec failed. */
+static int restart_for_ns3(const sgr_network_cfg *net, int argc, char **argv)
+{
+    char **full = calloc((size_t)argc + 3, sizeof *full);
+    sgr_err err;
+    if (!full)
+        return 1;
+    full[1] = "run";
+    memcpy(full + 2, argv, (size_t)argc * sizeof *argv);
+    sgr_network_reexec(net, full, &err);
+    fprintf(stderr, "simgrad: %s\n", err.msg);
+    free(full);
+    return 1;
 }
 
 static int cmd_run(int argc, char **argv)
 {
     cli c = {0};
     sgr_scenario scn;
+    sgr_network_cfg net = {0};
     int rc = parse_args(argc, argv, &c, usage_run);
-    if (rc || (rc = load(&c, &scn)))
+    if (rc || (rc = load_quietly(&c, &scn)))
         goto out;
+    sgr_network_cfg_from_scenario(&scn, &net);
+    if (!sgr_network_env_ready(&net)) {
+        rc = restart_for_ns3(&net, argc, argv); /* the restarted run prints the warnings */
+        sgr_scenario_free(&scn);
+        goto out;
+    }
+    print_warnings(&scn);
     sgr_run_opts opts = {
         .outdir = c.out, .quiet = c.quiet, .sg_argc = c.sg_argc, .sg_argv = c.sg_argv};
     sgr_err err = {{0}};
@@ -211,6 +258,9 @@ static int cmd_run(int argc, char **argv)
     sgr_scenario_free(&scn);
 out:
     cli_free(&c);
+    /* SimGrid 3.32 crashes at exit in ns3::Simulator::Destroy: every output is written */
+    if (net.model == SGR_NET_PACKET)
+        sgr_network_exit(rc);
     return rc;
 }
 
@@ -226,7 +276,7 @@ static int cmd_validate(int argc, char **argv)
         fprintf(stderr, "simgrad: %s\n", err.msg);
         rc = 2;
     } else {
-        printf("ok: %s (family %s)\n", c.scenario, sgr_scn_str(&scn, "algorithm.family"));
+        printf("ok: %s (family %s)\n", c.scenario, scn.family->name);
     }
     sgr_scenario_free(&scn);
 out:
@@ -236,9 +286,10 @@ out:
 
 static int cmd_search(int argc, char **argv)
 {
-    sgr_search_space space = {.max_delay = 3, .max_W = 6};
+    sgr_search_space space = {0}; /* 0: the rule set's defaults */
     const char *json_path = NULL;
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    char **rest = calloc((size_t)argc + 3, sizeof *rest);
+    char rules_set[64] = "";
     int nrest = 0;
     for (int i = 0; i < argc; i++) {
         if ((strcmp(argv[i], "--max-delay") == 0 || strcmp(argv[i], "--max-W") == 0) &&
@@ -258,9 +309,16 @@ static int cmd_search(int argc, char **argv)
             i++;
         } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
             json_path = argv[++i];
+        } else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
+            /* checked with the scenario's keys: an unknown rule set is named there */
+            snprintf(rules_set, sizeof rules_set, "algorithm.rules=\"%.40s\"", argv[++i]);
         } else {
             rest[nrest++] = argv[i];
         }
+    }
+    if (rules_set[0]) {
+        rest[nrest++] = "--set";
+        rest[nrest++] = rules_set;
     }
     cli c = {0};
     sgr_scenario scn;
@@ -375,7 +433,7 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "search") == 0)
         return cmd_search(argc - 2, argv + 2);
-    if (strcmp(cmd, "sweep") == 0) {
+    if (strcmp(cmd, "sweep") == 0 || strcmp(cmd, "compare-models") == 0) {
         /* runs re-execute this binary */
         char self[4096];
         ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -384,6 +442,8 @@ int main(int argc, char **argv)
             return 1;
         }
         self[len] = '\0';
+        if (strcmp(cmd, "compare-models") == 0)
+            return sgr_cli_compare_models(argc - 2, argv + 2, self);
         return sgr_cli_sweep(argc - 2, argv + 2, self);
     }
     if (strcmp(cmd, "report") == 0)

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "simgrad/config.h"
 #include "simgrad/output.h"
 #include "simgrad/run.h"
 #include "simgrad/scenario.h"
@@ -147,12 +148,23 @@ static void columns_help(char *buf, size_t size, const family_columns *fc, const
 static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
 {
     sgr_scenario scn = {0};
+    sgr_config cfg;
+    char itembuf[1024] = "";
     if (load_base(p, &scn, err) < 0)
         return -1;
-    const char *family = sgr_scn_str(&scn, "algorithm.family");
-    snprintf(p->family, sizeof p->family, "%s", family ? family : "?");
+    if (sgr_config_parse(&cfg, &scn, err) < 0) {
+        sgr_scenario_free(&scn);
+        return sgr_fail_prefix(err, "%s: base", p->file);
+    }
+    snprintf(p->family, sizeof p->family, "%s", scn.family->name);
     const family_columns *fc = family_find(p->family);
-    const char *items = fc && fc->list_key ? sgr_scn_str(&scn, fc->list_key) : NULL;
+    const char *items = NULL;
+    if (fc && fc->list_key && fc->items && cfg.algorithm) {
+        fc->items(&cfg, itembuf, sizeof itembuf);
+        items = itembuf;
+    } else if (fc && fc->list_key) { /* transitional: a family without its items hook yet */
+        items = sgr_scn_str(&scn, fc->list_key);
+    }
     int rc = 0;
     p->metric_json = json_array();
     if (!metric) {
@@ -174,6 +186,7 @@ static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
                           "(columns: %s)",
                           p->file, p->metrics[i], p->family, help);
         }
+    sgr_config_free(&cfg);
     sgr_scenario_free(&scn);
     return rc;
 }

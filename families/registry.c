@@ -11,7 +11,9 @@
     X(gradient_coding)                                                                             \
     X(token)                                                                                       \
     X(gossip)                                                                                      \
-    X(fabric)
+    X(fabric)                                                                                      \
+    X(ping)                                                                                        \
+    X(netprobe)
 
 #define DECLARE(name) extern const sgr_family sgr_family_##name;
 #define TABLE(name) &sgr_family_##name,

@@ -32,9 +32,16 @@ int sgr_mkdir_p(const char *path, sgr_err *err)
 
 int sgr_json_write_atomic(const char *path, json_t *json, sgr_err *err)
 {
+    return sgr_json_write_atomic_digits(path, json, 12, err);
+}
+
+int sgr_json_write_atomic_digits(const char *path, json_t *json, int digits, sgr_err *err)
+{
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (json_dump_file(json, tmp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12)) < 0)
+    if (json_dump_file(json, tmp,
+                       JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(digits ? digits : 12)) <
+        0)
         return sgr_fail(err, "cannot write %s: %s", tmp, strerror(errno));
     if (rename(tmp, path) < 0)
         return sgr_fail(err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
@@ -45,6 +52,7 @@ struct sgr_metrics {
     FILE *f;
     char *path, *part;
     size_t ncols, rows;
+    int digits; /* significant digits of the numbers (%.Ng) */
 };
 
 sgr_metrics *sgr_metrics_open(const char *path, const char *const *columns, size_t ncols,
@@ -54,6 +62,7 @@ sgr_metrics *sgr_metrics_open(const char *path, const char *const *columns, size
     if (!m)
         goto fail;
     m->ncols = ncols;
+    m->digits = 10;
     m->path = strdup(path);
     m->part = malloc(strlen(path) + 6);
     if (!m->path || !m->part)
@@ -85,11 +94,16 @@ int sgr_metrics_row(sgr_metrics *m, const double *values)
         if (i)
             fputc(',', m->f);
         if (!isnan(values[i]))
-            fprintf(m->f, "%.10g", values[i]);
+            fprintf(m->f, "%.*g", m->digits, values[i]);
     }
     fputc('\n', m->f);
     m->rows++;
     return fflush(m->f) == 0 ? 0 : -1;
+}
+
+void sgr_metrics_set_digits(sgr_metrics *m, int digits)
+{
+    m->digits = digits;
 }
 
 size_t sgr_metrics_rows(const sgr_metrics *m)

@@ -212,6 +212,21 @@ static void write_runs_table(doc *d, const sgr_report_run *runs, size_t n)
     doc_table_end(d);
 }
 
+/* Runs that diverged (results.diverged, see simgrad/results.h): where, and what the plots do. */
+static void write_diverged(doc *d, const sgr_report_run *runs, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        if (!json_is_true(json_object_get(runs[r].results, "diverged")))
+            continue;
+        const char *at = json_string_value(json_object_get(runs[r].results, "diverged_at"));
+        doc_para(d,
+                 "%s diverged%s%s: its numbers that are not finite (\"NaN\", \"Infinity\" in "
+                 "summary.json, nan or inf in metrics.csv) are left out of the plots and "
+                 "tables.",
+                 sgr_report_run_name(runs, n, r), at ? " at " : "", at ? at : "");
+    }
+}
+
 static void write_provenance(doc *d, const sgr_report_run *runs, size_t n)
 {
     doc_heading(d, 2, "Provenance");
@@ -286,6 +301,7 @@ static void write_doc(sgr_report_doc *rd, const sgr_report_run *runs, size_t n,
              n, n > 1 ? "s" : "", runs[0].family);
     doc_heading(d, 2, "Runs");
     write_runs_table(d, runs, n);
+    write_diverged(d, runs, n);
     if (n > 1)
         write_differences(d, runs, n);
     if (fr->sections)

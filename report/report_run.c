@@ -87,6 +87,8 @@ static int csv_row(const sgr_csv *csv, char *line, double *v, const char *path, 
             if (*stop != '\0')
                 return sgr_fail(err, "%s:%zu: column %s: \"%s\" is not a number", path, lineno,
                                 csv->names[k], p);
+            if (!isfinite(v[k])) /* a diverged run's inf or nan: no value to plot */
+                v[k] = NAN;
         }
         k++;
         if (!end)

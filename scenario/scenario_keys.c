@@ -120,14 +120,27 @@ const sgr_key sgr_core_keys[] = {
     {"workload.model", SGR_T_ENUM, "\"softmax\"", ANY, "lsq|logreg|softmax", NULL,
      "Least squares, l2-regularized logistic regression, or softmax (multinomial) regression."},
     {"workload.l2", SGR_T_NUM, "1e-4", NONNEG, NULL, NULL, "Ridge coefficient of the loss."},
-    {"workload.dataset", SGR_T_ENUM, "\"synthetic\"", ANY, "synthetic|fashion-mnist|libsvm", NULL,
-     "Where the data comes from."},
+    {"workload.dataset", SGR_T_ENUM, "\"synthetic\"", ANY, "synthetic|fashion-mnist|libsvm|csv",
+     NULL, "Where the data comes from."},
     {"workload.fmnist_dir", SGR_T_PATH, "\"/usr/share/datasets/fashion-mnist\"", ANY, NULL,
      "workload.dataset=fashion-mnist", "Directory of the Fashion-MNIST IDX gzip files."},
-    {"workload.path", SGR_T_PATH, NULL, ANY, NULL, "workload.dataset=libsvm",
-     "LIBSVM-format training file (gzip or plain)."},
-    {"workload.test_path", SGR_T_PATH, NULL, ANY, NULL, "workload.dataset=libsvm",
-     "LIBSVM-format test file (else workload.test_fraction of the training file)."},
+    {"workload.path", SGR_T_PATH, NULL, ANY, NULL, "workload.dataset=libsvm|csv",
+     "Training file: LIBSVM format (gzip or plain), or CSV with a header line naming the "
+     "columns (the label column, the node column with workload.partition column, every other "
+     "one a feature)."},
+    {"workload.test_path", SGR_T_PATH, NULL, ANY, NULL, "workload.dataset=libsvm|csv",
+     "Test file in the same format (else workload.test_fraction of the training file; with "
+     "per-node data, no test set)."},
+    {"workload.label_column", SGR_T_STR, "\"label\"", ANY, NULL, "workload.dataset=csv",
+     "Name of the CSV column holding the label (-1/+1 or 0/1: two classes; integers: classes; "
+     "otherwise a regression target)."},
+    {"workload.node_column", SGR_T_STR, "\"node\"", ANY, NULL, "workload.partition=column",
+     "Per-node data: the CSV column giving each row's node (0-based), or in LIBSVM the name K "
+     "of a `K:i` token right after the label (\"node\": `1 node:3 1:0.5 ...`; \"qid\": "
+     "svmlight's query ids)."},
+    {"workload.node_files", SGR_T_PATH, NULL, ANY, NULL, "workload.partition=files",
+     "Per-node data, one file per node: a path whose {node} is replaced by 0, 1, ..., n-1 (CSV "
+     "or LIBSVM as workload.dataset says)."},
     {"workload.samples", SGR_T_INT, "0", 0, 1e9, NULL, NULL,
      "Training samples: generated (synthetic; 0 means 10000) or the first N read (0: all)."},
     {"workload.test_samples", SGR_T_INT, "0", 0, 1e9, NULL, NULL,
@@ -142,16 +155,29 @@ const sgr_key sgr_core_keys[] = {
      "Standard deviation of the label noise of synthetic least squares."},
     {"workload.separation", SGR_T_NUM, "2", NONNEG, NULL, "workload.dataset=synthetic",
      "Distance between synthetic class centres, in standard deviations."},
-    {"workload.test_fraction", SGR_T_NUM, "0.2", 0, 0.9, NULL, "workload.dataset=synthetic|libsvm",
+    {"workload.test_fraction", SGR_T_NUM, "0.2", 0, 0.9, NULL,
+     "workload.dataset=synthetic|libsvm|csv",
      "Fraction held out for testing when the dataset has no test file."},
     {"workload.bias", SGR_T_BOOL, "true", ANY, NULL, NULL,
      "Append a constant-1 feature (intercept)."},
-    {"workload.partition", SGR_T_ENUM, "\"iid\"", ANY, "iid|shards|dirichlet", NULL,
-     "How training samples are split across workers."},
+    {"workload.partition", SGR_T_ENUM, "\"iid\"", ANY, "iid|shards|dirichlet|column|files",
+     NULL,
+     "How training samples are split across workers: drawn (iid, shards, dirichlet; rows "
+     "shuffled), or given by the data, rows in file order: `column` (workload.node_column) or "
+     "`files` (workload.node_files)."},
     {"workload.shards_per_node", SGR_T_INT, "2", 1, 100000, NULL, "workload.partition=shards",
      "Label shards per worker."},
     {"workload.dirichlet_alpha", SGR_T_NUM, "0.5", 1e-9, INFINITY, NULL,
      "workload.partition=dirichlet", "Concentration of the per-class Dirichlet label skew."},
+
+    /* problem: the optimisation problem's constants (gossip) */
+    {"problem.mu", SGR_T_NUM, NULL, 1e-300, INFINITY, NULL, "@problem",
+     "Strong convexity mu handed to the algorithms instead of the computed min_i mu_i (for the "
+     "loss as simgrad defines it: lsq (1/2m)|Xw - y|^2 + l2/2 |w|^2; a (1/m)|Xw - y|^2 "
+     "convention has twice the mu and L, see docs/model.md)."},
+    {"problem.L", SGR_T_NUM, NULL, 1e-300, INFINITY, NULL, "@problem",
+     "Smoothness L handed to the algorithms instead of the computed max_i L_i (e.g. the DADAO "
+     "authors' logistic runs take max(mean |a|^2 / 4, mu))."},
 
     /* graph: the logical communication graph of the gossip and token families */
     {"graph.type", SGR_T_ENUM, "\"cycle\"", ANY,
@@ -174,9 +200,16 @@ const sgr_key sgr_core_keys[] = {
      "Time-varying graphs: this many graphs of the type (random kinds drawn anew), switched "
      "in turn."},
     {"graph.switch_every", SGR_T_NUM, "1", 1e-9, INFINITY, NULL, "@graph-sequence",
-     "Time units (rounds for synchronous methods) between two graph switches."},
+     "Time units (rounds for synchronous methods) between two graph switches (graph.switch "
+     "interval)."},
+    {"graph.switch", SGR_T_ENUM, "\"interval\"", ANY, "interval|chi1", "@graph-sequence",
+     "When the graph in force changes: every graph.switch_every time units, or every 1/chi1 "
+     "time units (graph floor(t chi1) mod K, the DADAO authors' rule; chi1 that of the "
+     "sequence)."},
     {"graph.file", SGR_T_PATH, NULL, ANY, NULL, "graph.type=file",
-     "Edge list, one \"u v\" pair of 0-based node indices per line ('#' comments)."},
+     "Edge list, one \"u v\" pair of 0-based node indices per line ('#' comments; commas or "
+     "blanks between fields). For the gossip family also a sequence of graphs: \"graph u v\" "
+     "lines (graph ids 0..K-1), or a path with {k} read for k = 0..graph.versions-1."},
 
     /* algorithm: the family; its own keys come from the family's table */
     {"algorithm.family", SGR_T_ENUM, NULL, ANY, NULL, NULL,
@@ -198,8 +231,34 @@ const sgr_key sgr_core_keys[] = {
     {"output.chrome_trace_max_events", SGR_T_INT, "1000000", 0, 1e12, NULL, NULL,
      "Stop recording trace.json after this many events (about 150 bytes each; 0: no limit); "
      "its otherData.events_dropped then says how many were left out."},
+    {"output.events", SGR_T_BOOL, "false", ANY, NULL, "@event-log",
+     "Also write events.csv: every event (method, index, t in time units, simulated s, kind, "
+     "i, j, graph id, absolute and relative error after it, %.17g); networked runs log each "
+     "end's delivery (gossip-recv, gossip-reply). algorithm.replay reads it back."},
     {"output.progress", SGR_T_BOOL, "true", ANY, NULL, NULL,
      "Progress line on stderr when it is a terminal."},
+
+    /* network: flow level (SimGrid's bandwidth sharing) or packet level (ns-3) */
+    {"network.model", SGR_T_ENUM, "\"flow\"", ANY, "flow|packet", NULL,
+     "flow: SimGrid's flow-level sharing (simulation.network_model); packet: ns-3 3.37 through "
+     "SimGrid's binding (TCP, queues, per-packet routing), on star, leaf-spine and wan without "
+     "backbone, for ps-sgd, gradient-coding, gossip and token (docs/packet.md)."},
+    {"network.ecmp", SGR_T_ENUM, "\"first\"", ANY, "first|spray", "network.model=packet",
+     "Equal-cost paths at packet level (ns-3's global routing): first keeps the first route "
+     "(every leaf-to-leaf packet crosses spine 0), spray picks one at random per packet."},
+    {"network.tcp", SGR_T_ENUM, "\"cubic\"", ANY, "cubic|newreno", "network.model=packet",
+     "TCP congestion control at packet level: ns-3's default CUBIC, or NewReno."},
+    {"network.tcp_window", SGR_T_SIZE, "\"6MiB\"", 2048, 1073741824.0, NULL,
+     "network.model=packet",
+     "Receive buffer of every TCP connection, the largest window it advertises (Linux's "
+     "default tcp_rmem maximum; ns-3's own default, 128 KiB, caps a 40 ms path at 3.3 MB/s)."},
+    {"network.tcp_dupacks", SGR_T_INT, "3", 1, 1000000, NULL, "network.model=packet",
+     "Duplicate ACKs that make TCP retransmit at packet level (ns-3's ReTxThreshold; TCP's 3): "
+     "raise it to tolerate the reordering of per-packet spraying."},
+    {"network.same_routes", SGR_T_BOOL, "false", ANY, NULL, "network.model=flow",
+     "Flow level on the platform written for ns-3 (hosts, switches, one route per cable, "
+     "shortest paths: spine 0 between leaves): isolates the routing difference from the "
+     "model's in `simgrad compare-models`."},
 
     /* simulation */
     {"simulation.stack_size", SGR_T_SIZE, "\"256KiB\"", 16384, 1073741824.0, NULL, NULL,

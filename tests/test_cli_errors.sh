@@ -42,8 +42,8 @@ expect dupkey "duplicate" "$bin" validate "$tmp/dupkey.json"
 scn unknown_key <<<"{$base, \"stragglers\": {\"modle\": \"iid\"}}"
 expect unknown_key "did you mean stragglers.model" "$bin" validate "$tmp/unknown_key.json"
 
-scn unknown_section <<<"{$base, \"network\": {}}"
-expect unknown_section "unknown key network" "$bin" validate "$tmp/unknown_section.json"
+scn unknown_section <<<"{$base, \"hardware\": {}}"
+expect unknown_section "unknown key hardware" "$bin" validate "$tmp/unknown_section.json"
 
 scn wrong_type <<<'{"platform": {"type": "star", "hosts": "many"}}'
 expect wrong_type "platform.hosts: expected an integer" "$bin" validate "$tmp/wrong_type.json"

@@ -1,19 +1,14 @@
 #!/usr/bin/env bash
 # docs/scenario.md is generated from the schema; it must match what the binary accepts, and
 # every scenario shipped in scenarios/ must validate, and every combination of the sweeps in sweeps/.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
+. "$(dirname "$0")/lib.sh"
 src=${SIMGRAD_SOURCE_DIR:-..}
-pass=0
-fail=0
 if "$bin" keys --markdown | cmp -s - "$src/docs/scenario.md"; then
   pass=$((pass + 1))
 else
   fail=$((fail + 1))
   echo "FAIL docs/scenario.md is out of date: run 'build/simgrad keys --markdown > docs/scenario.md'"
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 for f in "$src"/sweeps/*.json; do
   # a sweep file: every combination validates (emitting checks them all, runs nothing)
   if out=$("$bin" sweep "$f" --emit parallel --out "$tmp/$(basename "$f" .json)" 2>&1); then
@@ -39,5 +34,4 @@ for cmd in "" run validate keys report sweep; do
     echo "FAIL simgrad $cmd --help"
   fi
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

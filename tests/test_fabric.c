@@ -110,14 +110,14 @@ static void check_planned(const sgr_platform_cfg *cfg, const char *failures, con
     CU_ASSERT_EQUAL_FATAL(sgr_fabric_init(&f, cfg, failures, &err), 0);
     sgr_flows sub = {0};
     sgr_policy_cfg pc = {SGR_POLICY_PLANNED, 1, 1};
-    CU_ASSERT_EQUAL_FATAL(sgr_policy_place(&f, &pc, flows, &sub, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(sgr_policy_place(&f, &pc, flows, &sub, NULL, &err), 0);
     check_conservation(&f, flows, &sub);
     double planned = sgr_congestion_count(&f, &sub), spray = sgr_congestion_spray(&f, flows);
     if (expect_equal)
         CU_ASSERT_DOUBLE_EQUAL(planned, spray, 1e-9 * spray + 1e-300);
     CU_ASSERT(planned >= spray * (1 - 1e-9)); /* spraying is optimal */
     pc.policy = SGR_POLICY_SPRAY;
-    CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, flows, &sub, &err), 0);
+    CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, flows, &sub, NULL, &err), 0);
     CU_ASSERT_DOUBLE_EQUAL(sgr_congestion_count(&f, &sub), spray, 1e-9 * spray + 1e-300);
     sgr_flows_free(&sub);
     sgr_fabric_free(&f);
@@ -174,13 +174,14 @@ static void test_planned_splits_only_when_needed(void)
     sgr_flows flows = {0}, sub = {0};
     sgr_collective_flows(SGR_COLL_ALLTOALL, 16, 3, 1e6, &flows); /* shift 4: leaf to leaf */
     sgr_policy_cfg pc = {SGR_POLICY_PLANNED, 1, 1};
-    CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, &flows, &sub, &err), 0);
-    CU_ASSERT_EQUAL(sgr_policy_last_splits(), 0);
+    size_t splits = 1;
+    CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, &flows, &sub, &splits, &err), 0);
+    CU_ASSERT_EQUAL(splits, 0);
     CU_ASSERT_EQUAL(sub.n, flows.n);
     /* shift 3: three flows per leaf over four spines, each split at most ceil(4/3)+1 ways */
     sgr_collective_flows(SGR_COLL_ALLTOALL, 16, 2, 1e6, &flows);
-    CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, &flows, &sub, &err), 0);
-    CU_ASSERT(sgr_policy_last_splits() > 0);
+    CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, &flows, &sub, &splits, &err), 0);
+    CU_ASSERT(splits > 0);
     CU_ASSERT(sub.n <= flows.n + 3 * 4 * 2);
     sgr_flows_free(&flows);
     sgr_flows_free(&sub);
@@ -212,7 +213,7 @@ static void test_ecmp_and_ksplit_place_every_byte(void)
     sgr_collective_flows(SGR_COLL_ALLTOALL, 24, 5, 1e6, &flows);
     for (int p = SGR_POLICY_ECMP; p <= SGR_POLICY_PLANNED; p++) {
         sgr_policy_cfg pc = {(sgr_policy)p, 7, 3};
-        CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, &flows, &sub, &err), 0);
+        CU_ASSERT_EQUAL(sgr_policy_place(&f, &pc, &flows, &sub, NULL, &err), 0);
         check_conservation(&f, &flows, &sub);
         for (size_t i = 0; i < sub.n; i++)
             CU_ASSERT(sub.v[i].path != SGR_PATH_SPRAY); /* live paths differ: explicit */
@@ -266,12 +267,12 @@ static void test_ecmp_expectation_matches_hashing(void)
         sgr_flows_push(&flows, (uint32_t)i, (uint32_t)gsl_rng_uniform_int(rng, 64), 0, 1e6);
     for (size_t k = 1; k <= 4; k *= 4) {
         double mean, sd, sum = 0, sq = 0;
-        CU_ASSERT_EQUAL_FATAL(sgr_congestion_ecmp_expect(&f, &flows, k, &mean, &sd), 0);
+        CU_ASSERT_EQUAL_FATAL(sgr_congestion_ecmp_expect(&f, &flows, k, NULL, &mean, &sd), 0);
         const int seeds = 3000;
         for (int s = 0; s < seeds; s++) {
             sgr_policy_cfg pc = {k == 1 ? SGR_POLICY_ECMP : SGR_POLICY_KSPLIT, (unsigned long)s + 1,
                                  k};
-            sgr_policy_place(&f, &pc, &flows, &sub, &err);
+            sgr_policy_place(&f, &pc, &flows, &sub, NULL, &err);
             double c = sgr_congestion_count(&f, &sub);
             sum += c;
             sq += c * c;

@@ -1,20 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end ps-sgd runs through the command, as a user runs them: determinism, the outputs,
 # the straggler options acting on simulated time, platform reuse, and Ctrl-C.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME CONDITION-EXIT-STATUS [detail]
-  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi
-}
-# value of a numeric key in a summary.json (keys are sorted, one per line)
-json_num() { grep -m1 "\"$2\":" "$1" | sed 's/.*: *\([-0-9.eE+]*\).*/\1/'; }
-col() { # CSV COLUMN-NAME -> values of that column, one per line
-  awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i; next} {print $k}' "$1"
-}
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/s.json" <<'JSON'
 {
@@ -131,5 +118,26 @@ done
   grep -q "PajeDefineContainerType" "$tmp/j/trace.paje" && grep -q '"paje_trace": "trace.paje"' "$tmp/j/summary.json"
 check paje_trace_written $?
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+# A learning rate that diverges is a result: the run stops at the first round whose model or
+# loss is not finite, says so in summary.json (non-finite numbers as strings), and the report
+# plots what is finite and names the round.
+cat >"$tmp/div.json" <<'JSON'
+{"seed": 1, "platform": {"type": "star", "hosts": 5},
+ "workload": {"model": "lsq", "dataset": "synthetic", "samples": 400, "features": 5},
+ "algorithm": {"family": "ps-sgd", "workers": 4, "rounds": 200, "learning_rate": 50}}
+JSON
+"$bin" run "$tmp/div.json" --quiet --out "$tmp/div" >/dev/null 2>&1
+check diverged_run_exit_0 $?
+grep -q '"diverged": true' "$tmp/div/summary.json" && grep -q '"complete": true' "$tmp/div/summary.json" &&
+  grep -q '"diverged_at": "round [0-9]*"' "$tmp/div/summary.json" &&
+  grep -q '"final_train_loss": "\(Infinity\|NaN\)"' "$tmp/div/summary.json"
+check diverged_recorded $?
+rows=$(($(wc -l <"$tmp/div/metrics.csv") - 1))
+[ "$rows" -lt 200 ] && [ "$rows" -eq "$(($(json_num "$tmp/div/summary.json" diverged_round) + 1))" ]
+check diverged_stops_at_that_round $? "$rows rows"
+"$bin" report "$tmp/div" --out "$tmp/div-report" --quiet >/dev/null 2>&1 &&
+  grep -q "diverged at round" "$tmp/div-report/report.md" && ! grep -qw inf "$tmp/div-report/loss_vs_time.dat"
+check diverged_report $?
+grep -q '"diverged": false' "$tmp/a/summary.json"
+check converged_says_so $?
+finish

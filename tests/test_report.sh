@@ -3,13 +3,7 @@
 # plots exist as PNG and SVG and re-render from their scripts, report.md/html carry the summary
 # and provenance, two runs differing in one key are labelled by that key, and every bad run
 # directory gives exit 2 with a message naming it (gnuplot missing: exit 1, naming the package).
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/ps.json" <<'JSON'
 {"seed": 3,
@@ -199,5 +193,4 @@ rc=$?
 [ "$rc" -eq 1 ] && grep -qF "gnuplot-nox" <<<"$out"
 check gnuplot_missing $? "exit $rc: $out"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

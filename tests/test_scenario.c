@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char tmpdir[] = "/tmp/test_scenario_XXXXXX";
@@ -439,12 +441,37 @@ static void test_errors_other_family(void)
                           0);
     CU_ASSERT_PTR_EQUAL(scn.family, &gossip);
     CU_ASSERT_EQUAL(sgr_scn_int(&scn, "algorithm.fanout"), 3);
-    CU_ASSERT_FALSE(sgr_scn_has(&scn, "algorithm.rounds"));
+    /* (read from the tree: the other family's key is not in this scenario's schema) */
+    CU_ASSERT_PTR_NULL(json_object_get(json_object_get(scn.root, "algorithm"), "rounds"));
     sgr_scenario_free(&scn);
     /* Both families are offered when the name is wrong. */
     CU_ASSERT_EQUAL(
         load_text_with("{\"algorithm\": {\"family\": \"x\"}}", NULL, 0, families, &scn, &err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "ps-sgd|gossip-test"));
+}
+
+/* A key that is not in the schema is a programming error (a misspelt key in a parse hook): the
+ * getters abort with its name rather than return 0 as if it were unset. */
+static void test_misspelt_key_aborts(void)
+{
+    sgr_scenario scn;
+    load_ok("{}", NULL, 0, &scn);
+    CU_ASSERT_EQUAL(sgr_scn_int(&scn, "platform.hosts"), 17); /* a real key, its default */
+    const char *bad[] = {"platform.hostz", "algorithm.fanout", "nosection"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (!freopen("/dev/null", "w", stderr))
+                _exit(3);
+            (void)sgr_scn_num(&scn, bad[i]);
+            _exit(0);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+    }
+    sgr_scenario_free(&scn);
 }
 
 static void test_errors_json(void)
@@ -777,6 +804,7 @@ int main(void)
     TEST_ADD(errors, test_errors_types_ranges_enums);
     TEST_ADD(errors, test_not_applicable_warns);
     TEST_ADD(errors, test_errors_other_family);
+    TEST_ADD(errors, test_misspelt_key_aborts);
     TEST_ADD(errors, test_errors_json);
     CU_pSuite fuzz = CU_add_suite("fuzz", NULL, NULL);
     TEST_ADD(fuzz, test_fuzz_loader);

@@ -961,6 +961,117 @@ static void test_errors(void)
     CU_ASSERT_STRING_EQUAL(sgr_scheme_name(SGR_SCHEME_IGNORE), "ignore-stragglers");
 }
 
+/* ---- 5b. the reference rule set (the authors' simulator), one difference at a time --------
+ * Every expected runtime and wait count is worked out by hand in the comments, from the rules
+ * of mamaj/Sequential-Gradient-Coding-2, 2_find_runtimes (file:line cited per case). */
+
+static sgr_sgc *scheme_rules(sgr_scheme_kind kind, size_t n, size_t jobs, size_t s, int B, int W,
+                             int lambda, sgr_sgc_rules rules)
+{
+    sgr_sgc_params p = params(kind, n, jobs, s, B, W, lambda, SGR_GC_CYCLIC);
+    p.rules = rules;
+    return scheme_new_ok(&p);
+}
+
+/* Runtime and waits of one scheme under one rule set on delays d, mu. */
+static void expect_run(sgr_sgc *sc, const double *d, double mu, double runtime, size_t waits)
+{
+    size_t got_waits = 99;
+    sgr_err err = {{0}};
+    double t = sgr_sgc_simulate(sc, d, mu, NULL, &got_waits, &err);
+    if (fabs(t - runtime) > 1e-12 || got_waits != waits)
+        fprintf(stderr, "\n%s (%s rules): runtime %.12g waits %zu, expected %.12g and %zu\n",
+                sgr_scheme_name(sgr_sgc_params_of(sc)->kind),
+                sgr_sgc_rules_name(sgr_sgc_params_of(sc)->rules), t, got_waits, runtime, waits);
+    CU_ASSERT_DOUBLE_EQUAL(t, runtime, 1e-12);
+    CU_ASSERT_EQUAL(got_waits, waits);
+    sgr_sgc_free(sc);
+}
+
+/* GC: the reference accepts fewer than s stragglers (gradient_coding.py:66, 97), simgrad up
+ * to s. n = 4, mu = 1. Round 0 {1, 1.5, 3, 1}: m = 1, deadline 2, worker 2 late (3 > 2).
+ * Round 1 {1, 1, 1, 1}: nobody late, 1 s. s = 1: simgrad accepts (2 + 1 = 3, no wait); the
+ * reference waits for worker 2 (3 + 1 = 4, one wait). s = 2: both accept (3, no wait). */
+static void test_reference_gc_tolerance(void)
+{
+    double d[] = {1, 1.5, 3, 1, 1, 1, 1, 1};
+    expect_run(scheme_rules(SGR_SCHEME_GC, 4, 2, 1, 0, 0, 0, SGR_RULES_SIMGRAD), d, 1.0, 3.0, 0);
+    expect_run(scheme_rules(SGR_SCHEME_GC, 4, 2, 1, 0, 0, 0, SGR_RULES_REFERENCE), d, 1.0, 4.0, 1);
+    expect_run(scheme_rules(SGR_SCHEME_GC, 4, 2, 2, 0, 0, 0, SGR_RULES_REFERENCE), d, 1.0, 3.0, 0);
+}
+
+/* GC with s = n (the reference searches s = 1..n, gradient_coding.py:37): n = 3, s = 3, load
+ * (s+1)/n = 4/3. Round {1, 5, 9}, mu = 1: two late, fewer than 3, accepted at the deadline 2.
+ * simgrad rules refuse s = n (a code tolerates at most n - 1). */
+static void test_reference_gc_s_equals_n(void)
+{
+    sgr_sgc *sc = scheme_rules(SGR_SCHEME_GC, 3, 1, 3, 0, 0, 0, SGR_RULES_REFERENCE);
+    CU_ASSERT_DOUBLE_EQUAL(sgr_sgc_load(sc), 4.0 / 3.0, 1e-15);
+    CU_ASSERT_EQUAL(sgr_sgc_s(sc), 2); /* the code is built for n - 1 */
+    double d[] = {1, 5, 9};
+    expect_run(sc, d, 1.0, 2.0, 0);
+    sgr_sgc_params p = params(SGR_SCHEME_GC, 3, 1, 3, 0, 0, 0, SGR_GC_CYCLIC);
+    expect_error(p, "algorithm.s = 3 must be < algorithm.workers = 3");
+    p.rules = SGR_RULES_REFERENCE;
+    p.s = 4;
+    expect_error(p, "algorithm.s = 4 must be in [1, algorithm.workers = 3]");
+    p.s = 0; /* the reference's GC accepts fewer than s: s = 0 would wait even on time */
+    expect_error(p, "algorithm.s = 0 must be in [1,");
+}
+
+/* Uncoded: the reference waits for everybody in every round and counts each as a wait
+ * (no_coding.py:58-60); simgrad counts a wait only when somebody was late. n = 2, mu = 1:
+ * {1, 1.5} (nobody late: 1.5 <= 2) then {1, 3} (worker 1 late): 1.5 + 3 = 4.5 either way,
+ * waits 1 (simgrad) and 2 (reference). */
+static void test_reference_uncoded_waits(void)
+{
+    double d[] = {1, 1.5, 1, 3};
+    expect_run(scheme_rules(SGR_SCHEME_UNCODED, 2, 2, 0, 0, 0, 0, SGR_RULES_SIMGRAD), d, 1.0, 4.5,
+               1);
+    expect_run(scheme_rules(SGR_SCHEME_UNCODED, 2, 2, 0, 0, 0, 0, SGR_RULES_REFERENCE), d, 1.0, 4.5,
+               2);
+}
+
+/* SR-SGC's final rounds: the reference has every worker compute and counts every delay
+ * (selective_repeat_sgc.py:84, 96-98); simgrad only the repeaters. n = 3, one job, (B, W,
+ * lambda) = (1, 2, 2): s = ceil(1*2/(2-1+1)) = 1, T = 1, two rounds, mu = 1.
+ * Round 0 {1, 5, 5}: m = 1, deadline 2, workers 1 and 2 late; 2 <= lambda distinct: accepted,
+ * 2 s. Job 0 has 1 of the n - s = 2 results: v = 2, the first v - s = 1 (worker 1) repeats it
+ * in round 1 {1, 3, 10}.
+ *   simgrad: worker 1 alone: m = 3, nobody late, 3 s. Total 5, no wait.
+ *   reference: all three: m = 1, deadline 2, workers 1 and 2 late; both straggled in round 0,
+ *   which is in the temporal window [r+1-W, r+1-B) = [0, 1) (round 0 not exempt: 2 > s
+ *   stragglers): a wait, 10 s. Total 12, one wait. Job 0 is then decodable either way. */
+static void test_reference_srsgc_final_rounds(void)
+{
+    double d[] = {1, 5, 5, 1, 3, 10};
+    sgr_sgc *sc = scheme_rules(SGR_SCHEME_SRSGC, 3, 1, 0, 1, 2, 2, SGR_RULES_REFERENCE);
+    sgr_minitask mt[2];
+    bool two[3] = {false, true, true};
+    CU_ASSERT_TRUE(sgr_sgc_accepts(sc, 0, two));
+    sgr_sgc_commit(sc, 0, (bool[]){true, false, false});
+    /* round 1: worker 1 repeats job 0, workers 0 and 2 compute filler (job 1 >= jobs) */
+    long expect_job[3] = {1, 0, 1};
+    for (size_t w = 0; w < 3; w++) {
+        CU_ASSERT_EQUAL_FATAL(sgr_sgc_plan(sc, 1, w, mt, 2), 1);
+        CU_ASSERT_EQUAL(mt[0].job, expect_job[w]);
+    }
+    sgr_sgc_free(sc);
+    expect_run(scheme_rules(SGR_SCHEME_SRSGC, 3, 1, 0, 1, 2, 2, SGR_RULES_SIMGRAD), d, 1.0, 5.0, 0);
+    expect_run(scheme_rules(SGR_SCHEME_SRSGC, 3, 1, 0, 1, 2, 2, SGR_RULES_REFERENCE), d, 1.0, 12.0,
+               1);
+}
+
+/* Not a difference: under both rule sets an accepted round lasts min((1+mu) m, slowest)
+ * (gradient_coding.py:69 and the paper). GC, n = 3, s = 2, mu = 1: {1, 1.5, 1.8} ends at the
+ * slowest, 1.8, not at the deadline 2; {1, 1.5, 7} at the deadline 2. Total 3.8. */
+static void test_reference_round_end(void)
+{
+    double d[] = {1, 1.5, 1.8, 1, 1.5, 7};
+    expect_run(scheme_rules(SGR_SCHEME_GC, 3, 2, 2, 0, 0, 0, SGR_RULES_SIMGRAD), d, 1.0, 3.8, 0);
+    expect_run(scheme_rules(SGR_SCHEME_GC, 3, 2, 2, 0, 0, 0, SGR_RULES_REFERENCE), d, 1.0, 3.8, 0);
+}
+
 /* ---- 7. data layout ---------------------------------------------------------------------- */
 
 static void test_segments(void)
@@ -1058,6 +1169,11 @@ int main(void)
     TEST_ADD(su, test_msgc_hand);
     TEST_ADD(su, test_round_model_hand);
     TEST_ADD(su, test_errors);
+    TEST_ADD(su, test_reference_gc_tolerance);
+    TEST_ADD(su, test_reference_gc_s_equals_n);
+    TEST_ADD(su, test_reference_uncoded_waits);
+    TEST_ADD(su, test_reference_srsgc_final_rounds);
+    TEST_ADD(su, test_reference_round_end);
     TEST_ADD(su, test_segments);
     return test_run_all();
 }

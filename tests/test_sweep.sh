@@ -2,13 +2,7 @@
 # simgrad sweep: a grid x replicas run with -j 2, merged into one CSV and reported; started
 # again it skips finished runs and reruns incomplete ones, also after an interruption; a bad
 # sweep file or value gives exit 2.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/base.json" <<'JSON'
 {"seed": 4, "platform": {"type": "star", "hosts": 6},
@@ -107,5 +101,4 @@ echo '{"base": "base.json", "list": [{"stragglers.p": 0.1}, {"platform.host_bw":
 out=$("$bin" sweep "$tmp/badlist.json" 2>&1)
 [ $? -eq 2 ] && echo "$out" | grep -q 'list\[1\]: every entry must set the same keys'
 check bad_list_exit2 $? "$out"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

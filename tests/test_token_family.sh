@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
 # The token family through the command: tokens learn (MSE falls), the measured visit variance
 # is reported next to its theory, and bad inputs give exit 2 with a message.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/t.json" <<'JSON'
 {"seed": 2,
@@ -62,5 +56,14 @@ printf '0.5\n0.2\n0.2\n' >"$tmp/sum.w"
 expect2 target_sum "sum to 0.9" --set 'graph={"type": "cycle", "n": 3}' \
     --set algorithm.target='"file"' --set algorithm.target_file="$tmp/sum.w"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+# A step scale that diverges is a result: the tokens stop at the first hop whose model is not
+# finite, the summary says where (NaN where a mean has no finite value), the report says so.
+"$bin" run "${SIMGRAD_SOURCE_DIR:-.}/scenarios/token-srrw.json" --quiet --out "$tmp/div" \
+    --set algorithm.hops=3000 --set algorithm.replicas=4 --set algorithm.step_scale=1e6 >/dev/null 2>&1
+check diverged_run_exit_0 $?
+grep -q '"diverged": true' "$tmp/div/summary.json" && grep -q '"diverged_at": "hop [0-9]*"' "$tmp/div/summary.json" &&
+  grep -q '"mse": "NaN"' "$tmp/div/summary.json"
+check diverged_recorded $?
+"$bin" report "$tmp/div" --out "$tmp/div-report" --quiet >/dev/null 2>&1 && grep -q "diverged at hop" "$tmp/div-report/report.md"
+check diverged_report $?
+finish

@@ -29,39 +29,9 @@
 #include "simgrad/rng.h"
 #include "simgrad/run.h"
 #include "families/fabric/fabric.h"
+#include "simgrad/network.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_fabric, simgrad, "fabric family");
-
-#define ANY -INFINITY, INFINITY
-#define MAX_ITEMS 8
-
-static const sgr_key fabric_keys[] = {
-    {"algorithm.collectives", SGR_T_STR, "\"ring-allreduce,all-to-all\"", ANY, NULL, NULL,
-     "Comma-separated collectives: ring-allreduce, reduce-scatter, all-gather, all-to-all "
-     "(pairwise exchange, n-1 steps), incast (every host to h0)."},
-    {"algorithm.policies", SGR_T_STR, "\"ecmp,spray,ksplit,planned\"", ANY, NULL, NULL,
-     "Comma-separated path policies, each run on the same traffic: ecmp, spray (ideal packet "
-     "spraying), ksplit (k subflows, each hashed), planned (single path, minimal splitting)."},
-    {"algorithm.bytes", SGR_T_SIZE, "\"64MiB\"", 1, 1e18, NULL, NULL,
-     "Each host's buffer (bytes): ring and all-to-all steps move bytes/n per flow, incast "
-     "moves bytes per flow."},
-    {"algorithm.k", SGR_T_INT, "4", 1, 1024, NULL, NULL, "Subflows per flow of ksplit."},
-    {"algorithm.failures", SGR_T_STR, "\"\"", ANY, NULL, NULL,
-     "Failed or slowed fabric parts, ';'-separated: spine:S, uplink:L/S (leaf L to spine S), "
-     "agg:P/A, core:A/C, coreup:P/A/C (three-tier); a link item ending in @F (0<F<1) is "
-     "slowed to F of its bandwidth instead of down."},
-    {"algorithm.hash_seeds", SGR_T_INT, "1", 1, 100000, NULL, NULL,
-     "Independent hash seeds for ecmp and ksplit: the collective runs once per seed (time_s "
-     "is then the mean over seeds), so a single-pattern collective such as a ring gets a "
-     "spread to compare with balls into bins."},
-    {"algorithm.max_steps", SGR_T_INT, "0", 0, 1e12, NULL, NULL,
-     "Run only the first max_steps steps of each collective (0: all): a sample of a long "
-     "all-to-all on a large fabric; times and congestion then cover those steps only."},
-    {"algorithm.reuse_identical_steps", SGR_T_BOOL, "true", ANY, NULL, NULL,
-     "Simulate a step whose flows and paths equal the previous step's once and reuse its time "
-     "(exact: the fabric is the same and idle between steps)."},
-    {NULL, 0, NULL, ANY, NULL, NULL, NULL},
-};
 
 /* One (collective, policy) pair's measurements. */
 typedef struct fb_result {
@@ -79,140 +49,65 @@ typedef struct fb_result {
     size_t expect_steps;
 } fb_result;
 
+/* A step's flows are started and awaited by WORKERS persistent sender actors, each taking a
+ * contiguous share of the subflows (a new actor per share and step paid its creation: 9.9 s
+ * against 6.4 s at 1,024 hosts, spraying, all-to-all; 1 worker 7.2 s, 64 workers 9.7 s:
+ * SimGrid scans lists on every completion that grow with both). A flow's subflows stay with
+ * one worker: the zone's path queues are per host pair, and only one actor keeps their
+ * order. */
+#define WORKERS 16
+
+typedef struct fb_pool fb_pool;
+
+typedef struct fb_worker {
+    fb_pool *pool;
+    sgr_run *run;
+    size_t host;
+    sg_sem_t go;
+    const sgr_flows *sub;
+    sg_comm_t *comms;
+    size_t from, to;
+    bool quit, packet;
+} fb_worker;
+
+struct fb_pool {
+    fb_worker w[WORKERS];
+    sg_sem_t done;
+};
+
 typedef struct fb_state {
     sgr_run *run;
     sgr_fabric fab;
-    sgr_collective colls[MAX_ITEMS];
-    sgr_policy policies[MAX_ITEMS];
-    size_t ncolls, npolicies;
-    double bytes;
-    size_t k, max_steps, hash_seeds;
-    bool reuse;
-    fb_result results[MAX_ITEMS * MAX_ITEMS];
+    const fabric_cfg *c;
+    fb_result results[FABRIC_MAX_ITEMS * FABRIC_MAX_ITEMS];
     size_t nresults;
     double total_steps, done_steps;
     bool done;
-    sgr_metrics *links; /* link_loads.csv */
+    sgr_metrics *links;     /* link_loads.csv */
+    bool packet;            /* network.model packet: ns-3 routes, no zone of ours, no loads */
+    fb_pool pool;           /* the sender workers */
+    sgr_balls_cache *balls; /* balls-into-bins distributions computed so far */
     sgr_err err;
 } fb_state;
 
-/* Parse a comma list with `parse` into out[]; returns the count or -1 with err. */
-static int parse_list(const char *s, const char *key, int (*parse)(const char *, int *), int *out,
-                      sgr_err *err, const char *choices)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", s ? s : "");
-    int n = 0;
-    char *save;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ')
-            tok++;
-        char *e = tok + strlen(tok);
-        while (e > tok && e[-1] == ' ')
-            *--e = '\0';
-        if (n == MAX_ITEMS)
-            return sgr_fail(err, "%s: at most %d items", key, MAX_ITEMS);
-        if (parse(tok, &out[n]) < 0)
-            return sgr_fail(err, "%s: unknown item \"%s\" (one of %s)", key, tok, choices);
-        for (int i = 0; i < n; i++)
-            if (out[i] == out[n])
-                return sgr_fail(err, "%s: \"%s\" is listed twice", key, tok);
-        n++;
-    }
-    if (n == 0)
-        return sgr_fail(err, "%s: name at least one of %s", key, choices);
-    return n;
-}
-
-static int parse_coll(const char *s, int *out)
-{
-    sgr_collective c;
-    if (sgr_collective_parse(s, &c) < 0)
-        return -1;
-    *out = (int)c;
-    return 0;
-}
-
-static int parse_policy(const char *s, int *out)
-{
-    sgr_policy p;
-    if (sgr_policy_parse(s, &p) < 0)
-        return -1;
-    *out = (int)p;
-    return 0;
-}
-
-static int read_config(const sgr_scenario *scn, fb_state *st, sgr_err *err)
-{
-    int items[MAX_ITEMS];
-    int n =
-        parse_list(sgr_scn_str(scn, "algorithm.collectives"), "algorithm.collectives", parse_coll,
-                   items, err, "ring-allreduce, reduce-scatter, all-gather, all-to-all, incast");
-    if (n < 0)
-        return -1;
-    st->ncolls = (size_t)n;
-    for (int i = 0; i < n; i++)
-        st->colls[i] = (sgr_collective)items[i];
-    n = parse_list(sgr_scn_str(scn, "algorithm.policies"), "algorithm.policies", parse_policy,
-                   items, err, "ecmp, spray, ksplit, planned");
-    if (n < 0)
-        return -1;
-    st->npolicies = (size_t)n;
-    for (int i = 0; i < n; i++)
-        st->policies[i] = (sgr_policy)items[i];
-    st->bytes = sgr_scn_num(scn, "algorithm.bytes");
-    st->k = (size_t)sgr_scn_int(scn, "algorithm.k");
-    st->reuse = sgr_scn_bool(scn, "algorithm.reuse_identical_steps");
-    st->max_steps = (size_t)sgr_scn_int(scn, "algorithm.max_steps");
-    st->hash_seeds = (size_t)sgr_scn_int(scn, "algorithm.hash_seeds");
-    sgr_platform_cfg cfg;
-    sgr_platform_cfg_from_scenario(scn, &cfg);
-    if (sgr_fabric_init(&st->fab, &cfg, sgr_scn_str(scn, "algorithm.failures"), err) < 0)
-        return -1;
-    /* a total host count given beside the fabric's shape must match it */
-    if (strstr(scn->warnings, " platform.hosts is ignored") &&
-        (size_t)sgr_scn_int(scn, "platform.hosts") != st->fab.nhosts) {
-        size_t want = (size_t)sgr_scn_int(scn, "platform.hosts");
-        char shape[96];
-        snprintf(shape, sizeof shape, "%zu pods x %zu leaves", st->fab.pods,
-                 st->fab.leaves_per_pod);
-        size_t made = st->fab.nhosts;
-        int rc = sgr_fail(err,
-                          "platform.hosts: %zu hosts do not divide as configured: %s x %zu "
-                          "hosts per leaf make %zu (drop platform.hosts or make it match)",
-                          want,
-                          cfg.kind == SGR_PLAT_THREE_TIER ? shape : shape + strcspn(shape, "x") + 2,
-                          st->fab.hosts_per_leaf, made);
-        sgr_fabric_free(&st->fab);
-        return rc;
-    }
-    if (st->fab.nhosts < 2) {
-        sgr_fabric_free(&st->fab);
-        return sgr_fail(err, "platform: a collective needs at least 2 hosts, the fabric has %zu",
-                        st->fab.nhosts);
-    }
-    return 0;
-}
-
-static int fabric_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
-{
-    fb_state st = {0};
-    *nparts = 0;
-    if (read_config(scn, &st, err) < 0)
-        return -1;
-    sgr_fabric_free(&st.fab);
-    return 0;
-}
-
-static int fabric_build_platform(sgr_run *run, sgr_err *err)
+int sgr_fabric_family_build(sgr_run *run, sgr_err *err)
 {
     fb_state *st = calloc(1, sizeof *st);
     if (!st)
         return sgr_fail(err, "out of memory");
     run->state = st;
     st->run = run;
-    if (read_config(run->scn, st, err) < 0)
+    st->c = run->cfg->algorithm;
+    if (!(st->balls = sgr_balls_cache_new()))
+        return sgr_fail(err, "out of memory");
+    if (sgr_fabric_family_init(run->cfg, &st->fab, err) < 0)
         return SGR_EUSER;
+    st->packet = run->cfg->network.model == SGR_NET_PACKET;
+    if (st->packet) { /* a platform ns-3 can route: hosts, switches, one route per cable */
+        char path[4300];
+        snprintf(path, sizeof path, "%s/platform.xml", run->outdir);
+        return sgr_platform_load_links(&run->cfg->platform, path, err) < 0 ? SGR_EFAIL : 0;
+    }
     return sgr_fabric_build(&st->fab, err) < 0 ? SGR_EFAIL : 0;
 }
 
@@ -233,36 +128,11 @@ static double simulated_congestion(const sgr_fabric *f, double *before, size_t n
     return m;
 }
 
-/* A step's flows are started and awaited by WORKERS persistent sender actors, each taking a
- * contiguous share of the subflows (a new actor per share and step paid its creation: 9.9 s
- * against 6.4 s at 1,024 hosts, spraying, all-to-all; 1 worker 7.2 s, 64 workers 9.7 s:
- * SimGrid scans lists on every completion that grow with both). A flow's subflows stay with
- * one worker: the zone's path queues are per host pair, and only one actor keeps their
- * order. */
-#define WORKERS 16
-
-typedef struct fb_worker {
-    sgr_run *run;
-    size_t host;
-    sg_sem_t go;
-    const sgr_flows *sub;
-    sg_comm_t *comms;
-    size_t from, to;
-    bool quit;
-} fb_worker;
-
-typedef struct fb_pool {
-    fb_worker w[WORKERS];
-    sg_sem_t done;
-} fb_pool;
-
-static fb_pool pool;
-
 static void worker_main(int argc, char **argv)
 {
     fb_worker *w = sgr_actor_data(argc, argv);
     char name[32];
-    snprintf(name, sizeof name, "sender-%zu", (size_t)(w - pool.w));
+    snprintf(name, sizeof name, "sender-%zu", (size_t)(w - w->pool->w));
     sgr_run_trace_self(w->run, w->host, name);
     for (;;) {
         sg_sem_acquire(w->go);
@@ -271,32 +141,36 @@ static void worker_main(int argc, char **argv)
         const sgr_flows *sub = w->sub;
         double t0 = sgr_ctrace_now(w->run->ctrace), bytes = 0;
         for (size_t i = w->from; i < w->to; i++) {
-            w->comms[i] =
-                sgr_fabric_send(sub->v[i].src, sub->v[i].dst, sub->v[i].bytes, sub->v[i].path);
+            const sgr_flow *fl = &sub->v[i];
+            w->comms[i] = w->packet ? sgr_network_sendto_async(w->run->hosts[fl->src],
+                                                               w->run->hosts[fl->dst], fl->bytes)
+                                    : sgr_fabric_send(fl->src, fl->dst, fl->bytes, fl->path);
             bytes += sub->v[i].bytes;
         }
         sg_comm_wait_all(w->comms + w->from, w->to - w->from);
         /* one span per step: this worker's share of the step's flows, start to last end */
         sgr_ctrace_send(w->run->ctrace, t0, "step-flows", -1, bytes);
-        sg_sem_release(pool.done);
+        sg_sem_release(w->pool->done);
     }
 }
 
 static void pool_start(fb_state *st)
 {
-    pool.done = sg_sem_init(0);
+    fb_pool *pool = &st->pool;
+    pool->done = sg_sem_init(0);
     for (size_t k = 0; k < WORKERS; k++) {
         size_t host = k * st->fab.nhosts / WORKERS;
-        pool.w[k] = (fb_worker){.run = st->run, .host = host, .go = sg_sem_init(0)};
-        sgr_run_spawn(st->run, "sender", st->run->hosts[host], worker_main, &pool.w[k]);
+        pool->w[k] = (fb_worker){
+            .pool = pool, .run = st->run, .host = host, .go = sg_sem_init(0), .packet = st->packet};
+        sgr_run_spawn(st->run, "sender", st->run->hosts[host], worker_main, &pool->w[k]);
     }
 }
 
-static void pool_stop(void)
+static void pool_stop(fb_pool *pool)
 {
     for (size_t k = 0; k < WORKERS; k++) {
-        pool.w[k].quit = true;
-        sg_sem_release(pool.w[k].go);
+        pool->w[k].quit = true;
+        sg_sem_release(pool->w[k].go);
     }
 }
 
@@ -322,144 +196,183 @@ static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
         while (j < sub->n && sub->v[j].src == sub->v[j - 1].src &&
                sub->v[j].dst == sub->v[j - 1].dst)
             j++; /* keep a pair's subflows together */
-        pool.w[k].sub = sub;
-        pool.w[k].comms = comms;
-        pool.w[k].from = i;
-        pool.w[k].to = j;
-        sg_sem_release(pool.w[k].go);
+        fb_worker *w = &st->pool.w[k];
+        w->sub = sub;
+        w->comms = comms;
+        w->from = i;
+        w->to = j;
+        sg_sem_release(w->go);
         busy++;
         i = j;
     }
     for (size_t k = 0; k < busy; k++)
-        sg_sem_acquire(pool.done);
+        sg_sem_acquire(st->pool.done);
 }
 
-static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, double dt, double sim,
-                        double count, double spray, double expect, double expect_sd,
-                        size_t subflows, size_t seed)
+/* One step's measurements; congestion in flows on the busiest link. */
+typedef struct step_record {
+    double dt, sim, count, spray, expect, expect_sd;
+    size_t subflows;
+} step_record;
+
+static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, const step_record *x,
+                        size_t seed)
 {
     double row[] = {(double)r->coll,
                     (double)r->policy,
                     (double)step,
                     reused ? 1 : 0,
                     simgrid_get_clock(),
-                    dt,
-                    sim,
-                    count,
-                    spray,
-                    expect,
-                    expect_sd,
-                    (double)subflows,
+                    x->dt,
+                    x->sim,
+                    x->count,
+                    x->spray,
+                    x->expect,
+                    x->expect_sd,
+                    (double)x->subflows,
                     (double)seed};
     sgr_metrics_row(st->run->metrics, row);
-    r->time += dt;
+    r->time += x->dt;
     r->steps++;
     if (reused)
         return; /* the statistics below are over distinct steps: independent samples */
-    r->cong_max = fmax(r->cong_max, sim);
-    r->cong_sum += sim;
-    r->cong_sq_sum += sim * sim;
-    r->count_max = fmax(r->count_max, count);
-    r->count_gap = fmax(r->count_gap, fabs(sim - count));
-    r->spray_max = fmax(r->spray_max, spray);
-    if (!isnan(expect)) {
-        r->expect_sum += expect;
-        r->expect_var_sum += expect_sd * expect_sd;
+    /* x->sim is NAN at packet level: no simulated link loads */
+    if (!isnan(x->sim)) {
+        r->cong_max = fmax(r->cong_max, x->sim);
+        r->cong_sum += x->sim;
+        r->cong_sq_sum += x->sim * x->sim;
+    }
+    r->count_max = fmax(r->count_max, x->count);
+    r->count_gap = fmax(r->count_gap, fabs(x->sim - x->count));
+    r->spray_max = fmax(r->spray_max, x->spray);
+    if (!isnan(x->expect)) {
+        r->expect_sum += x->expect;
+        r->expect_var_sum += x->expect_sd * x->expect_sd;
         r->expect_steps++;
     }
 }
 
-/* Run one collective under one policy. Returns 0 or -1 with st->err. */
+/* The policies that hash flows onto paths, and so run once per hash seed. */
 static bool hashed(sgr_policy p)
 {
     return p == SGR_POLICY_ECMP || p == SGR_POLICY_KSPLIT;
+}
+
+/* What one (collective, policy) pair carries from step to step. */
+typedef struct pair_run {
+    fb_state *st;
+    fb_result *r;
+    double *before; /* per-link bytes before the step */
+    size_t nlinks;
+    sgr_flows flows, sub; /* the step's flows, and their subflows as placed */
+    sg_comm_t *comms;
+    size_t comms_cap;
+    double unit;      /* seconds of one flow on a nominal leaf link, to express congestion */
+    step_record prev; /* the last simulated step, for the identical steps after it */
+} pair_run;
+
+/* Step s repeats the previous step's flows: take its time again without simulating it. */
+static void replay_step(pair_run *pr, size_t s, size_t seed)
+{
+    fb_state *st = pr->st;
+    double t0 = sgr_ctrace_now(st->run->ctrace);
+    sg_actor_sleep_for(pr->prev.dt);
+    sgr_ctrace_wait(st->run->ctrace, t0, "a step identical to the previous one");
+    record_step(st, pr->r, s, true, &pr->prev, seed);
+    simulated_congestion(&st->fab, pr->before, pr->nlinks); /* keep the baseline current */
+    st->done_steps++;
+}
+
+/* Place step s's flows under the policy, and count and predict their congestion into x.
+ * Returns 0 or -1 with st->err. */
+static int place_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, step_record *x)
+{
+    fb_state *st = pr->st;
+    const sgr_fabric *f = &st->fab;
+    fb_result *r = pr->r;
+    if (sgr_collective_flows(r->coll, f->nhosts, s, st->c->bytes, &pr->flows) < 0)
+        return sgr_fail(&st->err, "out of memory");
+    size_t splits;
+    if (sgr_policy_place(f, pc, &pr->flows, &pr->sub, &splits, &st->err) < 0)
+        return -1;
+    r->splits += splits;
+    pr->unit = pr->flows.v[0].bytes / f->leaf_bw;
+    x->count = sgr_congestion_count(f, &pr->sub) / pr->unit;
+    x->spray = sgr_congestion_spray(f, &pr->flows) / pr->unit;
+    x->expect = NAN;
+    x->expect_sd = NAN;
+    if (hashed(r->policy)) {
+        double m, sd;
+        if (sgr_congestion_ecmp_expect(f, &pr->flows, r->policy == SGR_POLICY_KSPLIT ? st->c->k : 1,
+                                       st->balls, &m, &sd) == 0) {
+            x->expect = m / pr->unit;
+            x->expect_sd = sd / pr->unit;
+        }
+    }
+    return 0;
+}
+
+/* Place, simulate and record step s. Returns 0 or -1 with st->err. */
+static int simulate_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, size_t seed)
+{
+    fb_state *st = pr->st;
+    step_record x;
+    if (place_step(pr, pc, s, &x) < 0)
+        return -1;
+    if (pr->sub.n > pr->comms_cap) {
+        free(pr->comms);
+        pr->comms_cap = pr->sub.n;
+        pr->comms = malloc(pr->comms_cap * sizeof *pr->comms);
+        if (!pr->comms)
+            return sgr_fail(&st->err, "out of memory");
+    }
+    double t0 = simgrid_get_clock();
+    run_step(st, &pr->sub, pr->comms);
+    x.dt = simgrid_get_clock() - t0;
+    /* packet level: no zone of ours counts the links' bytes */
+    x.sim = st->packet ? NAN : simulated_congestion(&st->fab, pr->before, pr->nlinks) / pr->unit;
+    x.subflows = pr->sub.n;
+    pr->r->simulated++;
+    pr->r->subflows += pr->sub.n;
+    record_step(st, pr->r, s, false, &x, seed);
+    pr->prev = x;
+    st->done_steps++;
+    sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
+                        simgrid_get_clock());
+    return 0;
 }
 
 /* Run one collective under one policy, once per hash seed for the hashing policies.
  * Returns 0 or -1 with st->err. */
 static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
 {
-    const sgr_fabric *f = &st->fab;
-    sgr_flows flows = {0}, sub = {0};
-    size_t n = f->nhosts, steps = sgr_collective_steps(r->coll, n);
-    size_t seeds = hashed(r->policy) ? st->hash_seeds : 1;
-    if (st->max_steps && steps > st->max_steps)
-        steps = st->max_steps;
-    double unit = 0; /* seconds of one flow on a nominal leaf link, to express congestion */
-    double prev[6] = {0};
-    size_t prev_sub = 0;
-    sg_comm_t *comms = NULL;
-    size_t comms_cap = 0;
+    size_t n = st->fab.nhosts, steps = sgr_collective_steps(r->coll, n);
+    size_t seeds = hashed(r->policy) ? st->c->hash_seeds : 1;
+    if (st->c->max_steps && steps > st->c->max_steps)
+        steps = st->c->max_steps;
+    pair_run pr = {.st = st, .r = r, .before = before, .nlinks = nlinks};
     int rc = 0;
     r->start = simgrid_get_clock();
     for (size_t h = 0; h < seeds && rc == 0; h++) {
-        sgr_policy_cfg pc = {r->policy, sgr_seed_derive(st->run->seed, "fabric-hash", h), st->k};
+        sgr_policy_cfg pc = {r->policy, sgr_seed_derive(st->run->seed, "fabric-hash", h), st->c->k};
         size_t prev_pattern = SIZE_MAX;
         for (size_t s = 0; s < steps && rc == 0 && !sgr_run_interrupted(); s++) {
             size_t pattern = sgr_collective_pattern(r->coll, n, s);
-            if (st->reuse && pattern == prev_pattern) {
-                double t0 = sgr_ctrace_now(st->run->ctrace);
-                sg_actor_sleep_for(prev[0]);
-                sgr_ctrace_wait(st->run->ctrace, t0, "a step identical to the previous one");
-                record_step(st, r, s, true, prev[0], prev[1], prev[2], prev[3], prev[4], prev[5],
-                            prev_sub, h);
-                simulated_congestion(f, before, nlinks); /* keep the baseline current */
-                st->done_steps++;
+            if (st->c->reuse && pattern == prev_pattern) {
+                replay_step(&pr, s, h);
                 continue;
             }
             prev_pattern = pattern;
-            if (sgr_collective_flows(r->coll, n, s, st->bytes, &flows) < 0) {
-                rc = sgr_fail(&st->err, "out of memory");
-                break;
-            }
-            if (sgr_policy_place(f, &pc, &flows, &sub, &st->err) < 0) {
-                rc = -1;
-                break;
-            }
-            r->splits += sgr_policy_last_splits();
-            unit = flows.v[0].bytes / f->leaf_bw;
-            double count = sgr_congestion_count(f, &sub) / unit;
-            double spray = sgr_congestion_spray(f, &flows) / unit;
-            double expect = NAN, expect_sd = NAN;
-            if (hashed(r->policy)) {
-                double m, sd;
-                if (sgr_congestion_ecmp_expect(
-                        f, &flows, r->policy == SGR_POLICY_KSPLIT ? st->k : 1, &m, &sd) == 0) {
-                    expect = m / unit;
-                    expect_sd = sd / unit;
-                }
-            }
-            if (sub.n > comms_cap) {
-                free(comms);
-                comms_cap = sub.n;
-                comms = malloc(comms_cap * sizeof *comms);
-                if (!comms) {
-                    rc = sgr_fail(&st->err, "out of memory");
-                    break;
-                }
-            }
-            double t0 = simgrid_get_clock();
-            run_step(st, &sub, comms);
-            double dt = simgrid_get_clock() - t0;
-            double sim = simulated_congestion(f, before, nlinks) / unit;
-            r->simulated++;
-            r->subflows += sub.n;
-            record_step(st, r, s, false, dt, sim, count, spray, expect, expect_sd, sub.n, h);
-            double p[6] = {dt, sim, count, spray, expect, expect_sd};
-            memcpy(prev, p, sizeof p);
-            prev_sub = sub.n;
-            st->done_steps++;
-            sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
-                                simgrid_get_clock());
+            rc = simulate_step(&pr, &pc, s, h);
         }
     }
     /* per collective: the mean over the seeds */
     r->time /= (double)seeds;
     r->steps /= seeds;
     r->seeds = seeds;
-    free(comms);
-    sgr_flows_free(&flows);
-    sgr_flows_free(&sub);
+    free(pr.comms);
+    sgr_flows_free(&pr.flows);
+    sgr_flows_free(&pr.sub);
     return rc;
 }
 
@@ -498,13 +411,13 @@ static void driver_main(int argc, char **argv)
     for (size_t i = 0; i < nlinks; i++)
         before[i] = sgr_fabric_link_bytes(i);
     pool_start(st);
-    for (size_t c = 0; c < st->ncolls; c++) {
-        for (size_t p = 0; p < st->npolicies; p++) {
+    for (size_t c = 0; c < st->c->ncolls; c++) {
+        for (size_t p = 0; p < st->c->npolicies; p++) {
             if (sgr_run_interrupted())
                 break;
             fb_result *r = &st->results[st->nresults++];
-            r->coll = st->colls[c];
-            r->policy = st->policies[p];
+            r->coll = st->c->colls[c];
+            r->policy = st->c->policies[p];
             XBT_VERB("%s under %s", sgr_collective_name(r->coll), sgr_policy_name(r->policy));
             double w0 = sgr_wall_time();
             double *start = malloc(nlinks * sizeof *start);
@@ -525,11 +438,11 @@ static void driver_main(int argc, char **argv)
     }
     st->done = !sgr_run_interrupted();
 out:
-    pool_stop();
+    pool_stop(&st->pool);
     free(before);
 }
 
-static int fabric_deploy(sgr_run *run, sgr_err *err)
+int sgr_fabric_family_deploy(sgr_run *run, sgr_err *err)
 {
     fb_state *st = run->state;
     static const char *const columns[] = {"collective",
@@ -547,20 +460,22 @@ static int fabric_deploy(sgr_run *run, sgr_err *err)
                                           "hash_seed"};
     if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
         return SGR_EFAIL;
-    for (size_t c = 0; c < st->ncolls; c++) {
-        size_t steps = sgr_collective_steps(st->colls[c], st->fab.nhosts);
-        if (st->max_steps && steps > st->max_steps)
-            steps = st->max_steps;
-        for (size_t p = 0; p < st->npolicies; p++)
-            st->total_steps += (double)(steps * (hashed(st->policies[p]) ? st->hash_seeds : 1));
+    for (size_t c = 0; c < st->c->ncolls; c++) {
+        size_t steps = sgr_collective_steps(st->c->colls[c], st->fab.nhosts);
+        if (st->c->max_steps && steps > st->c->max_steps)
+            steps = st->c->max_steps;
+        for (size_t p = 0; p < st->c->npolicies; p++)
+            st->total_steps +=
+                (double)(steps * (hashed(st->c->policies[p]) ? st->c->hash_seeds : 1));
     }
     static const char *const link_columns[] = {
         "collective", "policy", "tier", "a", "b", "c", "bandwidth_Bps", "bytes", "utilization"};
     char path[4300];
     snprintf(path, sizeof path, "%s/link_loads.csv", run->outdir);
-    st->links =
-        sgr_metrics_open(path, link_columns, sizeof link_columns / sizeof *link_columns, err);
-    if (!st->links)
+    if (!st->packet) /* no link loads at packet level */
+        st->links =
+            sgr_metrics_open(path, link_columns, sizeof link_columns / sizeof *link_columns, err);
+    if (!st->packet && !st->links)
         return SGR_EFAIL;
     sgr_run_spawn(run, "driver", run->hosts[0], driver_main, st);
     return 0;
@@ -596,7 +511,14 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     json_object_set_new(o, "wall_clock_seconds", json_real(r->wall));
     if (spray && spray->time > 0) {
         json_object_set_new(o, "time_vs_spray", json_real(r->time / spray->time));
-        json_object_set_new(o, "congestion_vs_spray", json_real(r->cong_max / spray->cong_max));
+        if (!st->packet)
+            json_object_set_new(o, "congestion_vs_spray", json_real(r->cong_max / spray->cong_max));
+    }
+    if (st->packet) { /* no simulated link loads at packet level: only the counted ones */
+        static const char *const none[] = {"max_congestion", "mean_congestion", "sd_congestion",
+                                           "sim_vs_counted_max_gap"};
+        for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+            json_object_set_new(o, none[i], json_null());
     }
     if (r->expect_steps) {
         double em = r->expect_sum / (double)r->expect_steps;
@@ -618,11 +540,11 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
 static json_t *print_claims(const fb_state *st)
 {
     json_t *out = json_array();
-    for (size_t c = 0; c < st->ncolls; c++) {
-        const fb_result *sp = find(st, st->colls[c], SGR_POLICY_SPRAY);
-        const fb_result *pl = find(st, st->colls[c], SGR_POLICY_PLANNED);
-        const fb_result *ec = find(st, st->colls[c], SGR_POLICY_ECMP);
-        const char *name = sgr_collective_name(st->colls[c]);
+    for (size_t c = 0; c < st->c->ncolls; c++) {
+        const fb_result *sp = find(st, st->c->colls[c], SGR_POLICY_SPRAY);
+        const fb_result *pl = find(st, st->c->colls[c], SGR_POLICY_PLANNED);
+        const fb_result *ec = find(st, st->c->colls[c], SGR_POLICY_ECMP);
+        const char *name = sgr_collective_name(st->c->colls[c]);
         json_t *o = json_pack("{s:s}", "collective", name);
         if (sp && pl && sp->simulated && pl->simulated) {
             bool eq = fabs(pl->cong_max - sp->cong_max) <= 1e-9 * sp->cong_max;
@@ -653,7 +575,7 @@ static json_t *print_claims(const fb_state *st)
     return out;
 }
 
-static int fabric_finish(sgr_run *run, sgr_err *err)
+int sgr_fabric_family_finish(sgr_run *run, sgr_err *err)
 {
     fb_state *st = run->state;
     int rc = 0;
@@ -690,7 +612,8 @@ static int fabric_finish(sgr_run *run, sgr_err *err)
                   (json_int_t)st->fab.pods, "cores", (json_int_t)st->fab.cores, "leaf_bw_Bps",
                   st->fab.leaf_bw, "host_bw_Bps", st->fab.host_bw);
     json_object_set_new(run->results, "claims", claims);
-    json_object_set_new(run->results, "link_loads_file", json_string("link_loads.csv"));
+    if (!st->packet)
+        json_object_set_new(run->results, "link_loads_file", json_string("link_loads.csv"));
     json_object_set_new(run->results, "collective_codes",
                         json_pack("[s,s,s,s,s]", "ring-allreduce", "reduce-scatter", "all-gather",
                                   "all-to-all", "incast"));
@@ -702,28 +625,8 @@ static int fabric_finish(sgr_run *run, sgr_err *err)
     if (st->links && sgr_metrics_close(st->links, rc == 0 ? err : NULL) < 0 && rc == 0)
         rc = SGR_EFAIL;
     sgr_fabric_free(&st->fab);
+    sgr_balls_cache_free(st->balls);
     free(st);
     run->state = NULL;
     return rc;
 }
-
-/* No reverse-direction cross traffic: a flow loads only the links of its own direction, as
- * the congestion analysis counts it. Full (not lazy) bandwidth-sharing updates: every step
- * touches the whole fabric, where the lazy bookkeeping only costs (1.8x at 512 hosts). */
-static const char *const fabric_sg_cfg[] = {"--cfg=network/crosstraffic:0",
-                                            "--cfg=network/optim:Full", NULL};
-
-const sgr_family sgr_family_fabric = {
-    .keys = {"fabric",
-             "Collectives (ring all-reduce, all-to-all, ...) on a leaf-spine or three-tier fabric "
-             "under ECMP, ideal packet spraying, k-way split and planned single-path policies.",
-             fabric_keys},
-    .uses_workload = false,
-    .sg_cfg = fabric_sg_cfg,
-    .check = fabric_check,
-    .build_platform = fabric_build_platform,
-    .deploy = fabric_deploy,
-    .finish = fabric_finish,
-    .report = &sgr_fabric_report,
-    .sweep = &sgr_fabric_sweep,
-};

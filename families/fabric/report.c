@@ -178,7 +178,10 @@ static int load(sgr_report_run *run, bool complete, sgr_err *err)
     {
         if (!json_is_string(json_object_get(pair, "collective")) ||
             !json_is_string(json_object_get(pair, "policy")) ||
-            isnan(sgr_json_num(pair, "time_s")) || isnan(sgr_json_num(pair, "max_congestion")))
+            isnan(sgr_json_num(pair, "time_s")) ||
+            /* null at packet level (issue 15): ns-3 gives no simulated link loads */
+            (isnan(sgr_json_num(pair, "max_congestion")) &&
+             !json_is_null(json_object_get(pair, "max_congestion"))))
             return sgr_fail(err,
                             "%s/summary.json: results.pairs[%zu] lacks collective, policy, "
                             "time_s or max_congestion",

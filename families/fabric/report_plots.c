@@ -594,14 +594,18 @@ static heat_layout heat_layout_for(size_t panels, size_t leaves, size_t spines)
     return l;
 }
 
-static int heatmap_plot(fabric_plotter *fp, size_t r, const char *coll)
-{
-    const sgr_report_run *run = &fp->runs[r];
-    int code = code_of(run, "collective_codes", coll);
-    size_t panels = 0, leaves = 0, spines = 0;
+/* A heatmap figure's panels: one policy's leaf-up links each, in the report's policy order. */
+typedef struct heat_panels {
     link_grid grids[MAX_NAMES];
     const char *pols[MAX_NAMES];
-    int rc = 0;
+    size_t n, leaves, spines; /* leaves, spines: the largest over the panels */
+} heat_panels;
+
+/* The panels of collective code `code` in run: policies without leaf-up links are left out. */
+static void heat_panels_fill(const fabric_plotter *fp, const sgr_report_run *run, int code,
+                             heat_panels *hp)
+{
+    hp->n = hp->leaves = hp->spines = 0;
     for (size_t p = 0; p < fp->npolicies && code >= 0; p++) {
         int pcode = code_of(run, "policy_codes", fp->policies[p]);
         link_grid g;
@@ -611,37 +615,31 @@ static int heatmap_plot(fabric_plotter *fp, size_t r, const char *coll)
             free(g.u);
             continue;
         }
-        leaves = g.leaves > leaves ? g.leaves : leaves;
-        spines = g.spines > spines ? g.spines : spines;
-        pols[panels] = fp->policies[p];
-        grids[panels++] = g;
+        hp->leaves = g.leaves > hp->leaves ? g.leaves : hp->leaves;
+        hp->spines = g.spines > hp->spines ? g.spines : hp->spines;
+        hp->pols[hp->n] = fp->policies[p];
+        hp->grids[hp->n++] = g;
     }
-    if (panels == 0)
-        return 0;
-    char name[64], title[512], caption[256];
-    if (fp->n > 1)
-        snprintf(name, sizeof name, "fabric_links_run%zu", r + 1);
-    else
-        snprintf(name, sizeof name, "fabric_links");
+}
+
+static void heat_panels_free(heat_panels *hp)
+{
+    for (size_t k = 0; k < hp->n; k++)
+        free(hp->grids[k].u);
+}
+
+/* Palette, colour scale (shared by the panels), axes and, on a three-tier fabric, pod
+ * boundaries. */
+static void heatmap_axes(sgr_report_figure *f, const sgr_report_run *run, const heat_panels *hp,
+                         const heat_layout *lay)
+{
     bool three_tier =
         sgr_json_num(run->results, "pods") > 1 || sgr_json_num(run->results, "cores") > 0;
-    snprintf(title, sizeof title,
-             "Leaf-up link utilization, %s%s%s (bytes / bandwidth / completion time of the "
-             "policy)",
-             coll, fp->n > 1 ? ", " : "", fp->n > 1 ? run->label : "");
-    snprintf(caption, sizeof caption, "Leaf-up link utilization per policy, %s%s%s", coll,
-             fp->n > 1 ? ", run " : "", fp->n > 1 ? run->label : "");
-    sgr_report_figure *f =
-        sgr_report_figure_open(fp->dir, fp->gnuplot, name, title, "leaf", "spine", fp->err);
-    if (!f) {
-        rc = -1;
-        goto out;
-    }
-    heat_layout lay = heat_layout_for(panels, leaves, spines);
+    size_t leaves = hp->leaves, spines = hp->spines;
     double cbmax = 1;
-    for (size_t k = 0; k < panels; k++)
-        cbmax = fmax(cbmax, grids[k].max);
-    sgr_report_figure_size(f, lay.width, lay.height);
+    for (size_t k = 0; k < hp->n; k++)
+        cbmax = fmax(cbmax, hp->grids[k].max);
+    sgr_report_figure_size(f, lay->width, lay->height);
     sgr_report_figure_line(f, "set palette defined (0 '#ffffff', 0.15 '#fff7bc', 0.35 '#fec44f', "
                               "0.55 '#fe9929', 0.75 '#d95f0e', 1 '#7f2704')");
     sgr_report_figure_line(f, "set cbrange [0:%g]\nset cblabel 'utilization'", cbmax);
@@ -654,7 +652,7 @@ static int heatmap_plot(fabric_plotter *fp, size_t r, const char *coll)
                            "set ylabel '%s'",
                            three_tier ? "aggregation switch" : "spine",
                            three_tier ? "plane (aggregation switch)" : "spine");
-    sgr_report_figure_line(f, "unset grid\nset size ratio %.4f\nset tics front", lay.ratio);
+    sgr_report_figure_line(f, "unset grid\nset size ratio %.4f\nset tics front", lay->ratio);
     double pods = sgr_json_num(run->results, "pods");
     if (three_tier && pods > 1 && leaves % (size_t)pods == 0) { /* leaves are numbered pod by pod */
         for (size_t k = 1; k < (size_t)pods; k++)
@@ -668,37 +666,72 @@ static int heatmap_plot(fabric_plotter *fp, size_t r, const char *coll)
     /* idle links (utilization 0) are white; a hatched background tells missing ones apart */
     sgr_report_figure_line(f, "set object 1 rectangle from graph 0,0 to graph 1,1 behind "
                               "fc rgb '#bbbbbb' fs pattern 4");
-    char quoted[1100];
-    gp_quote(quoted, sizeof quoted, title);
-    sgr_report_figure_panel(f, "set multiplot layout %zu,%zu title '%s'", lay.rows, lay.cols,
-                            quoted);
+}
+
+/* One panel per policy: its grid as a data block, titled with its completion time and
+ * utilization. */
+static void heatmap_panels(sgr_report_figure *f, const sgr_report_run *run, const char *coll,
+                           const char *name, const heat_panels *hp)
+{
     FILE *dat = sgr_report_figure_data(f);
-    for (size_t k = 0; k < panels; k++) {
-        const link_grid *g = &grids[k];
+    for (size_t k = 0; k < hp->n; k++) {
+        const link_grid *g = &hp->grids[k];
         char what[512];
-        snprintf(what, sizeof what, "%s under %s: leaf-up links", coll, pols[k]);
+        snprintf(what, sizeof what, "%s under %s: leaf-up links", coll, hp->pols[k]);
         int b = sgr_report_figure_block(f, what, "leaf spine utilization");
         for (size_t a = 0; a < g->leaves; a++) {
             for (size_t s = 0; s < g->spines; s++)
                 fprintf(dat, "%zu %zu %.6g\n", a, s, g->u[a * g->spines + s]);
             fputc('\n', dat);
         }
-        const json_t *pair = find_pair(run, coll, pols[k]);
+        const json_t *pair = find_pair(run, coll, hp->pols[k]);
         const char *unit;
         double t = pair ? sgr_json_num(pair, "time_s") : NAN;
         double scale = time_unit(t, &unit);
         sgr_report_figure_panel(f,
                                 "set title \"%s: completion %.4g %s\\nutilization max %.2f, "
                                 "mean %.2f; idle links %zu of %zu\"",
-                                pols[k], t * scale, unit, g->max, g->mean, g->idle, g->links);
+                                hp->pols[k], t * scale, unit, g->max, g->mean, g->idle, g->links);
         sgr_report_figure_panel(f, "plot '%s.dat' index %d using 1:2:3 with image notitle", name,
                                 b);
     }
+}
+
+/* Run r's heatmap figure of collective coll's leaf-up links. Returns 0 or -1 with fp->err. */
+static int heatmap_plot(fabric_plotter *fp, size_t r, const char *coll)
+{
+    const sgr_report_run *run = &fp->runs[r];
+    heat_panels hp;
+    heat_panels_fill(fp, run, code_of(run, "collective_codes", coll), &hp);
+    if (hp.n == 0)
+        return 0;
+    char name[64], title[512], caption[256];
+    if (fp->n > 1)
+        snprintf(name, sizeof name, "fabric_links_run%zu", r + 1);
+    else
+        snprintf(name, sizeof name, "fabric_links");
+    snprintf(title, sizeof title,
+             "Leaf-up link utilization, %s%s%s (bytes / bandwidth / completion time of the "
+             "policy)",
+             coll, fp->n > 1 ? ", " : "", fp->n > 1 ? run->label : "");
+    snprintf(caption, sizeof caption, "Leaf-up link utilization per policy, %s%s%s", coll,
+             fp->n > 1 ? ", run " : "", fp->n > 1 ? run->label : "");
+    int rc = -1;
+    sgr_report_figure *f =
+        sgr_report_figure_open(fp->dir, fp->gnuplot, name, title, "leaf", "spine", fp->err);
+    if (!f)
+        goto out;
+    heat_layout lay = heat_layout_for(hp.n, hp.leaves, hp.spines);
+    heatmap_axes(f, run, &hp, &lay);
+    char quoted[1100];
+    gp_quote(quoted, sizeof quoted, title);
+    sgr_report_figure_panel(f, "set multiplot layout %zu,%zu title '%s'", lay.rows, lay.cols,
+                            quoted);
+    heatmap_panels(f, run, coll, name, &hp);
     sgr_report_figure_panel(f, "unset multiplot");
     rc = keep(fp, f, caption);
 out:
-    for (size_t k = 0; k < panels; k++)
-        free(grids[k].u);
+    heat_panels_free(&hp);
     return rc;
 }
 

@@ -96,20 +96,45 @@ const sgr_family_report sgr_gossip_report = {
 
 /* ---- `simgrad sweep`: the columns of results.csv ---- */
 
-static const char *const gossip_top[] = {
-    "nodes", "edges", "chi1",           "chi2",           "lambda_mix",
-    "mu",    "L",     "sqrt_mu_over_L", "graph_versions", "edge_rate_condition",
-    NULL};
+static const char *const gossip_top[] = {"nodes",
+                                         "edges",
+                                         "chi1",
+                                         "chi2",
+                                         "lambda_mix",
+                                         "mu",
+                                         "L",
+                                         "sqrt_mu_over_L",
+                                         "graph_versions",
+                                         "edge_rate_condition",
+                                         "mu_computed",
+                                         "L_computed",
+                                         "xstar_grad_norm",
+                                         "initial_distance",
+                                         "graph_switch_every",
+                                         "replayed_events",
+                                         NULL};
 
 static const char *const gossip_item[] = {
-    "final_rel_error", "gradients",         "gossips", "messages",
-    "fitted_rate",     "simulated_seconds", NULL};
+    "final_rel_error", "final_abs_error", "gradients",         "gossips",
+    "messages",        "fitted_rate",     "simulated_seconds", NULL};
 
 static const char *const gossip_counts[] = {"gossips", NULL};
+
+/* The configured methods, comma-separated, as their results name them. */
+static void sweep_items(const sgr_config *cfg, char *buf, size_t size)
+{
+    const gossip_cfg *c = cfg->algorithm;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < c->nmethods && len < size; k++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? "," : "",
+                                gs_method_names[c->methods[k]]);
+}
 
 const sgr_family_sweep sgr_gossip_sweep = {.top = gossip_top,
                                            .item = gossip_item,
                                            .item_key = "method",
                                            .list_key = "algorithm.methods",
                                            .default_field = "simulated_seconds",
-                                           .counts = gossip_counts};
+                                           .counts = gossip_counts,
+                                           .items = sweep_items};

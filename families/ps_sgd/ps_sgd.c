@@ -15,35 +15,15 @@
 #include <simgrid/host.h>
 #include <simgrid/mailbox.h>
 #include <xbt/log.h>
+#include <xbt/sysdep.h>
 
 #include "simgrad/inbox.h"
+#include "simgrad/network.h"
+#include "simgrad/results.h"
 #include "simgrad/run.h"
 #include "families/ps_sgd/ps_sgd.h"
 
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_ps_sgd, simgrad, "ps-sgd family");
-
-#define ANY -INFINITY, INFINITY
-
-static const sgr_key ps_sgd_keys[] = {
-    {"algorithm.workers", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
-     "Workers (0: one per host except the server's)."},
-    {"algorithm.rounds", SGR_T_INT, "100", 1, 1e9, NULL, NULL, "Training rounds."},
-    {"algorithm.batch_size", SGR_T_INT, "32", 1, 1e9, NULL, NULL,
-     "Minibatch per worker per round, in samples (capped at the shard size)."},
-    {"algorithm.learning_rate", SGR_T_NUM, "0.1", 1e-12, INFINITY, NULL, NULL, "Step size."},
-    {"algorithm.lr_decay", SGR_T_NUM, "0", 0, INFINITY, NULL, NULL,
-     "Step size in round t is learning_rate / (1 + lr_decay * t)."},
-    {"algorithm.wait_for", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
-     "Gradients the server waits for each round (0: all workers); later ones are dropped."},
-    {"algorithm.round_timeout", SGR_T_TIME, "0", 0, INFINITY, NULL, NULL,
-     "The server stops waiting this long after a round starts (0: no timeout); needed with "
-     "stragglers.fail_prob > 0 when waiting for all."},
-    {"algorithm.eval_every", SGR_T_INT, "1", 1, 1e9, NULL, NULL,
-     "Evaluate training loss and test accuracy every this many rounds (and at the last)."},
-    {"algorithm.server_host", SGR_T_INT, "0", 0, 10000000, NULL, NULL,
-     "Index of the server's host; worker i runs on host (server_host + 1 + i) mod hosts."},
-    {NULL, 0, NULL, ANY, NULL, NULL, NULL},
-};
 
 typedef struct snapshot {
     size_t refs;
@@ -76,6 +56,7 @@ struct ps_state {
     sgr_run *run;
     size_t nworkers, np, wait_for, server_host;
     long rounds, eval_every, rounds_done;
+    long diverged_round; /* the first round whose model or loss is not finite, or -1 */
     double lr, lr_decay, timeout;
     double *w, *acc;
     ps_worker *workers;
@@ -119,8 +100,9 @@ static void worker_main(int argc, char **argv)
         }
         sgr_ctrace_recv(tr, t0, "server", -1, (double)(ps->np * sizeof(double)));
         /* Each gradient travels in its own buffer: the server may read it after this worker
-         * has moved on to the next round (it receives eagerly, see server_main). */
-        grad_msg *out = malloc(sizeof *out + ps->np * sizeof(double));
+         * has moved on to the next round (it receives eagerly, see server_main). Out of
+         * memory inside an actor has no caller to return to: xbt_malloc aborts with a message. */
+        grad_msg *out = xbt_malloc(sizeof *out + ps->np * sizeof(double));
         out->worker = wk->index;
         out->grad = (double *)(out + 1);
         const double *X = part->X + wk->offset * part->d;
@@ -198,13 +180,13 @@ static void server_main(int argc, char **argv)
             ps->error = SGR_EUSER;
             break;
         }
-        snapshot *snap = malloc(sizeof *snap + ps->np * sizeof(double));
+        snapshot *snap = xbt_malloc(sizeof *snap + ps->np * sizeof(double));
         snap->refs = ps->nworkers;
         memcpy(snap->w, ps->w, ps->np * sizeof(double));
         unsigned long nstrag = 0, nfail = 0;
         double t_send = sgr_ctrace_now(run->ctrace);
         for (size_t i = 0; i < ps->nworkers; i++) {
-            model_msg *m = malloc(sizeof *m);
+            model_msg *m = xbt_malloc(sizeof *m);
             m->round = r;
             m->snap = snap;
             m->straggle = ps->round_strag[i];
@@ -228,11 +210,14 @@ static void server_main(int argc, char **argv)
         ps->stragglers += nstrag;
         ps->failures += nfail;
         ps->rounds_done = r + 1;
-        bool eval = (r + 1) % ps->eval_every == 0 || r + 1 == ps->rounds;
+        /* a diverged model is a result: evaluate it, record the round and stop there */
+        bool diverged = !sgr_all_finite(ps->w, ps->np);
+        bool eval = (r + 1) % ps->eval_every == 0 || r + 1 == ps->rounds || diverged;
         if (eval) {
             evaluate(ps, &loss, &acc);
             ps->last_loss = loss;
             ps->last_acc = acc;
+            diverged |= !isfinite(loss);
         }
         double row[] = {(double)r,         simgrid_get_clock(), simgrid_get_clock() - t0,
                         eval ? loss : NAN, eval ? acc : NAN,    (double)got,
@@ -241,64 +226,38 @@ static void server_main(int argc, char **argv)
         sgr_metrics_row(run->metrics, row);
         sgr_progress_update(&run->progress, "round", (double)(r + 1), (double)ps->rounds,
                             simgrid_get_clock());
+        if (diverged) {
+            ps->diverged_round = r;
+            break;
+        }
     }
+    sgr_network_quiesce(); /* packet level: late gradients land before the workers die */
 }
 
-static int ps_check(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err)
-{
-    long workers = sgr_scn_int(scn, "algorithm.workers");
-    long wait_for = sgr_scn_int(scn, "algorithm.wait_for");
-    long server = sgr_scn_int(scn, "algorithm.server_host");
-    if (workers == 0) {
-        if (nhosts == 1)
-            return sgr_fail(err, "algorithm.workers: the platform has one host; set the number "
-                                 "of workers explicitly");
-        workers = nhosts ? (long)nhosts - 1 : 0;
-    }
-    if (nhosts && (size_t)server >= nhosts)
-        return sgr_fail(err, "algorithm.server_host: %ld, but the platform has %zu hosts", server,
-                        nhosts);
-    if (workers == 0)
-        return sgr_fail(err, "algorithm.workers: set it when platform.type is file");
-    if (wait_for > workers)
-        return sgr_fail(err, "algorithm.wait_for: %ld exceeds the %ld workers", wait_for, workers);
-    bool waits_for_all = wait_for == 0 || wait_for == workers;
-    if (waits_for_all && sgr_scn_num(scn, "algorithm.round_timeout") <= 0) {
-        if (sgr_scn_num(scn, "stragglers.fail_prob") > 0)
-            return sgr_fail(err, "stragglers.fail_prob > 0 while waiting for every worker would "
-                                 "wait forever: set algorithm.round_timeout or algorithm.wait_for");
-        if (sgr_scn_has(scn, "stragglers.host_failures"))
-            return sgr_fail(err, "stragglers.host_failures while waiting for every worker would "
-                                 "wait forever: set algorithm.round_timeout or "
-                                 "algorithm.wait_for");
-    }
-    *nparts = (size_t)workers;
-    return 0;
-}
-
-static int ps_deploy(sgr_run *run, sgr_err *err)
+int sgr_ps_sgd_deploy(sgr_run *run, sgr_err *err)
 {
     static const char *const columns[] = {
         "round",     "time_s",     "round_duration_s", "train_loss",    "test_accuracy",
         "gradients", "stragglers", "failed",           "dropped_total", "bytes_total"};
-    const sgr_scenario *scn = run->scn;
+    const ps_sgd_cfg *c = run->cfg->algorithm;
     ps_state *ps = calloc(1, sizeof *ps);
     if (!ps)
         return sgr_fail(err, "out of memory");
     run->state = ps;
     ps->run = run;
+    ps->diverged_round = -1;
     ps->nworkers = run->nparts;
     ps->np = sgr_model_nparams(&run->workload.model);
-    ps->rounds = sgr_scn_int(scn, "algorithm.rounds");
-    ps->eval_every = sgr_scn_int(scn, "algorithm.eval_every");
-    ps->lr = sgr_scn_num(scn, "algorithm.learning_rate");
-    ps->lr_decay = sgr_scn_num(scn, "algorithm.lr_decay");
-    ps->timeout = sgr_scn_num(scn, "algorithm.round_timeout");
-    ps->wait_for = (size_t)sgr_scn_int(scn, "algorithm.wait_for");
+    ps->rounds = c->rounds;
+    ps->eval_every = c->eval_every;
+    ps->lr = c->learning_rate;
+    ps->lr_decay = c->lr_decay;
+    ps->timeout = c->round_timeout;
+    ps->wait_for = (size_t)c->wait_for;
     if (ps->wait_for == 0)
         ps->wait_for = ps->nworkers;
     ps->may_lag = ps->wait_for < ps->nworkers || ps->timeout > 0 || run->failures_path;
-    ps->server_host = (size_t)sgr_scn_int(scn, "algorithm.server_host");
+    ps->server_host = (size_t)c->server_host;
     if (ps->server_host >= run->nhosts) {
         sgr_fail(err, "algorithm.server_host: %zu, but the platform has %zu hosts", ps->server_host,
                  run->nhosts);
@@ -334,7 +293,7 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
         wk->ps = ps;
         wk->index = i;
         wk->host = (ps->server_host + 1 + i) % run->nhosts;
-        wk->batch = (size_t)sgr_scn_int(scn, "algorithm.batch_size");
+        wk->batch = c->batch_size;
         if (wk->batch > part->n)
             wk->batch = part->n;
         wk->work = malloc(sgr_model_work_size(&run->workload.model, wk->batch) * sizeof(double));
@@ -351,7 +310,7 @@ static int ps_deploy(sgr_run *run, sgr_err *err)
     return 0;
 }
 
-static int ps_finish(sgr_run *run, sgr_err *err)
+int sgr_ps_sgd_finish(sgr_run *run, sgr_err *err)
 {
     ps_state *ps = run->state;
     int rc = 0;
@@ -360,18 +319,22 @@ static int ps_finish(sgr_run *run, sgr_err *err)
     if (ps->error) {
         *err = ps->err;
         rc = ps->error;
-    } else if (ps->rounds_done < ps->rounds && !sgr_run_interrupted()) {
+    } else if (ps->rounds_done < ps->rounds && ps->diverged_round < 0 && !sgr_run_interrupted()) {
         rc = sgr_fail(err, "ps-sgd stopped after %ld of %ld rounds (deadlock?)", ps->rounds_done,
                       ps->rounds);
     }
     run->results = json_pack(
-        "{s:I, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:f, s:I}", "rounds",
+        "{s:I, s:f, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:I}", "rounds",
         (json_int_t)ps->rounds_done, "simulated_time_s", simgrid_get_clock(), "initial_train_loss",
-        ps->first_loss, "final_train_loss", ps->last_loss, "final_test_accuracy",
-        isnan(ps->last_acc) ? 0.0 : ps->last_acc, "workers", (json_int_t)ps->nworkers,
-        "gradients_used", (json_int_t)ps->gradients, "gradients_dropped", (json_int_t)ps->dropped,
-        "straggler_events", (json_int_t)ps->stragglers, "failure_events", (json_int_t)ps->failures,
-        "bytes_sent", ps->bytes, "parameters", (json_int_t)ps->np);
+        sgr_json_real(ps->first_loss), "final_train_loss", sgr_json_real(ps->last_loss),
+        "final_test_accuracy", sgr_json_real(isnan(ps->last_acc) ? 0.0 : ps->last_acc), "workers",
+        (json_int_t)ps->nworkers, "gradients_used", (json_int_t)ps->gradients, "gradients_dropped",
+        (json_int_t)ps->dropped, "straggler_events", (json_int_t)ps->stragglers, "failure_events",
+        (json_int_t)ps->failures, "bytes_sent", ps->bytes, "parameters", (json_int_t)ps->np);
+    if (run->results && ps->diverged_round >= 0)
+        sgr_results_diverged(run->results, "round", (double)ps->diverged_round);
+    else if (run->results)
+        sgr_results_converged(run->results);
     for (size_t i = 0; ps->workers && i < ps->nworkers; i++) {
         free(ps->workers[i].work);
     }
@@ -385,15 +348,3 @@ static int ps_finish(sgr_run *run, sgr_err *err)
     run->state = NULL;
     return rc;
 }
-
-const sgr_family sgr_family_ps_sgd = {
-    .keys = {"ps-sgd",
-             "Synchronous data-parallel SGD through a parameter server: the baseline every other "
-             "family is compared with.",
-             ps_sgd_keys},
-    .check = ps_check,
-    .deploy = ps_deploy,
-    .finish = ps_finish,
-    .report = &sgr_ps_sgd_report,
-    .sweep = &sgr_ps_sgd_sweep,
-};

@@ -79,12 +79,10 @@ typedef struct sgr_policy_cfg {
 } sgr_policy_cfg;
 
 /* Place the flows of one step: subflows with paths (replacing out's contents). Flows within
- * one leaf get path 0. Returns 0 or -1 with err (out of memory). */
+ * one leaf get path 0. *splits (if not NULL) receives the number of flows split into several
+ * subflows (planned). Returns 0 or -1 with err (out of memory). */
 int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_flows *flows,
-                     sgr_flows *out, sgr_err *err);
-
-/* Number of flows that the last sgr_policy_place split into several subflows (planned). */
-size_t sgr_policy_last_splits(void);
+                     sgr_flows *out, size_t *splits, sgr_err *err);
 
 int sgr_flows_push(sgr_flows *fl, uint32_t src, uint32_t dst, int32_t path, double bytes);
 void sgr_flows_free(sgr_flows *fl);

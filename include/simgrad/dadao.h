@@ -30,7 +30,8 @@ typedef struct sgr_dadao {
     double *scratch; /* 6 d */
 } sgr_dadao;
 
-/* State for n nodes in dimension d, x_i = x0 (d values, NULL: zeros), the others 0. mu > 0,
+/* State for n nodes in dimension d, x = x0 (n x d, row i node i's start; NULL: zeros), the
+ * other five vectors 0 (as the authors' optimizers.py:150-156). mu > 0,
  * L >= mu, chi1 > 0 and lambda_mix > 0 (the graph constants). Errors name the key. */
 int sgr_dadao_init(sgr_dadao *s, size_t n, size_t d, double mu, double L, double chi1,
                    double lambda_mix, const double *x0, sgr_err *err);
@@ -47,8 +48,31 @@ void sgr_dadao_on_gradient(sgr_dadao *s, size_t i, const double *grad);
  * each end is (y + z) of that end (what travels on the network). */
 void sgr_dadao_on_gossip(sgr_dadao *s, size_t i, size_t j, double t);
 
-/* Mean over nodes of |x_i - x*|^2. Can't fail. */
+/* What node i sends in a gossip, (y + z)_i, into out (d values). The caller advances it first
+ * when the value must be taken at a given time. Can't fail. */
+void sgr_dadao_message(const sgr_dadao *s, size_t i, double *out);
+
+/* One end's half of a gossip made over the network: node i advanced to t, then the consensus
+ * jumps z += sign beta delta, z~ += sign beta~ delta, with delta = (y + z)_initiator as sent -
+ * (y + z)_responder on arrival and sign +1 at the responder, -1 at the initiator. Both ends
+ * move by opposite amounts, so sum_i z_i is conserved exactly although they act at different
+ * times. Can't fail. */
+void sgr_dadao_gossip_half(sgr_dadao *s, size_t i, const double *delta, double sign, double t);
+
+/* Mean over nodes of |x_i - x*|^2, each node as of its last event (what the authors' code
+ * measures after every event, run_optimizers.py:150). Can't fail. */
 double sgr_dadao_distance(const sgr_dadao *s, const double *xstar);
+
+/* |x_i - x*|^2 of node i as of its last event. Can't fail. */
+double sgr_dadao_node_distance(const sgr_dadao *s, size_t i, const double *xstar);
+
+/* |x_i(t) - x*|^2 with node i's flow carried to t (>= its last event) on the side: the state
+ * is not touched, so measuring does not change the trajectory. Can't fail. */
+double sgr_dadao_node_distance_at(const sgr_dadao *s, size_t i, const double *xstar, double t);
+
+/* Mean over nodes of |x_i(t) - x*|^2, every node's flow carried to t (the paper's continuous
+ * iterate at time t), without touching the state. Can't fail. */
+double sgr_dadao_distance_at(const sgr_dadao *s, const double *xstar, double t);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
 #ifndef SIMGRAD_DATASET_H
 #define SIMGRAD_DATASET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 #include "simgrad/error.h"
@@ -50,6 +51,41 @@ int sgr_dataset_read_idx(sgr_dataset *out, const char *images_path, const char *
  * and '#' comments are skipped. Errors name file:line and what was expected (bad label, bad
  * index, non-ascending index, bad value), or the file for an empty or unreadable one. */
 int sgr_dataset_read_libsvm(sgr_dataset *out, const char *path, size_t d_min, sgr_err *err);
+
+/* sgr_dataset_read_libsvm where each line carries its node as a "KEY:i" token right after the
+ * label (node_key "node" reads "1 node:3 1:0.5 ...", "qid" reads svmlight's query ids):
+ * *nodes receives out->n node ids (malloc'ed). A line without the token, or naming a node
+ * >= max_nodes (when max_nodes > 0), is an error naming file:line. */
+int sgr_dataset_read_libsvm_nodes(sgr_dataset *out, const char *path, size_t d_min,
+                                  const char *node_key, size_t max_nodes, size_t **nodes,
+                                  sgr_err *err);
+
+/* Read a CSV dataset: a header line of column names, then one row per sample of finite
+ * numbers ('#' comments and blank lines skipped). The column named label_col holds the
+ * label, the one named node_col (if node_col is not NULL) each row's node, into *nodes
+ * (malloc'ed, out->n ids; integers >= 0, below max_nodes when max_nodes > 0); every other
+ * column is a feature, in file order. Labels are mapped as LIBSVM's are. Errors name
+ * file:line (a missing column names the header's line). On error out is left empty. */
+int sgr_dataset_read_csv(sgr_dataset *out, const char *path, const char *label_col,
+                         const char *node_col, size_t max_nodes, size_t **nodes, sgr_err *err);
+
+/* Per-node data, read with no shuffle (rows keep their file order within a node):
+ * _column reads one file (CSV if csv, else LIBSVM) whose column (CSV) or "KEY:i" token
+ * (LIBSVM) named node_col gives each row's node among 0..k-1: all receives every row, parts[i]
+ * node i's; a node out of range is an error naming file:line, a node without rows one naming
+ * the file and the node. _files reads node i's rows from pattern with "{node}" replaced by i,
+ * for i = 0..k-1 (LIBSVM files are widened to the widest), all the concatenation. On error
+ * -1 is returned and neither all nor parts hold memory. */
+int sgr_dataset_read_nodes_column(const char *path, bool csv, const char *label_col,
+                                  const char *node_col, size_t k, sgr_dataset *all,
+                                  sgr_dataset *parts, sgr_err *err);
+int sgr_dataset_read_node_files(const char *pattern, bool csv, const char *label_col, size_t k,
+                                sgr_dataset *all, sgr_dataset *parts, sgr_err *err);
+
+/* Map labels in place as the LIBSVM reader does: {-1,+1} or {0,1} become 0/1 (returns 2),
+ * non-negative integers up to 10^6 stay class indices (returns 1 + the largest), anything
+ * else is regression (returns 0). Can't fail. */
+int sgr_dataset_classify_labels(double *y, size_t n);
 
 /* Allocate an uninitialised n x d dataset into out (which is overwritten, not freed), with
  * the given nclasses. n == 0 gives an empty dataset with NULL arrays. On error (size overflow,

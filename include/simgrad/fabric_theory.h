@@ -25,13 +25,19 @@ double sgr_congestion_count(const sgr_fabric *f, const sgr_flows *subflows);
  * The paper's bound: max over leaves of flows out or in, divided by spines. */
 double sgr_congestion_spray(const sgr_fabric *f, const sgr_flows *flows);
 
+/* The balls-into-bins distributions computed so far, to reuse across the steps of a run (a
+ * step's sets repeat the same few shapes). new returns NULL when out of memory. */
+typedef struct sgr_balls_cache sgr_balls_cache;
+sgr_balls_cache *sgr_balls_cache_new(void);
+void sgr_balls_cache_free(sgr_balls_cache *cache);
+
 /* Expected maximum congestion (and its standard deviation) when every flow of the step is
  * cut into k equal parts (k = 1: ECMP) each hashed uniformly onto one of the pair's paths:
  * balls into bins, exactly for each leaf's (pod's) uplinks and downlinks, these sets taken as
- * independent. Needs a healthy fabric (no failures) and equal flow sizes; returns -1
- * otherwise. */
-int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k, double *mean,
-                               double *sd);
+ * independent. cache (may be NULL) keeps the distributions for the next calls. Needs a
+ * healthy fabric (no failures) and equal flow sizes; returns -1 otherwise. */
+int sgr_congestion_ecmp_expect(const sgr_fabric *f, const sgr_flows *flows, size_t k,
+                               sgr_balls_cache *cache, double *mean, double *sd);
 
 /* P(the fullest of `bins` bins holds at most m balls) when n balls are thrown uniformly. */
 double sgr_balls_max_cdf(size_t n, size_t bins, size_t m);

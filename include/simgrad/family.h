@@ -11,6 +11,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
 
 #include "simgrad/error.h"
 #include "simgrad/scenario.h"
@@ -41,21 +43,30 @@ typedef struct sgr_family_sweep {
     const char *default_field; /* default metric: ITEM.FIELD for every listed item, else ... */
     const char *default_top;   /* ... this column */
     const char *const *counts; /* result fields that are counts (axis labels), or NULL */
+    /* With list_key: the items the configuration lists, comma-separated, into buf. */
+    void (*items)(const sgr_config *cfg, char *buf, size_t size);
 } sgr_family_sweep;
 
-/* `simgrad search SCENARIO [ARGS]`: a family's search over its own parameters. */
+/* `simgrad search SCENARIO [--set ...] [--json FILE] [FAMILY OPTIONS]`: a family's search over
+ * its own parameters on the scenario. */
 typedef struct sgr_search_opts {
-    int argc; /* the arguments after the scenario, for the family to read */
+    int argc; /* the options the command did not take itself, for the family to read */
     char **argv;
-    bool quiet;
+    FILE *out; /* where the family prints its table */
 } sgr_search_opts;
 
 typedef struct sgr_family {
     sgr_family_keys keys;
     bool uses_workload; /* load the workload even when check() asks for no data parts */
+    /* The family's typed configuration from the scenario's algorithm.* keys (with the shared
+     * sections' parsing in scenario/config.c, the only code that reads the scenario by key):
+     * *cfg receives an allocation that free_cfg releases. Returns 0 or -1 with err naming
+     * the key. Optional while a family still reads its keys at run time. */
+    int (*parse)(const sgr_scenario *scn, void **cfg, sgr_err *err);
+    void (*free_cfg)(void *cfg);
     /* Check cross-key constraints given the platform's host count (0 if loaded from a file and
      * not yet known), and say how many data parts to prepare (0: no workload). */
-    int (*check)(const sgr_scenario *scn, size_t nhosts, size_t *nparts, sgr_err *err);
+    int (*check)(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err);
     /* Optional: build the platform in memory (called right after simgrid_init) instead of
      * generating platform.xml and loading it. May set run->state. */
     int (*build_platform)(sgr_run *run, sgr_err *err);
@@ -69,8 +80,12 @@ typedef struct sgr_family {
     int (*finish)(sgr_run *run, sgr_err *err);
     const sgr_family_report *report; /* plots, tables and checks of `simgrad report` */
     const sgr_family_sweep *sweep;   /* results.csv columns of `simgrad sweep` */
-    /* Optional: `simgrad search`. Returns 0, SGR_EUSER or SGR_EFAIL with err. */
-    int (*search)(const sgr_scenario *scn, const sgr_search_opts *opts, sgr_err *err);
+    /* Optional: `simgrad search`. Returns 0 with *result (a JSON object the command writes to
+     * --json FILE; may be NULL), or SGR_EUSER (bad option or scenario: exit 2) or SGR_EFAIL with
+     * err. search_usage lists its options for `simgrad search --help`. */
+    int (*search)(const sgr_config *cfg, const sgr_search_opts *opts, json_t **result,
+                  sgr_err *err);
+    const char *search_usage;
 } sgr_family;
 
 /* The registry (families/registry.c): every family, NULL-terminated, and their key tables for

@@ -111,6 +111,17 @@ int sgr_graph_build_watts(sgr_graph *g, size_t n, size_t k, double beta, gsl_rng
  * Errors read "graph.file PATH:LINE: ...". */
 int sgr_graph_load_file(sgr_graph *g, const char *path, size_t n, sgr_err *err);
 
+/* A sequence of graphs on n (> 0) nodes from edge lists (time-varying gossip). If path holds
+ * "{k}", graph k comes from path with "{k}" replaced by k, for k = 0..count-1, each file "u v"
+ * per line; otherwise one file of "u v" lines (one graph) or "g u v" lines (graph id g; the
+ * ids must run 0..K-1 with edges each, giving K graphs). Fields are separated by blanks or
+ * commas, '#' starts a comment, a first line of names ("graph,u,v") is skipped, duplicates
+ * merge. *graphs (malloc'ed, *k graphs) may be disconnected: the caller checks. Errors read
+ * "graph.file PATH:LINE: ..." (a node out of range, a bad field, a self-loop) or name the
+ * file and graph. */
+int sgr_graph_load_sequence(const char *path, size_t n, size_t count, sgr_graph **graphs,
+                            size_t *k, sgr_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,8 +15,10 @@ extern "C" {
 /* mkdir -p. Returns 0 or -1 with err. */
 int sgr_mkdir_p(const char *path, sgr_err *err);
 
-/* Write `json` to path via path.tmp + rename. */
+/* Write `json` to path via path.tmp + rename, reals with 12 significant digits. */
 int sgr_json_write_atomic(const char *path, json_t *json, sgr_err *err);
+/* The same with `digits` significant digits (17: every double exactly; 0: 12). */
+int sgr_json_write_atomic_digits(const char *path, json_t *json, int digits, sgr_err *err);
 
 /* A CSV of metrics streamed while the run goes: rows land in NAME.part, flushed after each row
  * so a crash loses at most the row being written; closing renames it to NAME. */
@@ -24,9 +26,12 @@ typedef struct sgr_metrics sgr_metrics;
 
 sgr_metrics *sgr_metrics_open(const char *path, const char *const *columns, size_t ncols,
                               sgr_err *err);
-/* Append a row. NAN values are written as empty cells. Numbers use %.10g, so equal runs give
- * byte-identical files. Returns 0 or -1 (I/O error). */
+/* Append a row. NAN values are written as empty cells. Numbers use %.10g (or the digits set
+ * by sgr_metrics_set_digits), so equal runs give byte-identical files. Returns 0 or -1 (I/O error). */
 int sgr_metrics_row(sgr_metrics *m, const double *values);
+/* Write this writer's numbers with `digits` significant digits (17: every double exactly)
+ * instead of 10. Can't fail. */
+void sgr_metrics_set_digits(sgr_metrics *m, int digits);
 size_t sgr_metrics_rows(const sgr_metrics *m);
 /* Flush and rename to the final name; frees m. Returns 0 or -1. */
 int sgr_metrics_close(sgr_metrics *m, sgr_err *err);

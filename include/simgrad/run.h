@@ -11,6 +11,7 @@
 #include <simgrid/forward.h>
 
 #include "simgrad/chrome_trace.h"
+#include "simgrad/config.h"
 #include "simgrad/error.h"
 #include "simgrad/family.h"
 #include "simgrad/graph.h"
@@ -25,24 +26,25 @@ extern "C" {
 #endif
 
 struct sgr_run {
-    const sgr_scenario *scn;
+    const sgr_config *cfg;   /* the scenario, typed (simgrad/config.h) */
+    const sgr_scenario *scn; /* transitional: for families still reading keys (cfg->scn) */
     const sgr_family *family;
     char *outdir;
-    unsigned long seed;
+    unsigned long seed; /* cfg->seed */
     size_t nhosts;
     sg_host_t *hosts; /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
     double *speed;    /* relative speed of each host (heterogeneity) */
     unsigned stack_size;
-    sgr_platform_cfg platform;
-    sgr_straggler_cfg stragglers;
-    char *trace_path;
-    char *failures_path; /* stragglers.host_failures, or NULL */
+    sgr_platform_cfg platform;     /* cfg->platform */
+    sgr_straggler_cfg stragglers;  /* cfg->stragglers */
+    const char *failures_path;     /* cfg->host_failures: stragglers.host_failures, or NULL */
     sgr_workload workload;
     size_t nparts;
     sgr_metrics *metrics;
     json_t *results; /* filled by the family's finish() */
     sgr_progress progress;
     void *state;        /* the family's own */
+    int summary_digits; /* significant digits of summary.json's reals (0: 12); a family sets it */
     sgr_ctrace *ctrace; /* trace.json (output.chrome_trace), or NULL */
 };
 
@@ -103,6 +105,9 @@ int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size
 /* Start the actor that applies stragglers.host_failures, if the scenario has any. */
 int sgr_run_failures_deploy(sgr_run *run, sgr_err *err);
 
+/* Transitional (scenario/compat.c), for the families not yet on typed configuration. */
+int sgr_workload_load_scenario(sgr_workload *wl, const sgr_scenario *scn, size_t nparts,
+                               sgr_err *err);
 /* Fill the platform and straggler configurations from a scenario (strings stay owned by
  * the scenario). Pure; can't fail. */
 void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *cfg);

@@ -82,8 +82,11 @@ int sgr_scenario_load(sgr_scenario *scn, const char *path, const char *const *se
 
 void sgr_scenario_free(sgr_scenario *scn);
 
-/* Typed getters on a validated scenario. Keys must exist in the schema; values were checked
- * by sgr_scenario_load, so these can't fail (a missing optional key gives 0 / NULL / false). */
+/* Typed getters on a validated scenario, for the parse hooks only (scenario/config.c and the
+ * families' config.c): everything else reads typed configuration (simgrad/config.h). Values
+ * were checked by sgr_scenario_load, so these can't fail (a missing optional key gives
+ * 0 / NULL / false); a key that is not in the core schema or the scenario's family's table is
+ * a programming error and aborts with its name. */
 long sgr_scn_int(const sgr_scenario *scn, const char *path);
 double sgr_scn_num(const sgr_scenario *scn, const char *path); /* numbers and quantities */
 bool sgr_scn_bool(const sgr_scenario *scn, const char *path);

@@ -30,6 +30,18 @@ typedef enum {
     SGR_SCHEME_MSGC,    /* multiplexed SGC, T = W - 2 + B */
 } sgr_scheme_kind;
 
+/* Which round rules a scheme follows (docs/model.md, "Reproducing the paper"). */
+typedef enum {
+    SGR_RULES_SIMGRAD = 0, /* the paper's statements: GC accepts up to s stragglers, workers
+                              with no task in SR-SGC's final rounds take no part, uncoded
+                              counts a wait only when someone was late, every accepted round
+                              keeps its due job decodable */
+    SGR_RULES_REFERENCE,   /* the authors' simulator (mamaj/Sequential-Gradient-Coding-2,
+                              2_find_runtimes) line by line: GC accepts fewer than s (s <= n),
+                              every worker computes in SR-SGC's final rounds, uncoded waits in
+                              every round, SR-SGC and M-SGC accept on the straggler model alone */
+} sgr_sgc_rules;
+
 typedef struct sgr_sgc_params {
     sgr_scheme_kind kind;
     size_t n;           /* workers */
@@ -39,10 +51,15 @@ typedef struct sgr_sgc_params {
     int B, W, lambda;   /* SR-SGC and M-SGC */
     sgr_gc_kind code;   /* GC and SR-SGC: fractional or cyclic */
     unsigned long seed; /* for the cyclic code's random H */
-    bool schedule_only; /* no code matrix (no decoding): fast parameter search */
+    bool schedule_only; /* no data layout and no code matrix (no decoding): the round model
+                           alone, for parameter search; samples and code are not looked at */
+    sgr_sgc_rules rules;
 } sgr_sgc_params;
 
-/* One minitask: the worker returns sum_k coef[k] * grad(segment seg[k]) for job `job`. */
+/* One minitask: the worker returns sum_k coef[k] * grad(segment seg[k]) for job `job`.
+ * A job >= jobs is filler work that exists for its time only (reference rules: a worker with
+ * no task in SR-SGC's final rounds computes the round's own, nonexistent job, as the authors'
+ * code does); its result is never decoded. */
 typedef struct sgr_minitask {
     long job;
     int slot; /* M-SGC: 0..W-2+B; others 0 */
@@ -57,19 +74,28 @@ typedef struct sgr_segment {
 
 typedef struct sgr_sgc sgr_sgc;
 
-/* Validate and build a scheme. Errors name the key: algorithm.s >= algorithm.workers,
- * SR-SGC with (W-1) not a multiple of B, M-SGC with B >= W, lambda > n, too few samples for
- * the layout, fractional repetition with (s+1) not dividing n. */
+/* Validate and build a scheme. Errors name the key: algorithm.s >= algorithm.workers
+ * (reference rules: GC allows s = n, as the authors' search does), SR-SGC with (W-1) not a
+ * multiple of B, M-SGC with B >= W, lambda > n, and unless schedule_only, what
+ * sgr_sgc_runnable() refuses. On error, NULL is returned. */
 sgr_sgc *sgr_sgc_new(const sgr_sgc_params *p, sgr_err *err);
 void sgr_sgc_free(sgr_sgc *sc);
 
+/* Can these (valid) parameters run on real data: enough samples for the layout (one row per
+ * smallest segment), a fractional code with (s+1) dividing n? Cheap: builds nothing. Returns
+ * 0, or -1 with err naming the key (workload.samples, algorithm.s, algorithm.code). */
+int sgr_sgc_runnable(const sgr_sgc_params *p, sgr_err *err);
+
 const char *sgr_scheme_name(sgr_scheme_kind k);
 int sgr_scheme_parse(const char *s, sgr_scheme_kind *out);
+const char *sgr_sgc_rules_name(sgr_sgc_rules r);
+int sgr_sgc_rules_parse(const char *s, sgr_sgc_rules *out);
 
-size_t sgr_sgc_delay(const sgr_sgc *sc);  /* T */
-size_t sgr_sgc_rounds(const sgr_sgc *sc); /* J + T */
-size_t sgr_sgc_s(const sgr_sgc *sc);      /* stragglers tolerated per coded task */
-double sgr_sgc_load(const sgr_sgc *sc);   /* normalized load, as published */
+const sgr_sgc_params *sgr_sgc_params_of(const sgr_sgc *sc); /* as given to sgr_sgc_new */
+size_t sgr_sgc_delay(const sgr_sgc *sc);                    /* T */
+size_t sgr_sgc_rounds(const sgr_sgc *sc);                   /* J + T */
+size_t sgr_sgc_s(const sgr_sgc *sc);    /* stragglers the code tolerates per coded task */
+double sgr_sgc_load(const sgr_sgc *sc); /* normalized load, as published */
 size_t sgr_sgc_nsegments(const sgr_sgc *sc);
 const sgr_segment *sgr_sgc_segments(const sgr_sgc *sc);
 
@@ -82,9 +108,14 @@ size_t sgr_sgc_plan(const sgr_sgc *sc, size_t r, size_t w, sgr_minitask *out, si
 size_t sgr_sgc_max_minitasks(const sgr_sgc *sc);
 
 /* Given who would be left out as stragglers (straggler[w], for participating workers), can
- * round r end without them? The scheme's straggler-model condition and the decodability of
- * the job due at r. IGNORE always accepts at most s stragglers; UNCODED never accepts any. */
+ * round r end without them? The scheme's straggler-model condition and (simgrad rules) the
+ * decodability of the job due at r. IGNORE always accepts at most s stragglers; UNCODED never
+ * accepts any. GC accepts at most s (reference rules: fewer than s). */
 bool sgr_sgc_accepts(const sgr_sgc *sc, size_t r, const bool *straggler);
+
+/* True if every round waits for every worker and counts as a wait (reference rules' uncoded,
+ * no_coding.py:58-60), whoever is late. */
+bool sgr_sgc_always_waits(const sgr_sgc *sc);
 
 /* Record round r: returned[w] says whose minitasks arrived (false for stragglers and for
  * non-participants). Rounds must be committed in order. */
@@ -104,11 +135,13 @@ int sgr_sgc_decode(const sgr_sgc *sc, size_t job, sgr_sgc_result_fn result, void
                    double *out, double *residual, sgr_err *err);
 
 /* The pure round model, as published: per round r, delays[r*n + w] is worker w's task time;
- * the master waits for the fastest (m) and until (1+mu) m; if the scheme accepts the
- * stragglers, the round lasts min((1+mu) m, slowest), else it waits for all (a "wait").
- * Non-participating workers are ignored. Fills durations[0..rounds-1] (may be NULL) and
- * returns the total runtime; *waits counts the rounds that waited for everybody. Returns a
- * negative value if a due job was not decodable (a scheme bug), with err. */
+ * the master waits for the fastest (m) and until (1+mu) m; a worker is late if its time is
+ * more than (1+mu) m. If the scheme accepts the late ones, the round lasts
+ * min((1+mu) m, slowest), else it waits for all (a "wait"). Non-participating workers are
+ * ignored. Fills durations[0..rounds-1] (may be NULL) and returns the total runtime; *waits
+ * counts the rounds that waited for everybody. Returns a negative value if a due job was not
+ * decodable, with err (simgrad rules: a scheme bug; reference rules: where the authors' code
+ * raises RuntimeError, e.g. selective_repeat_sgc.py:68-69). */
 double sgr_sgc_simulate(sgr_sgc *sc, const double *delays, double mu, double *durations,
                         size_t *waits, sgr_err *err);
 

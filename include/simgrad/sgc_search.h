@@ -14,61 +14,124 @@ extern "C" {
 #endif
 
 /* Worker w's task time in round r at normalized load L is
- *     base[r*n + w] + L * per_load[r*n + w]
- * (a trace: base = trace - base_load*comp, per_load = comp; a straggler model: base = added
- * delay, per_load = full-gradient time x slowdown / relative speed). */
+ *     max(0, base[r*n + w] + (L - load0) * per_load[r*n + w])
+ * (a trace measured at load0 = base_load: base = trace, per_load = base_comp, the authors'
+ * `base_delays + (load - base_load) * base_comp`, find_runtime.py:50; a straggler model:
+ * load0 = 0, base = added delay, per_load = full-gradient time x slowdown / relative speed).
+ * The clamp at 0 matters only for L < load0; the authors' code has none. */
 typedef struct sgr_delay_model {
     size_t n, rounds;
+    double load0;
     const double *base, *per_load;
 } sgr_delay_model;
 
+/* The parameter sets a search enumerates, per rule set (sgr_sgc_search). */
 typedef struct sgr_search_space {
-    size_t max_delay; /* largest T considered (SR-SGC: B; M-SGC: W-2+B) */
-    size_t max_W;     /* largest W considered */
+    size_t max_delay; /* simgrad: T <= max_delay (SR-SGC B, M-SGC W-2+B); reference: B <=
+                         max_delay and W-1+B <= max_delay (find_runtime.py:39, the trace's
+                         rounds minus the jobs) */
+    size_t max_W;     /* simgrad: W <= max_W; reference: the code's max_W (= J): SR-SGC
+                         W <= max_W, M-SGC W < max_W */
 } sgr_search_space;
 
 /* Fill delays[0 .. rounds*n-1] for load L. Can't fail. */
 void sgr_delay_model_fill(const sgr_delay_model *dm, double load, double *delays);
 
-/* Run `tmpl` (its kind, n, jobs, samples; its s / B / W / lambda are ignored) through the
- * round model for every admissible parameter of its kind and keep the fastest in *best
- * (runtime in *runtime, waits in *waits). *tried counts the parameter sets run. Fails if
- * the delays have fewer rounds than a candidate needs (J + T), or none is admissible. */
+/* Runtime of one parameter set on the delay model (the round model). Returns 0, or -1 with
+ * err if the set is not valid, the delays cover fewer rounds than it needs (J + T), or a due
+ * job is not decodable (reference rules: where the authors' code raises RuntimeError). */
+int sgr_sgc_evaluate(const sgr_sgc_params *p, const sgr_delay_model *dm, double mu, double *runtime,
+                     size_t *waits, sgr_err *err);
+
+typedef struct sgr_search_result {
+    sgr_sgc_params best; /* the first set with the lowest runtime, in enumeration order */
+    double runtime;
+    size_t waits;
+    size_t enumerated; /* sets in the rule set's enumeration */
+    size_t tried;      /* of them, run through the round model to the end */
+} sgr_search_result;
+
+/* Told of every set of the enumeration, in order: its runtime and waits, or why the round
+ * model refused it (reason != NULL; runtime NAN). */
+typedef void (*sgr_search_visit_fn)(void *ctx, const sgr_sgc_params *p, double runtime,
+                                    size_t waits, const char *reason);
+
+/* Run `tmpl` (its kind, n, jobs, rules; its s / B / W / lambda are ignored) through the
+ * round model (schedule only: samples and code play no part) for every parameter set of its
+ * kind and keep the fastest, first minimum winning, as the authors' np.argmin / idxmin do.
+ * Enumerations (uncoded: one set; ignore-stragglers: s = 0..n-1 under both rule sets):
+ *   simgrad:   GC s = 0..n-1; SR-SGC lambda = 1..n, B = 1..max_delay, W = B+1, 2B+1, ..
+ *              <= max_W; M-SGC lambda = 1..n, W = 2..max_W, B = 1..W-1 with W-2+B <= max_delay
+ *   reference: GC s = 1..n (gradient_coding.py:37); SR-SGC as above
+ *              (selective_repeat_sgc.py:50-53); M-SGC lambda = 1..n, W = 2..max_W-1,
+ *              B = 1..W-1 with W-1+B <= max_delay (multiplexed_sgc.py:241-245).
+ * visit (may be NULL) sees every set. Fails, with err, if no set could be run. */
 int sgr_sgc_search(const sgr_sgc_params *tmpl, const sgr_delay_model *dm, double mu,
-                   const sgr_search_space *space, sgr_sgc_params *best, double *runtime,
-                   size_t *waits, size_t *tried, sgr_err *err);
+                   const sgr_search_space *space, sgr_search_visit_fn visit, void *ctx,
+                   sgr_search_result *res, sgr_err *err);
 
-/* Runtime of one parameter set on the delay model (the round model). */
-int sgr_sgc_evaluate(const sgr_sgc_params *p, const sgr_delay_model *dm, double mu,
-                     double *runtime, size_t *waits, sgr_err *err);
-
-/* Least-squares fit of mean task time against load from traces measured at several loads:
- * returns the slope (seconds per unit of normalized load) in *comp and the intercept in
- * *intercept (GSL's gsl_fit_linear). Needs two distinct loads. */
-int sgr_fit_load_slope(const double *loads, const double *mean_times, size_t count,
-                       double *comp, double *intercept, sgr_err *err);
+/* Least-squares fit of task time against load, every (load, time) point counting once, with an
+ * intercept (GSL's gsl_fit_linear; the authors fit sklearn's LinearRegression the same way,
+ * analyze_runtime2.py:91-95): slope in *comp (seconds per unit of normalized load), intercept
+ * in *intercept, coefficient of determination in *r2 (NULL allowed). Needs two distinct loads;
+ * on error -1 with err. */
+int sgr_fit_load_slope(const double *loads, const double *times, size_t count, double *comp,
+                       double *intercept, double *r2, sgr_err *err);
 
 #define SGR_MAX_SCHEMES 5
+
+/* The gradient-coding family's algorithm.* keys, terminated by a {NULL} key. */
+extern const sgr_key sgr_gc_keys[];
 
 /* Workers of a gradient-coding scenario: algorithm.workers, or one per host but the master's. */
 size_t sgr_gc_workers(const sgr_scenario *scn, size_t nhosts);
 
-/* The schemes listed in algorithm.schemes with their parameters, each checked by building it
- * for n workers and `samples` rows; *maxT and *maxR are the largest delay and round count. */
+/* The schemes listed in algorithm.schemes with their parameters and algorithm.rules, each
+ * checked by building it for n workers and `samples` rows (schedule_only: the parameters
+ * alone); *maxT and *maxR are the largest delay and round count. */
 int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t samples,
-                                sgr_sgc_params *params, size_t *count, size_t *maxT, size_t *maxR,
-                                sgr_err *err);
+                                bool schedule_only, sgr_sgc_params *params, size_t *count,
+                                size_t *maxT, size_t *maxR, sgr_err *err);
 
-/* Trace mode's seconds per unit of normalized load: algorithm.trace_base_comp, or fitted from
- * the traces of algorithm.trace_fit ("file@load,...", each trace's mean task time against its
- * load). Returns 0 or -1 with err naming the key or the file. */
-int sgr_gc_trace_comp(const sgr_scenario *scn, double *comp, sgr_err *err);
+/* Trace mode's seconds per unit of normalized load, and how it was found. */
+typedef struct sgr_trace_comp {
+    double comp;      /* base_comp, s per unit of normalized load */
+    bool fitted;      /* from algorithm.trace_fit */
+    double intercept; /* the fit's intercept (s) and coefficient of determination */
+    double r2;
+    size_t profiles, points; /* profiles and task times fitted */
+} sgr_trace_comp;
+
+/* algorithm.trace_base_comp, or fitted from the load profiles of algorithm.trace_fit
+ * ("file@load,...": every task time of every profile against its profile's load). Returns 0,
+ * or -1 with err naming the key and the file (and line for a bad row). */
+int sgr_gc_trace_comp(const sgr_scenario *scn, sgr_trace_comp *tc, sgr_err *err);
+
+/* The fit as JSON for summaries and search results. */
+json_t *sgr_trace_comp_json(const sgr_trace_comp *tc);
+
+/* One scheme's results in a run of the family. */
+typedef struct sgr_gc_result {
+    sgr_scheme_kind kind;
+    double runtime;  /* from the scheme's start to its end, simulated s */
+    double rounds_s; /* the rounds' durations, summed */
+    double decode_s; /* the master's decoding, summed (0 when not charged) */
+    double load, max_err, max_resid, final_loss;
+    size_t rounds, waits, T, decode_failures, stragglers;
+} sgr_gc_result;
+
+/* The schemes' results as the summary's JSON array (with runtimes relative to gc and uncoded
+ * when they ran), and as the run's table on `out` (tc: the trace's base_comp fit, or NULL). */
+json_t *sgr_gc_results_json(const sgr_gc_result *res, size_t count);
+void sgr_gc_results_print(FILE *out, const sgr_gc_result *res, size_t count,
+                          const sgr_trace_comp *tc);
 
 /* Search the best parameters of every scheme of a gradient-coding scenario on its straggler
  * model or trace (round model, no network), print a table to `out`, and return the results as
- * JSON (NULL on error). max_delay/max_W bound the search. */
-json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *space,
-                               FILE *out, sgr_err *err);
+ * JSON (NULL on error). max_delay/max_W bound the search; 0 takes the rule set's default
+ * (simgrad: 3 and 6; reference: the trace's rounds minus the jobs, and the jobs). */
+json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *space, FILE *out,
+                               sgr_err *err);
 
 #ifdef __cplusplus
 }

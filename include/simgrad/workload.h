@@ -3,13 +3,35 @@
 #ifndef SIMGRAD_WORKLOAD_H
 #define SIMGRAD_WORKLOAD_H
 
+#include <stdbool.h>
+
 #include "simgrad/dataset.h"
 #include "simgrad/model.h"
-#include "simgrad/scenario.h"
+#include "simgrad/partition.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The workload section (sgr_config_parse fills it; paths resolved). */
+typedef struct sgr_workload_cfg {
+    unsigned long seed; /* the scenario's seed: the "workload" stream is derived from it */
+    sgr_model_kind model;
+    const char *model_name;
+    double l2;
+    const char *dataset; /* synthetic | fashion-mnist | libsvm | csv */
+    char *fmnist_dir, *path, *test_path;
+    char *node_files;                       /* workload.node_files (partition files), or NULL */
+    const char *label_column, *node_column; /* CSV label column; per-node data's node column */
+    size_t samples, test_samples, features;
+    int classes;
+    double condition, noise, separation, test_fraction;
+    bool bias;
+    sgr_partition_kind partition;
+    const char *partition_name;
+    size_t shards_per_node;
+    double dirichlet_alpha;
+} sgr_workload_cfg;
 
 typedef struct sgr_workload {
     sgr_model model;
@@ -19,8 +41,8 @@ typedef struct sgr_workload {
 } sgr_workload;
 
 /* Load or generate the dataset, split train/test, partition the training set into `nparts`
- * shards, all seeded from the scenario. Errors name the key or the file. */
-int sgr_workload_load(sgr_workload *wl, const sgr_scenario *scn, size_t nparts, sgr_err *err);
+ * shards, all seeded from cfg->seed. Errors name the key or the file. */
+int sgr_workload_load(sgr_workload *wl, const sgr_workload_cfg *cfg, size_t nparts, sgr_err *err);
 
 void sgr_workload_free(sgr_workload *wl);
 
