@@ -9,6 +9,7 @@
  * peak RSS reported is that of one load alone. Not run by ctest. */
 #include "simgrad/platform.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,10 @@ int main(int argc, char **argv)
     if (prc)
         return prc == 1 ? 0 : 2;
     char tmpdir[] = "/tmp/bench_platform_XXXXXX";
+    if (keep && mkdir(keep, 0777) < 0 && errno != EEXIST) {
+        perror(keep);
+        return 1;
+    }
     const char *dir = keep ? keep : mkdtemp(tmpdir);
     if (!dir) {
         perror("mkdtemp");
