@@ -106,6 +106,10 @@ void gs_record(gs_state *gs, double t_units, double abs)
     r->final_abs = abs;
     if (rel <= gs->c->target)
         gs->stop = true;
+    if (!isfinite(rel) && isnan(r->diverged_t)) { /* diverged: a result; the method ends here */
+        r->diverged_t = t_units;
+        gs->stop = true;
+    }
 }
 
 void gs_log_event(gs_state *gs, const sgr_event *ev)
@@ -268,6 +272,7 @@ static int method_begin(gs_state *gs, size_t k, sgr_err *err)
 {
     gs->cur = k;
     gs->res[k].kind = gs->c->methods[k];
+    gs->res[k].diverged_t = NAN;
     for (int e = 0; e < GS_NEPS; e++)
         gs->res[k].t_eps[e] = gs->res[k].g_eps[e] = gs->res[k].c_eps[e] = NAN;
     sgr_dadao_free(&gs->dd);

@@ -75,6 +75,7 @@ typedef struct method_result {
     unsigned long grads, gossips, messages;
     double *ts, *rs; /* the error curve: time units, relative error */
     size_t npts;
+    double diverged_t; /* time units at the first error that was not finite, or NAN */
 } method_result;
 
 struct gs_state {

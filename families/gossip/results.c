@@ -8,6 +8,7 @@
 
 #include <simgrid/engine.h>
 
+#include "simgrad/results.h"
 #include "families/gossip/gossip.h"
 
 /* slope of log(rel) against t over the points with 1e-9 < rel < 0.1 */
@@ -52,13 +53,37 @@ static json_t *method_results(gs_state *gs, method_result *r)
     printf("%-9s final relative error %.3g after %lu gradients and %lu gossips; fitted rate %.4g "
            "per time unit (sqrt(mu/L) = %.4g)\n",
            gs_method_names[r->kind], r->final_rel, r->grads, r->gossips, r->rate, 1.0 / sk);
-    json_t *m = json_pack("{s:s, s:f, s:I, s:I, s:I, s:f, s:f, s:o}", "method",
-                          gs_method_names[r->kind], "final_rel_error", r->final_rel, "gradients",
-                          (json_int_t)r->grads, "gossips", (json_int_t)r->gossips, "messages",
-                          (json_int_t)r->messages, "fitted_rate", isnan(r->rate) ? 0.0 : r->rate,
-                          "simulated_seconds", r->sim_seconds, "precision", rows);
-    json_object_set_new(m, "final_abs_error", json_real(r->final_abs));
+    json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o, s:f, s:o, s:b}", "method",
+                          gs_method_names[r->kind], "final_rel_error", sgr_json_real(r->final_rel),
+                          "gradients", (json_int_t)r->grads, "gossips", (json_int_t)r->gossips,
+                          "messages", (json_int_t)r->messages, "fitted_rate",
+                          sgr_json_real(isnan(r->rate) ? 0.0 : r->rate), "simulated_seconds",
+                          r->sim_seconds, "precision", rows, "diverged", !isnan(r->diverged_t));
+    json_object_set_new(m, "final_abs_error", sgr_json_real(r->final_abs));
+    if (!isnan(r->diverged_t))
+        json_object_set_new(m, "diverged_t_units", json_real(r->diverged_t));
     return m;
+}
+
+/* The run diverged if a method's error stopped being finite (that method ended there). */
+static void mark_divergence(const gs_state *gs, json_t *res)
+{
+    const method_result *first = NULL;
+    for (size_t k = 0; k < gs->c->nmethods; k++)
+        if (!isnan(gs->res[k].diverged_t) && !first)
+            first = &gs->res[k];
+    if (!res)
+        return;
+    if (!first) {
+        sgr_results_converged(res);
+        return;
+    }
+    char at[128];
+    snprintf(at, sizeof at, "%s, t = %.6g time units", gs_method_names[first->kind],
+             first->diverged_t);
+    json_object_set_new(res, "diverged", json_true());
+    json_object_set_new(res, "diverged_at", json_string(at));
+    json_object_set_new(res, "diverged_method", json_string(gs_method_names[first->kind]));
 }
 
 /* x*, mu and L as computed and as used, the measure, the replay. */
@@ -140,6 +165,7 @@ int gs_finish(sgr_run *run, sgr_err *err)
                              "mu", gs->mu, "L", gs->L, "sqrt_mu_over_L", 1.0 / sk, "instant",
                              gs->c->instant, "simulated_time_s", simgrid_get_clock());
     problem_results(gs, run->results);
+    mark_divergence(gs, run->results);
     free_state(gs);
     run->state = NULL;
     return rc;
