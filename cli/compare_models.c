@@ -39,8 +39,8 @@ static const char usage[] =
     "options:\n"
     "  --out DIR        where (default out/<scenario name>-models)\n"
     "  --set KEY=VALUE  override a scenario key in every run (repeatable)\n"
-    "  --packet-set KEY=VALUE  override a key in the packet-level run only, e.g. the fabric\n"
-    "                   family's algorithm.policies=spray and network.ecmp=spray\n"
+    "  --packet-set KEY=VALUE  override a key in the packet-level run only, e.g. a path\n"
+    "                   policy's algorithm.policies=spray and network.ecmp=spray\n"
     "  --sizes LIST     the probe's message sizes (default 1kB,10kB,100kB,1MB,10MB)\n"
     "  --loads LIST     the probe's loads (default 1,2,4,8,16, up to the hosts but one)\n"
     "  --no-probe       skip the probe runs\n"
@@ -212,7 +212,7 @@ static int check_scenario(const cm_opts *o, sgr_scenario *scn, size_t *nhosts, b
         sgr_scenario_free(scn);
         return 2;
     }
-    /* a family that builds its own flow-level platform (fabric) has no same-routes variant */
+    /* a family that builds its own flow-level platform has no same-routes variant */
     const sgr_platform_cfg *plat = &cfg.platform;
     *same_routes = plat->kind == SGR_PLAT_LEAF_SPINE && plat->leaves > 1 && plat->spines > 1 &&
                    !cfg.family->build_platform;

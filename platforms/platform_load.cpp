@@ -25,8 +25,7 @@
 
 #include "simgrad/platform.h"
 
-namespace
-{
+namespace {
 
 using simgrid::kernel::routing::NetPoint;
 using simgrid::kernel::routing::NetZoneImpl;
@@ -37,8 +36,7 @@ using simgrid::s4u::Link;
  * cluster zone per leaf (a SPLITDUPLEX link leafK_link_I and a FATPIPE loopback
  * leafK_link_I_loopback per host) and a DijkstraCache top zone (SPLITDUPLEX links ls_K_S, leaf
  * i to leaf j through spine j mod spines) is here in one zone. */
-class LeafSpineZone : public NetZoneImpl
-{
+class LeafSpineZone : public NetZoneImpl {
     size_t hpl_, spines_;
     std::vector<size_t> host_of_id_;       /* netpoint id -> host index */
     std::vector<Link *> loop_, up_, down_; /* per host */

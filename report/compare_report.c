@@ -172,7 +172,7 @@ static json_t *elem_by_label(json_t *a, const char *label)
 }
 
 /* Append to rows one {key, flow, packet, rel} per number of `f` that `p` has at the same path
- * (array elements paired by label: a run may lack some, such as the fabric policies packet
+ * (array elements paired by label: a run may lack some, such as the path policies packet
  * level cannot run). */
 static void pair_numbers(json_t *f, json_t *p, const char *path, json_t *rows)
 {
@@ -428,7 +428,7 @@ static void metrics_section(cm_ctx *cx, const cm_run *f, const cm_run *p, sgr_re
     if (f->csv.nrows != p->csv.nrows) { /* rows of different things: not comparable */
         sgr_report_doc_para(doc,
                             "The runs' metrics.csv have %zu and %zu rows (packet level ran "
-                            "other items, such as fewer fabric policies): not compared row by "
+                            "other items, such as fewer path policies): not compared row by "
                             "row; see the results above.",
                             f->csv.nrows, p->csv.nrows);
         json_object_set_new(cx->out, "metrics", json_array());
