@@ -526,8 +526,11 @@ static int start_simgrid(sgr_run *run, run_ctx *ctx, const sgr_run_opts *opts, s
     if (run->family->build_platform) {
         if ((rc = run->family->build_platform(run, err)) < 0)
             return rc;
-    } else {
-        simgrid_load_platform(path);
+    } else if (sgr_platform_load(sgr_network_uses_links_platform(&run->cfg->network)
+                                     ? NULL /* the links XML, as written */
+                                     : &run->platform,
+                                 path, err) < 0) {
+        return SGR_EFAIL;
     }
     return collect_hosts(run, err) < 0 ? SGR_EFAIL : 0;
 }

@@ -81,7 +81,7 @@ static int parse_line(char *line, const char *path, size_t lineno, size_t n, edg
         return 0;
     if (ntok != 2)
         return sgr_fail(err, "graph.file %s:%zu: expected two node indices \"u v\", found %d %s",
-                        path, lineno, ntok, ntok == 1 ? "token" : "or more tokens");
+                        path, lineno, ntok, ntok == 1 ? "field" : "or more fields");
     size_t ends[2];
     for (int k = 0; k < 2; k++) {
         if (!parse_index(tok[k], &ends[k]))

@@ -7,7 +7,7 @@ if [ ! -f "$ROOT/build/CMakeCache.txt" ]; then
 fi
 cmake --build "$ROOT/build" -j2 >/dev/null
 echo "### bench_kernel"; "$ROOT/build/bench_kernel"
-echo; echo "### bench_platform"; "$ROOT/build/bench_platform"
+echo; echo "### bench_platform"; "$ROOT/build/bench_platform" -s
 echo; echo "### run_ps_sgd.sh"; "$ROOT/bench/run_ps_sgd.sh" "$@"
 echo; echo "### run_gc.sh"; "$ROOT/bench/run_gc.sh"
 echo; echo "### run_token.sh"; "$ROOT/bench/run_token.sh"

@@ -1,7 +1,7 @@
 /* simgrad compare-models: one scenario at flow level and at packet level (ns-3), and timed
  * transfers on its platform under both, compared (issue 15). Each run is a child `simgrad
  * run` (SimGrid runs once per process, and packet level restarts itself for ns-3); the
- * comparison is written by analysis/compare_report.c. */
+ * comparison is written by report/compare_report.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,20 +30,20 @@ static const char usage[] =
     "results, metrics.csv row by row. On a leaf-spine with several spines the two platforms\n"
     "route differently (ns-3 takes spine 0 between leaves), so flow level also runs on the\n"
     "platform written for ns-3 (network.same_routes), to tell routing from model. Then the\n"
-    "netprobe family times k simultaneous messages into one host on the same platform under\n"
-    "both models, and the report plots the packet/flow ratio against message size, one line\n"
-    "per load k. Runs go to DIR/flow, DIR/packet, DIR/flow-same-routes, DIR/probe-flow,\n"
-    "DIR/probe-packet (each with run.log); the comparison to DIR/report.md, report.html,\n"
-    "comparison.json, packet_flow_ratio.png/.svg and time_per_row.png/.svg.\n"
+    "probe (the family that times transfers) times k simultaneous messages into one host on\n"
+    "the same platform under both models, and the report plots the packet/flow ratio against\n"
+    "message size, one line per load k. Runs go to DIR/flow, DIR/packet, DIR/flow-same-routes,\n"
+    "DIR/probe-flow, DIR/probe-packet (each with run.log); the comparison to DIR/report.md,\n"
+    "report.html, comparison.json, packet_flow_ratio.png/.svg and time_per_row.png/.svg.\n"
     "\n"
     "options:\n"
     "  --out DIR        where (default out/<scenario name>-models)\n"
     "  --set KEY=VALUE  override a scenario key in every run (repeatable)\n"
-    "  --packet-set KEY=VALUE  override a key in the packet-level run only, e.g. the fabric\n"
-    "                   family's algorithm.policies=spray and network.ecmp=spray\n"
-    "  --sizes LIST     netprobe message sizes (default 1kB,10kB,100kB,1MB,10MB)\n"
-    "  --loads LIST     netprobe loads (default 1,2,4,8,16, up to the hosts but one)\n"
-    "  --no-probe       skip the netprobe runs\n"
+    "  --packet-set KEY=VALUE  override a key in the packet-level run only, e.g. a path\n"
+    "                   policy's algorithm.policies=spray and network.ecmp=spray\n"
+    "  --sizes LIST     the probe's message sizes (default 1kB,10kB,100kB,1MB,10MB)\n"
+    "  --loads LIST     the probe's loads (default 1,2,4,8,16, up to the hosts but one)\n"
+    "  --no-probe       skip the probe runs\n"
     "  --quiet          print only errors\n"
     "Exit status: 0, 1 a run or the report failed, 2 bad input (the scenario cannot run at\n"
     "packet level: the message says why).\n";
@@ -151,8 +151,17 @@ static int run_child(const cm_opts *o, const char *self, const char *scenario, c
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* The netprobe scenario on the scenario's platform: its seed, platform, network and
- * simulation sections, and the probe's sizes and loads. */
+/* The family that times transfers (the one whose table has a probe hook), or NULL. */
+static const sgr_family *probe_family(void)
+{
+    for (size_t i = 0; sgr_families[i]; i++)
+        if (sgr_families[i]->probe)
+            return sgr_families[i];
+    return NULL;
+}
+
+/* The probe scenario on the scenario's platform: its seed, platform, network and simulation
+ * sections, and the probe family's algorithm section for the sizes and loads. */
 static int write_probe(const cm_opts *o, const sgr_scenario *scn, size_t nhosts, const char *dir,
                        char *path, size_t len)
 {
@@ -164,14 +173,19 @@ static int write_probe(const cm_opts *o, const sgr_scenario *scn, size_t nhosts,
             snprintf(loads + strlen(loads), sizeof loads - strlen(loads), "%s%zu",
                      loads[0] ? "," : "", k);
     }
+    const sgr_family *fam = probe_family();
+    json_t *alg = fam ? fam->probe(o->sizes, loads) : NULL;
+    if (!alg) {
+        fprintf(stderr, "simgrad compare-models: %s\n",
+                fam ? "out of memory" : "no family times transfers (use --no-probe)");
+        return -1;
+    }
     json_t *p = json_object();
     static const char *const keep[] = {"seed", "platform", "network", "simulation"};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
         if (json_object_get(scn->root, keep[i]))
             json_object_set(p, keep[i], json_object_get(scn->root, keep[i]));
-    json_object_set_new(
-        p, "algorithm",
-        json_pack("{s:s, s:s, s:s}", "family", "netprobe", "sizes", o->sizes, "loads", loads));
+    json_object_set_new(p, "algorithm", alg);
     snprintf(path, len, "%s/probe.json", dir);
     sgr_err err;
     int rc = sgr_json_write_atomic(path, p, &err);
@@ -198,7 +212,7 @@ static int check_scenario(const cm_opts *o, sgr_scenario *scn, size_t *nhosts, b
         sgr_scenario_free(scn);
         return 2;
     }
-    /* a family that builds its own flow-level platform (fabric) has no same-routes variant */
+    /* a family that builds its own flow-level platform has no same-routes variant */
     const sgr_platform_cfg *plat = &cfg.platform;
     *same_routes = plat->kind == SGR_PLAT_LEAF_SPINE && plat->leaves > 1 && plat->spines > 1 &&
                    !cfg.family->build_platform;

@@ -10,7 +10,7 @@
 #include "simgrad/network.h"
 #include "simgrad/report.h"
 #include "simgrad/run.h"
-#include "simgrad/sgc_search.h"
+#include "simgrad/config.h"
 
 #ifndef SIMGRAD_VERSION
 #define SIMGRAD_VERSION "0"
@@ -30,7 +30,8 @@ static const char usage_main[] =
     "commands:\n"
     "  run SCENARIO.json       run a scenario, write results to its run directory\n"
     "  validate SCENARIO.json  check a scenario without running it\n"
-    "  search SCENARIO.json    best gradient-coding parameters on the scenario's stragglers\n"
+    "  search SCENARIO.json    the best parameters of the scenario's family, for the families\n"
+    "                          that have a search (`simgrad search --help` lists them)\n"
     "  sweep SWEEP.json [-j N] a scenario over a grid of keys and replicas, merged into a CSV\n"
     "                          and a report; --emit slurm|parallel for a cluster\n"
     "  report RUN_DIR...       plots (PNG, SVG) and report.md/.html of finished runs\n"
@@ -69,26 +70,20 @@ static const char usage_validate[] =
     "types, units and ranges, the platform's parameters, the family's constraints, straggler\n"
     "traces and data files. Prints \"ok\" and exits 0, or one message and exits 2.\n";
 
+/* `simgrad search --help`: this, then each family's own part (sgr_family.search_usage). */
 static const char usage_search[] =
-    "usage: simgrad search SCENARIO.json [--rules R] [--max-delay T] [--max-W W]\n"
-    "                      [--set KEY=VALUE ...] [--json FILE]\n"
+    "usage: simgrad search SCENARIO.json [--set KEY=VALUE ...] [--seed N] [--json FILE]\n"
+    "                      [FAMILY OPTIONS]\n"
     "\n"
-    "For a gradient-coding scenario, run every admissible parameter of each scheme in\n"
-    "algorithm.schemes (GC: s; SR-SGC and M-SGC: (B, W, lambda)) through the paper's round\n"
-    "model on the scenario's straggler model or trace (task time = a full-data gradient's\n"
-    "time x load x slowdown, or the trace adjusted by algorithm.trace_base_load/comp; no\n"
-    "network), and print the configured and the best parameters with their runtimes, how\n"
-    "many sets were tried, and which could not run on the scenario's workload.\n"
+    "Search the parameters of the scenario's family on the scenario itself and print the\n"
+    "configured and the best ones; what is searched, and how, is the family's (below).\n"
     "\n"
     "options:\n"
-    "  --rules R           simgrad or reference (the authors' simulator and its enumeration);\n"
-    "                      the same as --set algorithm.rules='\"R\"'\n"
-    "  --max-delay T       simgrad rules: largest T searched (SR-SGC: B; M-SGC: W-2+B),\n"
-    "                      default 3; reference: B <= T and W-1+B <= T, default the trace's\n"
-    "                      rounds minus algorithm.jobs (3 without a trace)\n"
-    "  --max-W W           largest W searched; default 6 (simgrad), algorithm.jobs (reference:\n"
-    "                      SR-SGC W <= it, M-SGC W < it)\n"
-    "  --json FILE         also write the results as JSON\n";
+    "  --set KEY=VALUE     override a scenario key, as for `simgrad run`. Repeatable.\n"
+    "  --seed N            seed of every random choice (overrides the scenario's seed)\n"
+    "  --json FILE         also write the results as JSON\n"
+    "  --help              this text\n"
+    "FAMILY OPTIONS are the family's own, each an option with its value:\n";
 
 static const char usage_report[] =
     "usage: simgrad report RUN_DIR [RUN_DIR ...] [--out DIR] [--allow-incomplete] [--quiet]\n"
@@ -293,68 +288,116 @@ out:
     return rc;
 }
 
+/* The generic usage followed by every family's search options. */
+static void search_usage(char *buf, size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "%s", usage_search);
+    for (size_t i = 0; sgr_families[i] && used < size; i++)
+        if (sgr_families[i]->search && sgr_families[i]->search_usage)
+            used +=
+                (size_t)snprintf(buf + used, size - used, "\n%s", sgr_families[i]->search_usage);
+}
+
+/* An argument that is an option (a negative number is a value). */
+static bool is_option(const char *a)
+{
+    return a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9');
+}
+
+/* Split `simgrad search`'s arguments: --json FILE into *json; --set, --seed, --help and the
+ * scenario into own[] (for parse_args); every other option, with the value that follows it,
+ * into fam[] for the family's search hook. */
+static void search_split(int argc, char **argv, const char **json, char **own, int *nown,
+                         char **fam, int *nfam)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_value = i + 1 < argc;
+        if (strcmp(a, "--json") == 0 && has_value) {
+            *json = argv[++i];
+        } else if (strcmp(a, "--set") == 0 || strcmp(a, "--seed") == 0 ||
+                   strcmp(a, "--json") == 0) {
+            own[(*nown)++] = argv[i];
+            if (has_value)
+                own[(*nown)++] = argv[++i];
+        } else if (strncmp(a, "--set=", 6) == 0 || strcmp(a, "--help") == 0 ||
+                   strcmp(a, "-h") == 0 || !is_option(a)) {
+            own[(*nown)++] = argv[i];
+        } else {
+            fam[(*nfam)++] = argv[i];
+            if (has_value && !is_option(argv[i + 1]))
+                fam[(*nfam)++] = argv[++i];
+        }
+    }
+}
+
+/* The scenario's family searches with its options; the results go to json_path if given. */
+static int search_run(const sgr_config *cfg, char **fam, int nfam, const char *json_path)
+{
+    const sgr_family *f = cfg->family;
+    if (!f->search) {
+        char names[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; sgr_families[i] && used < sizeof names; i++)
+            if (sgr_families[i]->search)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                         used ? ", " : "", sgr_families[i]->keys.name);
+        fprintf(stderr, "simgrad: %s: the %s family has no search (families with one: %s)\n",
+                cfg->scn->path, f->keys.name, names[0] ? names : "none");
+        return 2;
+    }
+    sgr_search_opts opts = {.argc = nfam, .argv = fam, .out = stdout};
+    json_t *res = NULL;
+    sgr_err err = {{0}};
+    int rc = f->search(cfg, &opts, &res, &err);
+    if (rc == SGR_EUSER) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
+        return 2;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "simgrad: search failed: %s\n", err.msg);
+        return 1;
+    }
+    if (json_path && !res)
+        fprintf(stderr, "simgrad: warning: the search gave no results to write to %s\n", json_path);
+    if (json_path && res && json_dump_file(res, json_path, JSON_INDENT(2)) < 0) {
+        fprintf(stderr, "simgrad: cannot write %s\n", json_path);
+        rc = 1;
+    }
+    json_decref(res);
+    return rc;
+}
+
 static int cmd_search(int argc, char **argv)
 {
-    sgr_search_space space = {0}; /* 0: the rule set's defaults */
+    char usage[8192];
     const char *json_path = NULL;
-    char **rest = calloc((size_t)argc + 3, sizeof *rest);
-    char rules_set[64] = "";
-    int nrest = 0;
-    for (int i = 0; i < argc; i++) {
-        if ((strcmp(argv[i], "--max-delay") == 0 || strcmp(argv[i], "--max-W") == 0) &&
-            i + 1 < argc) {
-            char *end;
-            long v = strtol(argv[i + 1], &end, 10);
-            if (*end || v < 1) {
-                fprintf(stderr, "simgrad: %s expects a positive integer, got \"%s\"\n", argv[i],
-                        argv[i + 1]);
-                free(rest);
-                return 2;
-            }
-            if (strcmp(argv[i], "--max-delay") == 0)
-                space.max_delay = (size_t)v;
-            else
-                space.max_W = (size_t)v;
-            i++;
-        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
-            json_path = argv[++i];
-        } else if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
-            /* checked with the scenario's keys: an unknown rule set is named there */
-            snprintf(rules_set, sizeof rules_set, "algorithm.rules=\"%.40s\"", argv[++i]);
-        } else {
-            rest[nrest++] = argv[i];
-        }
-    }
-    if (rules_set[0]) {
-        rest[nrest++] = "--set";
-        rest[nrest++] = rules_set;
-    }
+    char **own = calloc((size_t)argc + 1, sizeof *own),
+         **fam = calloc((size_t)argc + 1, sizeof *fam);
+    int nown = 0, nfam = 0, rc = 1;
     cli c = {0};
     sgr_scenario scn;
-    int rc = parse_args(nrest, rest, &c, usage_search);
+    sgr_config cfg;
+    sgr_err err;
+    if (!own || !fam)
+        goto out;
+    search_usage(usage, sizeof usage);
+    search_split(argc, argv, &json_path, own, &nown, fam, &nfam);
+    rc = parse_args(nown, own, &c, usage);
     if (rc || (rc = load(&c, &scn)))
         goto out;
-    if (strcmp(sgr_scn_str(&scn, "algorithm.family"), "gradient-coding") != 0) {
-        fprintf(stderr, "simgrad: %s: search needs algorithm.family gradient-coding\n", c.scenario);
+    if (sgr_config_parse(&cfg, &scn, &err) < 0) {
+        fprintf(stderr, "simgrad: %s\n", err.msg);
         rc = 2;
     } else {
-        sgr_err err;
-        json_t *res = sgr_gc_search_scenario(&scn, &space, stdout, &err);
-        if (!res) {
-            fprintf(stderr, "simgrad: %s: %s\n", c.scenario, err.msg);
-            rc = 2;
-        } else {
-            if (json_path && json_dump_file(res, json_path, JSON_INDENT(2)) < 0) {
-                fprintf(stderr, "simgrad: cannot write %s\n", json_path);
-                rc = 1;
-            }
-            json_decref(res);
-        }
+        rc = search_run(&cfg, fam, nfam, json_path);
+        sgr_config_free(&cfg);
     }
     sgr_scenario_free(&scn);
 out:
     cli_free(&c);
-    free(rest);
+    free(own);
+    free(fam);
     return rc;
 }
 

@@ -159,11 +159,9 @@ static int plan_metrics(sweep_plan *p, json_t *metric, sgr_err *err)
     snprintf(p->family, sizeof p->family, "%s", scn.family->name);
     const family_columns *fc = family_find(p->family);
     const char *items = NULL;
-    if (fc && fc->list_key && fc->items && cfg.algorithm) {
+    if (fc && fc->list_key && fc->items) {
         fc->items(&cfg, itembuf, sizeof itembuf);
         items = itembuf;
-    } else if (fc && fc->list_key) { /* transitional: a family without its items hook yet */
-        items = sgr_scn_str(&scn, fc->list_key);
     }
     int rc = 0;
     p->metric_json = json_array();

@@ -12,8 +12,7 @@
     X(token)                                                                                       \
     X(gossip)                                                                                      \
     X(fabric)                                                                                      \
-    X(ping)                                                                                        \
-    X(netprobe)
+    X(ping)
 
 #define DECLARE(name) extern const sgr_family sgr_family_##name;
 #define TABLE(name) &sgr_family_##name,

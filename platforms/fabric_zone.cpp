@@ -100,7 +100,7 @@ class FabricZone : public NetZoneImpl {
   }
 
 public:
-  explicit FabricZone(const sgr_fabric* f) : NetZoneImpl("fabric"), f_(f), spray_agg_(sgr_fabric_spray_aggregate(f)) {}
+  explicit FabricZone(const sgr_fabric* f) : NetZoneImpl("multipath"), f_(f), spray_agg_(sgr_fabric_spray_aggregate(f)) {}
 
   void build()
   {

@@ -69,13 +69,32 @@ static void write_zone_route(FILE *f, const char *prefix, size_t src, size_t dst
     fputs("</zoneRoute>\n", f);
 }
 
+/* An edge of a routed top zone: from zone {from}{a} to zone {to}{b} through their routers,
+ * crossing one link in the given direction. */
+static void write_graph_edge(FILE *f, const char *from, size_t a, const char *to, size_t b,
+                             const char *link, const char *direction)
+{
+    fprintf(f,
+            "    <zoneRoute src=\"%s%zu\" dst=\"%s%zu\" gw_src=\"%s%zu_router\" "
+            "gw_dst=\"%s%zu_router\" symmetrical=\"NO\"><link_ctn id=\"%s\" "
+            "direction=\"%s\"/></zoneRoute>\n",
+            from, a, to, b, from, a, to, b, link, direction);
+}
+
 /* Leaf-spine: one cluster per leaf (its hosts on a non-blocking leaf switch, the cluster's
- * router standing for that switch) and one SPLITDUPLEX link ls_K_S from leaf K to spine S.
- * Traffic from leaf i to leaf j goes up ls_i_S and down ls_j_S with S = j mod spines: the
- * spine depends only on the destination, which is SimGrid's own fat-tree choice
- * (destination-mod-k), so a leaf-spine and the equivalent 2-level fat-tree route alike.
- * SimGrid keeps one route per host pair; path policies that spread traffic over spines live
- * above this layer. */
+ * router standing for that switch), one zone per spine holding only its router, and one
+ * SPLITDUPLEX link ls_K_S from leaf K to spine S. Traffic from leaf i to leaf j goes up ls_i_S
+ * and down ls_j_S with S = j mod spines: the spine depends only on the destination, which is
+ * SimGrid's own fat-tree choice (destination-mod-k), so a leaf-spine and the equivalent 2-level
+ * fat-tree route alike. SimGrid keeps one route per host pair; path policies that spread
+ * traffic over spines live above this layer.
+ *
+ * The routes are implicit, so the file grows as leaves x spines, not leaves^2 (a Full zone
+ * with a route per pair of leaves is 205 MB at 1,000 leaves and SimGrid cannot load it): the
+ * top zone is a directed graph routed by SimGrid's DijkstraCache, with an edge from every leaf
+ * to every spine (ls_K_S UP) and from spine S only to the leaves j = S mod spines (ls_j_S
+ * DOWN). The only two-hop path from leaf i to leaf j is through spine j mod spines; every
+ * other path is at least four hops, so Dijkstra finds exactly the destination-mod-k route. */
 static void write_leaf_spine(FILE *f, const sgr_platform_cfg *cfg)
 {
     size_t hpl = cfg->hosts_per_leaf;
@@ -85,27 +104,30 @@ static void write_leaf_spine(FILE *f, const sgr_platform_cfg *cfg)
         return;
     }
     double spine_bw = sgr_platform_spine_bw(cfg);
-    fputs("  <zone id=\"world\" routing=\"Full\">\n", f);
+    fputs("  <zone id=\"world\" routing=\"DijkstraCache\">\n", f);
     for (size_t k = 0; k < cfg->leaves; k++) {
         snprintf(id, sizeof id, "leaf%zu", k);
         snprintf(router, sizeof router, "leaf%zu_router", k);
         write_cluster(f, cfg, id, k * hpl, hpl, router, 0, 0);
     }
+    for (size_t s = 0; s < cfg->spines; s++)
+        fprintf(f,
+                "    <zone id=\"spine%zu\" routing=\"None\"><router id=\"spine%zu_router\"/>"
+                "</zone>\n",
+                s, s);
     for (size_t k = 0; k < cfg->leaves; k++)
         for (size_t s = 0; s < cfg->spines; s++)
             fprintf(f,
                     "    <link id=\"ls_%zu_%zu\" bandwidth=\"%.17gBps\" latency=\"%.17gs\" "
                     "sharing_policy=\"SPLITDUPLEX\"/>\n",
                     k, s, spine_bw, cfg->spine_lat);
-    char up[64], down[64];
-    for (size_t i = 0; i < cfg->leaves; i++) {
-        for (size_t j = 0; j < cfg->leaves; j++) {
-            if (i == j)
-                continue;
-            size_t s = j % cfg->spines;
-            snprintf(up, sizeof up, "ls_%zu_%zu", i, s);
-            snprintf(down, sizeof down, "ls_%zu_%zu", j, s);
-            write_zone_route(f, "leaf", i, j, up, down);
+    char link[64];
+    for (size_t k = 0; k < cfg->leaves; k++) {
+        for (size_t s = 0; s < cfg->spines; s++) {
+            snprintf(link, sizeof link, "ls_%zu_%zu", k, s);
+            write_graph_edge(f, "leaf", k, "spine", s, link, "UP");
+            if (k % cfg->spines == s)
+                write_graph_edge(f, "spine", s, "leaf", k, link, "DOWN");
         }
     }
     fputs("  </zone>\n", f);

@@ -1,5 +1,5 @@
 /* simgrad compare-models: the comparison of a scenario's flow-level and packet-level runs and
- * of the netprobe runs on its platform (see include/simgrad/compare.h). Generic over
+ * of the probe runs on its platform (see include/simgrad/compare.h). Generic over
  * families: every number of the runs' results is paired by its path, and every metrics.csv
  * column by row (the same round, job or checkpoint in both runs). */
 #include "simgrad/compare.h"
@@ -172,7 +172,7 @@ static json_t *elem_by_label(json_t *a, const char *label)
 }
 
 /* Append to rows one {key, flow, packet, rel} per number of `f` that `p` has at the same path
- * (array elements paired by label: a run may lack some, such as the fabric policies packet
+ * (array elements paired by label: a run may lack some, such as the path policies packet
  * level cannot run). */
 static void pair_numbers(json_t *f, json_t *p, const char *path, json_t *rows)
 {
@@ -232,7 +232,7 @@ static json_t *pair_metrics(const cm_csv *f, const cm_csv *p)
     return rows;
 }
 
-/* ---- netprobe: the packet/flow ratio per (size, load) ------------------------------------ */
+/* ---- the probe: the packet/flow ratio per (size, load) ----------------------------------- */
 
 /* Each (size, load) experiment's makespan (its slowest message), the mean over its repeats,
  * into out (rows of size, load, makespan). Returns the count. */
@@ -286,7 +286,10 @@ static int probe_section(cm_ctx *cx, const cm_run *f, const cm_run *p, sgr_repor
     sgr_report_figure_line(fig, "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2");
     static const char *const head[] = {"size (B)",   "load",          "flow (s)",
                                        "packet (s)", "packet / flow", NULL};
-    sgr_report_doc_heading(doc, 2, "Transfers on the same platform (netprobe)");
+    char heading[160];
+    const char *family = json_string_value(json_object_get(f->summary, "family"));
+    snprintf(heading, sizeof heading, "Transfers on the same platform (%s)", family ? family : "?");
+    sgr_report_doc_heading(doc, 2, heading);
     sgr_report_doc_para(doc, "k hosts send one message each to the receiver at once (k = the "
                              "load); the time is the last message's. Both models on the "
                              "platform of the scenario.");
@@ -425,7 +428,7 @@ static void metrics_section(cm_ctx *cx, const cm_run *f, const cm_run *p, sgr_re
     if (f->csv.nrows != p->csv.nrows) { /* rows of different things: not comparable */
         sgr_report_doc_para(doc,
                             "The runs' metrics.csv have %zu and %zu rows (packet level ran "
-                            "other items, such as fewer fabric policies): not compared row by "
+                            "other items, such as fewer path policies): not compared row by "
                             "row; see the results above.",
                             f->csv.nrows, p->csv.nrows);
         json_object_set_new(cx->out, "metrics", json_array());

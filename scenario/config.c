@@ -108,6 +108,29 @@ static void graph_parse(const sgr_scenario *scn, sgr_graph_section *g)
     c->path = sgr_scn_path(scn, "graph.file");
     g->versions = (size_t)sgr_scn_int(scn, "graph.versions");
     g->switch_every = sgr_scn_num(scn, "graph.switch_every");
+    const char *rule = sgr_scn_str(scn, "graph.switch"); /* NULL: no graph sequences */
+    g->switch_rule =
+        rule && strcmp(rule, "chi1") == 0 ? SGR_GRAPH_SWITCH_CHI1 : SGR_GRAPH_SWITCH_INTERVAL;
+}
+
+static void problem_parse(const sgr_scenario *scn, sgr_problem_cfg *p)
+{
+    memset(p, 0, sizeof *p);
+    p->mu_given = sgr_scn_has(scn, "problem.mu");
+    p->L_given = sgr_scn_has(scn, "problem.L");
+    p->mu = p->mu_given ? sgr_scn_num(scn, "problem.mu") : 0;
+    p->L = p->L_given ? sgr_scn_num(scn, "problem.L") : 0;
+}
+
+static void output_parse(const sgr_scenario *scn, sgr_output_cfg *o)
+{
+    o->dir = sgr_scn_str(scn, "output.dir");
+    o->progress = sgr_scn_bool(scn, "output.progress");
+    o->paje = sgr_scn_bool(scn, "output.paje");
+    o->chrome_trace = sgr_scn_bool(scn, "output.chrome_trace");
+    o->chrome_trace_actors = (size_t)sgr_scn_int(scn, "output.chrome_trace_actors");
+    o->chrome_trace_max_events = (size_t)sgr_scn_int(scn, "output.chrome_trace_max_events");
+    o->events = sgr_scn_bool(scn, "output.events");
 }
 
 void sgr_network_cfg_from_scenario(const sgr_scenario *scn, sgr_network_cfg *cfg)
@@ -136,13 +159,8 @@ int sgr_config_parse(sgr_config *cfg, const sgr_scenario *scn, sgr_err *err)
     stragglers_parse(scn, cfg);
     workload_parse(scn, &cfg->workload);
     graph_parse(scn, &cfg->graph);
-    cfg->output.dir = sgr_scn_str(scn, "output.dir");
-    cfg->output.progress = sgr_scn_bool(scn, "output.progress");
-    cfg->output.paje = sgr_scn_bool(scn, "output.paje");
-    cfg->output.chrome_trace = sgr_scn_bool(scn, "output.chrome_trace");
-    cfg->output.chrome_trace_actors = (size_t)sgr_scn_int(scn, "output.chrome_trace_actors");
-    cfg->output.chrome_trace_max_events =
-        (size_t)sgr_scn_int(scn, "output.chrome_trace_max_events");
+    problem_parse(scn, &cfg->problem);
+    output_parse(scn, &cfg->output);
     cfg->simulation.stack_size = sgr_scn_num(scn, "simulation.stack_size");
     cfg->simulation.network_model = sgr_scn_str(scn, "simulation.network_model");
     sgr_network_cfg_from_scenario(scn, &cfg->network);

@@ -18,8 +18,8 @@ const sgr_key sgr_core_keys[] = {
     {"platform.type", SGR_T_ENUM, "\"star\"", ANY,
      "star|leaf-spine|fat-tree|dragonfly|torus|wan|file|three-tier", NULL,
      "Topology generated as SimGrid XML into the run directory, or `file` for your own XML; "
-     "`three-tier` (pods, aggregation and core switches) is built in memory by the fabric "
-     "family only."},
+     "`three-tier` (pods, aggregation and core switches) is built in memory, by the families "
+     "that build their own platform only."},
     {"platform.file", SGR_T_PATH, NULL, ANY, NULL, "platform.type=file",
      "SimGrid platform XML to load; hosts are used in name order (h0, h1, ... or sorted names)."},
     {"platform.hosts", SGR_T_INT, "17", 1, 1000000, NULL, "platform.type=star",
@@ -160,8 +160,7 @@ const sgr_key sgr_core_keys[] = {
      "Fraction held out for testing when the dataset has no test file."},
     {"workload.bias", SGR_T_BOOL, "true", ANY, NULL, NULL,
      "Append a constant-1 feature (intercept)."},
-    {"workload.partition", SGR_T_ENUM, "\"iid\"", ANY, "iid|shards|dirichlet|column|files",
-     NULL,
+    {"workload.partition", SGR_T_ENUM, "\"iid\"", ANY, "iid|shards|dirichlet|column|files", NULL,
      "How training samples are split across workers: drawn (iid, shards, dirichlet; rows "
      "shuffled), or given by the data, rows in file order: `column` (workload.node_column) or "
      "`files` (workload.node_files)."},
@@ -170,7 +169,7 @@ const sgr_key sgr_core_keys[] = {
     {"workload.dirichlet_alpha", SGR_T_NUM, "0.5", 1e-9, INFINITY, NULL,
      "workload.partition=dirichlet", "Concentration of the per-class Dirichlet label skew."},
 
-    /* problem: the optimisation problem's constants (gossip) */
+    /* problem: the optimisation problem's constants (for the families that use "problem") */
     {"problem.mu", SGR_T_NUM, NULL, 1e-300, INFINITY, NULL, "@problem",
      "Strong convexity mu handed to the algorithms instead of the computed min_i mu_i (for the "
      "loss as simgrad defines it: lsq (1/2m)|Xw - y|^2 + l2/2 |w|^2; a (1/m)|Xw - y|^2 "
@@ -179,7 +178,7 @@ const sgr_key sgr_core_keys[] = {
      "Smoothness L handed to the algorithms instead of the computed max_i L_i (e.g. the DADAO "
      "authors' logistic runs take max(mean |a|^2 / 4, mu))."},
 
-    /* graph: the logical communication graph of the gossip and token families */
+    /* graph: the logical communication graph (for the families that use "graph") */
     {"graph.type", SGR_T_ENUM, "\"cycle\"", ANY,
      "star|cycle|path|complete|grid|torus|barbell|geometric|erdos-renyi|regular|watts-strogatz|"
      "file",
@@ -208,7 +207,8 @@ const sgr_key sgr_core_keys[] = {
      "sequence)."},
     {"graph.file", SGR_T_PATH, NULL, ANY, NULL, "graph.type=file",
      "Edge list, one \"u v\" pair of 0-based node indices per line ('#' comments; commas or "
-     "blanks between fields). For the gossip family also a sequence of graphs: \"graph u v\" "
+     "blanks between fields). For the families that use graph sequences, also a sequence: "
+     "\"graph u v\" "
      "lines (graph ids 0..K-1), or a path with {k} read for k = 0..graph.versions-1."},
 
     /* algorithm: the family; its own keys come from the family's table */
@@ -225,9 +225,9 @@ const sgr_key sgr_core_keys[] = {
      "actors' compute, send, recv and wait spans in simulated time (ts in microseconds); one "
      "process per host, one thread per actor."},
     {"output.chrome_trace_actors", SGR_T_INT, "64", 1, 1e9, NULL, NULL,
-     "Actors traced per group of many (ps-sgd and gradient-coding workers, gossip nodes, "
-     "tokens): indices ceil(j n / N), j = 0..N-1, of the n, evenly spaced and always index 0; "
-     "the server, master, gossip clock and driver are always traced besides."},
+     "Actors traced per group of many (a family's workers, nodes or tokens): indices "
+     "ceil(j n / N), j = 0..N-1, of the n, evenly spaced and always index 0; a family's single "
+     "coordinators (server, master, clock, driver) are always traced besides."},
     {"output.chrome_trace_max_events", SGR_T_INT, "1000000", 0, 1e12, NULL, NULL,
      "Stop recording trace.json after this many events (about 150 bytes each; 0: no limit); "
      "its otherData.events_dropped then says how many were left out."},
@@ -242,14 +242,13 @@ const sgr_key sgr_core_keys[] = {
     {"network.model", SGR_T_ENUM, "\"flow\"", ANY, "flow|packet", NULL,
      "flow: SimGrid's flow-level sharing (simulation.network_model); packet: ns-3 3.37 through "
      "SimGrid's binding (TCP, queues, per-packet routing), on star, leaf-spine and wan without "
-     "backbone, for ps-sgd, gradient-coding, gossip and token (docs/packet.md)."},
+     "backbone, for the families that support it (docs/packet.md lists them)."},
     {"network.ecmp", SGR_T_ENUM, "\"first\"", ANY, "first|spray", "network.model=packet",
      "Equal-cost paths at packet level (ns-3's global routing): first keeps the first route "
      "(every leaf-to-leaf packet crosses spine 0), spray picks one at random per packet."},
     {"network.tcp", SGR_T_ENUM, "\"cubic\"", ANY, "cubic|newreno", "network.model=packet",
      "TCP congestion control at packet level: ns-3's default CUBIC, or NewReno."},
-    {"network.tcp_window", SGR_T_SIZE, "\"6MiB\"", 2048, 1073741824.0, NULL,
-     "network.model=packet",
+    {"network.tcp_window", SGR_T_SIZE, "\"6MiB\"", 2048, 1073741824.0, NULL, "network.model=packet",
      "Receive buffer of every TCP connection, the largest window it advertises (Linux's "
      "default tcp_rmem maximum; ns-3's own default, 128 KiB, caps a 40 ms path at 3.3 MB/s)."},
     {"network.tcp_dupacks", SGR_T_INT, "3", 1, 1000000, NULL, "network.model=packet",

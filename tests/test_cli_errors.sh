@@ -116,6 +116,8 @@ expect set_unknown "did you mean platform.host_bw" "$bin" validate "$tmp/ok.json
 expect seed "--seed expects a non-negative integer" "$bin" run "$tmp/ok.json" --seed -3
 expect option "unknown or incomplete option --frobnicate" "$bin" run "$tmp/ok.json" --frobnicate
 expect command "unknown command" "$bin" frobnicate
+# `simgrad search` on a family without a search hook (ps-sgd): refused, naming the family
+expect search_no_hook "the ps-sgd family has no search" "$bin" search "$tmp/ok.json"
 
 # A key that does not apply to the chosen type is a warning, not an error: switching a type
 # with --set must not require editing the file.

@@ -542,6 +542,19 @@ static void test_bad_reference_inputs(void)
     json_decref(res);
     /* an unknown rule set for search is a schema error too */
     CU_ASSERT_EQUAL(search_json("layout", "--rules paper"), 2);
+    /* --rules R is --set algorithm.rules=R: the same results, byte for byte */
+    char a[512], b[2048];
+    CU_ASSERT_EQUAL_FATAL(search_json("layout", "--rules reference"), 0);
+    snprintf(a, sizeof a, "%s/layout-rules.json", tmpdir);
+    snprintf(path, sizeof path, "%s/layout.search.json", tmpdir);
+    CU_ASSERT_EQUAL_FATAL(rename(path, a), 0);
+    CU_ASSERT_EQUAL_FATAL(search_json("layout", "--set algorithm.rules=reference"), 0);
+    snprintf(b, sizeof b, "cmp -s %s %s && grep -q '\"rules\": \"reference\"' %s", a, path, a);
+    CU_ASSERT_EQUAL(system(b), 0);
+    /* the family's options: bad values and unknown options are the user's mistakes */
+    CU_ASSERT_EQUAL(search_json("layout", "--max-delay 0"), 2);
+    CU_ASSERT_EQUAL(search_json("layout", "--max-W x"), 2);
+    CU_ASSERT_EQUAL(search_json("layout", "--frobnicate 3"), 2);
 }
 
 int main(void)

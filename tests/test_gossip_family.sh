@@ -104,6 +104,12 @@ expect2 unknown_node "graph.file" --set 'graph={"type": "file", "file": "'"$tmp/
 expect2 mu_zero "workload.l2 must be > 0 for logreg" --set 'workload.model="logreg"' --set workload.l2=0
 expect2 rate_negative "algorithm.lambda_mix" --set algorithm.lambda_mix=-1
 expect2 method_unknown "unknown method \"admm\"" --set 'algorithm.methods="admm"'
+# what the configuration and the graph decide is answered by validate, not only by run
+expect2 validate_edge_rates_rows "expected 16 rows" --set algorithm.edge_rates="$tmp/short.rates"
+expect2 validate_edge_rates_dense "algorithm.dense_max = 8" --set algorithm.edge_rates="$tmp/uni.rates" \
+    --set algorithm.dense_max=8
+expect2 validate_replay_synchronous "algorithm.replay: dsgd is synchronous" \
+    --set algorithm.replay="$tmp/uni.rates"
 
 
 # ---- a published experiment stated exactly (issue 12) ----

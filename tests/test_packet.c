@@ -9,7 +9,7 @@
  *    so the last byte lands after 8 x the segments of one flow at line rate; FQ-CoDel shares
  *    the link, so every flow ends within 2% of the last, as max-min fairness says. Within 1%;
  *  - the same experiments at flow level (CM02) end exactly at latency + bytes / bandwidth.
- * The runs go through the command (simgrad run, the netprobe family), as a user's would:
+ * The runs go through the command (simgrad run, the ping family's incast), as a user's would:
  * packet level restarts the process and leaves with _exit, which a test cannot do in-process. */
 #include "testutil.h"
 
@@ -75,7 +75,7 @@ static double incast_time(double S, int k, double d)
     return first_at_switch + busy + d + 3 * t_ack + 2 * d;
 }
 
-static int run_netprobe(const char *name, const char *json, const char *model)
+static int run_incast(const char *name, const char *json, const char *model)
 {
     char path[512], cmd[2048];
     snprintf(path, sizeof path, "%s/%s.json", tmpdir, name);
@@ -91,24 +91,35 @@ static int run_netprobe(const char *name, const char *json, const char *model)
     return system(cmd);
 }
 
-/* metrics.csv of a netprobe run: rows of size, load, repeat, sender, start, end, duration. */
-static size_t read_rows(const char *name, const char *model, double rows[][7], size_t max)
+/* A message's columns in metrics.csv, in the order read_rows gives them. */
+enum { SIZE, START, END, DURATION, NCOLS };
+static const char *const wanted[NCOLS] = {"size_bytes", "start_s", "time_s", "duration_s"};
+
+/* metrics.csv of an incast run: per message, its size, start, end and duration, found by
+ * their column names. Returns the rows read (0 if a column is missing). */
+static size_t read_rows(const char *name, const char *model, double rows[][NCOLS], size_t max)
 {
-    char path[512], line[512];
+    char path[512], line[512], *save, *tok;
+    int at[NCOLS] = {-1, -1, -1, -1}, col = 0;
     snprintf(path, sizeof path, "%s/%s-%s/metrics.csv", tmpdir, name, model);
     FILE *f = fopen(path, "r");
     size_t n = 0;
     if (!f)
         return 0;
-    if (!fgets(line, sizeof line, f)) {
-        fclose(f);
-        return 0;
-    }
+    if (fgets(line, sizeof line, f))
+        for (tok = strtok_r(line, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save), col++)
+            for (int k = 0; k < NCOLS; k++)
+                at[k] = strcmp(tok, wanted[k]) == 0 ? col : at[k];
+    for (int k = 0; k < NCOLS; k++)
+        if (at[k] < 0)
+            max = 0;
     while (n < max && fgets(line, sizeof line, f)) {
-        double *r = rows[n];
-        if (sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &r[0], &r[1], &r[2], &r[3], &r[4], &r[5],
-                   &r[6]) == 7)
-            n++;
+        col = 0;
+        for (tok = strtok_r(line, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save), col++)
+            for (int k = 0; k < NCOLS; k++)
+                if (at[k] == col)
+                    rows[n][k] = strtod(tok, NULL);
+        n++;
     }
     fclose(f);
     return n;
@@ -119,52 +130,56 @@ static const char two_hosts[] =
     " \"host_lat\": \"1ms\"},"
     " \"network\": {\"tcp\": \"newreno\"},"
     " \"simulation\": {\"network_model\": \"CM02\"},"
-    " \"algorithm\": {\"family\": \"netprobe\", \"sizes\": \"1,100kB,1MB,10MB\","
-    " \"loads\": \"1\"}}";
+    " \"algorithm\": {\"family\": \"ping\", \"pattern\": \"incast\","
+    " \"sizes\": \"1,100kB,1MB,10MB\", \"loads\": \"1\", \"repeats\": 1}}";
 
 static void test_two_host_transfer(void)
 {
-    static double rows[16][7];
-    CU_ASSERT_EQUAL_FATAL(run_netprobe("two", two_hosts, "packet"), 0);
+    static double rows[16][NCOLS];
+    CU_ASSERT_EQUAL_FATAL(run_incast("two", two_hosts, "packet"), 0);
     size_t n = read_rows("two", "packet", rows, 16);
     CU_ASSERT_EQUAL_FATAL(n, 4);
     for (size_t i = 0; i < n; i++) {
-        double want = transfer_time(rows[i][0], 2, 1e-3);
-        double rel = fabs(rows[i][6] - want) / want;
-        printf("\n  %10.0f B: ns-3 %.6f s, slow-start arithmetic %.6f s (%.3f%%)", rows[i][0],
-               rows[i][6], want, 100 * rel);
+        double want = transfer_time(rows[i][SIZE], 2, 1e-3);
+        double rel = fabs(rows[i][DURATION] - want) / want;
+        printf("\n  %10.0f B: ns-3 %.6f s, slow-start arithmetic %.6f s (%.3f%%)", rows[i][SIZE],
+               rows[i][DURATION], want, 100 * rel);
         CU_ASSERT(rel < 0.01);
     }
-    CU_ASSERT_EQUAL_FATAL(run_netprobe("two", two_hosts, "flow"), 0);
+    CU_ASSERT_EQUAL_FATAL(run_incast("two", two_hosts, "flow"), 0);
     CU_ASSERT_EQUAL_FATAL(read_rows("two", "flow", rows, 16), 4);
     for (size_t i = 0; i < 4; i++) /* CM02: latency + size / bandwidth */
-        CU_ASSERT_DOUBLE_EQUAL(rows[i][6], 2e-3 + rows[i][0] / BW, 1e-9 * rows[i][6]);
+        CU_ASSERT_DOUBLE_EQUAL(rows[i][DURATION], 2e-3 + rows[i][SIZE] / BW,
+                               1e-9 * rows[i][DURATION]);
 }
 
 static const char incast[] =
     "{\"seed\": 1, \"platform\": {\"type\": \"star\", \"hosts\": 9, \"host_bw\": \"1Gbps\","
     " \"host_lat\": \"10us\"},"
     " \"simulation\": {\"network_model\": \"CM02\"},"
-    " \"algorithm\": {\"family\": \"netprobe\", \"sizes\": \"1MB\", \"loads\": \"8\"}}";
+    " \"algorithm\": {\"family\": \"ping\", \"pattern\": \"incast\", \"sizes\": \"1MB\","
+    " \"loads\": \"8\", \"repeats\": 1}}";
 
 static void test_incast_8_flows(void)
 {
-    static double rows[16][7];
-    CU_ASSERT_EQUAL_FATAL(run_netprobe("incast", incast, "packet"), 0);
+    static double rows[16][NCOLS];
+    CU_ASSERT_EQUAL_FATAL(run_incast("incast", incast, "packet"), 0);
     CU_ASSERT_EQUAL_FATAL(read_rows("incast", "packet", rows, 16), 8);
     double want = incast_time(1e6, 8, 10e-6), last = 0, first = INFINITY;
     for (size_t i = 0; i < 8; i++) {
-        last = fmax(last, rows[i][6]);
-        first = fmin(first, rows[i][6]);
+        last = fmax(last, rows[i][DURATION]);
+        first = fmin(first, rows[i][DURATION]);
+        CU_ASSERT_EQUAL(rows[i][START], rows[0][START]); /* the 8 start at once */
+        CU_ASSERT_DOUBLE_EQUAL(rows[i][END] - rows[i][START], rows[i][DURATION], 1e-12);
     }
     printf("\n  8 x 1 MB: last flow %.6f s, first %.6f s; line-rate arithmetic %.6f s (%.3f%%)",
            last, first, want, 100 * fabs(last - want) / want);
     CU_ASSERT(fabs(last - want) / want < 0.01);
     CU_ASSERT(first > 0.98 * last); /* fair sharing: every flow ends with the others */
-    CU_ASSERT_EQUAL_FATAL(run_netprobe("incast", incast, "flow"), 0);
+    CU_ASSERT_EQUAL_FATAL(run_incast("incast", incast, "flow"), 0);
     CU_ASSERT_EQUAL_FATAL(read_rows("incast", "flow", rows, 16), 8);
     for (size_t i = 0; i < 8; i++) /* max-min: each gets 1/8 of the receiver's link */
-        CU_ASSERT_DOUBLE_EQUAL(rows[i][6], 20e-6 + 8e6 / BW, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(rows[i][DURATION], 20e-6 + 8e6 / BW, 1e-9);
 }
 
 /* The arithmetic itself, on cases worked by hand. */

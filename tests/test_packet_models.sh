@@ -96,7 +96,7 @@ check compare_models_refuses $? "exit $rc: $(tail -1 "$tmp/cm-bad.log")"
 # what packet level cannot run: exit 2 and the reason
 printf '1,0.5,0.1\n' >"$tmp/failures.csv"
 cat >"$tmp/np.json" <<'JSON'
-{"platform": {"type": "star", "hosts": 3}, "algorithm": {"family": "netprobe"}}
+{"platform": {"type": "star", "hosts": 3}, "algorithm": {"family": "ping", "pattern": "incast"}}
 JSON
 refuse() { # NAME EXPECTED-TEXT SCENARIO ARGS...
     local name=$1 want=$2 scn=$3

@@ -95,10 +95,12 @@ static void check_actor(int argc, char **argv)
     job->result = job->check ? job->check(job->ctx) : 0;
 }
 
-/* Load `xml` with the CM02 network model (nominal latencies and bandwidths) in a child and
- * run `check` in an actor on h0. Returns the child's exit status: 0 when the file loaded and
- * the check passed. */
-static int load_in_child(const char *xml, load_check_fn check, const void *ctx, const char *label)
+/* Load `xml` with the CM02 network model (nominal latencies and bandwidths) in a child, or
+ * with mem set, build mem's platform through sgr_platform_load (in memory for a leaf-spine),
+ * and run `check` in an actor on h0. Returns the child's exit status: 0 when the platform
+ * loaded and the check passed. */
+static int load_cfg_in_child(const char *xml, const sgr_platform_cfg *mem, load_check_fn check,
+                             const void *ctx, const char *label)
 {
     fflush(stdout);
     fflush(stderr);
@@ -109,16 +111,18 @@ static int load_in_child(const char *xml, load_check_fn check, const void *ctx, 
         char *argv[] = {"test_platform", "--cfg=network/model:CM02", "--log=root.thres:warning",
                         NULL};
         int argc = 3;
+        sgr_err err = {{0}};
         simgrid_init(&argc, argv);
         double t0 = now();
-        simgrid_load_platform(xml);
+        if (sgr_platform_load(mem, xml, &err) < 0)
+            _exit(expect_fail("sgr_platform_load: %s", err.msg));
         if (label)
             printf("  %s: SimGrid loaded %zu hosts in %.3f s\n", label, sg_host_count(),
                    now() - t0);
         struct load_job job = {check, ctx, 2};
         sg_host_t h0 = sg_host_by_name("h0");
         if (!h0)
-            _exit(expect_fail("no host h0 in %s", xml));
+            _exit(expect_fail("no host h0 in %s", xml ? xml : "the in-memory platform"));
         sg_actor_t a = sg_actor_init("check", h0);
         sg_actor_set_data(a, &job);
         sg_actor_start(a, check_actor, 0, NULL);
@@ -131,10 +135,16 @@ static int load_in_child(const char *xml, load_check_fn check, const void *ctx, 
     if (waitpid(pid, &status, 0) < 0)
         return -1;
     if (WIFSIGNALED(status)) {
-        fprintf(stderr, "  child loading %s died with signal %d\n", xml, WTERMSIG(status));
+        fprintf(stderr, "  child loading %s died with signal %d\n", xml ? xml : "(memory)",
+                WTERMSIG(status));
         return 128 + WTERMSIG(status);
     }
     return WEXITSTATUS(status);
+}
+
+static int load_in_child(const char *xml, load_check_fn check, const void *ctx, const char *label)
+{
+    return load_cfg_in_child(xml, NULL, check, ctx, label);
 }
 
 /* Names of the links on the route src -> dst, joined with spaces. */
@@ -232,7 +242,112 @@ static void test_leaf_spine_routes(void)
         .spine_bw = c.spine_bw,
     };
     CU_ASSERT_EQUAL(load_in_child(path, check_leaf_spine, &e, NULL), 0);
+    CU_ASSERT_EQUAL(load_cfg_in_child(NULL, &c, check_leaf_spine, &e, NULL), 0);
     remove(path);
+}
+
+/* Every host's speed and cores, every link's bandwidth, latency and sharing, and for every
+ * ordered host pair the route's links and its latency (to the last bit: %a), into the file
+ * named by p. */
+static int cmp_link_names(const void *a, const void *b)
+{
+    return strcmp(sg_link_get_name(*(const sg_link_t *)a), sg_link_get_name(*(const sg_link_t *)b));
+}
+
+static int dump_platform(const void *p)
+{
+    FILE *f = fopen(p, "w");
+    EXPECT(f, "cannot write %s", (const char *)p);
+    size_t n = sg_host_count(), nl = sg_link_count();
+    char a[32], b[32], names[4096];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(a, sizeof a, "h%zu", i);
+        sg_host_t h = sg_host_by_name(a);
+        fprintf(f, "host %s %a %d\n", a, sg_host_get_speed(h), sg_host_core_count(h));
+    }
+    sg_link_t *links = sg_link_list();
+    qsort(links, nl, sizeof *links, cmp_link_names);
+    for (size_t i = 0; i < nl; i++)
+        fprintf(f, "link %s %a %a %d\n", sg_link_get_name(links[i]),
+                sg_link_get_bandwidth(links[i]), sg_link_get_latency(links[i]),
+                sg_link_is_shared(links[i]));
+    free(links);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            snprintf(a, sizeof a, "h%zu", i);
+            snprintf(b, sizeof b, "h%zu", j);
+            route_names(a, b, names, sizeof names);
+            fprintf(f, "route %s %s %a %s\n", a, b, route_latency(a, b), names);
+        }
+    return fclose(f) == 0 ? 0 : expect_fail("cannot write %s", (const char *)p);
+}
+
+static bool same_file(const char *x, const char *y)
+{
+    FILE *f = fopen(x, "r"), *g = fopen(y, "r");
+    bool same = f && g;
+    while (same) {
+        int c = getc(f), d = getc(g);
+        same = c == d;
+        if (c == EOF)
+            break;
+    }
+    if (f)
+        fclose(f);
+    if (g)
+        fclose(g);
+    return same;
+}
+
+/* Load c's XML with SimGrid and c through sgr_platform_load (in memory): the same dump. */
+static void expect_memory_matches_xml(const sgr_platform_cfg *c)
+{
+    char path[256], from_xml[256], from_mem[256];
+    tmp_path("mem.xml", path, sizeof path);
+    tmp_path("dump_xml.txt", from_xml, sizeof from_xml);
+    tmp_path("dump_mem.txt", from_mem, sizeof from_mem);
+    write_ok(c, path);
+    CU_ASSERT_EQUAL(load_in_child(path, dump_platform, from_xml, NULL), 0);
+    CU_ASSERT_EQUAL(load_cfg_in_child(NULL, c, dump_platform, from_mem, NULL), 0);
+    CU_ASSERT(same_file(from_xml, from_mem));
+    remove(from_xml);
+    remove(from_mem);
+    remove(path);
+}
+
+/* sgr_platform_load builds a leaf-spine in memory: the same hosts, links and routes, to the
+ * last bit of every latency, as SimGrid's own routing through the XML's zones. Shapes with
+ * more spines than leaves, leaves not a multiple of the spines, derived spine bandwidth. */
+static void test_leaf_spine_in_memory_matches_xml(void)
+{
+    const size_t shapes[][3] = {{3, 4, 2}, {2, 3, 5}, {7, 2, 3}};
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        sgr_platform_cfg c = base_cfg(SGR_PLAT_LEAF_SPINE);
+        c.leaves = shapes[k][0];
+        c.hosts_per_leaf = shapes[k][1];
+        c.spines = shapes[k][2];
+        c.host_lat = 1.1e-6; /* 2 x 0.7 + 2 x 1.1 rounds differently in another order */
+        c.spine_lat = 0.7e-6;
+        if (k == 2) {
+            c.spine_bw = 0;
+            c.oversubscription = 3;
+        }
+        expect_memory_matches_xml(&c);
+    }
+}
+
+/* The same for SimGrid's FAT_TREE cluster: one level, two and three levels, hosts with two
+ * parents, parallel links. */
+static void test_fat_tree_in_memory_matches_xml(void)
+{
+    const char *params[] = {"1;5;1;1", "2;4,4;1,2;1,2", "2;3,5;2,2;1,1", "3;2,2,3;1,2,2;1,1,1",
+                            "3;2,3,2;2,1,2;1,2,1"};
+    for (size_t k = 0; k < sizeof params / sizeof params[0]; k++) {
+        sgr_platform_cfg c = base_cfg(SGR_PLAT_FAT_TREE);
+        c.topo_parameters = params[k];
+        c.host_lat = 1.1e-6;
+        expect_memory_matches_xml(&c);
+    }
 }
 
 /* The bandwidth written for link `id` in an XML file, or -1. */
@@ -691,6 +806,8 @@ int main(void)
     TEST_ADD(checks, test_speed_factors);
     CU_pSuite loads = CU_add_suite("platform_load", NULL, NULL);
     TEST_ADD(loads, test_leaf_spine_routes);
+    TEST_ADD(loads, test_leaf_spine_in_memory_matches_xml);
+    TEST_ADD(loads, test_fat_tree_in_memory_matches_xml);
     TEST_ADD(loads, test_leaf_spine_oversubscription);
     TEST_ADD(loads, test_leaf_spine_single_leaf);
     TEST_ADD(loads, test_star_backbone);

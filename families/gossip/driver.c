@@ -56,8 +56,8 @@ size_t gs_max_degree(const gs_state *gs, size_t i)
  * the data's heterogeneity; decaying ones go on). */
 double gs_base_step(const gs_state *gs, double t)
 {
-    double eta = gs->step / gs->L;
-    return gs->step_decay > 0 ? eta / (1.0 + t / gs->step_decay) : eta;
+    double eta = gs->c->step / gs->L;
+    return gs->c->step_decay > 0 ? eta / (1.0 + t / gs->c->step_decay) : eta;
 }
 
 void gs_local_grad(gs_state *gs, size_t i, const double *x, double *grad, double *work)
@@ -74,7 +74,7 @@ double gs_grad_flops(const gs_state *gs, size_t i)
 /* Measurement (not simulated, and not touching the state): the mean of |x_i - x*|^2. */
 double gs_measure(gs_state *gs, double now_units)
 {
-    if (gs->methods[gs->cur] == M_DADAO && gs->measure == MEASURE_FLOW)
+    if (gs->c->methods[gs->cur] == M_DADAO && gs->c->measure == MEASURE_FLOW)
         return sgr_dadao_distance_at(&gs->dd, gs->xstar, now_units);
     return sgr_dadao_distance(&gs->dd, gs->xstar);
 }
@@ -104,8 +104,12 @@ void gs_record(gs_state *gs, double t_units, double abs)
     }
     r->final_rel = rel;
     r->final_abs = abs;
-    if (rel <= gs->target)
+    if (rel <= gs->c->target)
         gs->stop = true;
+    if (!isfinite(rel) && isnan(r->diverged_t)) { /* diverged: a result; the method ends here */
+        r->diverged_t = t_units;
+        gs->stop = true;
+    }
 }
 
 void gs_log_event(gs_state *gs, const sgr_event *ev)
@@ -114,8 +118,8 @@ void gs_log_event(gs_state *gs, const sgr_event *ev)
         return;
     double abs = gs_measure(gs, ev->t);
     /* simulated seconds of the event (instant mode only moves the clock at checkpoints) */
-    double time_s = gs->t0 + ev->t * gs->tau;
-    if (sgr_event_log_write(gs->events, gs_method_names[gs->methods[gs->cur]], ++gs->event_index,
+    double time_s = gs->t0 + ev->t * gs->c->time_unit;
+    if (sgr_event_log_write(gs->events, gs_method_names[gs->c->methods[gs->cur]], ++gs->event_index,
                             ev, time_s, abs, abs / gs->d0) < 0)
         xbt_die("simgrad: gossip: cannot write events.csv");
 }
@@ -156,7 +160,7 @@ bool gs_next_event(gs_state *gs, gsl_rng *rng, size_t *pos, double t, sgr_event 
 static void instant_gradient(gs_state *gs, size_t i, double t, double *grad, double *work)
 {
     double *x = gs->dd.x + i * gs->d;
-    bool dadao = gs->methods[gs->cur] == M_DADAO;
+    bool dadao = gs->c->methods[gs->cur] == M_DADAO;
     if (dadao)
         sgr_dadao_advance(&gs->dd, i, t);
     gs_local_grad(gs, i, x, grad, work);
@@ -169,7 +173,7 @@ static void instant_gradient(gs_state *gs, size_t i, double t, double *grad, dou
 
 static void instant_gossip(gs_state *gs, size_t i, size_t j, double t)
 {
-    if (gs->methods[gs->cur] == M_DADAO)
+    if (gs->c->methods[gs->cur] == M_DADAO)
         sgr_dadao_on_gossip(&gs->dd, i, j, t);
     else
         sgr_pairwise_average(gs->dd.x + i * gs->d, gs->dd.x + j * gs->d, gs->d);
@@ -226,12 +230,12 @@ static void run_instant(gs_state *gs)
     double *work = gs_xmalloc(sgr_model_work_size(&gs->wl->model, gs->maxrows) * sizeof *work,
                               "the gradient's workspace");
     gsl_rng *rng = sgr_rng_new(gs->run->seed, "gossip-events", gs->cur);
-    double dt_check = gs->duration / (double)gs->ncheck, next_check = dt_check;
+    double dt_check = gs->c->duration / (double)gs->c->checkpoints, next_check = dt_check;
     double t = 0, start = gs->t0;
     size_t pos = 0;
-    method_kind m = gs->methods[gs->cur];
+    method_kind m = gs->c->methods[gs->cur];
     gs_record(gs, 0, gs_measure(gs, 0));
-    while (!gs->stop && t < gs->duration && !sgr_run_interrupted()) {
+    while (!gs->stop && t < gs->c->duration && !sgr_run_interrupted()) {
         if (m == M_DSGD || m == M_ADOM) {
             /* a round per time unit: n gradients, as the Poisson methods take per unit */
             if (m == M_DSGD)
@@ -247,9 +251,9 @@ static void run_instant(gs_state *gs)
             instant_event(gs, &ev, grad, work);
         }
         if (t >= next_check) {
-            sg_actor_sleep_until(start + t * gs->tau);
+            sg_actor_sleep_until(start + t * gs->c->time_unit);
             gs_record(gs, t, gs_measure(gs, t));
-            sgr_progress_update(&gs->run->progress, gs_method_names[m], t, gs->duration,
+            sgr_progress_update(&gs->run->progress, gs_method_names[m], t, gs->c->duration,
                                 simgrid_get_clock());
             while (next_check <= t)
                 next_check += dt_check;
@@ -267,18 +271,19 @@ static void run_instant(gs_state *gs)
 static int method_begin(gs_state *gs, size_t k, sgr_err *err)
 {
     gs->cur = k;
-    gs->res[k].kind = gs->methods[k];
+    gs->res[k].kind = gs->c->methods[k];
+    gs->res[k].diverged_t = NAN;
     for (int e = 0; e < GS_NEPS; e++)
         gs->res[k].t_eps[e] = gs->res[k].g_eps[e] = gs->res[k].c_eps[e] = NAN;
     sgr_dadao_free(&gs->dd);
     if (sgr_dadao_init(&gs->dd, gs->n, gs->d, gs->mu, gs->L, gs->gc.chi1, gs->lambda_mix, gs->x0,
                        err) < 0)
         return -1;
-    if (gs->methods[k] == M_ADOM) {
+    if (gs->c->methods[k] == M_ADOM) {
         sgr_adom_free(&gs->adom);
         gsl_rng *rng = sgr_rng_new(gs->run->seed, "adom-init", 0);
         int rc = sgr_adom_init(&gs->adom, gs->n, gs->d, gs->mu, gs->L, gs->gc.lambda2,
-                               gs->gc.lambda_max, gs->multi_consensus, gs->dd.x, rng, err);
+                               gs->gc.lambda_max, gs->c->multi_consensus, gs->dd.x, rng, err);
         gsl_rng_free(rng);
         if (rc < 0)
             return -1;
@@ -294,20 +299,20 @@ static int method_begin(gs_state *gs, size_t k, sgr_err *err)
 void gs_driver_main(int argc, char **argv)
 {
     gs_state *gs = sgr_actor_data(argc, argv);
-    gs_node **old = gs_xcalloc(gs->nmethods, sizeof *old, "the methods' node arrays");
+    gs_node **old = gs_xcalloc(gs->c->nmethods, sizeof *old, "the methods' node arrays");
     sgr_run_trace_self(gs->run, 0, "gossip-driver");
-    for (size_t k = 0; k < gs->nmethods && !sgr_run_interrupted(); k++) {
+    for (size_t k = 0; k < gs->c->nmethods && !sgr_run_interrupted(); k++) {
         sgr_err err;
         if (method_begin(gs, k, &err) < 0) {
-            XBT_ERROR("%s: %s", gs_method_names[gs->methods[k]], err.msg);
+            XBT_ERROR("%s: %s", gs_method_names[gs->c->methods[k]], err.msg);
             break;
         }
-        if (gs->instant) {
+        if (gs->c->instant) {
             run_instant(gs);
         } else {
             if (gs_start_nodes(gs) < 0)
                 xbt_die("simgrad: gossip: out of memory starting the nodes of %s",
-                        gs_method_names[gs->methods[k]]);
+                        gs_method_names[gs->c->methods[k]]);
             gs_monitor(gs);
             gs_stop_nodes(gs);
             old[k] = gs->nodes;

@@ -1,10 +1,12 @@
-/* What the files of the gossip family share (not installed): gossip.c (keys, check, deploy),
- * setup.c (the scenario's problem: graphs, x0, mu and L, x*, a replayed log), driver.c (the
- * methods one after the other, measurement, instant mode), network.c (one actor per node over
- * the simulated network), results.c (the summary), report.c (`simgrad report`, `sweep`). */
+/* What the files of the gossip family share (not installed): config.c (keys, the typed
+ * algorithm section, check, the family table), gossip.c (deploy), setup.c (the scenario's
+ * problem: graphs, x0, mu and L, x*, a replayed log), driver.c (the methods one after the
+ * other, measurement, instant mode), network.c (one actor per node over the simulated network),
+ * results.c (the summary), report.c (`simgrad report`, `sweep`). */
 #ifndef SIMGRAD_FAMILY_GOSSIP_H
 #define SIMGRAD_FAMILY_GOSSIP_H
 
+#include "simgrad/config.h"
 #include "simgrad/family.h"
 
 #include <stdbool.h>
@@ -31,6 +33,23 @@ typedef enum { MEASURE_FLOW, MEASURE_LAST_EVENT } measure_kind;
 extern const char *const gs_method_names[];
 extern const double gs_eps_levels[GS_NEPS];
 
+/* The algorithm section, typed (config.c). */
+typedef struct gossip_cfg {
+    method_kind methods[GS_MAX_METHODS]; /* algorithm.methods, run in this order */
+    size_t nmethods;
+    bool instant, multi_consensus;
+    double time_unit;  /* seconds per time unit */
+    double duration;   /* time units */
+    double target;     /* stop below this fraction of the initial distance */
+    double lambda_mix; /* total gossip rate per time unit; 0: sqrt(2 chi1 chi2) */
+    double step;       /* pairwise and dsgd: units of 1/L */
+    double step_decay; /* time units; 0: constant step */
+    long checkpoints;  /* metric rows per method */
+    size_t dense_max;  /* graph constants densely up to this many nodes */
+    measure_kind measure;
+    char *edge_rates, *x0, *replay; /* resolved paths, or NULL */
+} gossip_cfg;
+
 typedef struct gs_state gs_state;
 
 typedef struct gs_node gs_node;
@@ -56,29 +75,25 @@ typedef struct method_result {
     unsigned long grads, gossips, messages;
     double *ts, *rs; /* the error curve: time units, relative error */
     size_t npts;
+    double diverged_t; /* time units at the first error that was not finite, or NAN */
 } method_result;
 
 struct gs_state {
     sgr_run *run;
+    const gossip_cfg *c; /* run->cfg->algorithm */
     sgr_graph graph;     /* version 0 */
     sgr_graph *versions; /* nversions graphs switched in turn; [0] is `graph` */
     size_t nversions;
-    double switch_every;
-    bool switch_chi1; /* graph.switch chi1: every 1/chi1 time units */
     sgr_graph_seq seq;
-    char *graph_path;
-    size_t n, d, nmethods, cur;
-    method_kind methods[GS_MAX_METHODS];
+    size_t n, d, cur;
     method_result res[GS_MAX_METHODS];
-    bool instant, stop, multi_consensus;
-    double tau, duration, target, step, step_decay, lambda_mix;
-    long ncheck;
+    bool stop;
+    double lambda_mix; /* the total gossip rate in force (given, computed, or the edge rates') */
     sgr_graph_constants gc;
     double mu, L, mu_computed, L_computed;
     double *xstar, xstar_grad_norm;
     int xstar_iters;
-    double *x0; /* n x d start of every method */
-    measure_kind measure;
+    double *x0;        /* n x d start of every method */
     sgr_event *replay; /* algorithm.replay's events, or NULL */
     size_t nreplay;
     char replay_method[128];
@@ -123,12 +138,16 @@ bool gs_next_event(gs_state *gs, gsl_rng *rng, size_t *pos, double t, sgr_event 
 /* Write ev (just applied) to events.csv with the error after it, if output.events is on. */
 void gs_log_event(gs_state *gs, const sgr_event *ev);
 
-/* setup.c: the scenario's problem. */
-int gs_load_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err);
+/* gossip.c: the run's state, outputs and driver. */
+int gs_deploy(sgr_run *run, sgr_err *err);
+
+/* setup.c: the scenario's problem. The graph sequence of the configuration, with nhosts nodes
+ * when graph.n is 0 (*g malloc'ed, *k graphs; gs_free_graphs frees them). */
+int gs_load_graphs(const sgr_config *cfg, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err);
 void gs_free_graphs(sgr_graph *g, size_t k);
-int gs_graph_constants(gs_state *gs, const sgr_scenario *scn, sgr_err *err);
-int gs_problem_setup(gs_state *gs, const sgr_scenario *scn, sgr_err *err);
-int gs_load_replay(gs_state *gs, const sgr_scenario *scn, sgr_err *err);
+int gs_graph_constants(gs_state *gs, const sgr_config *cfg, sgr_err *err);
+int gs_problem_setup(gs_state *gs, const sgr_config *cfg, sgr_err *err);
+int gs_load_replay(gs_state *gs, sgr_err *err);
 
 /* results.c: results into the summary, and the state freed. */
 int gs_finish(sgr_run *run, sgr_err *err);

@@ -45,7 +45,7 @@ static void send_vec(gs_node *nd, size_t to, int kind, long round, const double 
  * (the paper's jump, with the initiator's value as sent and the responder's on arrival). */
 static void apply_gossip(gs_state *gs, size_t i, const double *delta, double sign, double t_units)
 {
-    if (gs->methods[gs->cur] == M_DADAO)
+    if (gs->c->methods[gs->cur] == M_DADAO)
         sgr_dadao_gossip_half(&gs->dd, i, delta, sign, t_units);
     else
         sgr_pairwise_half(gs->dd.x + i * gs->d, delta, sign, gs->d);
@@ -106,7 +106,7 @@ static void clock_main(int argc, char **argv)
     sgr_run_trace_self(gs->run, 0, "gossip-clock");
     while (gs_next_event(gs, rng, &pos, t, &ev)) {
         t = ev.t;
-        sg_actor_sleep_until(gs->t0 + t * gs->tau);
+        sg_actor_sleep_until(gs->t0 + t * gs->c->time_unit);
         if (gs->cur != method || gs->stop)
             break;
         if (ev.kind == SGR_EV_GRADIENT)
@@ -134,7 +134,8 @@ static void node_gradient(gs_node *nd, double t_units, bool dadao)
     else
         sgr_gradient_step(x, nd->grad, gs_base_step(gs, t_units), d);
     gs->grads++;
-    sgr_event ev = {(simgrid_get_clock() - gs->t0) / gs->tau, SGR_EV_GRADIENT, i, 0, -1, 0};
+    sgr_event ev = {
+        (simgrid_get_clock() - gs->t0) / gs->c->time_unit, SGR_EV_GRADIENT, i, 0, -1, 0};
     gs_log_event(gs, &ev);
 }
 
@@ -189,7 +190,7 @@ static void poisson_node_main(int argc, char **argv)
 {
     gs_node *nd = sgr_actor_data(argc, argv);
     gs_state *gs = nd->gs;
-    bool dadao = gs->methods[gs->cur] == M_DADAO;
+    bool dadao = gs->c->methods[gs->cur] == M_DADAO;
     sg_actor_daemonize(sg_actor_self());
     sgr_inbox_start(nd->inbox);
     if (sgr_ctrace_sampled(gs->run->ctrace, nd->id, gs->n))
@@ -205,7 +206,7 @@ static void poisson_node_main(int argc, char **argv)
         if (!m)
             continue;
         trace_arrival(gs, t0, m);
-        double t_units = (simgrid_get_clock() - gs->t0) / gs->tau;
+        double t_units = (simgrid_get_clock() - gs->t0) / gs->c->time_unit;
         if (m->kind == 3)
             node_gradient(nd, t_units, dadao);
         else if (m->kind == 4)
@@ -299,8 +300,8 @@ static void round_start(gs_node *nd, long r)
 {
     gs_state *gs = nd->gs;
     double t0 = sgr_ctrace_now(gs->run->ctrace);
-    if (simgrid_get_clock() < gs->t0 + (double)r * gs->tau)
-        sg_actor_sleep_until(gs->t0 + (double)r * gs->tau);
+    if (simgrid_get_clock() < gs->t0 + (double)r * gs->c->time_unit)
+        sg_actor_sleep_until(gs->t0 + (double)r * gs->c->time_unit);
     sgr_ctrace_wait(gs->run->ctrace, t0, "round start");
     if (method_over(nd))
         absorb_forever(nd);
@@ -424,16 +425,16 @@ static void adom_node_main(int argc, char **argv)
 
 void gs_monitor(gs_state *gs)
 {
-    double dt_check = gs->duration / (double)gs->ncheck;
+    double dt_check = gs->c->duration / (double)gs->c->checkpoints;
     gs_record(gs, 0, gs_measure(gs, 0));
-    for (long c = 1; c <= gs->ncheck && !gs->stop && !sgr_run_interrupted(); c++) {
+    for (long c = 1; c <= gs->c->checkpoints && !gs->stop && !sgr_run_interrupted(); c++) {
         double t0 = sgr_ctrace_now(gs->run->ctrace);
-        sg_actor_sleep_until(gs->t0 + (double)c * dt_check * gs->tau);
+        sg_actor_sleep_until(gs->t0 + (double)c * dt_check * gs->c->time_unit);
         sgr_ctrace_wait(gs->run->ctrace, t0, "checkpoint");
         double t = (double)c * dt_check;
         gs_record(gs, t, gs_measure(gs, t));
-        sgr_progress_update(&gs->run->progress, gs_method_names[gs->methods[gs->cur]], t,
-                            gs->duration, simgrid_get_clock());
+        sgr_progress_update(&gs->run->progress, gs_method_names[gs->c->methods[gs->cur]], t,
+                            gs->c->duration, simgrid_get_clock());
     }
     gs->res[gs->cur].sim_seconds = simgrid_get_clock() - gs->t0;
 }
@@ -459,7 +460,7 @@ static int node_init(gs_state *gs, gs_node *nd, size_t i)
 int gs_start_nodes(gs_state *gs)
 {
     sgr_run *run = gs->run;
-    method_kind m = gs->methods[gs->cur];
+    method_kind m = gs->c->methods[gs->cur];
     gs->nodes = calloc(gs->n, sizeof *gs->nodes);
     if (!gs->nodes)
         return -1;

@@ -120,9 +120,21 @@ static const char *const gossip_item[] = {
 
 static const char *const gossip_counts[] = {"gossips", NULL};
 
+/* The configured methods, comma-separated, as their results name them. */
+static void sweep_items(const sgr_config *cfg, char *buf, size_t size)
+{
+    const gossip_cfg *c = cfg->algorithm;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < c->nmethods && len < size; k++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? "," : "",
+                                gs_method_names[c->methods[k]]);
+}
+
 const sgr_family_sweep sgr_gossip_sweep = {.top = gossip_top,
                                            .item = gossip_item,
                                            .item_key = "method",
                                            .list_key = "algorithm.methods",
                                            .default_field = "simulated_seconds",
-                                           .counts = gossip_counts};
+                                           .counts = gossip_counts,
+                                           .items = sweep_items};

@@ -8,6 +8,7 @@
 
 #include <simgrid/engine.h>
 
+#include "simgrad/results.h"
 #include "families/gossip/gossip.h"
 
 /* slope of log(rel) against t over the points with 1e-9 < rel < 0.1 */
@@ -52,13 +53,37 @@ static json_t *method_results(gs_state *gs, method_result *r)
     printf("%-9s final relative error %.3g after %lu gradients and %lu gossips; fitted rate %.4g "
            "per time unit (sqrt(mu/L) = %.4g)\n",
            gs_method_names[r->kind], r->final_rel, r->grads, r->gossips, r->rate, 1.0 / sk);
-    json_t *m = json_pack("{s:s, s:f, s:I, s:I, s:I, s:f, s:f, s:o}", "method",
-                          gs_method_names[r->kind], "final_rel_error", r->final_rel, "gradients",
-                          (json_int_t)r->grads, "gossips", (json_int_t)r->gossips, "messages",
-                          (json_int_t)r->messages, "fitted_rate", isnan(r->rate) ? 0.0 : r->rate,
-                          "simulated_seconds", r->sim_seconds, "precision", rows);
-    json_object_set_new(m, "final_abs_error", json_real(r->final_abs));
+    json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o, s:f, s:o, s:b}", "method",
+                          gs_method_names[r->kind], "final_rel_error", sgr_json_real(r->final_rel),
+                          "gradients", (json_int_t)r->grads, "gossips", (json_int_t)r->gossips,
+                          "messages", (json_int_t)r->messages, "fitted_rate",
+                          sgr_json_real(isnan(r->rate) ? 0.0 : r->rate), "simulated_seconds",
+                          r->sim_seconds, "precision", rows, "diverged", !isnan(r->diverged_t));
+    json_object_set_new(m, "final_abs_error", sgr_json_real(r->final_abs));
+    if (!isnan(r->diverged_t))
+        json_object_set_new(m, "diverged_t_units", json_real(r->diverged_t));
     return m;
+}
+
+/* The run diverged if a method's error stopped being finite (that method ended there). */
+static void mark_divergence(const gs_state *gs, json_t *res)
+{
+    const method_result *first = NULL;
+    for (size_t k = 0; k < gs->c->nmethods; k++)
+        if (!isnan(gs->res[k].diverged_t) && !first)
+            first = &gs->res[k];
+    if (!res)
+        return;
+    if (!first) {
+        sgr_results_converged(res);
+        return;
+    }
+    char at[128];
+    snprintf(at, sizeof at, "%s, t = %.6g time units", gs_method_names[first->kind],
+             first->diverged_t);
+    json_object_set_new(res, "diverged", json_true());
+    json_object_set_new(res, "diverged_at", json_string(at));
+    json_object_set_new(res, "diverged_method", json_string(gs_method_names[first->kind]));
 }
 
 /* x*, mu and L as computed and as used, the measure, the replay. */
@@ -73,7 +98,7 @@ static void problem_results(const gs_state *gs, json_t *res)
     json_object_set_new(res, "mu_computed", json_real(gs->mu_computed));
     json_object_set_new(res, "L_computed", json_real(gs->L_computed));
     json_object_set_new(res, "error_measure",
-                        json_string(gs->measure == MEASURE_FLOW ? "flow" : "last-event"));
+                        json_string(gs->c->measure == MEASURE_FLOW ? "flow" : "last-event"));
     json_object_set_new(res, "graph_versions", json_integer((json_int_t)gs->nversions));
     json_object_set_new(res, "graph_switch_every",
                         json_real(gs->seq.rate > 0 ? 1.0 / gs->seq.rate : gs->seq.every));
@@ -85,11 +110,11 @@ static void problem_results(const gs_state *gs, json_t *res)
 
 static void free_state(gs_state *gs)
 {
-    for (size_t k = 0; k < gs->nmethods; k++) {
+    for (size_t k = 0; k < gs->c->nmethods; k++) {
         free(gs->res[k].ts);
         free(gs->res[k].rs);
     }
-    for (size_t k = 0; gs->old_nodes && k < gs->nmethods; k++)
+    for (size_t k = 0; gs->old_nodes && k < gs->c->nmethods; k++)
         gs_free_nodes(gs, gs->old_nodes[k]);
     free(gs->old_nodes);
     gs_free_nodes(gs, gs->nodes);
@@ -128,18 +153,19 @@ int gs_finish(sgr_run *run, sgr_err *err)
     printf("x*: |grad| %.3g after %d Newton steps; initial distance d0 = mean |x0_i - x*|^2 = "
            "%.6g; error measure %s\n",
            gs->xstar_grad_norm, gs->xstar_iters, gs->d0,
-           gs->measure == MEASURE_FLOW ? "flow" : "last-event");
+           gs->c->measure == MEASURE_FLOW ? "flow" : "last-event");
     printf("%-9s %8s %12s %12s %12s %12s %10s %12s\n", "method", "eps", "time", "gradients",
            "gossips", "grads/pred", "comm/pred", "final");
     json_t *methods = json_array();
-    for (size_t k = 0; k < gs->nmethods; k++)
+    for (size_t k = 0; k < gs->c->nmethods; k++)
         json_array_append_new(methods, method_results(gs, &gs->res[k]));
     run->results = json_pack("{s:o, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b, s:f}", "methods",
                              methods, "nodes", (json_int_t)gs->n, "edges", (json_int_t)gs->graph.m,
                              "chi1", gs->gc.chi1, "chi2", gs->gc.chi2, "lambda_mix", gs->lambda_mix,
                              "mu", gs->mu, "L", gs->L, "sqrt_mu_over_L", 1.0 / sk, "instant",
-                             gs->instant, "simulated_time_s", simgrid_get_clock());
+                             gs->c->instant, "simulated_time_s", simgrid_get_clock());
     problem_results(gs, run->results);
+    mark_divergence(gs, run->results);
     free_state(gs);
     run->state = NULL;
     return rc;

@@ -19,15 +19,15 @@ void gs_free_graphs(sgr_graph *g, size_t k)
 }
 
 /* graph.type file: the sequence of graph.file (one graph, a graph-id column, or {k} files). */
-static int load_file_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k,
+static int load_file_graphs(const sgr_config *cfg, size_t nhosts, sgr_graph **g, size_t *k,
                             sgr_err *err)
 {
-    long n = sgr_scn_int(scn, "graph.n");
-    size_t versions = (size_t)sgr_scn_int(scn, "graph.versions");
-    char *path = sgr_scn_path(scn, "graph.file");
+    size_t versions = cfg->graph.versions;
+    const char *path = cfg->graph.cfg.path;
     if (!path)
         return sgr_fail(err, "graph.file is not set (a file graph needs an edge-list path)");
-    int rc = sgr_graph_load_sequence(path, n > 0 ? (size_t)n : nhosts, versions, g, k, err);
+    int rc =
+        sgr_graph_load_sequence(path, sgr_config_graph_nodes(cfg, nhosts), versions, g, k, err);
     if (rc == 0 && *k == 1 && versions > 1 && !strstr(path, "{k}"))
         rc = sgr_fail(err,
                       "graph.versions = %zu but graph.file %s holds one graph, which would just "
@@ -38,7 +38,6 @@ static int load_file_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **
         if (!sgr_graph_connected(&(*g)[v]))
             rc = sgr_fail(err, "graph.file %s: graph %zu on %zu nodes is disconnected", path, v,
                           (*g)[v].n);
-    free(path);
     if (rc < 0) {
         gs_free_graphs(*g, *k);
         *g = NULL;
@@ -48,24 +47,19 @@ static int load_file_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **
 }
 
 /* Drawn kinds: version 0 is the scenario's graph, the others drawn from their own streams. */
-static int draw_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k,
-                       sgr_err *err)
+static int draw_graphs(const sgr_config *cfg, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err)
 {
-    size_t versions = (size_t)sgr_scn_int(scn, "graph.versions");
-    unsigned long seed = (unsigned long)sgr_scn_int(scn, "seed");
+    size_t versions = cfg->graph.versions;
     sgr_graph *out = calloc(versions, sizeof *out);
-    char *path = NULL;
     if (!out)
         return sgr_fail(err, "out of memory for %zu graph versions", versions);
-    int rc = sgr_graph_from_scenario(scn, nhosts, &out[0], &path, err);
-    free(path);
+    int rc = sgr_graph_from_config(cfg, nhosts, &out[0], err);
+    sgr_graph_cfg gc = cfg->graph.cfg;
+    gc.n = sgr_config_graph_nodes(cfg, nhosts);
     for (size_t v = 1; rc == 0 && v < versions; v++) {
-        sgr_graph_cfg gc;
-        sgr_graph_cfg_from_scenario(scn, nhosts, &gc, &path);
-        gsl_rng *rng = sgr_rng_new(seed, "graph", v);
-        rc = sgr_graph_build(&out[v], &gc, rng, err);
+        gsl_rng *rng = sgr_rng_new(cfg->seed, "graph", v);
+        rc = rng ? sgr_graph_build(&out[v], &gc, rng, err) : sgr_fail(err, "out of memory");
         gsl_rng_free(rng);
-        free(path);
         if (rc == 0 && !sgr_graph_connected(&out[v]))
             rc = sgr_fail(err, "graph.versions: version %zu of the graph is disconnected", v);
     }
@@ -78,31 +72,20 @@ static int draw_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, si
     return 0;
 }
 
-int gs_load_graphs(const sgr_scenario *scn, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err)
+int gs_load_graphs(const sgr_config *cfg, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err)
 {
-    if (strcmp(sgr_scn_str(scn, "graph.type"), "file") == 0)
-        return load_file_graphs(scn, nhosts, g, k, err);
-    return draw_graphs(scn, nhosts, g, k, err);
+    if (cfg->graph.cfg.kind == SGR_GRAPH_FILE)
+        return load_file_graphs(cfg, nhosts, g, k, err);
+    return draw_graphs(cfg, nhosts, g, k, err);
 }
 
 /* Per-edge rates: their sum is the total gossip rate, and DADAO's chi1* = chi1 / lambda_mix
  * becomes 1 / lambda_2 of the rate-weighted Laplacian sum_e rate_e (e_u - e_v)(e_u - e_v)^T,
  * which is what is handed to DADAO (as chi1 = chi1* x total rate). */
-static int read_edge_rates(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+static int read_edge_rates(gs_state *gs, sgr_err *err)
 {
-    size_t n = gs->n, m = gs->graph.m;
-    long dense_max = sgr_scn_int(scn, "algorithm.dense_max");
-    if (gs->nversions > 1)
-        return sgr_fail(err,
-                        "algorithm.edge_rates: not with time-varying graphs (graph.versions > 1)");
-    if (n > (size_t)dense_max)
-        return sgr_fail(err,
-                        "algorithm.edge_rates: the weighted spectral gap is computed densely, up "
-                        "to algorithm.dense_max = %ld nodes (the graph has %zu)",
-                        dense_max, n);
-    char *path = sgr_scn_path(scn, "algorithm.edge_rates");
-    int rc = sgr_edge_rates_load(path, &gs->graph, &gs->edge_rate, err);
-    free(path);
+    size_t m = gs->graph.m; /* one graph, of at most dense_max nodes (checked) */
+    int rc = sgr_edge_rates_load(gs->c->edge_rates, &gs->graph, &gs->edge_rate, err);
     double lambda2, chi2s;
     if (rc < 0 || sgr_edge_rates_spectrum(&gs->graph, gs->edge_rate, &lambda2, &chi2s, err) < 0)
         return -1;
@@ -127,9 +110,9 @@ static int read_edge_rates(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
 
 /* The graph constants, the worst over the sequence (as the DADAO authors take them,
  * data.py:create_K_graphs), the gossip rate and the switching rule. */
-int gs_graph_constants(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+int gs_graph_constants(gs_state *gs, const sgr_config *cfg, sgr_err *err)
 {
-    size_t dense_max = (size_t)sgr_scn_int(scn, "algorithm.dense_max");
+    size_t dense_max = gs->c->dense_max;
     for (size_t v = 0; v < gs->nversions; v++) {
         sgr_graph_constants c;
         if (sgr_graph_constants_compute(&gs->versions[v], dense_max, 1e-6, &c, err) < 0)
@@ -145,25 +128,26 @@ int gs_graph_constants(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
         gs->gc.exact = gs->gc.exact && c.exact;
     }
     gs->gc.lambda_mix = sqrt(2.0 * gs->gc.chi1 * gs->gc.chi2);
-    gs->lambda_mix = sgr_scn_num(scn, "algorithm.lambda_mix");
+    gs->lambda_mix = gs->c->lambda_mix;
     if (gs->lambda_mix <= 0)
         gs->lambda_mix = gs->gc.lambda_mix;
     /* graph k is in force from t = k / chi1 (run_optimizers.py:110: int(t * chi_1) % K) */
-    gs->seq = (sgr_graph_seq){gs->versions, gs->nversions, gs->switch_chi1 ? gs->gc.chi1 : 0,
-                              gs->switch_every};
-    if (sgr_scn_has(scn, "algorithm.edge_rates") && read_edge_rates(gs, scn, err) < 0)
+    bool chi1 = cfg->graph.switch_rule == SGR_GRAPH_SWITCH_CHI1;
+    gs->seq = (sgr_graph_seq){gs->versions, gs->nversions, chi1 ? gs->gc.chi1 : 0,
+                              cfg->graph.switch_every};
+    if (gs->c->edge_rates && read_edge_rates(gs, err) < 0)
         return -1;
     return 0;
 }
 
 /* algorithm.x0: one row for every node, or n rows, of d values each. */
-static int load_x0(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+static int load_x0(gs_state *gs, sgr_err *err)
 {
     size_t n = gs->n, d = gs->d;
+    const char *path = gs->c->x0;
     gs->x0 = calloc(n * d, sizeof *gs->x0);
     if (!gs->x0)
         return sgr_fail(err, "out of memory");
-    char *path = sgr_scn_path(scn, "algorithm.x0");
     if (!path)
         return 0;
     sgr_csv_table t;
@@ -183,17 +167,16 @@ static int load_x0(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
     for (size_t i = 0; rc == 0 && i < n; i++)
         memcpy(gs->x0 + i * d, t.v + (t.rows == 1 ? 0 : i) * d, d * sizeof *gs->x0);
     sgr_csv_table_free(&t);
-    free(path);
     return rc;
 }
 
 /* mu and L (computed, or problem.mu / problem.L), x* by Newton, the start's distance d0. */
-static int problem_constants(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+static int problem_constants(gs_state *gs, const sgr_problem_cfg *p, sgr_err *err)
 {
     if (sgr_local_constants(gs->wl, gs->n, &gs->mu_computed, &gs->L_computed, err) < 0)
         return -1;
-    gs->mu = sgr_scn_has(scn, "problem.mu") ? sgr_scn_num(scn, "problem.mu") : gs->mu_computed;
-    gs->L = sgr_scn_has(scn, "problem.L") ? sgr_scn_num(scn, "problem.L") : gs->L_computed;
+    gs->mu = p->mu_given ? p->mu : gs->mu_computed;
+    gs->L = p->L_given ? p->L : gs->L_computed;
     if (!(gs->mu > 0))
         return sgr_fail(err,
                         "the local objectives are not strongly convex (mu = %g): add workload.l2 "
@@ -225,9 +208,9 @@ static int solve_xstar(gs_state *gs, sgr_err *err)
     return rc;
 }
 
-int gs_problem_setup(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+int gs_problem_setup(gs_state *gs, const sgr_config *cfg, sgr_err *err)
 {
-    if (problem_constants(gs, scn, err) < 0 || load_x0(gs, scn, err) < 0)
+    if (problem_constants(gs, &cfg->problem, err) < 0 || load_x0(gs, err) < 0)
         return SGR_EUSER;
     if (solve_xstar(gs, err) < 0)
         return SGR_EFAIL;
@@ -249,25 +232,16 @@ int gs_problem_setup(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
 }
 
 /* algorithm.replay: the events of the log's first method, checked against the graphs. */
-int gs_load_replay(gs_state *gs, const sgr_scenario *scn, sgr_err *err)
+int gs_load_replay(gs_state *gs, sgr_err *err)
 {
-    char *path = sgr_scn_path(scn, "algorithm.replay");
+    const char *path = gs->c->replay; /* the methods are event-driven (checked) */
     if (!path)
         return 0;
-    int rc = 0;
-    for (size_t k = 0; k < gs->nmethods && rc == 0; k++)
-        if (gs->methods[k] == M_DSGD || gs->methods[k] == M_ADOM)
-            rc = sgr_fail(err,
-                          "algorithm.replay: %s is synchronous and consumes no events; a replay "
-                          "runs the event-driven methods (dadao, pairwise)",
-                          gs_method_names[gs->methods[k]]);
-    if (rc == 0)
-        rc = sgr_event_log_read(path, &gs->replay, &gs->nreplay, gs->replay_method,
+    int rc = sgr_event_log_read(path, &gs->replay, &gs->nreplay, gs->replay_method,
                                 sizeof gs->replay_method, err);
     if (rc == 0)
         rc = sgr_event_log_check(path, gs->replay, gs->nreplay, gs->n, &gs->seq, err);
     if (rc < 0)
         sgr_fail_prefix(err, "algorithm.replay");
-    free(path);
     return rc;
 }

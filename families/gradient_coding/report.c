@@ -236,9 +236,21 @@ static const char *const gc_item[] = {"decode_failures",
 
 static const char *const gc_counts[] = {"delay_T", NULL};
 
+/* The configured schemes, "uncoded,gc,...": the items a sweep's SCHEME.FIELD columns name. */
+static void gc_items(const sgr_config *cfg, char *buf, size_t size)
+{
+    const gc_cfg *c = cfg->algorithm;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->nschemes && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "",
+                                 sgr_scheme_name(c->schemes[i]));
+}
+
 const sgr_family_sweep sgr_gradient_coding_sweep = {.top = gc_top,
                                                     .item = gc_item,
                                                     .item_key = "scheme",
                                                     .list_key = "algorithm.schemes",
                                                     .default_field = "runtime_s",
-                                                    .counts = gc_counts};
+                                                    .counts = gc_counts,
+                                                    .items = gc_items};

@@ -137,6 +137,67 @@ static unsigned long *checkpoints(unsigned long hops, size_t *count)
     return h;
 }
 
+/* Token (config k, replica r): its walk from a seeded start, its buffers, its actor. */
+static int token_start(tk_state *ts, size_t k, size_t r, size_t maxrows, sgr_err *err)
+{
+    sgr_run *run = ts->run;
+    tk_token *t = &ts->tokens[k * ts->c->replicas + r];
+    t->ts = ts;
+    t->config = k;
+    t->replica = r;
+    t->diverged_hop = -1;
+    /* replica r of every configuration shares its seed: paired comparisons */
+    t->rng = sgr_rng_new(run->seed, "token", r);
+    sgr_walk_cfg wc = {.kind = ts->c->configs[k].kind,
+                       .base = ts->c->base,
+                       .alpha = ts->c->configs[k].alpha,
+                       .gamma_exp = ts->c->a,
+                       .mu = ts->target};
+    size_t start = gsl_rng_uniform_int(t->rng, ts->graph.n);
+    t->walk = sgr_walk_new(&ts->graph, &wc, start, err);
+    if (!t->walk)
+        return SGR_EUSER;
+    t->theta = calloc(ts->np, sizeof *t->theta);
+    t->grad = malloc(ts->np * sizeof *t->grad);
+    t->work = malloc(sgr_model_work_size(&run->workload.model, maxrows) * sizeof *t->work);
+    t->mse = calloc(ts->ncheck, sizeof(double));
+    t->tv = calloc(ts->ncheck, sizeof(double));
+    t->xerr = calloc(ts->ncheck, sizeof(double));
+    t->time = calloc(ts->ncheck, sizeof(double));
+    if (!t->theta || !t->grad || !t->work || !t->mse || !t->tv || !t->xerr || !t->time)
+        return sgr_fail(err, "out of memory");
+    char name[64];
+    snprintf(name, sizeof name, "token-%zu-%zu", k, r);
+    sgr_run_spawn(run, name, run->hosts[node_host(ts, start)], token_main, t);
+    return 0;
+}
+
+/* theta*: the optimum for each target the walks sample from (computed before the run). */
+static int optima(tk_state *ts, sgr_err *err)
+{
+    ts->theta_star = calloc(ts->np * ts->c->nconfigs, sizeof *ts->theta_star);
+    if (!ts->theta_star)
+        return sgr_fail(err, "out of memory");
+    for (size_t k = 0; k < ts->c->nconfigs; k++) {
+        const double *mu = sgr_walk_target(ts->tokens[k * ts->c->replicas].walk);
+        size_t same = k;
+        for (size_t p = 0; p < k; p++) {
+            const double *mp = sgr_walk_target(ts->tokens[p * ts->c->replicas].walk);
+            if (memcmp(mp, mu, ts->graph.n * sizeof *mu) == 0) {
+                same = p;
+                break;
+            }
+        }
+        if (same != k)
+            memcpy(ts->theta_star + k * ts->np, ts->theta_star + same * ts->np,
+                   ts->np * sizeof(double));
+        else if (sgr_weighted_optimum(&ts->run->workload, mu, ts->graph.n,
+                                      ts->theta_star + k * ts->np, err) < 0)
+            return SGR_EFAIL;
+    }
+    return 0;
+}
+
 int sgr_token_deploy(sgr_run *run, sgr_err *err)
 {
     /* walk: 0 srw, 1 mhrw, 2 nbrw, 3 iid, 4 srrw (names in summary.json) */
@@ -156,7 +217,7 @@ int sgr_token_deploy(sgr_run *run, sgr_err *err)
     ts->model_bytes = (double)(ts->np * sizeof(double));
     ts->ncheck = c->checkpoints;
     ts->check_hops = checkpoints(c->hops, &ts->ncheck);
-    ts->tokens = calloc(ts->c->nconfigs * ts->c->replicas, sizeof *ts->tokens);
+    ts->tokens = calloc(c->nconfigs * c->replicas, sizeof *ts->tokens);
     if (!ts->tokens || !ts->check_hops)
         return sgr_fail(err, "out of memory");
     if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
@@ -165,57 +226,9 @@ int sgr_token_deploy(sgr_run *run, sgr_err *err)
     for (size_t i = 0; i < run->workload.nparts; i++)
         if (run->workload.parts[i].n > maxrows)
             maxrows = run->workload.parts[i].n;
-    for (size_t c = 0; c < ts->c->nconfigs; c++)
-        for (size_t r = 0; r < ts->c->replicas; r++) {
-            tk_token *t = &ts->tokens[c * ts->c->replicas + r];
-            t->ts = ts;
-            t->config = c;
-            t->replica = r;
-            t->diverged_hop = -1;
-            /* replica r of every configuration shares its seed: paired comparisons */
-            t->rng = sgr_rng_new(run->seed, "token", r);
-            sgr_walk_cfg wc = {.kind = ts->c->configs[c].kind,
-                               .base = ts->c->base,
-                               .alpha = ts->c->configs[c].alpha,
-                               .gamma_exp = ts->c->a,
-                               .mu = ts->target};
-            size_t start = gsl_rng_uniform_int(t->rng, ts->graph.n);
-            t->walk = sgr_walk_new(&ts->graph, &wc, start, err);
-            if (!t->walk)
-                return SGR_EUSER;
-            t->theta = calloc(ts->np, sizeof *t->theta);
-            t->grad = malloc(ts->np * sizeof *t->grad);
-            t->work = malloc(sgr_model_work_size(&run->workload.model, maxrows) * sizeof *t->work);
-            t->mse = calloc(ts->ncheck, sizeof(double));
-            t->tv = calloc(ts->ncheck, sizeof(double));
-            t->xerr = calloc(ts->ncheck, sizeof(double));
-            t->time = calloc(ts->ncheck, sizeof(double));
-            if (!t->theta || !t->grad || !t->work || !t->mse || !t->tv || !t->xerr || !t->time)
-                return sgr_fail(err, "out of memory");
-            char name[64];
-            snprintf(name, sizeof name, "token-%zu-%zu", c, r);
-            sgr_run_spawn(run, name, run->hosts[node_host(ts, start)], token_main, t);
-        }
-    /* theta*: the optimum for each target the walks sample from (computed before the run) */
-    ts->theta_star = calloc(ts->np * ts->c->nconfigs, sizeof *ts->theta_star);
-    if (!ts->theta_star)
-        return sgr_fail(err, "out of memory");
-    for (size_t c = 0; c < ts->c->nconfigs; c++) {
-        const double *mu = sgr_walk_target(ts->tokens[c * ts->c->replicas].walk);
-        size_t same = c;
-        for (size_t p = 0; p < c; p++) {
-            const double *mp = sgr_walk_target(ts->tokens[p * ts->c->replicas].walk);
-            if (memcmp(mp, mu, ts->graph.n * sizeof *mu) == 0) {
-                same = p;
-                break;
-            }
-        }
-        if (same != c)
-            memcpy(ts->theta_star + c * ts->np, ts->theta_star + same * ts->np,
-                   ts->np * sizeof(double));
-        else if (sgr_weighted_optimum(&run->workload, mu, ts->graph.n, ts->theta_star + c * ts->np,
-                                      err) < 0)
-            return SGR_EFAIL;
-    }
-    return 0;
+    int rc = 0;
+    for (size_t k = 0; k < c->nconfigs && rc == 0; k++)
+        for (size_t r = 0; r < c->replicas && rc == 0; r++)
+            rc = token_start(ts, k, r, maxrows, err);
+    return rc < 0 ? rc : optima(ts, err);
 }

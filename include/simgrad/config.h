@@ -28,6 +28,7 @@ typedef struct sgr_output_cfg {
     const char *dir; /* output.dir, or NULL: out/<scenario name> */
     bool progress, paje, chrome_trace;
     size_t chrome_trace_actors, chrome_trace_max_events;
+    bool events; /* output.events: the event log (families using "event-log") */
 } sgr_output_cfg;
 
 typedef struct sgr_simulation_cfg {
@@ -35,25 +36,41 @@ typedef struct sgr_simulation_cfg {
     const char *network_model; /* SimGrid's network/model */
 } sgr_simulation_cfg;
 
-/* The graph section, for the families that use it (sgr_family_keys.uses "graph"). */
+/* graph.switch: when the graph in force changes in a sequence of graphs. */
+typedef enum {
+    SGR_GRAPH_SWITCH_INTERVAL, /* every graph.switch_every time units */
+    SGR_GRAPH_SWITCH_CHI1,     /* every 1/chi1 time units, chi1 that of the sequence */
+} sgr_graph_switch;
+
+/* The graph section, for the families that use it (sgr_family_keys.uses "graph"; versions and
+ * the switching rule with "graph-sequence", else versions is 0). */
 typedef struct sgr_graph_section {
-    sgr_graph_cfg cfg;    /* cfg.n = 0: one node per host (see sgr_graph_from_config) */
-    const char *type;     /* graph.type as written, for messages */
-    size_t versions;      /* graph.versions (time-varying graphs) */
-    double switch_every;  /* graph.switch_every, in time units */
+    sgr_graph_cfg cfg;            /* cfg.n = 0: one node per host (see sgr_graph_from_config) */
+    const char *type;             /* graph.type as written, for messages */
+    size_t versions;              /* graph.versions (time-varying graphs) */
+    double switch_every;          /* graph.switch_every, in time units */
+    sgr_graph_switch switch_rule; /* graph.switch */
 } sgr_graph_section;
+
+/* The problem section (sgr_family_keys.uses "problem"): constants of the optimisation problem
+ * given instead of computed from the data. */
+typedef struct sgr_problem_cfg {
+    bool mu_given, L_given; /* problem.mu, problem.L set */
+    double mu, L;           /* their values (0 when not set) */
+} sgr_problem_cfg;
 
 struct sgr_config {
     const sgr_scenario *scn; /* where it came from: path, directory and name, for messages */
     const sgr_family *family;
     void *algorithm; /* the family's own configuration (family->parse), or NULL */
     unsigned long seed;
-    sgr_platform_cfg platform;     /* platform.file resolved against the scenario (owned) */
-    sgr_straggler_cfg stragglers;  /* stragglers.trace resolved (owned) */
-    char *host_failures;           /* stragglers.host_failures resolved, or NULL */
-    bool slowdown_given;           /* stragglers.slowdown was set */
+    sgr_platform_cfg platform;    /* platform.file resolved against the scenario (owned) */
+    sgr_straggler_cfg stragglers; /* stragglers.trace resolved (owned) */
+    char *host_failures;          /* stragglers.host_failures resolved, or NULL */
+    bool slowdown_given;          /* stragglers.slowdown was set */
     sgr_workload_cfg workload;
     sgr_graph_section graph;
+    sgr_problem_cfg problem;
     sgr_output_cfg output;
     sgr_simulation_cfg simulation;
     sgr_network_cfg network; /* flow or packet level (issue 15) */

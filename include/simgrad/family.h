@@ -86,6 +86,13 @@ typedef struct sgr_family {
     int (*search)(const sgr_config *cfg, const sgr_search_opts *opts, json_t **result,
                   sgr_err *err);
     const char *search_usage;
+    /* Optional: this family times transfers on a platform, and `simgrad compare-models` runs
+     * the first family that has the hook on the scenario's platform under both network models.
+     * Returns the algorithm section (with "family") of a run where, for each size of `sizes`
+     * and each load k of `loads` (comma-separated: "1kB,1MB", "1,4"), k hosts send one message
+     * each to one host at once, once; the run's metrics.csv has a row per message with columns
+     * size_bytes, load, repeat and duration_s. NULL: out of memory. */
+    json_t *(*probe)(const char *sizes, const char *loads);
 } sgr_family;
 
 /* The registry (families/registry.c): every family, NULL-terminated, and their key tables for

@@ -27,7 +27,7 @@ extern "C" {
 
 struct sgr_run {
     const sgr_config *cfg;   /* the scenario, typed (simgrad/config.h) */
-    const sgr_scenario *scn; /* transitional: for families still reading keys (cfg->scn) */
+    const sgr_scenario *scn; /* cfg->scn: the file (path, name) for messages and the summary */
     const sgr_family *family;
     char *outdir;
     unsigned long seed; /* cfg->seed */
@@ -119,22 +119,6 @@ int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size
 
 /* Start the actor that applies stragglers.host_failures, if the scenario has any. */
 int sgr_run_failures_deploy(sgr_run *run, sgr_err *err);
-
-/* Transitional (scenario/compat.c), for the families not yet on typed configuration. */
-int sgr_workload_load_scenario(sgr_workload *wl, const sgr_scenario *scn, size_t nparts,
-                               sgr_err *err);
-/* Fill the platform and straggler configurations from a scenario (strings stay owned by
- * the scenario). Pure; can't fail. */
-void sgr_platform_cfg_from_scenario(const sgr_scenario *scn, sgr_platform_cfg *cfg);
-/* The graph section (graph.n = 0 means one node per host). *path receives the resolved edge
- * list path (malloc'ed) or NULL. */
-void sgr_graph_cfg_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_graph_cfg *cfg,
-                                 char **path);
-/* Build the scenario's graph (seeded), rejecting a disconnected one. */
-int sgr_graph_from_scenario(const sgr_scenario *scn, size_t nhosts, sgr_graph *g, char **path,
-                            sgr_err *err);
-void sgr_straggler_cfg_from_scenario(const sgr_scenario *scn, sgr_straggler_cfg *cfg,
-                                     char **trace_path);
 
 #ifdef __cplusplus
 }

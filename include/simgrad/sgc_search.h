@@ -6,7 +6,6 @@
 
 #include <stddef.h>
 #include "simgrad/error.h"
-#include "simgrad/scenario.h"
 #include "simgrad/sgc.h"
 
 #ifdef __cplusplus
@@ -77,61 +76,6 @@ int sgr_sgc_search(const sgr_sgc_params *tmpl, const sgr_delay_model *dm, double
  * on error -1 with err. */
 int sgr_fit_load_slope(const double *loads, const double *times, size_t count, double *comp,
                        double *intercept, double *r2, sgr_err *err);
-
-#define SGR_MAX_SCHEMES 5
-
-/* The gradient-coding family's algorithm.* keys, terminated by a {NULL} key. */
-extern const sgr_key sgr_gc_keys[];
-
-/* Workers of a gradient-coding scenario: algorithm.workers, or one per host but the master's. */
-size_t sgr_gc_workers(const sgr_scenario *scn, size_t nhosts);
-
-/* The schemes listed in algorithm.schemes with their parameters and algorithm.rules, each
- * checked by building it for n workers and `samples` rows (schedule_only: the parameters
- * alone); *maxT and *maxR are the largest delay and round count. */
-int sgr_gc_params_from_scenario(const sgr_scenario *scn, size_t n, size_t samples,
-                                bool schedule_only, sgr_sgc_params *params, size_t *count,
-                                size_t *maxT, size_t *maxR, sgr_err *err);
-
-/* Trace mode's seconds per unit of normalized load, and how it was found. */
-typedef struct sgr_trace_comp {
-    double comp;      /* base_comp, s per unit of normalized load */
-    bool fitted;      /* from algorithm.trace_fit */
-    double intercept; /* the fit's intercept (s) and coefficient of determination */
-    double r2;
-    size_t profiles, points; /* profiles and task times fitted */
-} sgr_trace_comp;
-
-/* algorithm.trace_base_comp, or fitted from the load profiles of algorithm.trace_fit
- * ("file@load,...": every task time of every profile against its profile's load). Returns 0,
- * or -1 with err naming the key and the file (and line for a bad row). */
-int sgr_gc_trace_comp(const sgr_scenario *scn, sgr_trace_comp *tc, sgr_err *err);
-
-/* The fit as JSON for summaries and search results. */
-json_t *sgr_trace_comp_json(const sgr_trace_comp *tc);
-
-/* One scheme's results in a run of the family. */
-typedef struct sgr_gc_result {
-    sgr_scheme_kind kind;
-    double runtime;  /* from the scheme's start to its end, simulated s */
-    double rounds_s; /* the rounds' durations, summed */
-    double decode_s; /* the master's decoding, summed (0 when not charged) */
-    double load, max_err, max_resid, final_loss;
-    size_t rounds, waits, T, decode_failures, stragglers;
-} sgr_gc_result;
-
-/* The schemes' results as the summary's JSON array (with runtimes relative to gc and uncoded
- * when they ran), and as the run's table on `out` (tc: the trace's base_comp fit, or NULL). */
-json_t *sgr_gc_results_json(const sgr_gc_result *res, size_t count);
-void sgr_gc_results_print(FILE *out, const sgr_gc_result *res, size_t count,
-                          const sgr_trace_comp *tc);
-
-/* Search the best parameters of every scheme of a gradient-coding scenario on its straggler
- * model or trace (round model, no network), print a table to `out`, and return the results as
- * JSON (NULL on error). max_delay/max_W bound the search; 0 takes the rule set's default
- * (simgrad: 3 and 6; reference: the trace's rounds minus the jobs, and the jobs). */
-json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *space, FILE *out,
-                               sgr_err *err);
 
 #ifdef __cplusplus
 }

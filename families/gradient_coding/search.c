@@ -9,17 +9,17 @@
 #include <string.h>
 
 #include "simgrad/rng.h"
-#include "simgrad/run.h"
 #include "simgrad/sgc_search.h"
+
+#include "families/gradient_coding/gradient_coding.h"
 
 #define LIST_MAX 1000 /* sets listed per scheme in the JSON (all are counted) */
 
 /* The straggler model's or trace's task times, as the family's workers would see them. */
 typedef struct delay_inputs {
-    const sgr_scenario *scn;
+    const sgr_config *cfg;
     size_t n, nhosts;
-    sgr_platform_cfg pc;
-    sgr_trace_comp tc;
+    gc_trace_comp tc;
     size_t trace_rounds; /* 0 for a synthetic model */
     size_t samples;
     double full; /* a full-data gradient's seconds on a nominal host */
@@ -28,23 +28,19 @@ typedef struct delay_inputs {
 /* Trace rounds, base_comp, the workload's rows and a full gradient's time. */
 static int delay_inputs_load(delay_inputs *in, sgr_err *err)
 {
-    sgr_straggler_cfg sc;
-    char *trace = NULL;
-    sgr_straggler_cfg_from_scenario(in->scn, &sc, &trace);
-    sgr_straggler_model *m =
-        sgr_straggler_new(&sc, in->n, (unsigned long)sgr_scn_int(in->scn, "seed"), err);
-    free(trace);
+    const sgr_config *cfg = in->cfg;
+    sgr_straggler_model *m = sgr_straggler_new(&cfg->stragglers, in->n, cfg->seed, err);
     if (!m)
         return -1;
     in->trace_rounds = sgr_straggler_trace_rounds(m);
     sgr_straggler_free(m);
-    if (sgr_gc_trace_comp(in->scn, &in->tc, err) < 0)
+    if (gc_trace_comp_fit(cfg->algorithm, &in->tc, err) < 0)
         return -1;
     sgr_workload wl;
-    if (sgr_workload_load_scenario(&wl, in->scn, 0, err) < 0)
+    if (sgr_workload_load(&wl, &cfg->workload, 0, err) < 0)
         return -1;
     in->samples = wl.train.n;
-    in->full = sgr_model_grad_flops(&wl.model, wl.train.n) / in->pc.host_speed;
+    in->full = sgr_model_grad_flops(&wl.model, wl.train.n) / cfg->platform.host_speed;
     sgr_workload_free(&wl);
     return 0;
 }
@@ -54,22 +50,20 @@ static int delay_inputs_load(delay_inputs *in, sgr_err *err)
  * host. */
 static int delay_model(const delay_inputs *in, size_t rounds, sgr_delay_model *dm, sgr_err *err)
 {
+    const sgr_config *cfg = in->cfg;
+    const gc_cfg *c = cfg->algorithm;
     size_t n = in->n, nh = in->nhosts ? in->nhosts : 1;
-    sgr_straggler_cfg sc;
-    char *trace = NULL;
-    sgr_straggler_cfg_from_scenario(in->scn, &sc, &trace);
-    unsigned long seed = (unsigned long)sgr_scn_int(in->scn, "seed");
-    sgr_straggler_model *m = sgr_straggler_new(&sc, n, seed, err);
+    sgr_straggler_model *m = sgr_straggler_new(&cfg->stragglers, n, cfg->seed, err);
     double *base = malloc(rounds * n * sizeof *base), *per = malloc(rounds * n * sizeof *per);
     double *speed = malloc(nh * sizeof *speed);
     sgr_straggle *row = malloc(n * sizeof *row);
     int rc = -1;
     if (!m || !base || !per || !speed || !row)
         goto out;
-    gsl_rng *rng = sgr_rng_new(seed, "host-speed", 0);
-    sgr_platform_speed_factors(&in->pc, nh, rng, speed);
+    gsl_rng *rng = sgr_rng_new(cfg->seed, "host-speed", 0);
+    sgr_platform_speed_factors(&cfg->platform, nh, rng, speed);
     gsl_rng_free(rng);
-    dm->load0 = in->trace_rounds ? sgr_scn_num(in->scn, "algorithm.trace_base_load") : 0;
+    dm->load0 = in->trace_rounds ? c->trace_base_load : 0;
     for (size_t r = 0; r < rounds; r++) {
         if (sgr_straggler_next_round(m, row, err) < 0)
             goto out;
@@ -93,7 +87,6 @@ out:
     free(per);
     free(speed);
     free(row);
-    free(trace);
     return rc;
 }
 
@@ -234,27 +227,28 @@ out:
     return o;
 }
 
-json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *space, FILE *out,
-                               sgr_err *err)
+/* Search the best parameters of every configured scheme on the scenario's straggler model or
+ * trace (round model, no network), print a table to `out`, and return the results as JSON
+ * (NULL on error). max_delay/max_W bound the search; 0 takes the rule set's default
+ * (simgrad: 3 and 6; reference: the trace's rounds minus the jobs, and the jobs). */
+static json_t *search_config(const sgr_config *cfg, const sgr_search_space *space, FILE *out,
+                             sgr_err *err)
 {
-    delay_inputs in = {.scn = scn};
-    sgr_platform_cfg_from_scenario(scn, &in.pc);
-    char *file = sgr_scn_path(scn, "platform.file");
-    in.pc.file = file;
-    int rc = sgr_platform_check(&in.pc, &in.nhosts, err);
+    const gc_cfg *c = cfg->algorithm;
+    delay_inputs in = {.cfg = cfg};
     json_t *results = NULL;
     sgr_delay_model dm = {0};
-    if (rc < 0)
+    if (sgr_platform_check(&cfg->platform, &in.nhosts, err) < 0)
         goto out;
-    in.n = sgr_gc_workers(scn, in.nhosts);
+    in.n = gc_workers(c, in.nhosts);
     if (in.n == 0) {
         sgr_fail(err, "algorithm.workers: set it");
         goto out;
     }
-    sgr_sgc_params params[SGR_MAX_SCHEMES];
+    sgr_sgc_params params[GC_MAX_SCHEMES];
     size_t count, maxT, maxR;
     /* the parameters alone: the search does not depend on the workload's samples */
-    if (sgr_gc_params_from_scenario(scn, in.n, 0, true, params, &count, &maxT, &maxR, err) < 0 ||
+    if (gc_scheme_params(cfg, in.n, 0, true, params, &count, &maxT, &maxR, err) < 0 ||
         delay_inputs_load(&in, err) < 0)
         goto out;
     size_t jobs = params[0].jobs;
@@ -264,7 +258,7 @@ json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *
         rounds = in.trace_rounds; /* a set needing more is refused, with the reason */
     if (delay_model(&in, rounds, &dm, err) < 0)
         goto out;
-    double mu = sgr_scn_num(scn, "algorithm.mu");
+    double mu = c->mu;
     fprintf(out, "rules %s, max delay %zu, max W %zu, %zu rounds of task times%s\n",
             sgr_sgc_rules_name(params[0].rules), sp.max_delay, sp.max_W, rounds,
             in.trace_rounds ? " (trace)" : "");
@@ -284,13 +278,76 @@ json_t *sgr_gc_search_scenario(const sgr_scenario *scn, const sgr_search_space *
         }
         json_array_append_new(schemes, o);
     }
-    results = json_pack("{s:s, s:I, s:I, s:I, s:o, s:o}", "rules",
-                        sgr_sgc_rules_name(params[0].rules), "max_delay", (json_int_t)sp.max_delay,
-                        "max_W", (json_int_t)sp.max_W, "rounds", (json_int_t)rounds, "trace_comp",
-                        sgr_trace_comp_json(&in.tc), "schemes", schemes);
+    results =
+        json_pack("{s:s, s:I, s:I, s:I, s:o, s:o}", "rules", sgr_sgc_rules_name(params[0].rules),
+                  "max_delay", (json_int_t)sp.max_delay, "max_W", (json_int_t)sp.max_W, "rounds",
+                  (json_int_t)rounds, "trace_comp", gc_trace_comp_json(&in.tc), "schemes", schemes);
 out:
-    free(file);
     free((double *)dm.base);
     free((double *)dm.per_load);
     return results;
+}
+
+const char gc_search_usage[] =
+    "gradient-coding: run every admissible parameter of each scheme in algorithm.schemes\n"
+    "(GC: s; SR-SGC and M-SGC: (B, W, lambda)) through the paper's round model on the\n"
+    "scenario's straggler model or trace (task time = a full-data gradient's time x load x\n"
+    "slowdown, or the trace adjusted by algorithm.trace_base_load/comp; no network), and print\n"
+    "the configured and the best parameters with their runtimes, how many sets were tried, and\n"
+    "which could not run on the scenario's workload.\n"
+    "  --rules R           simgrad or reference (the authors' simulator and its enumeration);\n"
+    "                      the same as --set algorithm.rules='\"R\"'\n"
+    "  --max-delay T       simgrad rules: largest T searched (SR-SGC: B; M-SGC: W-2+B),\n"
+    "                      default 3; reference: B <= T and W-1+B <= T, default the trace's\n"
+    "                      rounds minus algorithm.jobs (3 without a trace)\n"
+    "  --max-W W           largest W searched; default 6 (simgrad), algorithm.jobs (reference:\n"
+    "                      SR-SGC W <= it, M-SGC W < it)\n";
+
+/* The family's options: --rules R into the copy c of the configuration, --max-delay T and
+ * --max-W W into the search space. Returns 0 or SGR_EUSER with err. */
+static int search_options(const sgr_search_opts *opts, const char *path, gc_cfg *c,
+                          sgr_search_space *space, sgr_err *err)
+{
+    for (int i = 0; i < opts->argc; i++) {
+        const char *a = opts->argv[i], *v = i + 1 < opts->argc ? opts->argv[i + 1] : NULL;
+        if ((strcmp(a, "--max-delay") == 0 || strcmp(a, "--max-W") == 0) && v) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1) {
+                sgr_fail(err, "%s expects a positive integer, got \"%s\"", a, v);
+                return SGR_EUSER;
+            }
+            *(strcmp(a, "--max-delay") == 0 ? &space->max_delay : &space->max_W) = (size_t)n;
+        } else if (strcmp(a, "--rules") == 0 && v) {
+            /* the message the scenario's schema gives for algorithm.rules */
+            if (sgr_sgc_rules_parse(v, &c->rules) < 0) {
+                sgr_fail(err, "%s: algorithm.rules: expected one of simgrad|reference, got \"%s\"",
+                         path, v);
+                return SGR_EUSER;
+            }
+        } else {
+            sgr_fail(err, "%s %s (simgrad search --help lists the options)",
+                     a[0] == '-' ? "unknown or incomplete option" : "unexpected argument", a);
+            return SGR_EUSER;
+        }
+        i++;
+    }
+    return 0;
+}
+
+int gc_search(const sgr_config *cfg, const sgr_search_opts *opts, json_t **result, sgr_err *err)
+{
+    gc_cfg c = *(const gc_cfg *)cfg->algorithm; /* --rules applies to this copy */
+    sgr_search_space space = {0};               /* 0: the rule set's defaults */
+    int rc = search_options(opts, cfg->scn->path, &c, &space, err);
+    if (rc < 0)
+        return rc;
+    sgr_config with = *cfg;
+    with.algorithm = &c;
+    *result = search_config(&with, &space, opts->out, err);
+    if (!*result) {
+        sgr_fail_prefix(err, "%s", cfg->scn->path);
+        return SGR_EUSER;
+    }
+    return 0;
 }
