@@ -350,6 +350,24 @@ static int check_platform_kind(const sgr_run *run, sgr_err *err)
     return 0;
 }
 
+/* A straggler trace must cover the rounds the family will read from it. */
+static int check_trace_rounds(const sgr_run *run, const sgr_config *cfg, sgr_err *err)
+{
+    const char *why = NULL;
+    if (cfg->stragglers.kind != SGR_STRAG_TRACE || !run->family->trace_rounds)
+        return 0;
+    size_t need = run->family->trace_rounds(cfg, run->nhosts, &why);
+    double *v;
+    size_t rows, cols;
+    if (need == 0 || sgr_trace_read_csv(cfg->stragglers.trace_path, &v, &rows, &cols, err) < 0)
+        return need == 0 ? 0 : sgr_fail_prefix(err, "stragglers.trace");
+    free(v);
+    if (rows < need)
+        return sgr_fail(err, "stragglers.trace has %zu rounds; %s %zu", rows,
+                        why ? why : "the run reads", need);
+    return 0;
+}
+
 /* Everything that can be checked without running: the platform, the family's parameters,
  * the straggler model (a trace's shape) and that data files are readable. No side effects
  * except a child process for a user's platform file. */
@@ -390,6 +408,8 @@ static int check_scenario(sgr_run *run, const sgr_config *cfg, sgr_err *err)
             return sgr_fail_prefix(err, "%s", path);
         sgr_straggler_free(m);
     }
+    if (check_trace_rounds(run, cfg, err) < 0)
+        return sgr_fail_prefix(err, "%s", path);
     return 0;
 }
 
@@ -420,13 +440,25 @@ static void run_release(sgr_run *run)
     free(run->outdir);
 }
 
+/* What the run's data says of the scenario: the workload loaded (its files read, its partition
+ * made) and the family's checks on it, as a run does before deploying. */
+static int check_data(sgr_run *run, const sgr_config *cfg, sgr_err *err)
+{
+    if (!run->nparts && !run->family->uses_workload)
+        return 0;
+    int rc = sgr_workload_load(&run->workload, &cfg->workload, run->nparts, err);
+    if (rc == 0 && run->family->check_data)
+        rc = run->family->check_data(cfg, &run->workload, run->nhosts, err);
+    return rc < 0 ? sgr_fail_prefix(err, "%s", cfg->scn->path) : 0;
+}
+
 int sgr_run_validate(const sgr_scenario *scn, sgr_err *err)
 {
     sgr_run run = {0};
     sgr_config cfg;
     if (sgr_config_parse(&cfg, scn, err) < 0)
         return SGR_EUSER;
-    int rc = check_scenario(&run, &cfg, err) < 0 ? SGR_EUSER : 0;
+    int rc = check_scenario(&run, &cfg, err) < 0 || check_data(&run, &cfg, err) < 0 ? SGR_EUSER : 0;
     run_release(&run);
     sgr_config_free(&cfg);
     return rc;
@@ -499,6 +531,9 @@ static int start_simgrid(sgr_run *run, run_ctx *ctx, const sgr_run_opts *opts, s
     enter_phase(run, ctx, "loading data");
     if ((run->nparts || run->family->uses_workload) &&
         sgr_workload_load(&run->workload, &cfg->workload, run->nparts, err) < 0)
+        return sgr_fail_prefix(err, "%s", cfg->scn->path), SGR_EUSER;
+    if (run->family->check_data &&
+        run->family->check_data(cfg, &run->workload, run->nhosts, err) < 0)
         return sgr_fail_prefix(err, "%s", cfg->scn->path), SGR_EUSER;
     if (sgr_stop_reason())
         return 130;

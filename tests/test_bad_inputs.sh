@@ -94,9 +94,14 @@ printf '{%s, "algorithm": {"family": "ps-sgd", "rounds": 2}}\n' "$ps" >"$T/base.
 printf '{%s}}\n' "$fb" >"$T/fabric.json"
 "$bin" run "$T/fabric.json" --quiet --out "$T/run-fabric" >/dev/null 2>&1
 
+# validate must answer what run would refuse (issue 16 item 7): every case given to `run` is
+# given to `validate` too, and must get the same exit status and words.
+run_cases=$(awk -F'\t' -v OFS='\t' '$4 ~ /^run --quiet --out [^ ]+ [$]S$/ {$1 = $1 "_at_validate"; $4 = "validate $S"; print}' <<<"$cases")
+cases=$(printf '%s\n%s\n' "$cases" "$run_cases")
+
 while IFS=$'\t' read -r name want phrases command scenario; do
   [ -n "$name" ] || continue
-  S="$T/$name.json"
+  S="$T/${name%_at_validate}.json"
   [ -z "$scenario" ] || printf '%s\n' "$scenario" >"$S"
   out=$(cd "$T" && eval "\"$bin\" $command" 2>&1)
   rc=$?

@@ -254,6 +254,11 @@ static int gc_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_er
         if (sgr_sgc_runnable(&params[i], err) < 0)
             return scheme_error(err, params[i].kind);
     }
+    /* the straggler model for n workers: a trace's columns are checked here */
+    sgr_straggler_model *m = sgr_straggler_new(&cfg->stragglers, n, cfg->seed, err);
+    if (!m)
+        return -1;
+    sgr_straggler_free(m);
     if (c->models > 0 && (size_t)c->models < maxT + 1)
         return sgr_fail(err,
                         "algorithm.models = %ld: a scheme with delay T = %zu needs at least "
@@ -262,6 +267,28 @@ static int gc_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_er
                         c->models, maxT, maxT + 1);
     *nparts = 0;
     return 0;
+}
+
+/* The longest scheme's rounds (J + T): what the straggler trace must cover. */
+static size_t gc_trace_rounds(const sgr_config *cfg, size_t nhosts, const char **why)
+{
+    sgr_sgc_params params[GC_MAX_SCHEMES];
+    size_t count, maxT, maxR;
+    sgr_err ignored;
+    *why = "the schemes need";
+    size_t n = gc_workers(cfg->algorithm, nhosts);
+    if (n == 0 || gc_scheme_params(cfg, n, 0, true, params, &count, &maxT, &maxR, &ignored) < 0)
+        return 0; /* check() reports what is wrong */
+    return maxR;
+}
+
+/* Each scheme's data layout against the rows the workload has. */
+static int gc_check_data(const sgr_config *cfg, const sgr_workload *wl, size_t nhosts, sgr_err *err)
+{
+    sgr_sgc_params params[GC_MAX_SCHEMES];
+    size_t count, maxT, maxR;
+    return gc_scheme_params(cfg, gc_workers(cfg->algorithm, nhosts), wl->train.n, false, params,
+                            &count, &maxT, &maxR, err);
 }
 
 const sgr_family sgr_family_gradient_coding = {
@@ -274,6 +301,8 @@ const sgr_family sgr_family_gradient_coding = {
     .parse = gc_parse,
     .free_cfg = gc_free_cfg,
     .check = gc_check,
+    .trace_rounds = gc_trace_rounds,
+    .check_data = gc_check_data,
     .deploy = gc_deploy,
     .finish = gc_finish,
     .report = &sgr_gradient_coding_report,

@@ -77,6 +77,13 @@ static int ps_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_er
     return 0;
 }
 
+static size_t ps_trace_rounds(const sgr_config *cfg, size_t nhosts, const char **why)
+{
+    const ps_sgd_cfg *c = cfg->algorithm;
+    *why = "algorithm.rounds is";
+    return (size_t)c->rounds;
+}
+
 const sgr_family sgr_family_ps_sgd = {
     .keys = {"ps-sgd",
              "Synchronous data-parallel SGD through a parameter server: the baseline every other "
@@ -85,6 +92,7 @@ const sgr_family sgr_family_ps_sgd = {
     .parse = ps_parse,
     .free_cfg = free,
     .check = ps_check,
+    .trace_rounds = ps_trace_rounds,
     .deploy = sgr_ps_sgd_deploy,
     .finish = sgr_ps_sgd_finish,
     .report = &sgr_ps_sgd_report,

@@ -24,6 +24,7 @@ extern "C" {
 typedef struct sgr_run sgr_run;
 typedef struct sgr_config sgr_config;
 typedef struct sgr_family_report sgr_family_report; /* report/report_internal.h */
+typedef struct sgr_workload sgr_workload;             /* simgrad/workload.h */
 
 /* Return codes of sgr_run_scenario and family hooks, besides 0. */
 #define SGR_EUSER (-2) /* the scenario is wrong: the CLI exits with status 2 */
@@ -67,6 +68,15 @@ typedef struct sgr_family {
     /* Check cross-key constraints given the platform's host count (0 if loaded from a file and
      * not yet known), and say how many data parts to prepare (0: no workload). */
     int (*check)(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err);
+    /* Optional: the rounds of a straggler trace the run reads (0: no constraint), and what
+     * needs them, as the message will say it ("stragglers.trace has 3 rounds; <why> 5":
+     * "algorithm.rounds is", "the schemes need"), so that a short trace is refused before
+     * anything runs. */
+    size_t (*trace_rounds)(const sgr_config *cfg, size_t nhosts, const char **why);
+    /* Optional: checks that need the loaded data (sample counts, layouts), run by validate and
+     * before deploy. Returns 0 or -1 with err. */
+    int (*check_data)(const sgr_config *cfg, const sgr_workload *wl, size_t nhosts,
+                      sgr_err *err);
     /* Optional: build the platform in memory (called right after simgrid_init) instead of
      * generating platform.xml and loading it. May set run->state. */
     int (*build_platform)(sgr_run *run, sgr_err *err);
