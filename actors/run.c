@@ -408,7 +408,7 @@ static int check_scenario(sgr_run *run, const sgr_config *cfg, sgr_err *err)
             return sgr_fail_prefix(err, "%s", path);
         sgr_straggler_free(m);
     }
-    if (check_trace_rounds(run, cfg, err) < 0)
+    if (check_trace_rounds(run, cfg, err) < 0 || sgr_run_check_size(run, cfg, err) < 0)
         return sgr_fail_prefix(err, "%s", path);
     return 0;
 }
@@ -610,7 +610,8 @@ static int simulate(sgr_run *run, run_ctx *ctx, sgr_err *err)
         rc = sgr_run_failures_deploy(run, err);
     if (rc < 0) {
         release_family(run);
-        return rc;
+        /* a set-up loop cut short by Ctrl-C or SIGTERM fails as a consequence: interrupted */
+        return sgr_stop_reason() ? 130 : rc;
     }
     enter_phase(run, ctx, "simulation");
     sgr_progress_phase(&run->progress, NULL);

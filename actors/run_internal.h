@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "simgrad/error.h"
+#include "simgrad/run.h"
 
 /* qsort comparator of sg_host_t by name in natural order (h2 before h10): the order of a
  * user's platform file's hosts in run->hosts. */
@@ -18,5 +19,10 @@ int sgr_run_cmp_host_names(const void *a, const void *b);
  * the next; at most 30,000 queries). Returns 0, or -1 with err naming the file (and the
  * pair of hosts without a route). */
 int sgr_run_check_platform_file(const char *path, bool paje, sgr_err *err);
+
+/* run_limits.c: refuse a run whose estimated memory exceeds what this process can have
+ * (MemAvailable, RLIMIT_AS, RLIMIT_DATA), saying the estimate and the knobs. Returns 0 or -1
+ * with err. */
+int sgr_run_check_size(const sgr_run *run, const sgr_config *cfg, sgr_err *err);
 
 #endif

@@ -2,6 +2,7 @@
  * chi2 = |E| max_edge R / 2, lambda_mix = sqrt(2 chi1 chi2). Dense (LAPACK) for small n,
  * iterative (shift-invert Lanczos, preconditioned CG, Spielman-Srivastava sketch) beyond. */
 #include "simgrad/graph_theory.h"
+#include "simgrad/output.h" /* sgr_stop_reason: long loops stop on Ctrl-C */
 
 #include <cblas.h>
 #include <float.h>
@@ -224,7 +225,7 @@ static double cg_solve(cg_work *w, const double *b, double *x, const cg_stop *st
     memcpy(w->p, w->z, n * sizeof *w->p);
     double rz = cblas_ddot((int)n, w->r, 1, w->z, 1);
     double rr = cblas_ddot((int)n, w->r, 1, w->r, 1), bx = 0;
-    for (size_t it = 0; it < CG_MAX_ITER; it++) {
+    for (size_t it = 0; it < CG_MAX_ITER && !sgr_stop_reason(); it++) {
         if (rr <= stop->abs_sq || rz <= 0)
             break;
         if (stop->lambda_lo > 0 && bx > 0 && rr / stop->lambda_lo <= stop->rel * bx)
@@ -319,7 +320,7 @@ static int lanczos_top(cg_work *w, lanczos_op op, double tol, uint64_t seed, lan
     if (!Q || !v || !alpha || !beta || !h || !y || !ly)
         goto out;
     random_unit_vector(v, n, seed);
-    for (size_t k = 0; k < kmax; k++) {
+    for (size_t k = 0; k < kmax && !sgr_stop_reason(); k++) {
         double *q = Q + k * n;
         memcpy(q, v, n * sizeof *q);
         op(w, q, v);
@@ -374,7 +375,7 @@ static int sketch_resistances(cg_work *w, double *rs, uint64_t seed)
     }
     double s = 1.0 / sqrt((double)k);
     memset(rs, 0, m * sizeof *rs);
-    for (size_t r = 0; r < k; r++) {
+    for (size_t r = 0; r < k && !sgr_stop_reason(); r++) {
         memset(b, 0, n * sizeof *b);
         uint64_t bits = 0;
         for (size_t e = 0; e < m; e++) {
@@ -397,10 +398,11 @@ static int sketch_resistances(cg_work *w, double *rs, uint64_t seed)
     return 0;
 }
 
-static const double *sort_keys;
-static int by_key_desc(const void *a, const void *b)
+/* Edge indices by their key (ctx: the keys), largest first. */
+static int by_key_desc(const void *a, const void *b, void *ctx)
 {
-    double x = sort_keys[*(const size_t *)a], y = sort_keys[*(const size_t *)b];
+    const double *keys = ctx;
+    double x = keys[*(const size_t *)a], y = keys[*(const size_t *)b];
     return (x < y) - (x > y);
 }
 
@@ -434,13 +436,12 @@ static int max_resistance(cg_work *w, double lambda_lo, double tol, sgr_graph_co
         goto out;
     for (size_t e = 0; e < m; e++)
         order[e] = e;
-    sort_keys = rs;
-    qsort(order, m, sizeof *order, by_key_desc);
+    qsort_r(order, m, sizeof *order, by_key_desc, rs);
     size_t k = (size_t)ceil(24.0 * log((double)n) / (SKETCH_EPS * SKETCH_EPS));
     double spread = 4.0 * sqrt(2.0 / (double)k);
     double floor_r = rs[order[0]] * (1.0 - spread) / (1.0 + spread);
     double best = 0, best_hi = 0;
-    for (size_t c = 0; c < m && c < REFINE_MAX; c++) {
+    for (size_t c = 0; c < m && c < REFINE_MAX && !sgr_stop_reason(); c++) {
         if (c >= REFINE_MIN && rs[order[c]] < floor_r)
             break;
         double bound, r = edge_resistance(w, order[c], lambda_lo, tol, b, x, &bound);
@@ -471,6 +472,8 @@ static int iterative_constants(const sgr_graph *g, double tol, sgr_graph_constan
     /* lambda2 by shift-invert: the top of L^+ on the complement of 1 is 1 / lambda2. */
     if (lanczos_top(&w, op_pinv, tol, 0x1A2C05ULL, &lo) < 0)
         goto oom;
+    if (sgr_stop_reason())
+        goto stopped;
     if (!(lo.mu > lo.residual)) {
         rc = sgr_fail(err, "graph: lambda2 not resolved (Rayleigh %g, residual %g)", lo.mu,
                       lo.residual);
@@ -487,7 +490,13 @@ static int iterative_constants(const sgr_graph *g, double tol, sgr_graph_constan
         goto oom;
     out->exact = false;
     out->iterations = w.iterations;
+    /* a stop request (Ctrl-C, SIGTERM) cuts the loops short: what they give is no answer */
+    if (sgr_stop_reason())
+        goto stopped;
     rc = 0;
+    goto out;
+stopped:
+    rc = sgr_fail(err, "graph: interrupted while computing its constants");
     goto out;
 oom:
     rc = sgr_fail(err, "graph: out of memory for the iterative constants (n = %zu)", g->n);

@@ -46,6 +46,8 @@ fb='"platform": {"type": "leaf-spine", "leaves": 2, "hosts_per_leaf": 4, "spines
 # NAME <tab> EXIT <tab> PHRASES (;-separated) <tab> COMMAND ($S: this case's scenario file, $T:
 # the directory of the files above) <tab> SCENARIO (JSON on one line, or empty)
 cases=$(cat <<EOF
+size_torus_1e9	2	needs about;GiB of memory;1000000000 hosts;make it smaller	validate \$S	{"platform": {"type": "torus", "topo_parameters": "1000,1000,1000"}, "workload": {"dataset": "synthetic", "samples": 400, "features": 5}, "algorithm": {"workers": 4}}
+size_workers_1e7	2	needs about;10000001 actors;algorithm.workers	validate \$S	{"platform": {"type": "star", "hosts": 100}, "workload": {"dataset": "synthetic", "samples": 400, "features": 5}, "algorithm": {"workers": 10000000}}
 stack_too_small	2	simulation.stack_size;[16384	validate \$S	{$ps, "simulation": {"stack_size": "1KiB"}}
 stack_too_large	2	simulation.stack_size	validate \$S	{$ps, "simulation": {"stack_size": "2GiB"}}
 slowdown_infinite	2	stragglers.slowdown;1e+06	validate \$S	{$ps, "stragglers": {"model": "iid", "slowdown": 1e308}}

@@ -24,7 +24,7 @@ extern "C" {
 typedef struct sgr_run sgr_run;
 typedef struct sgr_config sgr_config;
 typedef struct sgr_family_report sgr_family_report; /* report/report_internal.h */
-typedef struct sgr_workload sgr_workload;             /* simgrad/workload.h */
+typedef struct sgr_workload sgr_workload;           /* simgrad/workload.h */
 
 /* Return codes of sgr_run_scenario and family hooks, besides 0. */
 #define SGR_EUSER (-2) /* the scenario is wrong: the CLI exits with status 2 */
@@ -75,8 +75,10 @@ typedef struct sgr_family {
     size_t (*trace_rounds)(const sgr_config *cfg, size_t nhosts, const char **why);
     /* Optional: checks that need the loaded data (sample counts, layouts), run by validate and
      * before deploy. Returns 0 or -1 with err. */
-    int (*check_data)(const sgr_config *cfg, const sgr_workload *wl, size_t nhosts,
-                      sgr_err *err);
+    int (*check_data)(const sgr_config *cfg, const sgr_workload *wl, size_t nhosts, sgr_err *err);
+    /* Optional: how many actors a run spawns (for the memory estimate that refuses runs
+     * that cannot fit); default nparts + 1. */
+    size_t (*actors)(const sgr_config *cfg, size_t nhosts, size_t nparts);
     /* Optional: build the platform in memory (called right after simgrid_init) instead of
      * generating platform.xml and loading it. May set run->state. */
     int (*build_platform)(sgr_run *run, sgr_err *err);
