@@ -20,6 +20,7 @@
 #include <xbt/log.h>
 
 #include "simgrad/config.h"
+#include "simgrad/host_failures.h"
 #include "simgrad/network.h"
 #include "simgrad/rng.h"
 #include "actors/run_internal.h"

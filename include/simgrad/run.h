@@ -105,18 +105,6 @@ void sgr_run_compute(sgr_run *run, double flops, double speed, const sgr_straggl
  * (host: an index into run->hosts). No-op when the trace is off. */
 void sgr_run_trace_self(sgr_run *run, size_t host, const char *name);
 
-/* Host failures: one event per host going down or up, in time order. */
-typedef struct failure_event {
-    double at;
-    size_t host;
-    bool up;
-} failure_event;
-
-/* Read a host-failure CSV (host index, start s, duration s) into time-ordered events
- * (*out, malloc'ed). nhosts > 0 checks the host indexes. Returns 0 or -1 with err. */
-int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size_t *count,
-                      sgr_err *err);
-
 /* Start the actor that applies stragglers.host_failures, if the scenario has any. */
 int sgr_run_failures_deploy(sgr_run *run, sgr_err *err);
 

@@ -1,6 +1,7 @@
 /* The host-failure CSV (host index, start, duration), against a 16-host platform and an
  * unknown one. */
 #include "fuzz_input.h"
+#include "simgrad/host_failures.h"
 #include "simgrad/run.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
