@@ -2,26 +2,13 @@
 # Every user mistake gets exit status 2 and one clear message naming the key or file, never a
 # SimGrid abort or a crash. Each case: a scenario (or arguments), the command, and a phrase
 # the message must contain.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
-# expect NAME PHRASE COMMAND...   (the scenario, if any, is $tmp/NAME.json)
+# expect NAME PHRASE COMMAND...   (the scenario, if any, is $tmp/NAME.json): exit 2 and PHRASE
 expect() {
   local name=$1 phrase=$2
   shift 2
-  local out rc
-  out=$("$@" 2>&1 >/dev/null)
-  rc=$?
-  if [ "$rc" -eq 2 ] && grep -qF -- "$phrase" <<<"$out"; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $rc, wanted 2 and \"$phrase\"; got: $out"
-  fi
+  expect_exit "$name" 2 "$phrase" "$@"
 }
 
 scn() { cat >"$tmp/$1.json"; }
@@ -130,5 +117,4 @@ else
   echo "FAIL not_applicable_warns: $out"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

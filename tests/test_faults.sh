@@ -3,16 +3,8 @@
 # start-up or mid-run, SIGKILL), what it leaves is either whole final files or files that say
 # they are incomplete, never a final-named file that was cut; a rerun in the same directory
 # finishes cleanly; a SIGKILLed sweep takes its runs with it.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
+. "$(dirname "$0")/lib.sh"
 src=${SIMGRAD_SOURCE_DIR:-..}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME CONDITION-EXIT-STATUS [detail]
-  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi
-}
 json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null; }
 # metrics.csv is whole: ends with a newline, every row as many fields as the header
 csv_ok() {
@@ -166,5 +158,4 @@ for r in "$tmp"/sweep/run-0000 "$tmp"/sweep/run-0001; do
   check "sweep_run_$(basename "$r")_interrupted" $? "status $(status "$r")"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -3,15 +3,7 @@
 # as KiB (and overflowed to 0 from 4 MiB up) run, and 64 actors fit in a 2 GiB address
 # space (with stacks 1024x too large, 16 actors of the 256 KiB default took 4 GiB).
 # test_stack.c measures the mapped sizes themselves.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME CONDITION-EXIT-STATUS [detail]
-  if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi
-}
+. "$(dirname "$0")/lib.sh"
 complete() { grep -q '"complete": true' "$1/summary.json" 2>/dev/null; }
 
 cat >"$tmp/s.json" <<'JSON'
@@ -42,5 +34,4 @@ for size in '"1KiB"' '"2GiB"' '"1e30"'; do
   check "refused_$size" $? "exit $rc: $out"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,13 +4,8 @@
 # results.csv with every run and the sweep report (plots of each scheme's runtime against each
 # swept key, report.md/html); a rerun of the file skips every complete run; a metric that is
 # not a column, or a bad option, is exit 2 before anything runs.
-set -u
-bin=$(readlink -f "${SIMGRAD_BIN:-build/simgrad}")
-tmp=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+. "$(dirname "$0")/lib.sh"
+bin=$(readlink -f "$bin")
 
 if ! command -v parallel >/dev/null; then
     echo "FAIL GNU parallel is not installed (Debian package parallel; tools/setup.sh installs it)"
@@ -98,5 +93,4 @@ check bad_emit_exit2 $([ $? -eq 2 ]; echo $?)
 "$bin" sweep sweep.json --run-index 12 >/dev/null 2>&1
 check run_index_out_of_range_exit2 $([ $? -eq 2 ]; echo $?)
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,12 +6,8 @@
 # the sweep report, and a resubmitted array skips every complete run. The daemons are
 # stopped on exit. Needs root (slurmd) and Debian's slurmctld, slurmd, slurm-client, munge
 # (tools/setup.sh installs them); without them the test fails and says why.
-set -u
-bin=$(readlink -f "${SIMGRAD_BIN:-build/simgrad}")
-tmp=$(mktemp -d)
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+. "$(dirname "$0")/lib.sh"
+bin=$(readlink -f "$bin")
 
 stop_daemons() {
     for f in "$tmp/slurmd.pid" "$tmp/slurmctld.pid" "$tmp/munge/munged.pid"; do
@@ -139,5 +135,4 @@ wait_jobs "${array2%%;*}"
 [ "$(cat sw/slurm/run-*.out | grep -c 'is complete, skipped')" -eq 8 ]
 check resubmit_skips_complete_runs $? "$(cat sw/slurm/run-*.out 2>&1)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
