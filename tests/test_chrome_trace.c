@@ -20,30 +20,9 @@
 
 static char tmpdir[256];
 
-static const char *bin(void)
-{
-    const char *b = getenv("SIMGRAD_BIN");
-    return b ? b : "./simgrad";
-}
-
-/* Run `prefix simgrad run` on scenario text with extra args; returns the exit status. */
-static int run_with(const char *prefix, const char *name, const char *scenario, const char *extra)
-{
-    char path[512], cmd[2048];
-    snprintf(path, sizeof path, "%s/%s.json", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs(scenario, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "%s %s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err", prefix,
-             bin(), path, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir, name);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int run(const char *name, const char *scenario, const char *extra)
 {
-    return run_with("", name, scenario, extra);
+    return test_run_text(tmpdir, name, scenario, extra);
 }
 
 /* Lines in a file, 0 if it cannot be read. */
@@ -66,12 +45,10 @@ static int run_interrupted(const char *name, const char *scenario, const char *e
 {
     char path[512], cmd[2048], part[600];
     snprintf(path, sizeof path, "%s/%s.json", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs(scenario, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "exec %s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err", bin(),
-             path, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir, name);
+    test_write_file(path, scenario);
+    snprintf(cmd, sizeof cmd, "exec %s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err",
+             test_simgrad_bin(), path, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir,
+             name);
     snprintf(part, sizeof part, "%s/%s/metrics.csv.part", tmpdir, name);
     pid_t pid = fork();
     if (pid == 0) {

@@ -328,24 +328,10 @@ static void test_bad_fabrics(void)
 
 /* ---- whole runs --------------------------------------------------------------------------- */
 
-static const char *bin(void)
-{
-    const char *b = getenv("SIMGRAD_BIN");
-    return b ? b : "./simgrad";
-}
-
+/* `simgrad run` on scenario text with extra args, in tmpdir; returns the exit status. */
 static int run(const char *name, const char *scenario, const char *extra)
 {
-    char path[512], cmd[4096];
-    snprintf(path, sizeof path, "%s/%s.json", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs(scenario, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "%s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err", bin(),
-             path, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir, name);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return test_run_text(tmpdir, name, scenario, extra);
 }
 
 static json_t *pair(json_t *sum, const char *name)

@@ -16,30 +16,10 @@
 
 static char tmpdir[256];
 
-static const char *bin(void)
-{
-    const char *b = getenv("SIMGRAD_BIN");
-    return b ? b : "./simgrad";
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Run `simgrad run` on scenario text with extra args; returns the exit status. */
+/* `simgrad run` on scenario text with extra args, in tmpdir; returns the exit status. */
 static int run(const char *name, const char *scenario, const char *extra)
 {
-    char path[512], cmd[2048];
-    snprintf(path, sizeof path, "%s/%s.json", tmpdir, name);
-    write_file(path, scenario);
-    snprintf(cmd, sizeof cmd, "%s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err", bin(),
-             path, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir, name);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return test_run_text(tmpdir, name, scenario, extra);
 }
 
 static json_t *summary(const char *name)
@@ -209,8 +189,9 @@ static int search_json(const char *name, const char *extra)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "%s search %s/%s.json --json %s/%s.search.json %s >%s/%s.sout 2>%s/%s.serr", bin(),
-             tmpdir, name, tmpdir, name, extra ? extra : "", tmpdir, name, tmpdir, name);
+             "%s search %s/%s.json --json %s/%s.search.json %s >%s/%s.sout 2>%s/%s.serr",
+             test_simgrad_bin(), tmpdir, name, tmpdir, name, extra ? extra : "", tmpdir, name,
+             tmpdir, name);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -328,7 +309,7 @@ static void test_straggler_sending_at_deadline(void)
 {
     char trace[512], scn[1024];
     snprintf(trace, sizeof trace, "%s/on_the_wire.csv", tmpdir);
-    write_file(trace, "1,1\n2.75,1\n1,1\n2.75,1\n1,1\n2.75,1\n");
+    test_write_file(trace, "1,1\n2.75,1\n1,1\n2.75,1\n1,1\n2.75,1\n");
     snprintf(
         scn, sizeof scn,
         "{\"seed\": 1, \"platform\": {\"type\": \"star\", \"hosts\": 3, \"host_bw\": \"128kbps\"},"
@@ -390,14 +371,14 @@ static void test_bad_parameters(void)
     expect_error("fractional", "\"s\": 2, \"code\": \"fractional\", \"schemes\": \"gc\"", "divide");
     char trace[512], algo[1024];
     snprintf(trace, sizeof trace, "%s/short.csv", tmpdir);
-    write_file(trace, "1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
+    test_write_file(trace, "1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
     snprintf(algo, sizeof algo,
              "\"schemes\": \"gc\"}, \"stragglers\": {\"model\": \"trace\", \"trace\": \"%s\"",
              trace);
     expect_error("trace_rounds", algo, "stragglers.trace has 2 rounds; the schemes need 4");
-    write_file(trace, "1,1,1,1,1,1,1\n");
+    test_write_file(trace, "1,1,1,1,1,1,1\n");
     expect_error("trace_cols", algo, "has 7 columns");
-    write_file(trace, "1,1,1,1,1,1,1,-1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
+    test_write_file(trace, "1,1,1,1,1,1,1,-1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
     expect_error("trace_negative", algo, "short.csv:1:");
     expect_error("models", "\"models\": 1, \"schemes\": \"m-sgc\", \"msgc_B\": 1, \"msgc_W\": 3",
                  "algorithm.models = 1");
@@ -412,7 +393,7 @@ static void test_reference_filler_end_to_end(void)
 {
     char trace[512], scn[1024];
     snprintf(trace, sizeof trace, "%s/filler.csv", tmpdir);
-    write_file(trace, "1,5,5\n1,3,10\n");
+    test_write_file(trace, "1,5,5\n1,3,10\n");
     const char *rules[] = {"simgrad", "reference"};
     double expect[] = {5.0, 12.0};
     for (int k = 0; k < 4; k++) {
@@ -454,10 +435,10 @@ static void test_trace_fit(void)
     snprintf(f1, sizeof f1, "%s/p1.csv", tmpdir);
     snprintf(f2, sizeof f2, "%s/p2.csv", tmpdir);
     snprintf(trace, sizeof trace, "%s/base.csv", tmpdir);
-    write_file(f0, "1\n");
-    write_file(f1, "w0,w1,w2\n2,2,2\n");
-    write_file(f2, "4\n");
-    write_file(trace, "1,1\n1,1\n1,1\n");
+    test_write_file(f0, "1\n");
+    test_write_file(f1, "w0,w1,w2\n2,2,2\n");
+    test_write_file(f2, "4\n");
+    test_write_file(trace, "1,1\n1,1\n1,1\n");
     snprintf(scn, sizeof scn,
              "{\"platform\": {\"type\": \"star\", \"hosts\": 3},"
              " \"stragglers\": {\"model\": \"trace\", \"trace\": \"%s\"},"
@@ -490,8 +471,8 @@ static void test_bad_reference_inputs(void)
     char prof[512], good[512], algo[2048];
     snprintf(prof, sizeof prof, "%s/ragged.csv", tmpdir);
     snprintf(good, sizeof good, "%s/good.csv", tmpdir);
-    write_file(prof, "1,2,3\n1,2\n");
-    write_file(good, "1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
+    test_write_file(prof, "1,2,3\n1,2\n");
+    test_write_file(good, "1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n1,1,1,1,1,1,1,1\n");
     const char *tail =
         "\"schemes\": \"gc\"}, \"stragglers\": {\"model\": \"trace\", \"trace\": \"%s\"";
     char fmt[1024];
@@ -499,7 +480,7 @@ static void test_bad_reference_inputs(void)
     snprintf(algo, sizeof algo, fmt, prof, good, good);
     expect_error("ragged", algo, "algorithm.trace_fit");
     expect_error("ragged2", algo, "ragged.csv:2: row has 2 columns, expected 3");
-    write_file(prof, "1,2\n1,-2\n");
+    test_write_file(prof, "1,2\n1,-2\n");
     expect_error("negative", algo, "ragged.csv:2:3: field 2 is negative (-2)");
     snprintf(fmt, sizeof fmt, "\"trace_fit\": \"%%s@0.5\", %s", tail);
     snprintf(algo, sizeof algo, fmt, good, good);
@@ -508,7 +489,7 @@ static void test_bad_reference_inputs(void)
     snprintf(algo, sizeof algo, fmt, good, good, good);
     expect_error("same_load", algo, "two distinct loads");
     snprintf(fmt, sizeof fmt, "\"trace_fit\": \"%%s@0.5,%%s@0\", %s", tail);
-    write_file(prof, "2\n");
+    test_write_file(prof, "2\n");
     snprintf(algo, sizeof algo, fmt, good, prof, good);
     expect_error("slope", algo, "the fitted base_comp is negative");
     /* M-SGC (1, 2, 3) on 8 workers needs 8 x 4 + 8 = 40 rows: run refuses 39, search does

@@ -33,6 +33,30 @@ static inline int test_simgrad_run(const char *scenario, const char *out, const 
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Write text to path (a test's scenario or data file); fails the test if it cannot. */
+static inline void test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Write scenario text to DIR/NAME.json and `simgrad run` it with ARGS (may be NULL) into
+ * DIR/NAME, its stdout and stderr in DIR/NAME.out and DIR/NAME.err. Returns the exit status,
+ * or -1 if it did not exit. */
+static inline int test_run_text(const char *dir, const char *name, const char *scenario,
+                                const char *args)
+{
+    char path[1024], cmd[4096];
+    snprintf(path, sizeof path, "%s/%s.json", dir, name);
+    test_write_file(path, scenario);
+    snprintf(cmd, sizeof cmd, "%s run %s --quiet --out %s/%s %s >%s/%s.out 2>%s/%s.err",
+             test_simgrad_bin(), path, dir, name, args ? args : "", dir, name, dir, name);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 /* Run every registered suite verbosely and turn failures into the exit status. */
 static inline int test_run_all(void)
 {
