@@ -103,9 +103,15 @@ static int read_line(gzFile f, char **buf, size_t *cap, const libsvm_src *src)
                 return sgr_fail(src->err, "%s:%zu: read error: %s", src->path, src->line, msg);
             return len > 0;
         }
-        len += strlen(*buf + len);
+        size_t got = strlen(*buf + len);
+        len += got;
         if ((len > 0 && (*buf)[len - 1] == '\n') || gzeof(f))
             return 1;
+        /* gzgets stops at a newline or a full buffer; a shorter string without one means
+         * a NUL byte inside the line, which strlen cannot see past */
+        if (got + 1 < room)
+            return sgr_fail(src->err, "%s:%zu: NUL byte in a line (not a text file?)",
+                            src->path, src->line);
         if (grow((void **)buf, cap, *cap * 2, 1))
             return sgr_fail(src->err, "%s:%zu: out of memory for a line", src->path, src->line);
     }

@@ -257,6 +257,19 @@ static void test_libsvm_malformed(void)
     char p[512];
     sgr_dataset ds;
     sgr_err err;
+
+    /* a NUL byte inside a line (the fuzzer's binary input: once read by doubling the buffer
+     * for every line, 2 GiB for 40 lines) is an error naming that line */
+    static const char nul_lines[] = "1 1:1\n\0\0\n\0\n\0\n1 2:1\n";
+    char want[600];
+    write_file(tmp_path("nul.svm", p), nul_lines, sizeof nul_lines - 1);
+    snprintf(want, sizeof want, "%s:2:", p);
+    expect_error(sgr_dataset_read_libsvm(&ds, p, 0, &err), &err, want, "NUL byte");
+    static const char nul_mid[] = "1 1:1 \0 2:1\n";
+    write_file(tmp_path("nul-mid.svm", p), nul_mid, sizeof nul_mid - 1);
+    snprintf(want, sizeof want, "%s:1:", p);
+    expect_error(sgr_dataset_read_libsvm(&ds, p, 0, &err), &err, want, "NUL byte");
+
     tmp_path("missing.svm", p);
     expect_error(sgr_dataset_read_libsvm(&ds, p, 0, &err), &err, p, "cannot open");
 }
