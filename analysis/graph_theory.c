@@ -489,8 +489,8 @@ out:
     return rc;
 }
 
-static int iterative_constants(const sgr_graph *g, double tol, sgr_graph_constants *out,
-                               sgr_err *err)
+static int iterative_constants(const sgr_graph *g, double tol, bool lambda_max,
+                               sgr_graph_constants *out, sgr_err *err)
 {
     cg_work w;
     lanczos_result lo, hi;
@@ -505,10 +505,10 @@ static int iterative_constants(const sgr_graph *g, double tol, sgr_graph_constan
                       lo.residual);
         goto out;
     }
-    if (lanczos_top(&w, op_laplacian, tol, 0x1A3A7ULL, &hi) < 0)
+    if (lambda_max && lanczos_top(&w, op_laplacian, tol, 0x1A3A7ULL, &hi) < 0)
         goto oom;
     out->lambda2 = lo.mu;
-    out->lambda_max = hi.mu;
+    out->lambda_max = lambda_max ? hi.mu : 0;
     /* lambda2 is at most the Rayleigh quotient and, if Lanczos found the bottom of the
      * spectrum, at least mu - residual: chi1 is within residual / (mu - residual). */
     out->chi1_rel_error = lo.residual / (lo.mu - lo.residual);
@@ -525,8 +525,8 @@ out:
     return rc;
 }
 
-int sgr_graph_constants_compute(const sgr_graph *g, size_t dense_max, double tol,
-                                sgr_graph_constants *out, sgr_err *err)
+static int constants(const sgr_graph *g, size_t dense_max, double tol, bool lambda_max,
+                     sgr_graph_constants *out, sgr_err *err)
 {
     memset(out, 0, sizeof *out);
     if (g->n < 2)
@@ -535,10 +535,22 @@ int sgr_graph_constants_compute(const sgr_graph *g, size_t dense_max, double tol
         return sgr_fail(err, "graph: disconnected (chi1 and chi2 are infinite)");
     if (g->n > dense_max && !(tol > 0 && tol < 1))
         return sgr_fail(err, "graph: tolerance %g must lie in (0, 1)", tol);
-    int rc =
-        g->n <= dense_max ? dense_constants(g, out, err) : iterative_constants(g, tol, out, err);
+    int rc = g->n <= dense_max ? dense_constants(g, out, err)
+                               : iterative_constants(g, tol, lambda_max, out, err);
     if (rc < 0)
         return rc;
     finish(out, g->m);
     return 0;
+}
+
+int sgr_graph_constants_compute(const sgr_graph *g, size_t dense_max, double tol,
+                                sgr_graph_constants *out, sgr_err *err)
+{
+    return constants(g, dense_max, tol, true, out, err);
+}
+
+int sgr_graph_constants_mixing(const sgr_graph *g, size_t dense_max, double tol,
+                               sgr_graph_constants *out, sgr_err *err)
+{
+    return constants(g, dense_max, tol, false, out, err);
 }
