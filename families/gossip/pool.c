@@ -152,6 +152,16 @@ static gs_item *item_take(gs_pmethod *pm, size_t i)
     return NULL;
 }
 
+/* Whether a message heads one of node i's FIFOs and has not been seen to land. */
+static bool head_in_flight(const gs_pmethod *pm, size_t i)
+{
+    const gs_pnode *nd = &pm->nodes[i];
+    for (size_t g = nd->group0; g < nd->group0 + nd->ngroups; g++)
+        if (pm->head[g] && !pm->head[g]->arrived)
+            return true;
+    return false;
+}
+
 static bool method_over(const gs_pmethod *pm)
 {
     return pm->gs->cur != pm->method || pm->gs->stop;
@@ -387,7 +397,13 @@ static gs_item *handle(gs_pool *p, gs_pmethod *pm, const gs_item *it, gs_slot *s
 static gs_item *serve(gs_pool *p, gs_pmethod *pm, size_t i, gs_slot *s)
 {
     gs_item *pending = NULL, *it;
-    while ((it = item_take(pm, i))) {
+    for (bool first = true;; first = false) {
+        /* The node's actor took its next message once every completion of the instant was
+         * done: let the pool actors woken by the same instant mark theirs first. */
+        if (!first && head_in_flight(pm, i))
+            sg_actor_yield();
+        if (!(it = item_take(pm, i)))
+            break;
         if (pending)
             pool_hand(p, pm, SIZE_MAX, pending);
         pending = method_over(pm) ? NULL : handle(p, pm, it, s);
