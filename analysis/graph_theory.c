@@ -36,14 +36,43 @@ double *sgr_graph_laplacian_dense(const sgr_graph *g)
     return L;
 }
 
+static void laplacian_row(const sgr_graph *g, size_t i, const double *x, double *y)
+{
+    double s = (double)(g->offset[i + 1] - g->offset[i]) * x[i];
+    for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
+        s -= x[g->adj[k]];
+    y[i] = s;
+}
+
+/* Row by row, each row's sum in adjacency order; four rows of one degree (every row of a
+ * regular graph) at a time, so that their chains of subtractions overlap (the same numbers,
+ * about 3x faster: each row's chain is bound by the adder's latency). */
 void sgr_graph_laplacian_apply(const sgr_graph *g, const double *x, double *y)
 {
-    for (size_t i = 0; i < g->n; i++) {
-        double s = (double)(g->offset[i + 1] - g->offset[i]) * x[i];
-        for (size_t k = g->offset[i]; k < g->offset[i + 1]; k++)
-            s -= x[g->adj[k]];
-        y[i] = s;
+    size_t i = 0;
+    for (; i + 4 <= g->n; i += 4) {
+        const size_t *o = g->offset + i, deg = o[1] - o[0];
+        if (o[2] - o[1] != deg || o[3] - o[2] != deg || o[4] - o[3] != deg) {
+            for (size_t r = i; r < i + 4; r++)
+                laplacian_row(g, r, x, y);
+            continue;
+        }
+        const size_t *a = g->adj + o[0];
+        double s0 = (double)deg * x[i], s1 = (double)deg * x[i + 1];
+        double s2 = (double)deg * x[i + 2], s3 = (double)deg * x[i + 3];
+        for (size_t k = 0; k < deg; k++) {
+            s0 -= x[a[k]];
+            s1 -= x[a[deg + k]];
+            s2 -= x[a[2 * deg + k]];
+            s3 -= x[a[3 * deg + k]];
+        }
+        y[i] = s0;
+        y[i + 1] = s1;
+        y[i + 2] = s2;
+        y[i + 3] = s3;
     }
+    for (; i < g->n; i++)
+        laplacian_row(g, i, x, y);
 }
 
 /* Deterministic generator for start vectors and sketch signs (results reproducible). */
@@ -461,8 +490,8 @@ out:
     return rc;
 }
 
-static int iterative_constants(const sgr_graph *g, double tol, sgr_graph_constants *out,
-                               sgr_err *err)
+static int iterative_constants(const sgr_graph *g, double tol, bool lambda_max,
+                               sgr_graph_constants *out, sgr_err *err)
 {
     cg_work w;
     lanczos_result lo, hi;
@@ -479,10 +508,10 @@ static int iterative_constants(const sgr_graph *g, double tol, sgr_graph_constan
                       lo.residual);
         goto out;
     }
-    if (lanczos_top(&w, op_laplacian, tol, 0x1A3A7ULL, &hi) < 0)
+    if (lambda_max && lanczos_top(&w, op_laplacian, tol, 0x1A3A7ULL, &hi) < 0)
         goto oom;
     out->lambda2 = lo.mu;
-    out->lambda_max = hi.mu;
+    out->lambda_max = lambda_max ? hi.mu : 0;
     /* lambda2 is at most the Rayleigh quotient and, if Lanczos found the bottom of the
      * spectrum, at least mu - residual: chi1 is within residual / (mu - residual). */
     out->chi1_rel_error = lo.residual / (lo.mu - lo.residual);
@@ -505,8 +534,8 @@ out:
     return rc;
 }
 
-int sgr_graph_constants_compute(const sgr_graph *g, size_t dense_max, double tol,
-                                sgr_graph_constants *out, sgr_err *err)
+static int constants(const sgr_graph *g, size_t dense_max, double tol, bool lambda_max,
+                     sgr_graph_constants *out, sgr_err *err)
 {
     memset(out, 0, sizeof *out);
     if (g->n < 2)
@@ -515,10 +544,22 @@ int sgr_graph_constants_compute(const sgr_graph *g, size_t dense_max, double tol
         return sgr_fail(err, "graph: disconnected (chi1 and chi2 are infinite)");
     if (g->n > dense_max && !(tol > 0 && tol < 1))
         return sgr_fail(err, "graph: tolerance %g must lie in (0, 1)", tol);
-    int rc =
-        g->n <= dense_max ? dense_constants(g, out, err) : iterative_constants(g, tol, out, err);
+    int rc = g->n <= dense_max ? dense_constants(g, out, err)
+                               : iterative_constants(g, tol, lambda_max, out, err);
     if (rc < 0)
         return rc;
     finish(out, g->m);
     return 0;
+}
+
+int sgr_graph_constants_compute(const sgr_graph *g, size_t dense_max, double tol,
+                                sgr_graph_constants *out, sgr_err *err)
+{
+    return constants(g, dense_max, tol, true, out, err);
+}
+
+int sgr_graph_constants_mixing(const sgr_graph *g, size_t dense_max, double tol,
+                               sgr_graph_constants *out, sgr_err *err)
+{
+    return constants(g, dense_max, tol, false, out, err);
 }

@@ -1,7 +1,8 @@
 /* What the files of the gossip family share (not installed): config.c (keys, the typed
  * algorithm section, check, the family table), gossip.c (deploy), setup.c (the scenario's
  * problem: graphs, x0, mu and L, x*, a replayed log), driver.c (the methods one after the
- * other, measurement, instant mode), network.c (one actor per node over the simulated network),
+ * other, measurement, instant mode), network.c (the synchronous methods over the simulated
+ * network, an actor per node), pool.c (the Poisson methods over it, a pool of actors),
  * results.c (the summary), report.c (`simgrad report`, `sweep`). */
 #ifndef SIMGRAD_FAMILY_GOSSIP_H
 #define SIMGRAD_FAMILY_GOSSIP_H
@@ -51,6 +52,7 @@ typedef struct gossip_cfg {
 } gossip_cfg;
 
 typedef struct gs_state gs_state;
+typedef struct gs_pool gs_pool; /* pool.c: the Poisson methods' actors and messages */
 
 typedef struct gs_node gs_node;
 struct gs_node {
@@ -109,8 +111,9 @@ struct gs_state {
     double d0, t0;                 /* d0: mean |x0_i - x*|^2, the same for every method */
     unsigned long grads, gossips, messages;
     size_t next_eps;
-    gs_node *nodes;
+    gs_node *nodes; /* synchronous methods networked: an actor per node */
     gs_node **old_nodes;
+    gs_pool *pool; /* Poisson methods networked: no actor per node */
     sgr_workload *wl;
     size_t maxrows;
 };
@@ -156,10 +159,17 @@ int gs_finish(sgr_run *run, sgr_err *err);
 void gs_driver_main(int argc, char **argv);
 void gs_free_nodes(gs_state *gs, gs_node *nodes);
 
-/* network.c: the networked mode. */
+/* network.c: the networked mode (the synchronous methods' node actors, the monitor). */
 int gs_start_nodes(gs_state *gs);
 void gs_stop_nodes(gs_state *gs);
 void gs_monitor(gs_state *gs);
+
+/* pool.c: the Poisson methods networked, by a pool of actors. gs_pool_start starts the
+ * running method (its clock and nodes; dies on out of memory); gs_pool_free frees every
+ * method's after the simulation; gs_pool_actors is how many actors the pool grew to. */
+void gs_pool_start(gs_state *gs);
+void gs_pool_free(gs_state *gs);
+size_t gs_pool_actors(const gs_state *gs);
 
 /* report.c: the family's part of `simgrad report` and `simgrad sweep`. */
 extern const sgr_family_report sgr_gossip_report;

@@ -1,7 +1,6 @@
-/* The gossip family over the simulated network: every node is an actor on its host, a gradient
- * costs its flops there, and a gossip is a request and a reply of the needed vectors, each end
- * updating when the other's message arrives. The synchronous methods (D-SGD, ADOM+) exchange
- * with every neighbour each round. */
+/* The gossip family's synchronous methods (D-SGD, ADOM+) over the simulated network: every node
+ * is an actor on its host that computes its gradient there and exchanges with every neighbour
+ * each round. (The Poisson methods, DADAO and pairwise, need no actor per node: pool.c.) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,20 +39,9 @@ static void send_vec(gs_node *nd, size_t to, int kind, long round, const double 
     send_vecs(nd, to, kind, round, v, NULL);
 }
 
-/* The consensus jump of node i by the edge's difference delta = v_initiator - v_responder
- * (v = y + z for DADAO, x for pairwise), sign +1 at the responder and -1 at the initiator
- * (the paper's jump, with the initiator's value as sent and the responder's on arrival). */
-static void apply_gossip(gs_state *gs, size_t i, const double *delta, double sign, double t_units)
-{
-    if (gs->c->methods[gs->cur] == M_DADAO)
-        sgr_dadao_gossip_half(&gs->dd, i, delta, sign, t_units);
-    else
-        sgr_pairwise_half(gs->dd.x + i * gs->d, delta, sign, gs->d);
-}
-
 /* The node's method has ended (the next one may already be running on other state): the actor
- * stays, receiving and dropping what still comes (late alarms and messages), since a send to a
- * mailbox whose receiver died would fail. Killed with the other daemons at the end. */
+ * stays, receiving and dropping what still comes (late messages), since a send to a mailbox
+ * whose receiver died would fail. Killed with the other daemons at the end. */
 static bool method_over(const gs_node *nd)
 {
     return nd->gs->cur != nd->method || nd->gs->stop;
@@ -64,158 +52,6 @@ static void absorb_forever(gs_node *nd)
     for (;;) {
         long tag;
         free(sgr_inbox_next(nd->inbox, &tag));
-    }
-}
-
-/* The Poisson clocks of all nodes and edges add up to one Poisson process of rate
- * (n + lambda_mix) per time unit: one clock actor draws it and hands each event to its node as
- * a tick message over the node's loopback (it moves to the node's host first, so the tick
- * takes no network time). One actor and one message per event, where a timer per node would
- * need an actor per pending alarm (tens of thousands at 10,000 nodes). */
-static void send_tick(gs_state *gs, gs_node *peers, size_t node, int kind, long edge)
-{
-    gs_msg *m = gs_xmalloc(sizeof *m, "a clock tick");
-    m->kind = kind;
-    m->from = node;
-    m->round = edge;
-    double t0 = sgr_ctrace_now(gs->run->ctrace);
-    sg_actor_set_host(sg_actor_self(), gs->run->hosts[peers[node].host]);
-    sg_mailbox_put(sgr_inbox_mailbox(peers[node].inbox, node), m, 0);
-    if (sgr_ctrace_sampled(gs->run->ctrace, node, gs->n)) /* the ticks of traced nodes only */
-        sgr_ctrace_send(gs->run->ctrace, t0, "node", (long)node, 0);
-}
-
-/* A node's wait for its next message or tick, as a trace span. */
-static void trace_arrival(const gs_state *gs, double t0, const gs_msg *m)
-{
-    sgr_ctrace *tr = gs->run->ctrace;
-    if (m->kind == 3 || m->kind == 4)
-        sgr_ctrace_wait(tr, t0, m->kind == 3 ? "gradient clock" : "gossip clock");
-    else
-        sgr_ctrace_recv(tr, t0, "node", (long)m->from, (double)(gs->d * sizeof(double)));
-}
-
-static void clock_main(int argc, char **argv)
-{
-    gs_state *gs = sgr_actor_data(argc, argv);
-    size_t method = gs->cur, pos = 0;
-    gs_node *peers = gs->nodes;
-    gsl_rng *rng = sgr_rng_new(gs->run->seed, "gossip-clock", method);
-    double t = 0;
-    sgr_event ev;
-    sgr_run_trace_self(gs->run, 0, "gossip-clock");
-    while (gs_next_event(gs, rng, &pos, t, &ev)) {
-        t = ev.t;
-        sg_actor_sleep_until(gs->t0 + t * gs->c->time_unit);
-        if (gs->cur != method || gs->stop)
-            break;
-        if (ev.kind == SGR_EV_GRADIENT)
-            send_tick(gs, peers, ev.i, 3, 0);
-        else
-            send_tick(gs, peers, ev.i, 4, (long)ev.j);
-    }
-    gsl_rng_free(rng);
-}
-
-/* A gradient tick: compute at x_i (simulated compute time), then apply. */
-static void node_gradient(gs_node *nd, double t_units, bool dadao)
-{
-    gs_state *gs = nd->gs;
-    size_t i = nd->id, d = gs->d;
-    double *x = gs->dd.x + i * d;
-    if (dadao)
-        sgr_dadao_advance(&gs->dd, i, t_units);
-    gs_local_grad(gs, i, x, nd->grad, nd->work);
-    sgr_run_compute(gs->run, gs_grad_flops(gs, i), gs->run->speed[nd->host], NULL);
-    if (method_over(nd))
-        absorb_forever(nd);
-    if (dadao)
-        sgr_dadao_on_gradient(&gs->dd, i, nd->grad);
-    else
-        sgr_gradient_step(x, nd->grad, gs_base_step(gs, t_units), d);
-    gs->grads++;
-    sgr_event ev = {
-        (simgrid_get_clock() - gs->t0) / gs->c->time_unit, SGR_EV_GRADIENT, i, 0, -1, 0};
-    gs_log_event(gs, &ev);
-}
-
-/* The value node i gossips (y + z for DADAO, x for pairwise) as of t_units, into buf. */
-static void gossip_value(gs_state *gs, size_t i, double t_units, bool dadao, double *buf)
-{
-    if (dadao) {
-        sgr_dadao_advance(&gs->dd, i, t_units);
-        sgr_dadao_message(&gs->dd, i, buf);
-    } else {
-        memcpy(buf, gs->dd.x + i * gs->d, gs->d * sizeof(double));
-    }
-}
-
-/* A gossip tick for edge (i, j), drawn on the graph in force at the tick: send our value to
- * the other end. */
-static void node_initiate(gs_node *nd, size_t j, double t_units, bool dadao)
-{
-    gs_state *gs = nd->gs;
-    size_t i = nd->id;
-    gossip_value(gs, i, t_units, dadao, nd->msg_buf);
-    send_vec(nd, j, 0, 0, nd->msg_buf);
-    gs->gossips++;
-    sgr_event ev = {t_units, SGR_EV_GOSSIP, i, j, (long)sgr_graph_seq_index(&gs->seq, t_units), 0};
-    gs_log_event(gs, &ev);
-}
-
-/* A request: delta = v_initiator (as sent) - v_self (now); move, reply delta. */
-static void node_respond(gs_node *nd, const gs_msg *m, double t_units, bool dadao)
-{
-    gs_state *gs = nd->gs;
-    size_t i = nd->id;
-    gossip_value(gs, i, t_units, dadao, nd->msg_buf);
-    for (size_t k = 0; k < gs->d; k++)
-        nd->msg_buf[k] = m->vec[k] - nd->msg_buf[k];
-    apply_gossip(gs, i, nd->msg_buf, +1.0, t_units);
-    send_vec(nd, m->from, 1, 0, nd->msg_buf);
-    sgr_event ev = {t_units, SGR_EV_GOSSIP_RECV, i, m->from, -1, 0};
-    gs_log_event(gs, &ev);
-}
-
-/* The reply: the initiator's half of the jump. */
-static void node_reply(gs_node *nd, const gs_msg *m, double t_units)
-{
-    gs_state *gs = nd->gs;
-    apply_gossip(gs, nd->id, m->vec, -1.0, t_units);
-    sgr_event ev = {t_units, SGR_EV_GOSSIP_REPLY, nd->id, m->from, -1, 0};
-    gs_log_event(gs, &ev);
-}
-
-static void poisson_node_main(int argc, char **argv)
-{
-    gs_node *nd = sgr_actor_data(argc, argv);
-    gs_state *gs = nd->gs;
-    bool dadao = gs->c->methods[gs->cur] == M_DADAO;
-    sg_actor_daemonize(sg_actor_self());
-    sgr_inbox_start(nd->inbox);
-    if (sgr_ctrace_sampled(gs->run->ctrace, nd->id, gs->n))
-        sgr_run_trace_self(gs->run, nd->host, argv[0]);
-    for (;;) {
-        long tag;
-        double t0 = sgr_ctrace_now(gs->run->ctrace);
-        gs_msg *m = sgr_inbox_next(nd->inbox, &tag);
-        if (method_over(nd)) {
-            free(m);
-            absorb_forever(nd);
-        }
-        if (!m)
-            continue;
-        trace_arrival(gs, t0, m);
-        double t_units = (simgrid_get_clock() - gs->t0) / gs->c->time_unit;
-        if (m->kind == 3)
-            node_gradient(nd, t_units, dadao);
-        else if (m->kind == 4)
-            node_initiate(nd, (size_t)m->round, t_units, dadao);
-        else if (m->kind == 0)
-            node_respond(nd, m, t_units, dadao);
-        else
-            node_reply(nd, m, t_units);
-        free(m);
     }
 }
 
@@ -461,6 +297,10 @@ int gs_start_nodes(gs_state *gs)
 {
     sgr_run *run = gs->run;
     method_kind m = gs->c->methods[gs->cur];
+    if (m == M_DADAO || m == M_PAIRWISE) {
+        gs_pool_start(gs);
+        return 0;
+    }
     gs->nodes = calloc(gs->n, sizeof *gs->nodes);
     if (!gs->nodes)
         return -1;
@@ -471,22 +311,17 @@ int gs_start_nodes(gs_state *gs)
         char name[64];
         snprintf(name, sizeof name, "node-%zu", i);
         sgr_run_spawn(run, name, run->hosts[gs->nodes[i].host],
-                      m == M_DSGD   ? dsgd_node_main
-                      : m == M_ADOM ? adom_node_main
-                                    : poisson_node_main,
-                      &gs->nodes[i]);
+                      m == M_DSGD ? dsgd_node_main : adom_node_main, &gs->nodes[i]);
     }
-    if (m == M_DADAO || m == M_PAIRWISE)
-        sgr_run_spawn(run, "gossip-clock", run->hosts[0], clock_main, gs);
     return 0;
 }
 
-/* End the method: its node actors notice and turn to absorbing what still arrives (killing
- * them would make late sends to their mailboxes fail). */
+/* End the method: its node actors (or its pool's serving) notice and turn to absorbing what
+ * still arrives (killing them would make late sends to their mailboxes fail). */
 void gs_stop_nodes(gs_state *gs)
 {
     gs->stop = true;
-    for (size_t i = 0; i < gs->n; i++)
+    for (size_t i = 0; gs->nodes && i < gs->n; i++)
         sgr_inbox_close(gs->nodes[i].inbox);
 }
 

@@ -118,6 +118,7 @@ static void free_state(gs_state *gs)
         gs_free_nodes(gs, gs->old_nodes[k]);
     free(gs->old_nodes);
     gs_free_nodes(gs, gs->nodes);
+    gs_pool_free(gs);
     sgr_dadao_free(&gs->dd);
     sgr_adom_free(&gs->adom);
     free(gs->xstar);

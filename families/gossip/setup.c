@@ -113,9 +113,14 @@ static int read_edge_rates(gs_state *gs, sgr_err *err)
 int gs_graph_constants(gs_state *gs, const sgr_config *cfg, sgr_err *err)
 {
     size_t dense_max = gs->c->dense_max;
+    bool adom = false; /* lambda_max is ADOM+'s alone */
+    for (size_t k = 0; k < gs->c->nmethods; k++)
+        adom = adom || gs->c->methods[k] == M_ADOM;
     for (size_t v = 0; v < gs->nversions; v++) {
         sgr_graph_constants c;
-        if (sgr_graph_constants_compute(&gs->versions[v], dense_max, 1e-6, &c, err) < 0)
+        int rc = adom ? sgr_graph_constants_compute(&gs->versions[v], dense_max, 1e-6, &c, err)
+                      : sgr_graph_constants_mixing(&gs->versions[v], dense_max, 1e-6, &c, err);
+        if (rc < 0)
             return -1;
         if (v == 0) {
             gs->gc = c;

@@ -26,8 +26,8 @@ typedef struct sgr_dadao {
     double *x, *xt, *y, *yt, *z, *zt; /* n x d each, row i = node i */
     double *t_last;                   /* n: time of the node's last event */
     double ode[36];                   /* the 6 x 6 flow, row-major */
+    double ode_max;                   /* its largest |entry| */
     double nu, beta, beta_t, delta, delta_t, gamma, gamma_t;
-    double *scratch; /* 6 d */
 } sgr_dadao;
 
 /* State for n nodes in dimension d, x = x0 (n x d, row i node i's start; NULL: zeros), the
