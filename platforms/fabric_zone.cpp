@@ -16,6 +16,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
+#include <simgrid/s4u/Mailbox.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -281,6 +282,15 @@ extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int p
 {
   the_zone->push_hint(src, dst, path, bytes);
   simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone->host(src), the_zone->host(dst), (uint64_t)bytes);
+  c->add_ref(); /* the C API's wait functions drop this reference */
+  return c.get();
+}
+
+extern "C" sg_comm_t sgr_fabric_put(size_t src, size_t dst, double bytes, int path, sg_mailbox_t mbox,
+                                    void* payload)
+{
+  the_zone->push_hint(src, dst, path, bytes);
+  simgrid::s4u::CommPtr c = mbox->put_async(payload, (uint64_t)bytes);
   c->add_ref(); /* the C API's wait functions drop this reference */
   return c.get();
 }

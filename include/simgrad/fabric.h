@@ -115,6 +115,14 @@ int sgr_fabric_build(const sgr_fabric *f, sgr_err *err);
  * when sgr_fabric_spray_aggregate), from within an actor. Wait for it with sg_comm_wait*. */
 sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path);
 
+/* The same through a mailbox: called by an actor on host src, it puts `payload` (not NULL)
+ * into `mbox`, whose receiver runs on host dst, as a communication of `bytes` over `path`.
+ * The path is taken when the communication starts (at once if mbox has a permanent receiver,
+ * else when a receive matches it): one actor's puts to one pair start in the order it makes
+ * them. Wait for it with sg_comm_wait*. */
+sg_comm_t sgr_fabric_put(size_t src, size_t dst, double bytes, int path, sg_mailbox_t mbox,
+                         void *payload);
+
 /* The physical links (down links included, with bw 0): count, description, and the bytes
  * routed over each so far: the sizes of the communications whose route SimGrid took from the
  * zone through that link. Under aggregate spraying the physical links of a leaf (pod) are
