@@ -40,6 +40,8 @@ typedef struct fb_result {
     sgr_collective coll;
     sgr_policy policy;
     size_t steps, simulated, subflows, splits;
+    size_t distinct;                   /* steps not identical to the previous one */
+    size_t equivalent;                 /* of which timed by an equivalent step (reuse.c) */
     double start, time;                /* simulated seconds */
     double wall;                       /* wall-clock seconds spent simulating it */
     size_t seeds;                      /* hash seeds it ran with */
@@ -95,6 +97,8 @@ struct fb_state {
     fb_host *hosts;         /* one actor per host */
     fb_step step;           /* the step they run */
     sgr_balls_cache *balls; /* balls-into-bins distributions computed so far */
+    fb_reuse *reuse;        /* steps simulated, by signature (NULL: no equivalent reuse) */
+    sgr_flows vflows, vsub; /* an earlier step regenerated, to compare signatures */
     sgr_err err;
 };
 
@@ -226,12 +230,12 @@ static int cmp_pair(const void *x, const void *y)
     return (a->path > b->path) - (a->path < b->path);
 }
 
-/* Start the step's subflows from the host actors and wait for all of them. */
+/* Start the step's subflows (sorted by cmp_pair) from the host actors and wait for all of
+ * them. */
 static void run_step(fb_state *st, sgr_flows *sub)
 {
     fb_step *sp = &st->step;
     size_t n = st->fab.nhosts;
-    qsort(sub->v, sub->n, sizeof *sub->v, cmp_pair); /* each host's subflows together */
     memset(sp->out, 0, (n + 1) * sizeof *sp->out);
     memset(sp->in, 0, n * sizeof *sp->in);
     for (size_t i = 0; i < sub->n; i++) {
@@ -257,13 +261,17 @@ typedef struct step_record {
     size_t subflows;
 } step_record;
 
-static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, const step_record *x,
-                        size_t seed)
+/* How a step got its time: simulated, taken from the previous step (identical), or from an
+ * earlier step equivalent up to a relabelling of links (reuse.c). */
+typedef enum { STEP_SIMULATED, STEP_IDENTICAL, STEP_EQUIVALENT } step_kind;
+
+static void record_step(fb_state *st, fb_result *r, size_t step, step_kind kind,
+                        const step_record *x, size_t seed)
 {
     double row[] = {(double)r->coll,
                     (double)r->policy,
                     (double)step,
-                    reused ? 1 : 0,
+                    (double)kind,
                     simgrid_get_clock(),
                     x->dt,
                     x->sim,
@@ -276,8 +284,9 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, co
     sgr_metrics_row(st->run->metrics, row);
     r->time += x->dt;
     r->steps++;
-    if (reused)
+    if (kind == STEP_IDENTICAL)
         return; /* the statistics below are over distinct steps: independent samples */
+    r->distinct++;
     /* x->sim is NAN at packet level: no simulated link loads */
     if (!isnan(x->sim)) {
         r->cong_max = fmax(r->cong_max, x->sim);
@@ -318,7 +327,7 @@ static void replay_step(pair_run *pr, size_t s, size_t seed)
     double t0 = sgr_ctrace_now(st->run->ctrace);
     sg_actor_sleep_for(pr->prev.dt);
     sgr_ctrace_wait(st->run->ctrace, t0, "a step identical to the previous one");
-    record_step(st, pr->r, s, true, &pr->prev, seed);
+    record_step(st, pr->r, s, STEP_IDENTICAL, &pr->prev, seed);
     simulated_congestion(&st->fab, pr->before, pr->nlinks); /* keep the baseline current */
     st->done_steps++;
 }
@@ -352,22 +361,81 @@ static int place_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, step_rec
     return 0;
 }
 
-/* Place, simulate and record step s. Returns 0 or -1 with st->err. */
+/* Whether an earlier step has the signature of the step in pr->sub (sorted): on a hash hit
+ * the earlier step is placed again and the signatures compared word for word. Returns it,
+ * NULL, or NULL with st->err set. */
+static const fb_rep *equivalent_step(pair_run *pr)
+{
+    fb_state *st = pr->st;
+    if (!st->reuse)
+        return NULL;
+    if (fb_reuse_sign(st->reuse, 0, &pr->sub) < 0) {
+        sgr_fail(&st->err, "out of memory");
+        return NULL;
+    }
+    const fb_rep *rep = fb_reuse_find(st->reuse);
+    if (!rep)
+        return NULL;
+    sgr_policy_cfg pc = {rep->policy, sgr_seed_derive(st->run->seed, "fabric-hash", rep->seed),
+                         st->c->k};
+    if (sgr_collective_flows(rep->coll, st->fab.nhosts, rep->step, st->c->bytes, &st->vflows) < 0) {
+        sgr_fail(&st->err, "out of memory");
+        return NULL;
+    }
+    if (sgr_policy_place(&st->fab, &pc, &st->vflows, &st->vsub, NULL, &st->err) < 0)
+        return NULL;
+    qsort(st->vsub.v, st->vsub.n, sizeof *st->vsub.v, cmp_pair);
+    if (fb_reuse_sign(st->reuse, 1, &st->vsub) < 0) {
+        sgr_fail(&st->err, "out of memory");
+        return NULL;
+    }
+    return fb_reuse_same(st->reuse) ? rep : NULL;
+}
+
+/* Take the time of an equivalent step: sleep it, and load the links this step's routes
+ * cross as its communications would have. */
+static void replay_equivalent(pair_run *pr, const fb_rep *rep, step_record *x)
+{
+    fb_state *st = pr->st;
+    double t0 = sgr_ctrace_now(st->run->ctrace);
+    sg_actor_sleep_for(rep->dt);
+    sgr_ctrace_wait(st->run->ctrace, t0, "a step equivalent to an earlier one");
+    for (size_t i = 0; i < pr->sub.n; i++) {
+        const sgr_flow *fl = &pr->sub.v[i];
+        sgr_fabric_credit(fl->src, fl->dst, fl->path, fl->bytes);
+    }
+    x->dt = rep->dt;
+}
+
+/* Place, simulate (or time by an equivalent step) and record step s. Returns 0 or -1 with
+ * st->err. */
 static int simulate_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, size_t seed)
 {
     fb_state *st = pr->st;
     step_record x;
     if (place_step(pr, pc, s, &x) < 0)
         return -1;
-    double t0 = simgrid_get_clock();
-    run_step(st, &pr->sub);
-    x.dt = simgrid_get_clock() - t0;
+    qsort(pr->sub.v, pr->sub.n, sizeof *pr->sub.v, cmp_pair); /* each host's subflows together */
+    const fb_rep *rep = equivalent_step(pr);
+    if (st->err.msg[0])
+        return -1;
+    if (rep) {
+        replay_equivalent(pr, rep, &x);
+        pr->r->equivalent++;
+    } else {
+        double t0 = simgrid_get_clock();
+        run_step(st, &pr->sub);
+        x.dt = simgrid_get_clock() - t0;
+        pr->r->simulated++;
+        fb_rep me = {pr->r->coll, pr->r->policy, seed, s, x.dt};
+        if (st->reuse && fb_reuse_add(st->reuse, &me) < 0)
+            return sgr_fail(&st->err, "out of memory");
+    }
     /* packet level: no zone of ours counts the links' bytes */
     x.sim = st->packet ? NAN : simulated_congestion(&st->fab, pr->before, pr->nlinks) / pr->unit;
     x.subflows = pr->sub.n;
-    pr->r->simulated++;
     pr->r->subflows += pr->sub.n;
-    record_step(st, pr->r, s, false, &x, seed);
+    record_step(st, pr->r, s, rep ? STEP_EQUIVALENT : STEP_SIMULATED, &x, seed);
     pr->prev = x;
     st->done_steps++;
     sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
@@ -445,6 +513,10 @@ static void driver_main(int argc, char **argv)
     if (hosts_start(st) < 0) {
         free(before);
         return;
+    }
+    if (!st->packet && st->c->reuse_equivalent && !(st->reuse = fb_reuse_new(st->fab.nhosts))) {
+        sgr_fail(&st->err, "out of memory");
+        goto out;
     }
     for (size_t c = 0; c < st->c->ncolls; c++) {
         for (size_t p = 0; p < st->c->npolicies; p++) {
@@ -527,7 +599,7 @@ static const fb_result *find(const fb_state *st, sgr_collective c, sgr_policy p)
 static json_t *result_json(const fb_state *st, const fb_result *r)
 {
     const fb_result *spray = find(st, r->coll, SGR_POLICY_SPRAY);
-    size_t k = r->simulated; /* distinct steps */
+    size_t k = r->distinct; /* distinct steps */
     double mean = k ? r->cong_sum / (double)k : NAN;
     double var = k > 1 ? (r->cong_sq_sum - (double)k * mean * mean) / (double)(k - 1) : 0;
     json_t *o =
@@ -543,6 +615,7 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     json_object_set_new(o, "name", json_string(name));
     json_object_set_new(o, "start_time_s", json_real(r->start));
     json_object_set_new(o, "hash_seeds", json_integer((json_int_t)r->seeds));
+    json_object_set_new(o, "equivalent_steps", json_integer((json_int_t)r->equivalent));
     json_object_set_new(o, "wall_clock_seconds", json_real(r->wall));
     if (spray && spray->time > 0) {
         json_object_set_new(o, "time_vs_spray", json_real(r->time / spray->time));
@@ -581,15 +654,15 @@ static json_t *print_claims(const fb_state *st)
         const fb_result *ec = find(st, st->c->colls[c], SGR_POLICY_ECMP);
         const char *name = sgr_collective_name(st->c->colls[c]);
         json_t *o = json_pack("{s:s}", "collective", name);
-        if (sp && pl && sp->simulated && pl->simulated) {
+        if (sp && pl && sp->distinct && pl->distinct) {
             bool eq = fabs(pl->cong_max - sp->cong_max) <= 1e-9 * sp->cong_max;
             printf("%s: planned single path %s ideal spraying's maximum congestion (%.6g vs "
                    "%.6g flows), %zu flows split\n",
                    name, eq ? "reaches" : "DOES NOT reach", pl->cong_max, sp->cong_max, pl->splits);
             json_object_set_new(o, "planned_equals_spray", json_boolean(eq));
         }
-        if (ec && ec->expect_steps && ec->simulated) {
-            size_t k = ec->simulated;
+        if (ec && ec->expect_steps && ec->distinct) {
+            size_t k = ec->distinct;
             double mean = ec->cong_sum / (double)k, em = ec->expect_sum / (double)ec->expect_steps;
             double sd =
                 k > 1 ? sqrt(fmax(0, (ec->cong_sq_sum - (double)k * mean * mean) / (double)(k - 1)))
@@ -662,6 +735,9 @@ int sgr_fabric_family_finish(sgr_run *run, sgr_err *err)
     sgr_fabric_free(&st->fab);
     sgr_balls_cache_free(st->balls);
     free(st->hosts);
+    fb_reuse_free(st->reuse);
+    sgr_flows_free(&st->vflows);
+    sgr_flows_free(&st->vsub);
     free(st->step.out);
     free(st->step.in);
     free(st);
