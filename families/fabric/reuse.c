@@ -31,6 +31,7 @@ struct fb_reuse {
     uint32_t *canon; /* link id -> its new name, UINT32_MAX when not seen yet */
     size_t *ids;     /* the ids named so far, to reset canon */
     size_t nids;     /* links that have an id */
+    uint64_t *speed; /* per id: its bandwidth's and latency's bits (fixed during a run) */
     size_t *first;   /* per host: its first subflow in the sorted list */
     size_t nhosts;
     fb_rep *reps; /* steps simulated, open addressing on their signature's hash */
@@ -77,15 +78,21 @@ fb_reuse *fb_reuse_new(size_t nhosts)
     r->canon = malloc(r->nids * sizeof *r->canon);
     r->ids = malloc(r->nids * sizeof *r->ids);
     r->first = malloc((nhosts + 1) * sizeof *r->first);
+    r->speed = malloc(2 * r->nids * sizeof *r->speed);
     r->cap = 1024;
     r->reps = calloc(r->cap, sizeof *r->reps);
     r->hashes = calloc(r->cap, sizeof *r->hashes);
-    if (!r->canon || !r->ids || !r->first || !r->reps || !r->hashes) {
+    if (!r->canon || !r->ids || !r->first || !r->speed || !r->reps || !r->hashes) {
         fb_reuse_free(r);
         return NULL;
     }
-    for (size_t i = 0; i < r->nids; i++)
+    for (size_t i = 0; i < r->nids; i++) {
+        double bw, lat;
+        sgr_fabric_id_speed(i, &bw, &lat);
+        r->speed[2 * i] = bits(bw);
+        r->speed[2 * i + 1] = bits(lat);
         r->canon[i] = UINT32_MAX;
+    }
     return r;
 }
 
@@ -98,6 +105,7 @@ void fb_reuse_free(fb_reuse *r)
     free(r->canon);
     free(r->ids);
     free(r->first);
+    free(r->speed);
     free(r->reps);
     free(r->hashes);
     free(r);
@@ -140,10 +148,8 @@ int fb_reuse_sign(fb_reuse *r, int slot, const sgr_flows *sub)
             if (r->first[h] + k < r->first[h + 1])
                 rc = sign_flow(r, s, &sub->v[r->first[h] + k], &named);
     for (size_t i = 0; i < named; i++) {
-        double bw, lat;
-        sgr_fabric_id_speed(r->ids[i], &bw, &lat);
         if (rc == 0)
-            rc = sig_push(s, bits(bw)) | sig_push(s, bits(lat));
+            rc = sig_push(s, r->speed[2 * r->ids[i]]) | sig_push(s, r->speed[2 * r->ids[i] + 1]);
         r->canon[r->ids[i]] = UINT32_MAX;
     }
     return rc;
