@@ -10,7 +10,9 @@
  *
  * Pairwise-exchange all-to-all: at step s (1..N-1) host h sends BYTES/N to host (h+s) mod N,
  * split into K subflows over K spines (x + j S/K) mod S, x a hash of (h, s) (ECMP-like when K
- * = 1), or sprayed (K = 0). A step ends when its last flow does. Two drivers:
+ * = 1), or sprayed (K = 0); with -i each of the K subflows takes a spine hashed on its own, so
+ * two may share one (what the fabric family's ksplit does). A step ends when its last flow
+ * does. Two drivers:
  *   sendto   (what the family does) 16 sender actors each start their share of the step's
  *            flows with Comm::sendto_async and wait for them all. SimGrid 3.32 detaches
  *            host-to-host comms: every one of the step's N K flows sits in maestro's
@@ -21,8 +23,10 @@
  *            detached comm, each actor's list is 2K long.
  * Both simulate the same flows over the same links.
  *
- * usage: bench_fabric_bare [-d sendto|mailbox] LEAVES HOSTS_PER_LEAF SPINES BW BYTES STEPS K
- *        [--cfg=...]
+ * usage: bench_fabric_bare [-d sendto|mailbox] [-i] [-f FIRST] LEAVES HOSTS_PER_LEAF SPINES BW
+ *        BYTES STEPS K [--cfg=...]
+ * -f FIRST starts at step FIRST (0-based: the shift is FIRST + 1); the first steps of a
+ * leaf-spine keep most flows inside their leaf.
  * BW in bytes/s, BYTES per host for the whole all-to-all, STEPS the first steps (0: all N-1).
  * Run with --cfg=network/crosstraffic:0 (as the family: a reverse flow would take a queued
  * spine). Prints "key value" lines. Not run by ctest. */
@@ -128,7 +132,8 @@ class PathZone : public NetZoneImpl
 
 struct Bench {
     PathZone *zone = nullptr;
-    size_t n = 0, spines = 0, k = 0, steps = 0, step = 0;
+    size_t n = 0, spines = 0, k = 0, steps = 0, step = 0, first = 0;
+    bool independent = false;
     double flow_bytes = 0, sim_steps = 0;
     std::vector<sg4::SemaphorePtr> go;
     sg4::SemaphorePtr done;
@@ -144,9 +149,13 @@ Bench B;
 size_t spine_of(size_t h, size_t s, size_t j)
 {
     uint64_t x = (uint64_t)h * 0x9E3779B97F4A7C15ULL ^ (uint64_t)s * 0xC2B2AE3D27D4EB4FULL;
+    if (B.independent)
+        x ^= (uint64_t)(j + 1) * 0x94D049BB133111EBULL;
     x ^= x >> 29;
     x *= 0xBF58476D1CE4E5B9ULL;
     x ^= x >> 32;
+    if (B.independent)
+        return (size_t)(x % B.spines);
     return (size_t)((x + j * (B.spines / B.k)) % B.spines);
 }
 
@@ -203,7 +212,7 @@ void host_actor(size_t h)
 
 void driver(size_t actors)
 {
-    for (B.step = 0; B.step < B.steps; B.step++) {
+    for (B.step = B.first; B.step < B.steps; B.step++) {
         double t0 = sg4::Engine::get_clock();
         for (size_t a = 0; a < actors; a++)
             B.go[a]->release();
@@ -223,13 +232,21 @@ int main(int argc, char **argv)
     sg4::Engine e(&argc, argv);
     std::string mode = "sendto";
     int opt;
-    while ((opt = getopt(argc, argv, "d:")) != -1)
-        mode = opt == 'd' ? optarg : "";
+    while ((opt = getopt(argc, argv, "d:if:")) != -1) {
+        if (opt == 'd')
+            mode = optarg;
+        else if (opt == 'i')
+            B.independent = true;
+        else if (opt == 'f')
+            B.first = strtoul(optarg, nullptr, 10);
+        else
+            mode = "";
+    }
     char **a = argv + optind;
     if (argc - optind != 7 || (mode != "sendto" && mode != "mailbox")) {
         fprintf(stderr,
-                "usage: %s [-d sendto|mailbox] LEAVES HOSTS_PER_LEAF SPINES BW BYTES STEPS K "
-                "[--cfg=...]\n",
+                "usage: %s [-d sendto|mailbox] [-i] [-f FIRST] LEAVES HOSTS_PER_LEAF SPINES BW "
+                "BYTES STEPS K [--cfg=...]\n",
                 argv[0]);
         return 2;
     }
@@ -244,8 +261,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: bad parameters (K must divide SPINES)\n", argv[0]);
         return 2;
     }
-    if (B.steps == 0 || B.steps > B.n - 1)
-        B.steps = B.n - 1;
+    if (B.steps == 0 || B.first + B.steps > B.n - 1)
+        B.steps = B.n - 1 - std::min(B.first, B.n - 1);
+    B.steps += B.first; /* steps run: first .. steps-1 */
     B.flow_bytes = bytes / (double)B.n;
     B.zone = new PathZone(leaves, hpl, B.spines, bw); /* the root zone; SimGrid frees it */
     sg4::Engine::on_platform_created();
@@ -268,14 +286,16 @@ int main(int argc, char **argv)
     double t2 = bench_now(), c2 = bench_cpu_now();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("bench_fabric_bare driver=%s hosts=%zu leaves=%zu spines=%zu K=%zu steps=%zu "
-           "flow_bytes=%g\n",
-           mode.c_str(), B.n, leaves, B.spines, B.k, B.steps, B.flow_bytes);
-    printf("steps_done %zu\n", B.step);
+    size_t ran = B.steps - B.first;
+    printf("bench_fabric_bare driver=%s hosts=%zu leaves=%zu spines=%zu K=%zu%s first=%zu "
+           "steps=%zu flow_bytes=%g\n",
+           mode.c_str(), B.n, leaves, B.spines, B.k, B.independent ? " independent" : "", B.first,
+           ran, B.flow_bytes);
+    printf("steps_done %zu\n", B.step - B.first);
     printf("wall_total_s %.3f\n", t2 - t0);
     printf("cpu_total_s %.3f\n", c2 - c0);
     printf("cpu_run_s %.3f\n", c2 - c1);
-    printf("cpu_per_step_s %.4f\n", (c2 - c1) / (double)B.steps);
+    printf("cpu_per_step_s %.4f\n", (c2 - c1) / (double)ran);
     printf("wall_run_s %.3f\n", t2 - t1);
     printf("simulated_steps_s %.9g\n", B.sim_steps);
     printf("peak_rss_mb %.1f\n", (double)ru.ru_maxrss / 1024.0);

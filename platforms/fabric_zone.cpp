@@ -16,6 +16,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
+#include <simgrid/s4u/Mailbox.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -177,36 +178,37 @@ public:
     return h;
   }
 
-  void get_local_route(const NetPoint* src, const NetPoint* dst, Route* into, double* latency) override
+  /* Visit the links of the route from host s to host d over `path`, in route order:
+   * visit(set, load, i) for link i of set (links_ with its loads bytes_, or the aggregates agg_
+   * with agg_bytes_). */
+  template <class Visit> void walk_route(size_t s, size_t d, int path, Visit visit)
   {
-    size_t s = host_of_id_.at(src->id()), d = host_of_id_.at(dst->id());
-    Hint h = pop_hint(s, d);
     if (s == d)
       return;
     size_t ls = sgr_fabric_leaf(f_, s), ld = sgr_fabric_leaf(f_, d);
-    push(into, latency, links_, bytes_, host_up(s), h.bytes);
+    visit(links_, bytes_, host_up(s));
     if (ls != ld) {
-      if (h.path == SGR_PATH_SPRAY && spray_agg_)
-        route_spray(into, latency, ls, ld, h.bytes);
+      if (path == SGR_PATH_SPRAY && spray_agg_)
+        walk_spray(ls, ld, visit);
       else
-        route_path(into, latency, ls, ld, h.path, h.bytes);
+        walk_path(ls, ld, path, visit);
     }
-    push(into, latency, links_, bytes_, host_down(d), h.bytes);
+    visit(links_, bytes_, host_down(d));
   }
 
-  void route_spray(Route* into, double* latency, size_t ls, size_t ld, double bytes)
+  template <class Visit> void walk_spray(size_t ls, size_t ld, Visit visit)
   {
     const sgr_fabric& f = *f_;
-    push(into, latency, agg_, agg_bytes_, ls, bytes);
+    visit(agg_, agg_bytes_, ls);
     size_t ps = sgr_fabric_pod(f_, ls), pd = sgr_fabric_pod(f_, ld);
     if (f.cores && ps != pd) {
-      push(into, latency, agg_, agg_bytes_, 2 * f.nleaves + ps, bytes);
-      push(into, latency, agg_, agg_bytes_, 2 * f.nleaves + f.pods + pd, bytes);
+      visit(agg_, agg_bytes_, 2 * f.nleaves + ps);
+      visit(agg_, agg_bytes_, 2 * f.nleaves + f.pods + pd);
     }
-    push(into, latency, agg_, agg_bytes_, f.nleaves + ld, bytes);
+    visit(agg_, agg_bytes_, f.nleaves + ld);
   }
 
-  void route_path(Route* into, double* latency, size_t ls, size_t ld, int path, double bytes)
+  template <class Visit> void walk_path(size_t ls, size_t ld, int path, Visit visit)
   {
     const sgr_fabric& f = *f_;
     size_t p;
@@ -220,13 +222,43 @@ public:
     size_t ps = sgr_fabric_pod(f_, ls), pd = sgr_fabric_pod(f_, ld);
     bool inter   = f.cores && ps != pd;
     size_t plane = inter ? p / f.cores : p, core = inter ? p % f.cores : 0;
-    push(into, latency, links_, bytes_, leaf_up(ls, plane), bytes);
+    visit(links_, bytes_, leaf_up(ls, plane));
     if (inter) {
-      push(into, latency, links_, bytes_, core_up(ps, plane, core), bytes);
-      push(into, latency, links_, bytes_, core_down(pd, plane, core), bytes);
+      visit(links_, bytes_, core_up(ps, plane, core));
+      visit(links_, bytes_, core_down(pd, plane, core));
     }
-    push(into, latency, links_, bytes_, leaf_down(ld, plane), bytes);
+    visit(links_, bytes_, leaf_down(ld, plane));
   }
+
+  void get_local_route(const NetPoint* src, const NetPoint* dst, Route* into, double* latency) override
+  {
+    size_t s = host_of_id_.at(src->id()), d = host_of_id_.at(dst->id());
+    Hint h = pop_hint(s, d);
+    walk_route(s, d, h.path, [&](std::vector<Link*>& set, std::vector<double>& load, size_t i) {
+      push(into, latency, set, load, i, h.bytes);
+    });
+  }
+
+  /* Add `bytes` to the loads of the route's links, as a communication over it would. */
+  void credit(size_t s, size_t d, int path, double bytes)
+  {
+    walk_route(s, d, path,
+               [&](std::vector<Link*>&, std::vector<double>& load, size_t i) { load[i] += bytes; });
+  }
+
+  /* The route's links as ids (links_ index, or links_.size() + agg_ index), into out; returns
+   * how many (at most 6). */
+  size_t route_ids(size_t s, size_t d, int path, size_t* out)
+  {
+    size_t n = 0;
+    walk_route(s, d, path, [&](std::vector<Link*>& set, std::vector<double>&, size_t i) {
+      out[n++] = &set == &agg_ ? links_.size() + i : i;
+    });
+    return n;
+  }
+
+  Link* link_by_id(size_t id) const { return id < links_.size() ? links_.at(id) : agg_.at(id - links_.size()); }
+  size_t nids() const { return links_.size() + agg_.size(); }
 
   simgrid::s4u::Host* host(size_t h) const { return hosts_.at(h); }
   size_t nlinks() const { return links_.size(); }
@@ -283,6 +315,37 @@ extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int p
   simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone->host(src), the_zone->host(dst), (uint64_t)bytes);
   c->add_ref(); /* the C API's wait functions drop this reference */
   return c.get();
+}
+
+extern "C" sg_comm_t sgr_fabric_put(size_t src, size_t dst, double bytes, int path, sg_mailbox_t mbox,
+                                    void* payload)
+{
+  the_zone->push_hint(src, dst, path, bytes);
+  simgrid::s4u::CommPtr c = mbox->put_async(payload, (uint64_t)bytes);
+  c->add_ref(); /* the C API's wait functions drop this reference */
+  return c.get();
+}
+
+extern "C" void sgr_fabric_credit(size_t src, size_t dst, int path, double bytes)
+{
+  the_zone->credit(src, dst, path, bytes);
+}
+
+extern "C" size_t sgr_fabric_route_ids(size_t src, size_t dst, int path, size_t* out)
+{
+  return the_zone->route_ids(src, dst, path, out);
+}
+
+extern "C" size_t sgr_fabric_nids(void)
+{
+  return the_zone ? the_zone->nids() : 0;
+}
+
+extern "C" void sgr_fabric_id_speed(size_t id, double* bw, double* lat)
+{
+  Link* l = the_zone->link_by_id(id);
+  *bw     = l->get_bandwidth();
+  *lat    = l->get_latency();
 }
 
 extern "C" size_t sgr_fabric_nlinks(void)

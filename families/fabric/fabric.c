@@ -19,8 +19,10 @@
 #include <simgrid/actor.h>
 #include <simgrid/comm.h>
 #include <simgrid/engine.h>
+#include <simgrid/mailbox.h>
 #include <simgrid/semaphore.h>
 #include <xbt/log.h>
+#include <xbt/sysdep.h>
 
 #include "simgrad/chrome_trace.h"
 #include "simgrad/collective.h"
@@ -38,6 +40,8 @@ typedef struct fb_result {
     sgr_collective coll;
     sgr_policy policy;
     size_t steps, simulated, subflows, splits;
+    size_t distinct;                   /* steps not identical to the previous one */
+    size_t equivalent;                 /* of which timed by an equivalent step (reuse.c) */
     double start, time;                /* simulated seconds */
     double wall;                       /* wall-clock seconds spent simulating it */
     size_t seeds;                      /* hash seeds it ran with */
@@ -49,33 +53,38 @@ typedef struct fb_result {
     size_t expect_steps;
 } fb_result;
 
-/* A step's flows are started and awaited by WORKERS persistent sender actors, each taking a
- * contiguous share of the subflows (a new actor per share and step paid its creation: 9.9 s
- * against 6.4 s at 1,024 hosts, spraying, all-to-all; 1 worker 7.2 s, 64 workers 9.7 s:
- * SimGrid scans lists on every completion that grow with both). A flow's subflows stay with
- * one worker: the zone's path queues are per host pair, and only one actor keeps their
- * order. */
-#define WORKERS 16
+/* A step's subflows are started and awaited by one actor per host: host h puts the subflows
+ * it sends into their destinations' mailboxes and gets those sent to it. Phase 1 of issue 14
+ * (bench/bench_fabric_bare.cpp, drivers sendto and mailbox) measured this 39x faster than 16
+ * sender actors starting host-to-host comms at a 4-way split on 8,192 hosts: SimGrid 3.32
+ * detaches host-to-host comms into maestro's list of activities, which every completion walks,
+ * while a waited mailbox comm sits in its two actors' short lists. Each mailbox has its host's
+ * actor as permanent receiver, so a put starts its communication at once, in the order the
+ * host issues them: a pair's subflows start (and take their queued paths from the zone) in the
+ * order their paths were queued. */
+typedef struct fb_state fb_state;
 
-typedef struct fb_pool fb_pool;
-
-typedef struct fb_worker {
-    fb_pool *pool;
-    sgr_run *run;
-    size_t host;
+typedef struct fb_host {
+    fb_state *st;
+    size_t h;
     sg_sem_t go;
+    sg_mailbox_t mbox;
+    sg_comm_t *comms; /* this host's puts, then its gets */
+    void **got;
+    size_t cap;
+} fb_host;
+
+/* The step the host actors run: subflows sorted by source, host h's at out[h] .. out[h+1]. */
+typedef struct fb_step {
     const sgr_flows *sub;
-    sg_comm_t *comms;
-    size_t from, to;
-    bool quit, packet;
-} fb_worker;
-
-struct fb_pool {
-    fb_worker w[WORKERS];
+    size_t *out;   /* nhosts + 1 offsets into sub */
+    size_t *in;    /* subflows each host receives */
+    size_t active; /* hosts woken for the step */
     sg_sem_t done;
-};
+    bool quit, packet;
+} fb_step;
 
-typedef struct fb_state {
+struct fb_state {
     sgr_run *run;
     sgr_fabric fab;
     const fabric_cfg *c;
@@ -85,10 +94,13 @@ typedef struct fb_state {
     bool done;
     sgr_metrics *links;     /* link_loads.csv */
     bool packet;            /* network.model packet: ns-3 routes, no zone of ours, no loads */
-    fb_pool pool;           /* the sender workers */
+    fb_host *hosts;         /* one actor per host */
+    fb_step step;           /* the step they run */
     sgr_balls_cache *balls; /* balls-into-bins distributions computed so far */
+    fb_reuse *reuse;        /* steps simulated, by signature (NULL: no equivalent reuse) */
+    sgr_flows vflows, vsub; /* an earlier step regenerated, to compare signatures */
     sgr_err err;
-} fb_state;
+};
 
 int sgr_fabric_family_build(sgr_run *run, sgr_err *err)
 {
@@ -128,50 +140,84 @@ static double simulated_congestion(const sgr_fabric *f, double *before, size_t n
     return m;
 }
 
-static void worker_main(int argc, char **argv)
+/* Room for n comms in a host's arrays (in an actor: out of memory aborts, loudly). */
+static void host_reserve(fb_host *hs, size_t n)
 {
-    fb_worker *w = sgr_actor_data(argc, argv);
-    char name[32];
-    snprintf(name, sizeof name, "sender-%zu", (size_t)(w - w->pool->w));
-    sgr_run_trace_self(w->run, w->host, name);
+    if (n <= hs->cap)
+        return;
+    hs->cap = n;
+    hs->comms = xbt_realloc(hs->comms, n * sizeof *hs->comms);
+    hs->got = xbt_realloc(hs->got, n * sizeof *hs->got);
+}
+
+static void host_main(int argc, char **argv)
+{
+    fb_host *hs = sgr_actor_data(argc, argv);
+    fb_state *st = hs->st;
+    fb_step *sp = &st->step;
+    sgr_run *run = st->run;
+    size_t h = hs->h;
+    if (sgr_ctrace_sampled(run->ctrace, h, st->fab.nhosts))
+        sgr_run_trace_self(run, h, "host");
+    sg_mailbox_set_receiver(sg_mailbox_get_name(hs->mbox));
     for (;;) {
-        sg_sem_acquire(w->go);
-        if (w->quit)
+        sg_sem_acquire(hs->go);
+        if (sp->quit)
             break;
-        const sgr_flows *sub = w->sub;
-        double t0 = sgr_ctrace_now(w->run->ctrace), bytes = 0;
-        for (size_t i = w->from; i < w->to; i++) {
+        const sgr_flows *sub = sp->sub;
+        size_t from = sp->out[h], to = sp->out[h + 1], nin = sp->in[h], n = 0;
+        host_reserve(hs, to - from + nin);
+        double t0 = sgr_ctrace_now(run->ctrace), bytes = 0;
+        for (size_t i = from; i < to; i++) {
             const sgr_flow *fl = &sub->v[i];
-            w->comms[i] = w->packet ? sgr_network_sendto_async(w->run->hosts[fl->src],
-                                                               w->run->hosts[fl->dst], fl->bytes)
-                                    : sgr_fabric_send(fl->src, fl->dst, fl->bytes, fl->path);
-            bytes += sub->v[i].bytes;
+            hs->comms[n++] = sp->packet ? sgr_network_sendto_async(run->hosts[fl->src],
+                                                                   run->hosts[fl->dst], fl->bytes)
+                                        : sgr_fabric_put(fl->src, fl->dst, fl->bytes, fl->path,
+                                                         st->hosts[fl->dst].mbox, hs);
+            bytes += fl->bytes;
         }
-        sg_comm_wait_all(w->comms + w->from, w->to - w->from);
-        /* one span per step: this worker's share of the step's flows, start to last end */
-        sgr_ctrace_send(w->run->ctrace, t0, "step-flows", -1, bytes);
-        sg_sem_release(w->pool->done);
+        for (size_t i = 0; i < nin && !sp->packet; i++)
+            hs->comms[n++] = sg_mailbox_get_async(hs->mbox, &hs->got[i]);
+        sg_comm_wait_all(hs->comms, n);
+        /* one span per step: this host's subflows, start to the last end */
+        sgr_ctrace_send(run->ctrace, t0, "step-flows", -1, bytes);
+        sg_sem_release(sp->done);
     }
+    free(hs->comms);
+    free(hs->got);
 }
 
-static void pool_start(fb_state *st)
+/* One actor per host, each the permanent receiver of its mailbox. Returns 0 or -1 with
+ * st->err. */
+static int hosts_start(fb_state *st)
 {
-    fb_pool *pool = &st->pool;
-    pool->done = sg_sem_init(0);
-    for (size_t k = 0; k < WORKERS; k++) {
-        size_t host = k * st->fab.nhosts / WORKERS;
-        pool->w[k] = (fb_worker){
-            .pool = pool, .run = st->run, .host = host, .go = sg_sem_init(0), .packet = st->packet};
-        sgr_run_spawn(st->run, "sender", st->run->hosts[host], worker_main, &pool->w[k]);
+    size_t n = st->fab.nhosts;
+    fb_step *sp = &st->step;
+    st->hosts = calloc(n, sizeof *st->hosts);
+    sp->out = calloc(n + 1, sizeof *sp->out);
+    sp->in = calloc(n, sizeof *sp->in);
+    if (!st->hosts || !sp->out || !sp->in)
+        return sgr_fail(&st->err, "out of memory");
+    sp->done = sg_sem_init(0);
+    sp->packet = st->packet;
+    for (size_t h = 0; h < n; h++) {
+        char name[32];
+        snprintf(name, sizeof name, "fabric-h%zu", h);
+        st->hosts[h] =
+            (fb_host){.st = st, .h = h, .go = sg_sem_init(0), .mbox = sg_mailbox_by_name(name)};
     }
+    for (size_t h = 0; h < n; h++)
+        sgr_run_spawn(st->run, "host", st->run->hosts[h], host_main, &st->hosts[h]);
+    return 0;
 }
 
-static void pool_stop(fb_pool *pool)
+static void hosts_stop(fb_state *st)
 {
-    for (size_t k = 0; k < WORKERS; k++) {
-        pool->w[k].quit = true;
-        sg_sem_release(pool->w[k].go);
-    }
+    if (!st->hosts)
+        return;
+    st->step.quit = true;
+    for (size_t h = 0; h < st->fab.nhosts; h++)
+        sg_sem_release(st->hosts[h].go);
 }
 
 static int cmp_pair(const void *x, const void *y)
@@ -184,29 +230,40 @@ static int cmp_pair(const void *x, const void *y)
     return (a->path > b->path) - (a->path < b->path);
 }
 
-/* Start the step's subflows from the workers and wait for all of them. */
-static void run_step(fb_state *st, sgr_flows *sub, sg_comm_t *comms)
+/* Sort subflows by (source, destination, path); the hashed and sprayed placements come
+ * sorted already. */
+static void sort_pairs(sgr_flows *sub)
 {
-    qsort(sub->v, sub->n, sizeof *sub->v, cmp_pair); /* a pair's subflows together */
-    size_t busy = 0;
-    for (size_t k = 0, i = 0; k < WORKERS && i < sub->n; k++) {
-        size_t j = k + 1 == WORKERS ? sub->n : i + (sub->n - i) / (WORKERS - k);
-        if (j <= i)
-            j = i + 1;
-        while (j < sub->n && sub->v[j].src == sub->v[j - 1].src &&
-               sub->v[j].dst == sub->v[j - 1].dst)
-            j++; /* keep a pair's subflows together */
-        fb_worker *w = &st->pool.w[k];
-        w->sub = sub;
-        w->comms = comms;
-        w->from = i;
-        w->to = j;
-        sg_sem_release(w->go);
-        busy++;
-        i = j;
+    for (size_t i = 1; i < sub->n; i++)
+        if (cmp_pair(&sub->v[i - 1], &sub->v[i]) > 0) {
+            qsort(sub->v, sub->n, sizeof *sub->v, cmp_pair);
+            return;
+        }
+}
+
+/* Start the step's subflows (sorted by cmp_pair) from the host actors and wait for all of
+ * them. */
+static void run_step(fb_state *st, sgr_flows *sub)
+{
+    fb_step *sp = &st->step;
+    size_t n = st->fab.nhosts;
+    memset(sp->out, 0, (n + 1) * sizeof *sp->out);
+    memset(sp->in, 0, n * sizeof *sp->in);
+    for (size_t i = 0; i < sub->n; i++) {
+        sp->out[sub->v[i].src + 1]++;
+        sp->in[sub->v[i].dst]++;
     }
-    for (size_t k = 0; k < busy; k++)
-        sg_sem_acquire(st->pool.done);
+    for (size_t h = 0; h < n; h++)
+        sp->out[h + 1] += sp->out[h];
+    sp->sub = sub;
+    sp->active = 0;
+    for (size_t h = 0; h < n; h++)
+        if (sp->out[h + 1] > sp->out[h] || sp->in[h]) {
+            sg_sem_release(st->hosts[h].go);
+            sp->active++;
+        }
+    for (size_t k = 0; k < sp->active; k++)
+        sg_sem_acquire(sp->done);
 }
 
 /* One step's measurements; congestion in flows on the busiest link. */
@@ -215,13 +272,17 @@ typedef struct step_record {
     size_t subflows;
 } step_record;
 
-static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, const step_record *x,
-                        size_t seed)
+/* How a step got its time: simulated, taken from the previous step (identical), or from an
+ * earlier step equivalent up to a relabelling of links (reuse.c). */
+typedef enum { STEP_SIMULATED, STEP_IDENTICAL, STEP_EQUIVALENT } step_kind;
+
+static void record_step(fb_state *st, fb_result *r, size_t step, step_kind kind,
+                        const step_record *x, size_t seed)
 {
     double row[] = {(double)r->coll,
                     (double)r->policy,
                     (double)step,
-                    reused ? 1 : 0,
+                    (double)kind,
                     simgrid_get_clock(),
                     x->dt,
                     x->sim,
@@ -234,8 +295,9 @@ static void record_step(fb_state *st, fb_result *r, size_t step, bool reused, co
     sgr_metrics_row(st->run->metrics, row);
     r->time += x->dt;
     r->steps++;
-    if (reused)
+    if (kind == STEP_IDENTICAL)
         return; /* the statistics below are over distinct steps: independent samples */
+    r->distinct++;
     /* x->sim is NAN at packet level: no simulated link loads */
     if (!isnan(x->sim)) {
         r->cong_max = fmax(r->cong_max, x->sim);
@@ -265,10 +327,8 @@ typedef struct pair_run {
     double *before; /* per-link bytes before the step */
     size_t nlinks;
     sgr_flows flows, sub; /* the step's flows, and their subflows as placed */
-    sg_comm_t *comms;
-    size_t comms_cap;
-    double unit;      /* seconds of one flow on a nominal leaf link, to express congestion */
-    step_record prev; /* the last simulated step, for the identical steps after it */
+    double unit;          /* seconds of one flow on a nominal leaf link, to express congestion */
+    step_record prev;     /* the last simulated step, for the identical steps after it */
 } pair_run;
 
 /* Step s repeats the previous step's flows: take its time again without simulating it. */
@@ -278,7 +338,7 @@ static void replay_step(pair_run *pr, size_t s, size_t seed)
     double t0 = sgr_ctrace_now(st->run->ctrace);
     sg_actor_sleep_for(pr->prev.dt);
     sgr_ctrace_wait(st->run->ctrace, t0, "a step identical to the previous one");
-    record_step(st, pr->r, s, true, &pr->prev, seed);
+    record_step(st, pr->r, s, STEP_IDENTICAL, &pr->prev, seed);
     simulated_congestion(&st->fab, pr->before, pr->nlinks); /* keep the baseline current */
     st->done_steps++;
 }
@@ -312,29 +372,81 @@ static int place_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, step_rec
     return 0;
 }
 
-/* Place, simulate and record step s. Returns 0 or -1 with st->err. */
+/* Whether an earlier step has the signature of the step in pr->sub (sorted): on a hash hit
+ * the earlier step is placed again and the signatures compared word for word. Returns it,
+ * NULL, or NULL with st->err set. */
+static const fb_rep *equivalent_step(pair_run *pr)
+{
+    fb_state *st = pr->st;
+    if (!st->reuse)
+        return NULL;
+    if (fb_reuse_sign(st->reuse, 0, &pr->sub) < 0) {
+        sgr_fail(&st->err, "out of memory");
+        return NULL;
+    }
+    const fb_rep *rep = fb_reuse_find(st->reuse);
+    if (!rep)
+        return NULL;
+    sgr_policy_cfg pc = {rep->policy, sgr_seed_derive(st->run->seed, "fabric-hash", rep->seed),
+                         st->c->k};
+    if (sgr_collective_flows(rep->coll, st->fab.nhosts, rep->step, st->c->bytes, &st->vflows) < 0) {
+        sgr_fail(&st->err, "out of memory");
+        return NULL;
+    }
+    if (sgr_policy_place(&st->fab, &pc, &st->vflows, &st->vsub, NULL, &st->err) < 0)
+        return NULL;
+    sort_pairs(&st->vsub);
+    if (fb_reuse_sign(st->reuse, 1, &st->vsub) < 0) {
+        sgr_fail(&st->err, "out of memory");
+        return NULL;
+    }
+    return fb_reuse_same(st->reuse) ? rep : NULL;
+}
+
+/* Take the time of an equivalent step: sleep it, and load the links this step's routes
+ * cross as its communications would have. */
+static void replay_equivalent(pair_run *pr, const fb_rep *rep, step_record *x)
+{
+    fb_state *st = pr->st;
+    double t0 = sgr_ctrace_now(st->run->ctrace);
+    sg_actor_sleep_for(rep->dt);
+    sgr_ctrace_wait(st->run->ctrace, t0, "a step equivalent to an earlier one");
+    for (size_t i = 0; i < pr->sub.n; i++) {
+        const sgr_flow *fl = &pr->sub.v[i];
+        sgr_fabric_credit(fl->src, fl->dst, fl->path, fl->bytes);
+    }
+    x->dt = rep->dt;
+}
+
+/* Place, simulate (or time by an equivalent step) and record step s. Returns 0 or -1 with
+ * st->err. */
 static int simulate_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, size_t seed)
 {
     fb_state *st = pr->st;
     step_record x;
     if (place_step(pr, pc, s, &x) < 0)
         return -1;
-    if (pr->sub.n > pr->comms_cap) {
-        free(pr->comms);
-        pr->comms_cap = pr->sub.n;
-        pr->comms = malloc(pr->comms_cap * sizeof *pr->comms);
-        if (!pr->comms)
+    sort_pairs(&pr->sub); /* each host's subflows together */
+    const fb_rep *rep = equivalent_step(pr);
+    if (st->err.msg[0])
+        return -1;
+    if (rep) {
+        replay_equivalent(pr, rep, &x);
+        pr->r->equivalent++;
+    } else {
+        double t0 = simgrid_get_clock();
+        run_step(st, &pr->sub);
+        x.dt = simgrid_get_clock() - t0;
+        pr->r->simulated++;
+        fb_rep me = {pr->r->coll, pr->r->policy, seed, s, x.dt};
+        if (st->reuse && fb_reuse_add(st->reuse, &me) < 0)
             return sgr_fail(&st->err, "out of memory");
     }
-    double t0 = simgrid_get_clock();
-    run_step(st, &pr->sub, pr->comms);
-    x.dt = simgrid_get_clock() - t0;
     /* packet level: no zone of ours counts the links' bytes */
     x.sim = st->packet ? NAN : simulated_congestion(&st->fab, pr->before, pr->nlinks) / pr->unit;
     x.subflows = pr->sub.n;
-    pr->r->simulated++;
     pr->r->subflows += pr->sub.n;
-    record_step(st, pr->r, s, false, &x, seed);
+    record_step(st, pr->r, s, rep ? STEP_EQUIVALENT : STEP_SIMULATED, &x, seed);
     pr->prev = x;
     st->done_steps++;
     sgr_progress_update(&st->run->progress, "step", st->done_steps, st->total_steps,
@@ -370,7 +482,6 @@ static int run_pair(fb_state *st, fb_result *r, double *before, size_t nlinks)
     r->time /= (double)seeds;
     r->steps /= seeds;
     r->seeds = seeds;
-    free(pr.comms);
     sgr_flows_free(&pr.flows);
     sgr_flows_free(&pr.sub);
     return rc;
@@ -410,7 +521,14 @@ static void driver_main(int argc, char **argv)
     }
     for (size_t i = 0; i < nlinks; i++)
         before[i] = sgr_fabric_link_bytes(i);
-    pool_start(st);
+    if (hosts_start(st) < 0) {
+        free(before);
+        return;
+    }
+    if (!st->packet && st->c->reuse_equivalent && !(st->reuse = fb_reuse_new(st->fab.nhosts))) {
+        sgr_fail(&st->err, "out of memory");
+        goto out;
+    }
     for (size_t c = 0; c < st->c->ncolls; c++) {
         for (size_t p = 0; p < st->c->npolicies; p++) {
             if (sgr_run_interrupted())
@@ -438,7 +556,7 @@ static void driver_main(int argc, char **argv)
     }
     st->done = !sgr_run_interrupted();
 out:
-    pool_stop(&st->pool);
+    hosts_stop(st);
     free(before);
 }
 
@@ -492,7 +610,7 @@ static const fb_result *find(const fb_state *st, sgr_collective c, sgr_policy p)
 static json_t *result_json(const fb_state *st, const fb_result *r)
 {
     const fb_result *spray = find(st, r->coll, SGR_POLICY_SPRAY);
-    size_t k = r->simulated; /* distinct steps */
+    size_t k = r->distinct; /* distinct steps */
     double mean = k ? r->cong_sum / (double)k : NAN;
     double var = k > 1 ? (r->cong_sq_sum - (double)k * mean * mean) / (double)(k - 1) : 0;
     json_t *o =
@@ -508,6 +626,7 @@ static json_t *result_json(const fb_state *st, const fb_result *r)
     json_object_set_new(o, "name", json_string(name));
     json_object_set_new(o, "start_time_s", json_real(r->start));
     json_object_set_new(o, "hash_seeds", json_integer((json_int_t)r->seeds));
+    json_object_set_new(o, "equivalent_steps", json_integer((json_int_t)r->equivalent));
     json_object_set_new(o, "wall_clock_seconds", json_real(r->wall));
     if (spray && spray->time > 0) {
         json_object_set_new(o, "time_vs_spray", json_real(r->time / spray->time));
@@ -546,15 +665,15 @@ static json_t *print_claims(const fb_state *st)
         const fb_result *ec = find(st, st->c->colls[c], SGR_POLICY_ECMP);
         const char *name = sgr_collective_name(st->c->colls[c]);
         json_t *o = json_pack("{s:s}", "collective", name);
-        if (sp && pl && sp->simulated && pl->simulated) {
+        if (sp && pl && sp->distinct && pl->distinct) {
             bool eq = fabs(pl->cong_max - sp->cong_max) <= 1e-9 * sp->cong_max;
             printf("%s: planned single path %s ideal spraying's maximum congestion (%.6g vs "
                    "%.6g flows), %zu flows split\n",
                    name, eq ? "reaches" : "DOES NOT reach", pl->cong_max, sp->cong_max, pl->splits);
             json_object_set_new(o, "planned_equals_spray", json_boolean(eq));
         }
-        if (ec && ec->expect_steps && ec->simulated) {
-            size_t k = ec->simulated;
+        if (ec && ec->expect_steps && ec->distinct) {
+            size_t k = ec->distinct;
             double mean = ec->cong_sum / (double)k, em = ec->expect_sum / (double)ec->expect_steps;
             double sd =
                 k > 1 ? sqrt(fmax(0, (ec->cong_sq_sum - (double)k * mean * mean) / (double)(k - 1)))
@@ -626,6 +745,12 @@ int sgr_fabric_family_finish(sgr_run *run, sgr_err *err)
         rc = SGR_EFAIL;
     sgr_fabric_free(&st->fab);
     sgr_balls_cache_free(st->balls);
+    free(st->hosts);
+    fb_reuse_free(st->reuse);
+    sgr_flows_free(&st->vflows);
+    sgr_flows_free(&st->vsub);
+    free(st->step.out);
+    free(st->step.in);
     free(st);
     run->state = NULL;
     return rc;

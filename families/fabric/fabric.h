@@ -21,8 +21,9 @@ typedef struct fabric_cfg {
     size_t k;         /* subflows of ksplit */
     size_t max_steps; /* 0: all */
     size_t hash_seeds;
-    bool reuse;           /* simulate identical steps once */
-    const char *failures; /* algorithm.failures, as written */
+    bool reuse;            /* simulate identical steps once */
+    bool reuse_equivalent; /* simulate steps equal up to a relabelling of links once */
+    const char *failures;  /* algorithm.failures, as written */
 } fabric_cfg;
 
 /* The fabric the configuration describes (platform section + algorithm.failures), checked
@@ -33,6 +34,27 @@ int sgr_fabric_family_init(const sgr_config *cfg, sgr_fabric *fab, sgr_err *err)
 int sgr_fabric_family_build(sgr_run *run, sgr_err *err);
 int sgr_fabric_family_deploy(sgr_run *run, sgr_err *err);
 int sgr_fabric_family_finish(sgr_run *run, sgr_err *err);
+
+/* reuse.c: steps equal up to a relabelling of links (see there). A step's signature is
+ * taken into slot 0 (the step at hand) or 1 (an earlier step, to compare). */
+typedef struct fb_rep {
+    sgr_collective coll;
+    sgr_policy policy;
+    size_t seed, step; /* hash seed index and step of the simulated step */
+    double dt;         /* its simulated time */
+} fb_rep;
+typedef struct fb_reuse fb_reuse;
+/* After the platform is built. Returns NULL when out of memory. */
+fb_reuse *fb_reuse_new(size_t nhosts);
+void fb_reuse_free(fb_reuse *r);
+/* Sign subflows sorted by (source, destination, path). Returns 0 or -1 (out of memory). */
+int fb_reuse_sign(fb_reuse *r, int slot, const sgr_flows *sub);
+/* The simulated step whose signature hash equals slot 0's, or NULL. */
+const fb_rep *fb_reuse_find(const fb_reuse *r);
+/* Whether slots 0 and 1 hold the same signature, word for word. */
+bool fb_reuse_same(const fb_reuse *r);
+/* Remember a simulated step under slot 0's signature. Returns 0 or -1 (out of memory). */
+int fb_reuse_add(fb_reuse *r, const fb_rep *rep);
 
 /* report.c: the family's part of `simgrad report` and `simgrad sweep`. */
 extern const sgr_family_report sgr_fabric_report;

@@ -115,6 +115,29 @@ int sgr_fabric_build(const sgr_fabric *f, sgr_err *err);
  * when sgr_fabric_spray_aggregate), from within an actor. Wait for it with sg_comm_wait*. */
 sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path);
 
+/* The same through a mailbox: called by an actor on host src, it puts `payload` (not NULL)
+ * into `mbox`, whose receiver runs on host dst, as a communication of `bytes` over `path`.
+ * The path is taken when the communication starts (at once if mbox has a permanent receiver,
+ * else when a receive matches it): one actor's puts to one pair start in the order it makes
+ * them. Wait for it with sg_comm_wait*. */
+sg_comm_t sgr_fabric_put(size_t src, size_t dst, double bytes, int path, sg_mailbox_t mbox,
+                         void *payload);
+
+/* What a step that is not simulated needs (an equivalent step simulated earlier gave its
+ * time): add `bytes` to the loads of the links of the route from src to dst over `path`, as a
+ * communication over it would. */
+void sgr_fabric_credit(size_t src, size_t dst, int path, double bytes);
+
+/* Link ids, for comparing steps up to a relabelling of links: the physical links
+ * (0 .. sgr_fabric_nlinks() - 1, as below) and then the aggregates of ideal spraying, up to
+ * sgr_fabric_nids(). The route from src to dst over `path`, in route order, into out (room for
+ * SGR_FABRIC_MAX_ROUTE); returns its length (0 when src == dst). */
+#define SGR_FABRIC_MAX_ROUTE 6
+size_t sgr_fabric_nids(void);
+size_t sgr_fabric_route_ids(size_t src, size_t dst, int path, size_t *out);
+/* A link's bandwidth (bytes/s, as SimGrid has it) and latency (s), by id. */
+void sgr_fabric_id_speed(size_t id, double *bw, double *lat);
+
 /* The physical links (down links included, with bw 0): count, description, and the bytes
  * routed over each so far: the sizes of the communications whose route SimGrid took from the
  * zone through that link. Under aggregate spraying the physical links of a leaf (pod) are
