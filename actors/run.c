@@ -2,6 +2,7 @@
 #include "simgrad/run.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/version.h>
+#include <xbt/config.h>
 #include <xbt/log.h>
 
 #include "simgrad/config.h"
@@ -54,10 +56,45 @@ sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*
     snprintf(ptr, sizeof ptr, "%p", data);
     const char *argv[] = {name, ptr, NULL};
     sg_actor_t a = sg_actor_init(name, host);
-    sg_actor_set_stacksize(a, run->stack_size);
+    /* SimGrid 3.32 takes KiB here, not the bytes its header suggests. */
+    sg_actor_set_stacksize(a, (run->stack_size + 1023) / 1024);
     sg_actor_set_data(a, data);
     sg_actor_start(a, code, 2, (char **)argv);
     return a;
+}
+
+/* Above this many live actors, stacks lose their guard page: with one, each stack is two
+ * mappings, and the kernel's default vm.max_map_count (65,530) stops SimGrid at about 32,700
+ * actors ("Failed to protect stack"). Below it the guard page stays: without it, a stack
+ * overflow corrupts the heap silently. bench/README.md, "100,000 nodes", has the figures. */
+#define SGR_RUN_GUARDED_ACTORS 25000
+#define SGR_RUN_BIG_STACK (256u * 1024u)
+
+void sgr_run_expect_actors(sgr_run *run, size_t n)
+{
+    if (n <= SGR_RUN_GUARDED_ACTORS || run->many_actors)
+        return;
+    /* A stack is freed by the guard size in force then, not at its creation: switching with
+     * actors alive would free their stacks at a wrong address. */
+    if (sg_actor_count() > 0) {
+        XBT_WARN("%zu actors expected, but %zu exist already: stacks keep their guard page", n,
+                 sg_actor_count());
+        return;
+    }
+    run->many_actors = n;
+    /* Without a guard page SimGrid calloc's the stack: stacks at or above glibc's mmap
+     * threshold, fixed here (it otherwise rises with every free of a large block), are mapped
+     * on their own, untouched pages cost nothing and the kernel merges adjacent mappings;
+     * smaller ones would come from the heap, zeroed, so all resident. */
+    if (run->stack_size < SGR_RUN_BIG_STACK)
+        run->stack_size = SGR_RUN_BIG_STACK;
+    unsigned threshold = run->stack_size < (32u << 20) ? run->stack_size : (32u << 20);
+    mallopt(M_MMAP_THRESHOLD, (int)threshold);
+    mallopt(M_MMAP_MAX, 1 << 22);
+    sg_cfg_set_int("contexts/guard-size", 0);
+    XBT_INFO("actor stacks: guard pages off above %d actors (%zu expected), %u KiB each, "
+             "mapped on their own",
+             SGR_RUN_GUARDED_ACTORS, n, run->stack_size / 1024);
 }
 
 void *sgr_actor_data(int argc, char **argv)
@@ -304,8 +341,9 @@ static int check_platform_kind(const sgr_run *run, sgr_err *err)
                         "and the others",
                         path, family);
     if (paje && run->family->build_platform)
-        return sgr_fail(err, "%s: output.paje: not available for the %s family's in-memory "
-                             "platform",
+        return sgr_fail(err,
+                        "%s: output.paje: not available for the %s family's in-memory "
+                        "platform",
                         path, family);
     return 0;
 }
@@ -490,6 +528,11 @@ static int finish(sgr_run *run, double wall0, sgr_err *err)
         rc = SGR_EFAIL;
     run->ctrace = NULL;
     json_t *summary = summary_new(run, complete, sgr_wall_time() - wall0);
+    if (summary && run->many_actors)
+        json_object_set_new(summary, "actor_stacks",
+                            json_pack("{s:b, s:I, s:I}", "guard_pages", 0, "actors_expected",
+                                      (json_int_t)run->many_actors, "stack_kib",
+                                      (json_int_t)(run->stack_size / 1024)));
     snprintf(path, sizeof path, "%s/summary.json", run->outdir);
     sgr_err werr;
     if (sgr_json_write_atomic_digits(path, summary, run->summary_digits, &werr) < 0 && rc == 0) {
@@ -518,8 +561,8 @@ static int run_config(const sgr_config *cfg, const sgr_run_opts *opts, sgr_err *
     if ((rc = start_simgrid(&run, opts, &args, err)) < 0 || (rc = deploy(&run, opts, err)) < 0)
         goto out;
     signal(SIGINT, on_sigint);
-    XBT_VERB("running %s (%s) on %zu hosts, results in %s", cfg->scn->path,
-             run.family->keys.name, run.nhosts, run.outdir);
+    XBT_VERB("running %s (%s) on %zu hosts, results in %s", cfg->scn->path, run.family->keys.name,
+             run.nhosts, run.outdir);
     simgrid_run();
     signal(SIGINT, SIG_DFL);
     sgr_progress_finish(&run.progress);
