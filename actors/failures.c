@@ -2,6 +2,8 @@
  * times a CSV lists (host index, start in simulated seconds, duration in seconds). Turning a
  * host off is SimGrid's own failure mechanism (the one its state profiles drive): the actors
  * on it are killed (or restarted later, if they asked for it) and their communications fail. */
+#include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +50,9 @@ int sgr_failures_load(const char *path, size_t nhosts, failure_event **out, size
     }
     for (size_t r = 0; r < rows; r++) {
         double h = v[r * 3], start = v[r * 3 + 1], dur = v[r * 3 + 2];
-        if (h != (double)(size_t)h || (nhosts && h >= (double)nhosts)) {
+        /* a whole number below 2^53 before any conversion (a huge one overflows size_t) */
+        bool whole = h >= 0 && h < 9007199254740992.0 && h == floor(h);
+        if (!whole || (nhosts && h >= (double)nhosts)) {
             free(v);
             free(ev);
             return sgr_fail(err,

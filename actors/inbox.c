@@ -8,6 +8,7 @@
 #include <simgrid/actor.h>
 #include <simgrid/comm.h>
 #include <simgrid/mailbox.h>
+#include <xbt/asserts.h>
 
 typedef struct alarm_msg {
     long tag;
@@ -20,7 +21,8 @@ struct sgr_inbox {
     sg_comm_t *pending;
     void **data;
     bool alarms;
-    bool closed; /* the receiver is gone: pending alarms must not send */
+    bool closed;  /* the receiver is gone: pending alarms must not send */
+    bool waiting; /* the receiver is blocked in sgr_inbox_next (and SimGrid holds its comms) */
     sgr_run *run;
     sg_host_t host;
 };
@@ -36,18 +38,18 @@ typedef struct alarm_req {
 static void alarm_main(int argc, char **argv)
 {
     alarm_req *req = sgr_actor_data(argc, argv);
+    alarm_req r = *req;
+    free(req); /* before sleeping: an alarm still pending when the run ends is killed there */
     sg_actor_daemonize(sg_actor_self());
-    sg_actor_sleep_until(req->at);
-    alarm_msg *a = malloc(sizeof *a);
-    a->tag = req->tag;
-    a->at = req->at;
-    sgr_inbox *in = req->in;
-    free(req);
-    if (in->closed) {
-        free(a);
+    sg_actor_sleep_until(r.at);
+    if (r.in->closed)
         return;
-    }
-    sg_mailbox_put(in->mbox[in->ngroups], a, 0);
+    alarm_msg *a = malloc(sizeof *a);
+    if (!a)
+        xbt_die("out of memory");
+    a->tag = r.tag;
+    a->at = r.at;
+    sg_mailbox_put(r.in->mbox[r.in->ngroups], a, 0);
 }
 
 sgr_inbox *sgr_inbox_new(sgr_run *run, const char *name, size_t nsenders, sg_host_t host,
@@ -79,6 +81,12 @@ void sgr_inbox_free(sgr_inbox *in)
 {
     if (!in)
         return;
+    /* The receives re-posted after the last message were never waited on: release them, or
+     * SimGrid keeps each one (and what it refers to) past the end of the run. Not while the
+     * receiver is still blocked on them (an actor left waiting when the simulation ended). */
+    for (size_t g = 0; in->pending && !in->waiting && g <= in->ngroups; g++)
+        if (in->pending[g])
+            sg_comm_unref(in->pending[g]);
     free(in->mbox);
     free(in->pending);
     free(in->data);
@@ -111,7 +119,9 @@ void sgr_inbox_alarm(sgr_inbox *in, long tag, double at)
 void *sgr_inbox_next(sgr_inbox *in, long *alarm_tag)
 {
     size_t n = in->ngroups + in->alarms;
+    in->waiting = true;
     ssize_t idx = sg_comm_wait_any(in->pending, n);
+    in->waiting = false;
     void *data = in->data[idx];
     in->pending[idx] = sg_mailbox_get_async(in->mbox[idx], &in->data[idx]);
     if ((size_t)idx == in->ngroups) {

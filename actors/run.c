@@ -2,6 +2,7 @@
 #include "simgrad/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "simgrad/config.h"
 #include "simgrad/network.h"
 #include "simgrad/rng.h"
+#include "actors/run_internal.h"
 
 XBT_LOG_NEW_CATEGORY(simgrad, "simgrad: distributed learning on SimGrid");
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_run, simgrad, "simgrad run layer");
@@ -33,18 +35,34 @@ XBT_LOG_NEW_DEFAULT_SUBCATEGORY(sgr_run, simgrad, "simgrad run layer");
 #define SIMGRAD_GIT "unknown"
 #endif
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
+/* SIGINT and SIGTERM (Ctrl-C, kill, Slurm, timeout) ask the run to stop: set-up phases and
+ * actors wind down and the summary is written marked incomplete. A second one of the same
+ * signal ends the process at once (SA_RESETHAND). */
+static void on_stop_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
-    signal(SIGINT, SIG_DFL); /* a second Ctrl-C ends the process at once */
+    sgr_stop_request(sig);
+}
+
+void sgr_run_catch_signals(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit is then a write error (EFBIG) that names the file, not a kill. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 bool sgr_run_interrupted(void)
 {
-    return interrupted != 0;
+    return sgr_stop_reason() != 0;
+}
+
+unsigned sgr_run_stack_kib(const sgr_run *run)
+{
+    return (unsigned)((run->stack_size + 1023) / 1024);
 }
 
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*code)(int, char **),
@@ -57,7 +75,7 @@ sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*
     const char *argv[] = {name, ptr, NULL};
     sg_actor_t a = sg_actor_init(name, host);
     /* SimGrid 3.32 takes KiB here, not the bytes its header suggests. */
-    sg_actor_set_stacksize(a, (run->stack_size + 1023) / 1024);
+    sg_actor_set_stacksize(a, sgr_run_stack_kib(run));
     sg_actor_set_data(a, data);
     sg_actor_start(a, code, 2, (char **)argv);
     return a;
@@ -83,9 +101,9 @@ void sgr_run_expect_actors(sgr_run *run, size_t n)
     }
     run->many_actors = n;
     /* Without a guard page SimGrid calloc's the stack: stacks at or above glibc's mmap
-     * threshold, fixed here (it otherwise rises with every free of a large block), are mapped
-     * on their own, untouched pages cost nothing and the kernel merges adjacent mappings;
-     * smaller ones would come from the heap, zeroed, so all resident. */
+     * threshold, fixed here, are mapped on their own, untouched pages cost nothing and the
+     * kernel merges adjacent mappings; smaller ones would come from the heap, zeroed, so all
+     * resident. glibc maps at most M_MMAP_MAX blocks (65,536 by default), then uses the heap. */
     if (run->stack_size < SGR_RUN_BIG_STACK)
         run->stack_size = SGR_RUN_BIG_STACK;
     unsigned threshold = run->stack_size < (32u << 20) ? run->stack_size : (32u << 20);
@@ -94,7 +112,7 @@ void sgr_run_expect_actors(sgr_run *run, size_t n)
     sg_cfg_set_int("contexts/guard-size", 0);
     XBT_INFO("actor stacks: guard pages off above %d actors (%zu expected), %u KiB each, "
              "mapped on their own",
-             SGR_RUN_GUARDED_ACTORS, n, run->stack_size / 1024);
+             SGR_RUN_GUARDED_ACTORS, n, sgr_run_stack_kib(run));
 }
 
 void *sgr_actor_data(int argc, char **argv)
@@ -140,74 +158,6 @@ void sgr_run_trace_self(sgr_run *run, size_t host, const char *name)
         sgr_ctrace_join(run->ctrace, (long)host, sg_host_get_name(run->hosts[host]), name);
 }
 
-/* SimGrid aborts on a platform file it cannot parse; try it in a child so that a user's bad
- * XML is an error message, not a crash. */
-static int check_platform_file(const char *path, bool paje, sgr_err *err)
-{
-    if (access(path, R_OK) < 0)
-        return sgr_fail(err, "platform.file: cannot read %s: %s", path, strerror(errno));
-    int fds[2];
-    if (pipe(fds) < 0)
-        return sgr_fail(err, "pipe: %s", strerror(errno));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return sgr_fail(err, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        close(fds[0]);
-        dup2(fds[1], STDERR_FILENO);
-        char *argv[] = {"simgrad-check",
-                        "--cfg=tracing:yes",
-                        "--cfg=tracing/uncategorized:yes",
-                        "--cfg=tracing/platform/topology:no",
-                        "--cfg=tracing/filename:/dev/null",
-                        NULL};
-        int child_argc = paje ? 5 : 1;
-        if (!paje)
-            argv[1] = NULL;
-        simgrid_init(&child_argc, argv);
-        simgrid_load_platform(path);
-        if (sg_host_count() == 0)
-            _exit(3);
-        simgrid_run(); /* no actor: only seals the platform, where tracing may fail */
-        _exit(0);
-    }
-    close(fds[1]);
-    char log[8192];
-    size_t len = 0;
-    ssize_t got;
-    while ((got = read(fds[0], log + len, sizeof log - 1 - len)) > 0)
-        len += (size_t)got;
-    log[len] = '\0';
-    close(fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-        return sgr_fail(err, "platform.file: %s declares no host", path);
-    if (paje && WIFSIGNALED(status))
-        return sgr_fail(err,
-                        "output.paje: SimGrid 3.32's tracer crashes on %s (it does on "
-                        "platforms with several cluster zones); run without output.paje",
-                        path);
-    /* SimGrid's own reason is the first ERROR line it printed. */
-    char *why = strstr(log, "ERROR] ");
-    if (why) {
-        why += 7;
-        why[strcspn(why, "\n")] = '\0';
-    }
-    return sgr_fail(err, "platform.file: SimGrid cannot load %s: %s", path,
-                    why ? why : "its parser stopped (check the file against simgrid.dtd)");
-}
-
-static int cmp_host_names(const void *a, const void *b)
-{
-    const char *x = sg_host_get_name(*(sg_host_t const *)a);
-    const char *y = sg_host_get_name(*(sg_host_t const *)b);
-    return strverscmp(x, y);
-}
-
 static int collect_hosts(sgr_run *run, sgr_err *err)
 {
     size_t n = sg_host_count();
@@ -219,7 +169,7 @@ static int collect_hosts(sgr_run *run, sgr_err *err)
         sg_host_t *all = sg_host_list();
         memcpy(run->hosts, all, n * sizeof *all);
         free(all);
-        qsort(run->hosts, n, sizeof *run->hosts, cmp_host_names);
+        qsort(run->hosts, n, sizeof *run->hosts, sgr_run_cmp_host_names);
     } else {
         for (size_t i = 0; i < n; i++) {
             char name[32];
@@ -248,7 +198,7 @@ static char **simgrid_argv(const sgr_run *run, const sgr_run_opts *opts, int *ar
     argv[n++] = strdup("simgrad");
     argv[n++] = strdup("--log=xbt_cfg.thres:warning");
     char buf[4200];
-    snprintf(buf, sizeof buf, "--cfg=contexts/stack-size:%u", run->stack_size / 1024);
+    snprintf(buf, sizeof buf, "--cfg=contexts/stack-size:%u", sgr_run_stack_kib(run));
     argv[n++] = strdup(buf);
     snprintf(buf, sizeof buf, "--cfg=network/model:%s", run->cfg->simulation.network_model);
     argv[n++] = strdup(buf);
@@ -280,31 +230,123 @@ static double peak_rss_mb(void)
     return ru.ru_maxrss / 1024.0;
 }
 
-static json_t *summary_new(const sgr_run *run, bool complete, double wall)
+/* ---- The run directory: what a run writes besides its streamed outputs ----------------- */
+
+/* What one sgr_run_scenario call keeps besides the run: SimGrid's argv, whether the engine
+ * started (its clock is read only then), whether the directory holds our placeholder. */
+typedef struct run_ctx {
+    char **argv, **argv_owned;
+    int argc, argc_owned;
+    bool engine, marked;
+    const char *phase;      /* the phase under way */
+    const char *stopped_in; /* the phase in which a stop request was first seen */
+    double wall0;
+} run_ctx;
+
+/* Files a run writes; their .part and .tmp siblings are ours too. */
+static const char *const run_files[] = {"metrics.csv",    "trace.json",   "trace.paje",
+                                        "link_loads.csv", "summary.json", NULL};
+
+/* platform.xml is kept: it is rewritten when generated, and may be this run's own input
+ * (platform.type "file" reusing an earlier run's platform in the same directory). */
+static void unlink_in(const char *dir, const char *name, const char *suffix)
+{
+    char path[4400];
+    if (!strchr(name, '/') && strcmp(name, "platform.xml") != 0 &&
+        snprintf(path, sizeof path, "%s/%s%s", dir, name, suffix) < (int)sizeof path)
+        unlink(path);
+}
+
+/* Remove what an earlier run left in outdir (its outputs, the files its summary names, and
+ * their temporaries), then write a placeholder summary.json saying "status": "running",
+ * "complete": false. A run killed from here on never leaves an older summary claiming
+ * completion beside its own partial files. Returns 0 or -1 with err. */
+static int mark_running(const sgr_run *run, sgr_err *err)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/summary.json", run->outdir);
+    json_t *old = json_load_file(path, 0, NULL);
+    const char *key;
+    json_t *name;
+    static const char *const suffixes[] = {"", ".part", ".tmp"};
+    json_object_foreach(json_object_get(old, "files"), key, name)
+    {
+        for (size_t i = 0; json_is_string(name) && i < 3; i++)
+            unlink_in(run->outdir, json_string_value(name), suffixes[i]);
+    }
+    json_decref(old);
+    for (const char *const *f = run_files; *f; f++)
+        for (size_t i = 0; i < 3; i++)
+            unlink_in(run->outdir, *f, suffixes[i]);
+    json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:{}, s:I, s:{}}", "status",
+                          "running", "simgrad_git", SIMGRAD_GIT, "scenario", run->scn->path,
+                          "family", run->family->keys.name, "seed", (json_int_t)run->seed,
+                          "complete", 0, "interrupted", 0, "config", run->scn->root, "results",
+                          "pid", (json_int_t)getpid(), "files");
+    if (!s)
+        return sgr_fail(err, "out of memory");
+    int rc = sgr_json_write_atomic(path, s, err);
+    json_decref(s);
+    return rc;
+}
+
+static json_t *summary_files(const sgr_run *run)
+{
+    json_t *files = json_object();
+    json_t *links = json_object_get(run->results, "link_loads_file");
+    const char *names[][2] = {
+        {"metrics", "metrics.csv"},
+        {"summary", "summary.json"},
+        {"platform", run->platform.kind != SGR_PLAT_FILE && !run->family->build_platform
+                         ? "platform.xml"
+                         : NULL},
+        {"paje_trace", run->cfg->output.paje ? "trace.paje" : NULL},
+        {"link_loads", json_string_value(links)},
+        {"chrome_trace", run->cfg->output.chrome_trace ? "trace.json" : NULL}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char path[4400];
+        if (!names[i][1])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", run->outdir, names[i][1]);
+        /* only files that are there, whole: a failed write removed its file */
+        if (i == 1 || access(path, F_OK) == 0)
+            json_object_set_new(files, names[i][0], json_string(names[i][1]));
+    }
+    return files;
+}
+
+/* status: "complete", "interrupted" (a signal), or "failed" (error: why). */
+static json_t *summary_new(const sgr_run *run, const run_ctx *ctx, const char *status,
+                           const char *error)
 {
     int maj, min, patch;
     sg_version_get(&maj, &min, &patch);
     char sgv[64];
     snprintf(sgv, sizeof sgv, "%d.%d.%d", maj, min, patch);
-    json_t *files = json_pack("{s:s, s:s}", "metrics", "metrics.csv", "summary", "summary.json");
-    if (run->platform.kind != SGR_PLAT_FILE && !run->family->build_platform)
-        json_object_set_new(files, "platform", json_string("platform.xml"));
-    if (run->cfg->output.paje)
-        json_object_set_new(files, "paje_trace", json_string("trace.paje"));
-    const char *links = json_string_value(json_object_get(run->results, "link_loads_file"));
-    if (links)
-        json_object_set_new(files, "link_loads", json_string(links));
-    if (run->cfg->output.chrome_trace)
-        json_object_set_new(files, "chrome_trace", json_string("trace.json"));
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, "
-                     "s:o}",
-                     "simgrad_version", SIMGRAD_VERSION, "simgrad_git", SIMGRAD_GIT,
-                     "simgrid_version", sgv, "scenario", run->scn->path, "family",
-                     run->family->keys.name, "seed", (json_int_t)run->seed, "complete", complete,
-                     "interrupted", interrupted != 0, "config", run->scn->root, "results",
-                     run->results ? json_incref(run->results) : json_object(), "simulated_time_s",
-                     simgrid_get_clock(), "wall_clock_seconds", wall, "peak_rss_mb", peak_rss_mb(),
-                     "hosts", (json_int_t)run->nhosts, "files", files);
+    int stop = sgr_stop_reason();
+    json_t *s = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:O, s:o, s:f, s:f, s:f, s:I, s:o}",
+        "status", status, "simgrad_version", SIMGRAD_VERSION, "simgrad_git", SIMGRAD_GIT,
+        "simgrid_version", sgv, "scenario", run->scn->path, "family", run->family->keys.name,
+        "seed", (json_int_t)run->seed, "complete", strcmp(status, "complete") == 0, "interrupted",
+        stop > 0, "config", run->scn->root, "results",
+        run->results ? json_incref(run->results) : json_object(), "simulated_time_s",
+        ctx->engine ? simgrid_get_clock() : 0.0, "wall_clock_seconds", sgr_wall_time() - ctx->wall0,
+        "peak_rss_mb", peak_rss_mb(), "hosts", (json_int_t)run->nhosts, "files",
+        summary_files(run));
+    if (s && stop > 0)
+        json_object_set_new(s, "stopped_by", json_string(sgr_stop_name(stop)));
+    const char *phase = ctx->stopped_in ? ctx->stopped_in : ctx->phase;
+    if (s && strcmp(status, "complete") != 0 && phase)
+        json_object_set_new(s, "stopped_in", json_string(phase));
+    if (s && error)
+        json_object_set_new(s, "error", json_string(error));
+    if (s && run->many_actors)
+        json_object_set_new(s, "actor_stacks",
+                            json_pack("{s:b, s:I, s:I}", "guard_pages", 0, "actors_expected",
+                                      (json_int_t)run->many_actors, "stack_kib",
+                                      (json_int_t)sgr_run_stack_kib(run)));
+    return s;
 }
 
 /* The data files a family with a workload reads must be readable (their contents are checked
@@ -365,7 +407,7 @@ static int check_scenario(sgr_run *run, const sgr_config *cfg, sgr_err *err)
     if (sgr_platform_check(&run->platform, &run->nhosts, err) < 0)
         return sgr_fail_prefix(err, "%s", path);
     if (run->platform.kind == SGR_PLAT_FILE &&
-        check_platform_file(run->platform.file, cfg->output.paje, err) < 0)
+        sgr_run_check_platform_file(run->platform.file, cfg->output.paje, err) < 0)
         return sgr_fail_prefix(err, "%s", path);
     if (check_platform_kind(run, err) < 0)
         return -1;
@@ -394,7 +436,9 @@ static int check_scenario(sgr_run *run, const sgr_config *cfg, sgr_err *err)
 static int prepare(sgr_run *run, const sgr_config *cfg, const sgr_run_opts *opts, sgr_err *err)
 {
     if (check_scenario(run, cfg, err) < 0)
-        return -1;
+        return SGR_EUSER;
+    if (sgr_stop_reason())
+        return 130; /* nothing written yet */
     const char *dir = opts->outdir ? opts->outdir : cfg->output.dir;
     char def[4096];
     if (!dir) {
@@ -402,9 +446,9 @@ static int prepare(sgr_run *run, const sgr_config *cfg, const sgr_run_opts *opts
         dir = def;
     }
     run->outdir = strdup(dir);
-    if (!run->outdir || sgr_mkdir_p(run->outdir, err) < 0)
-        return -1;
-    return 0;
+    if (!run->outdir)
+        return sgr_fail(err, "out of memory");
+    return sgr_mkdir_p(run->outdir, err) < 0 ? SGR_EFAIL : 0;
 }
 
 static void run_release(sgr_run *run)
@@ -462,24 +506,63 @@ static int platform_path(sgr_run *run, char *path, size_t size, sgr_err *err)
     return write(&run->platform, path, err) < 0 ? SGR_EFAIL : 0;
 }
 
-/* Start SimGrid on the scenario's platform and find its hosts. */
-static int start_simgrid(sgr_run *run, const sgr_run_opts *opts, sg_args *args, sgr_err *err)
+/* SimGrid takes actor stacks from malloc. From the heap, the stacks of short-lived actors
+ * (tasks, alarms) interleave with other allocations and stay resident once touched: with
+ * 64 KiB stacks gc-10k peaked at 3.2 GB instead of 0.7 GB. Mapping each stack on its own
+ * (glibc's mmap threshold at or below the stack size, fixed) returns it whole when its actor
+ * ends. Allocations of that size or more are mapped too, as glibc does from 128 KiB anyway;
+ * not below 64 KiB, where message buffers would be. */
+static void keep_stacks_apart(const sgr_run *run)
 {
+    size_t threshold = run->stack_size;
+    if (threshold > 128 * 1024)
+        threshold = 128 * 1024;
+    if (threshold >= 64 * 1024)
+        mallopt(M_MMAP_THRESHOLD, (int)threshold);
+}
+
+static void enter_phase(sgr_run *run, run_ctx *ctx, const char *phase)
+{
+    if (sgr_stop_reason() && !ctx->stopped_in)
+        ctx->stopped_in = ctx->phase;
+    ctx->phase = phase;
+    sgr_progress_phase(&run->progress, phase);
+}
+
+/* Data and platform, then the engine: 0, SGR_EUSER / SGR_EFAIL with err, or 130 when a
+ * signal came before the engine started (after it, the actors see it and wind down). */
+static int start_simgrid(sgr_run *run, run_ctx *ctx, const sgr_run_opts *opts, sg_args *args,
+                         sgr_err *err)
+{
+    const sgr_config *cfg = run->cfg;
     char path[4200];
+    enter_phase(run, ctx, "loading data");
+    if ((run->nparts || run->family->uses_workload) &&
+        sgr_workload_load(&run->workload, &cfg->workload, run->nparts, err) < 0)
+        return sgr_fail_prefix(err, "%s", cfg->scn->path), SGR_EUSER;
+    if (sgr_stop_reason())
+        return 130;
+    enter_phase(run, ctx, "writing the platform");
     int rc = platform_path(run, path, sizeof path, err);
     if (rc < 0)
         return rc;
-    if (sgr_network_require_env(&run->cfg->network, err) < 0) /* packet level (issue 15) */
+    if (sgr_network_require_env(&cfg->network, err) < 0) /* packet level (issue 15) */
         return SGR_EFAIL;
+    if (sgr_stop_reason())
+        return 130;
     /* The simulator is single-threaded; so are the kernels it times. */
     openblas_set_num_threads(1);
+    keep_stacks_apart(run);
     args->argv = simgrid_argv(run, opts, &args->argc);
     args->owned = args->argv ? malloc(((size_t)args->argc + 1) * sizeof *args->argv) : NULL;
     if (!args->owned)
         return sgr_fail(err, "out of memory");
     memcpy(args->owned, args->argv, ((size_t)args->argc + 1) * sizeof *args->argv);
     args->nowned = args->argc;
+    enter_phase(run, ctx, "loading the platform");
     simgrid_init(&args->argc, args->argv);
+    ctx->engine = true;
+    sgr_run_catch_signals(); /* again: after SimGrid's own set-up */
     if (run->family->build_platform) {
         if ((rc = run->family->build_platform(run, err)) < 0)
             return rc;
@@ -492,11 +575,32 @@ static int start_simgrid(sgr_run *run, const sgr_run_opts *opts, sg_args *args, 
     return collect_hosts(run, err) < 0 ? SGR_EFAIL : 0;
 }
 
-/* The progress line and trace.json, then the family's actors. */
-static int deploy(sgr_run *run, const sgr_run_opts *opts, sgr_err *err)
+/* After a failed deploy: the family's finish is what frees its state, but its tables of
+ * results (nothing ran) would only be noise, so stdout is set aside meanwhile. deploy's error
+ * is the one reported. */
+static void release_family(sgr_run *run)
+{
+    if (!run->state)
+        return;
+    sgr_err ignored;
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDOUT_FILENO);
+    run->family->finish(run, &ignored);
+    fflush(stdout);
+    if (saved >= 0 && null >= 0)
+        dup2(saved, STDOUT_FILENO);
+    if (null >= 0)
+        close(null);
+    if (saved >= 0)
+        close(saved);
+}
+
+/* trace.json, the family's actors, the simulation; then the family's results. */
+static int simulate(sgr_run *run, run_ctx *ctx, sgr_err *err)
 {
     const sgr_output_cfg *out = &run->cfg->output;
-    sgr_progress_init(&run->progress, !opts->quiet && out->progress);
     if (out->chrome_trace) {
         char path[4200];
         snprintf(path, sizeof path, "%s/trace.json", run->outdir);
@@ -505,43 +609,74 @@ static int deploy(sgr_run *run, const sgr_run_opts *opts, sgr_err *err)
         if (!run->ctrace)
             return SGR_EFAIL;
     }
+    enter_phase(run, ctx, "deploying the actors");
     int rc = run->family->deploy(run, err);
     if (rc == 0)
         rc = sgr_run_failures_deploy(run, err);
-    return rc;
-}
-
-/* After the simulation: the family's results, metrics.csv, trace.json and summary.json. */
-static int finish(sgr_run *run, double wall0, sgr_err *err)
-{
-    char path[4200];
-    int rc = run->family->finish(run, err);
+    if (rc < 0) {
+        release_family(run);
+        return rc;
+    }
+    enter_phase(run, ctx, "simulation");
+    sgr_progress_phase(&run->progress, NULL);
+    XBT_VERB("running %s (%s) on %zu hosts, results in %s", run->scn->path, run->family->keys.name,
+             run->nhosts, run->outdir);
+    simgrid_run();
+    sgr_progress_finish(&run->progress);
+    enter_phase(run, ctx, "results");
+    rc = run->family->finish(run, err);
     if (rc == 0 && !run->results) /* a results object jansson refused: say so, never write {} */
         rc = sgr_fail(err, "internal: the %s family's results could not be built",
                       run->family->keys.name);
-    bool complete = rc == 0 && !interrupted;
-    if (run->metrics && sgr_metrics_close(run->metrics, err) < 0 && rc == 0)
-        rc = SGR_EFAIL;
-    run->metrics = NULL;
-    if (sgr_ctrace_close(run->ctrace, complete, simgrid_get_clock(), rc == 0 ? err : NULL) < 0 &&
-        rc == 0)
-        rc = SGR_EFAIL;
-    run->ctrace = NULL;
-    json_t *summary = summary_new(run, complete, sgr_wall_time() - wall0);
-    if (summary && run->many_actors)
-        json_object_set_new(summary, "actor_stacks",
-                            json_pack("{s:b, s:I, s:I}", "guard_pages", 0, "actors_expected",
-                                      (json_int_t)run->many_actors, "stack_kib",
-                                      (json_int_t)(run->stack_size / 1024)));
-    snprintf(path, sizeof path, "%s/summary.json", run->outdir);
-    sgr_err werr;
-    if (sgr_json_write_atomic_digits(path, summary, run->summary_digits, &werr) < 0 && rc == 0) {
+    return rc;
+}
+
+/* Close the streamed outputs and write the summary, whatever happened before: rc is what the
+ * run came to (0, SGR_EUSER, SGR_EFAIL, 130). Returns the run's final status. */
+static int write_outputs(sgr_run *run, run_ctx *ctx, int rc, sgr_err *err)
+{
+    int stop = sgr_stop_reason();
+    bool ok = rc == 0 || rc == 130;
+    sgr_err werr = {{0}};
+    if (run->metrics && sgr_metrics_close(run->metrics, &werr) < 0 && ok) {
         *err = werr;
         rc = SGR_EFAIL;
     }
-    json_decref(summary);
-    if (rc == 0 && interrupted)
+    run->metrics = NULL;
+    ok = rc == 0 || rc == 130;
+    if (run->ctrace && ok &&
+        sgr_ctrace_close(run->ctrace, rc == 0 && !stop, ctx->engine ? simgrid_get_clock() : 0,
+                         err) < 0)
+        rc = SGR_EFAIL;
+    else if (run->ctrace && !ok)
+        sgr_ctrace_abort(run->ctrace); /* the run failed before its outputs were whole */
+    run->ctrace = NULL;
+    if (rc == 0 && stop == SGR_STOP_OUTPUT) /* a family that did not say which */
+        rc = sgr_fail(err, "an output in %s could not be written", run->outdir);
+    if (rc == 0 && stop)
         rc = 130;
+    if (!ctx->marked)
+        return rc;
+    const char *status = rc == 0 ? "complete" : rc == 130 ? "interrupted" : "failed";
+    json_t *summary = summary_new(run, ctx, status, rc < 0 ? err->msg : NULL);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.json", run->outdir);
+    if (!summary)
+        werr = (sgr_err){"out of memory writing the summary"};
+    if (!summary || sgr_json_write_atomic_digits(path, summary, run->summary_digits, &werr) < 0) {
+        if (rc >= 0) {
+            *err = werr;
+            rc = SGR_EFAIL;
+        }
+        /* a few bytes may still fit where the whole summary did not (else the placeholder,
+         * "running" and incomplete, stays) */
+        json_t *small = json_pack("{s:s, s:b, s:s, s:s}", "status", "failed", "complete", 0,
+                                  "error", err->msg, "family", run->family->keys.name);
+        if (small)
+            sgr_json_write_atomic(path, small, NULL);
+        json_decref(small);
+    }
+    json_decref(summary);
     return rc;
 }
 
@@ -549,30 +684,27 @@ static int run_config(const sgr_config *cfg, const sgr_run_opts *opts, sgr_err *
 {
     sgr_run run = {0};
     sg_args args = {0};
-    double wall0 = sgr_wall_time();
-    int rc = SGR_EUSER;
-    if (prepare(&run, cfg, opts, err) < 0)
-        goto out;
-    if ((run.nparts || run.family->uses_workload) &&
-        sgr_workload_load(&run.workload, &cfg->workload, run.nparts, err) < 0) {
-        sgr_fail_prefix(err, "%s", cfg->scn->path);
-        goto out;
+    run_ctx ctx = {.wall0 = sgr_wall_time()};
+    sgr_progress_init(&run.progress, !opts->quiet && cfg->output.progress);
+    enter_phase(&run, &ctx, "checking the scenario");
+    int rc = prepare(&run, cfg, opts, err);
+    if (rc == 0) {
+        rc = mark_running(&run, err) < 0 ? SGR_EFAIL : 0;
+        ctx.marked = rc == 0;
     }
-    if ((rc = start_simgrid(&run, opts, &args, err)) < 0 || (rc = deploy(&run, opts, err)) < 0)
-        goto out;
-    signal(SIGINT, on_sigint);
-    XBT_VERB("running %s (%s) on %zu hosts, results in %s", cfg->scn->path, run.family->keys.name,
-             run.nhosts, run.outdir);
-    simgrid_run();
-    signal(SIGINT, SIG_DFL);
+    if (rc == 0)
+        rc = start_simgrid(&run, &ctx, opts, &args, err);
+    if (rc == 0)
+        rc = simulate(&run, &ctx, err);
+    /* a family's own input errors (found at deploy or while running) name the file too */
+    if (rc == SGR_EUSER && strncmp(err->msg, cfg->scn->path, strlen(cfg->scn->path)) != 0)
+        sgr_fail_prefix(err, "%s", cfg->scn->path);
     sgr_progress_finish(&run.progress);
-    rc = finish(&run, wall0, err);
-out:
-    if (run.metrics)
-        sgr_metrics_close(run.metrics, NULL);
-    sgr_ctrace_abort(run.ctrace); /* the run failed before its outputs were closed */
-    if (rc == 0 || rc == 130)
+    rc = write_outputs(&run, &ctx, rc, err);
+    if (rc == 0)
         fprintf(stdout, "results in %s (summary.json, metrics.csv)\n", run.outdir);
+    else if (ctx.marked)
+        fprintf(stdout, "incomplete results in %s (summary.json says why)\n", run.outdir);
     run_release(&run);
     sg_args_free(&args);
     return rc;
@@ -580,10 +712,17 @@ out:
 
 int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err)
 {
+    struct sigaction old_int, old_term;
+    sigaction(SIGINT, NULL, &old_int);
+    sigaction(SIGTERM, NULL, &old_term);
+    sgr_run_catch_signals();
     sgr_config cfg;
-    if (sgr_config_parse(&cfg, scn, err) < 0)
-        return SGR_EUSER;
-    int rc = run_config(&cfg, opts, err);
-    sgr_config_free(&cfg);
+    int rc = SGR_EUSER;
+    if (sgr_config_parse(&cfg, scn, err) == 0) {
+        rc = run_config(&cfg, opts, err);
+        sgr_config_free(&cfg);
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     return rc;
 }

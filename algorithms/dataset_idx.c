@@ -69,53 +69,63 @@ out_close:
     return NULL;
 }
 
-/* Read `n` images of `px` pixels into X, scaled to [0,1], a row buffer at a time. */
-static int idx_read_pixels(gzFile f, const char *path, size_t n, size_t px, double *X, sgr_err *err)
+/* Read len bytes as doubles (each byte divided by `div`) into a new array that grows only
+ * as the data arrives: a header claiming more than the file holds costs what the file holds,
+ * not the claim, and ends as truncation. Returns the array (free it) or NULL with err. */
+static double *idx_read_doubles(gzFile f, const char *path, size_t len, double div,
+                                const char *what, sgr_err *err)
 {
-    unsigned char *row = malloc(px ? px : 1);
-    if (!row)
-        return sgr_fail(err, "%s: out of memory", path);
-    for (size_t i = 0; i < n; i++) {
-        if (idx_read(f, path, row, px, "the pixel data", err))
-            goto out_free_row;
-        for (size_t j = 0; j < px; j++)
-            X[i * px + j] = row[j] / 255.0;
+    enum { STEP = 1 << 24 };
+    unsigned char *chunk = malloc(len < STEP ? (len ? len : 1) : STEP);
+    double *v = NULL;
+    if (!chunk || len > SIZE_MAX / sizeof *v - 1)
+        goto fail_oom;
+    for (size_t got = 0; got < len;) {
+        size_t n = len - got < STEP ? len - got : STEP;
+        if (idx_read(f, path, chunk, n, what, err))
+            goto fail;
+        double *grown = realloc(v, (got + n) * sizeof *v);
+        if (!grown)
+            goto fail_oom;
+        v = grown;
+        for (size_t k = 0; k < n; k++)
+            v[got + k] = chunk[k] / div;
+        got += n;
     }
-    free(row);
-    return 0;
-
-out_free_row:
-    free(row);
-    return -1;
+    free(chunk);
+    return v;
+fail_oom:
+    sgr_fail(err, "%s: out of memory reading %s", path, what);
+fail:
+    free(chunk);
+    free(v);
+    return NULL;
 }
 
-static int idx_read_labels(gzFile f, const char *path, size_t n, double *y, int *nclasses,
-                           sgr_err *err)
+/* n images of px pixels (scaled to [0,1]) and their labels into out. */
+static int idx_read_data(gzFile fi, const char *images_path, gzFile fl, const char *labels_path,
+                         size_t n, size_t px, sgr_dataset *out, sgr_err *err)
 {
-    unsigned char *lab = malloc(n ? n : 1);
-    if (!lab)
-        return sgr_fail(err, "%s: out of memory", path);
-    if (idx_read(f, path, lab, n, "the label data", err))
-        goto out_free_lab;
-    int maxl = -1;
-    for (size_t i = 0; i < n; i++) {
-        y[i] = lab[i];
-        maxl = lab[i] > maxl ? lab[i] : maxl;
+    if (px > SIZE_MAX / n)
+        return sgr_fail(err, "%s: %zu images of %zu pixels do not fit in memory", images_path, n,
+                        px);
+    double *X = idx_read_doubles(fi, images_path, n * px, 255.0, "the pixel data", err);
+    double *y = X ? idx_read_doubles(fl, labels_path, n, 1.0, "the label data", err) : NULL;
+    if (!y) {
+        free(X);
+        return -1;
     }
-    *nclasses = maxl + 1;
-    free(lab);
+    double maxl = -1;
+    for (size_t i = 0; i < n; i++)
+        maxl = y[i] > maxl ? y[i] : maxl;
+    *out = (sgr_dataset){.n = n, .d = px, .X = X, .y = y, .nclasses = (int)maxl + 1};
     return 0;
-
-out_free_lab:
-    free(lab);
-    return -1;
 }
 
 int sgr_dataset_read_idx(sgr_dataset *out, const char *images_path, const char *labels_path,
                          size_t limit, sgr_err *err)
 {
     uint32_t idim[3], ldim[1];
-    int nclasses = 0;
     memset(out, 0, sizeof *out);
     gzFile fi = idx_open(images_path, IDX_MAGIC_IMAGES, 3, idim, err);
     if (!fi)
@@ -136,21 +146,11 @@ int sgr_dataset_read_idx(sgr_dataset *out, const char *images_path, const char *
     size_t n = idim[0], px = (size_t)idim[1] * idim[2];
     if (limit > 0 && limit < n)
         n = limit;
-    if (sgr_dataset_alloc(out, n, px, 0, err)) {
-        sgr_fail_prefix(err, "%s", images_path);
-        goto out_close_labels;
+    if (idx_read_data(fi, images_path, fl, labels_path, n, px, out, err) == 0) {
+        gzclose(fl);
+        gzclose(fi);
+        return 0;
     }
-    if (idx_read_pixels(fi, images_path, n, px, out->X, err))
-        goto out_free_ds;
-    if (idx_read_labels(fl, labels_path, n, out->y, &nclasses, err))
-        goto out_free_ds;
-    out->nclasses = nclasses;
-    gzclose(fl);
-    gzclose(fi);
-    return 0;
-
-out_free_ds:
-    sgr_dataset_free(out);
 out_close_labels:
     gzclose(fl);
 out_close_images:

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The node count is 1 + the largest index: at most this many. */
+enum { SGR_GRAPH_FILE_MAX_NODES = 100000000 };
+
 typedef struct edge_pairs {
     size_t *u, *v;
     size_t m, cap;
@@ -91,6 +94,10 @@ static int parse_line(char *line, const char *path, size_t lineno, size_t n, edg
                             "graph.file %s:%zu: node index %zu is out of range for graph.n = "
                             "%zu (indices are 0-based)",
                             path, lineno, ends[k], n);
+        /* a typo must not ask for terabytes */
+        if (ends[k] >= SGR_GRAPH_FILE_MAX_NODES)
+            return sgr_fail(err, "graph.file %s:%zu: node index %zu; a graph has at most %d nodes",
+                            path, lineno, ends[k], SGR_GRAPH_FILE_MAX_NODES);
         if (ends[k] > *max_index)
             *max_index = ends[k];
     }
@@ -177,8 +184,8 @@ static void seq_free(seq_edges *s)
 
 /* One line of "u v" or "g u v" (commas or blanks between fields). *cols is set by the first
  * data line; a first line of names is skipped. */
-static int seq_line(char *line, const char *path, size_t lineno, size_t n, int *cols,
-                    seq_edges *s, sgr_err *err)
+static int seq_line(char *line, const char *path, size_t lineno, size_t n, int *cols, seq_edges *s,
+                    sgr_err *err)
 {
     for (char *c = line; *c; c++)
         if (*c == ',')
@@ -196,10 +203,8 @@ static int seq_line(char *line, const char *path, size_t lineno, size_t n, int *
     if (*cols <= 0)
         *cols = ntok;
     if (ntok != *cols || (ntok != 2 && ntok != 3))
-        return sgr_fail(err,
-                        "graph.file %s:%zu: expected %s per line, found %d fields",
-                        path, lineno, *cols == 3 ? "\"graph u v\"" : "\"u v\" (or \"graph u v\")",
-                        ntok);
+        return sgr_fail(err, "graph.file %s:%zu: expected %s per line, found %d fields", path,
+                        lineno, *cols == 3 ? "\"graph u v\"" : "\"u v\" (or \"graph u v\")", ntok);
     size_t f[3] = {0, 0, 0};
     for (int k = 0; k < ntok; k++)
         if (!parse_index(tok[k], &f[k]))
@@ -246,8 +251,8 @@ static int seq_read(const char *path, size_t n, seq_edges *s, sgr_err *err)
         rc = sgr_fail(err, "graph.file %s: no edges", path);
     for (size_t id = 0; rc == 0 && id < s->k; id++)
         if (s->per[id].m == 0)
-            rc = sgr_fail(err, "graph.file %s: graph %zu has no edges (ids must run 0..%zu)",
-                          path, id, s->k - 1);
+            rc = sgr_fail(err, "graph.file %s: graph %zu has no edges (ids must run 0..%zu)", path,
+                          id, s->k - 1);
     free(line);
     fclose(f);
     return rc;
@@ -264,8 +269,7 @@ static char *seq_file(const char *pattern, size_t k)
     return out;
 }
 
-static int seq_from_files(const char *pattern, size_t n, size_t count, sgr_graph *g,
-                          sgr_err *err)
+static int seq_from_files(const char *pattern, size_t n, size_t count, sgr_graph *g, sgr_err *err)
 {
     for (size_t k = 0; k < count; k++) {
         char *p = seq_file(pattern, k);
@@ -274,10 +278,9 @@ static int seq_from_files(const char *pattern, size_t n, size_t count, sgr_graph
         seq_edges s = {0};
         int rc = seq_read(p, n, &s, err);
         if (rc == 0 && s.k > 1)
-            rc = sgr_fail(err, "graph.file %s: a graph-id column in a file of a {k} sequence",
-                          p);
-        if (rc == 0 && (rc = sgr_graph_from_edges(&g[k], n, s.per[0].u, s.per[0].v, s.per[0].m,
-                                                   err)) < 0)
+            rc = sgr_fail(err, "graph.file %s: a graph-id column in a file of a {k} sequence", p);
+        if (rc == 0 &&
+            (rc = sgr_graph_from_edges(&g[k], n, s.per[0].u, s.per[0].v, s.per[0].m, err)) < 0)
             sgr_fail_prefix(err, "graph.file %s", p);
         seq_free(&s);
         free(p);
@@ -287,8 +290,8 @@ static int seq_from_files(const char *pattern, size_t n, size_t count, sgr_graph
     return 0;
 }
 
-int sgr_graph_load_sequence(const char *path, size_t n, size_t count, sgr_graph **graphs,
-                            size_t *k, sgr_err *err)
+int sgr_graph_load_sequence(const char *path, size_t n, size_t count, sgr_graph **graphs, size_t *k,
+                            sgr_err *err)
 {
     *graphs = NULL;
     *k = 0;
@@ -306,8 +309,7 @@ int sgr_graph_load_sequence(const char *path, size_t n, size_t count, sgr_graph 
     if (rc == 0 && pattern)
         rc = seq_from_files(path, n, count, g, err);
     for (size_t id = 0; rc == 0 && !pattern && id < kk; id++)
-        if ((rc = sgr_graph_from_edges(&g[id], n, s.per[id].u, s.per[id].v, s.per[id].m, err)) <
-            0)
+        if ((rc = sgr_graph_from_edges(&g[id], n, s.per[id].u, s.per[id].v, s.per[id].m, err)) < 0)
             sgr_fail_prefix(err, "graph.file %s (graph %zu)", path, id);
     seq_free(&s);
     if (rc < 0) {

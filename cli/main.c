@@ -41,8 +41,9 @@ static const char usage_main[] =
     "  version                 print the versions of simgrad and SimGrid\n"
     "\n"
     "`simgrad COMMAND --help` documents each command's options.\n"
-    "Exit status: 0 success, 1 the run failed, 2 bad input (scenario, option or file),\n"
-    "130 interrupted (Ctrl-C; the summary is written and marked incomplete).\n";
+    "Exit status: 0 success, 1 the run failed (an output that could not be written is\n"
+    "named), 2 bad input (scenario, option or file), 130 interrupted (SIGINT or SIGTERM,\n"
+    "in any phase; the summary is written and marked incomplete).\n";
 
 static const char usage_run[] =
     "usage: simgrad run SCENARIO.json [options] [SimGrid options]\n"
@@ -227,6 +228,7 @@ static int cmd_run(int argc, char **argv)
     cli c = {0};
     sgr_scenario scn;
     sgr_network_cfg net = {0};
+    sgr_run_catch_signals(); /* from the very start: Ctrl-C or kill in any phase is handled */
     int rc = parse_args(argc, argv, &c, usage_run);
     if (rc || (rc = load_quietly(&c, &scn)))
         goto out;
@@ -237,6 +239,12 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     print_warnings(&scn);
+    if (sgr_stop_reason()) {
+        fprintf(stderr, "simgrad: interrupted (%s) before the run started; nothing written\n",
+                sgr_stop_name(sgr_stop_reason()));
+        rc = 130;
+        goto out_scn;
+    }
     sgr_run_opts opts = {
         .outdir = c.out, .quiet = c.quiet, .sg_argc = c.sg_argc, .sg_argv = c.sg_argv};
     sgr_err err = {{0}};
@@ -245,11 +253,12 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "simgrad: %s\n", err.msg);
         rc = 2;
     } else if (rc == 130) {
-        fprintf(stderr, "simgrad: interrupted; the summary is marked incomplete\n");
+        fprintf(stderr, "simgrad: interrupted (%s)\n", sgr_stop_name(sgr_stop_reason()));
     } else if (rc < 0) {
         fprintf(stderr, "simgrad: run failed: %s\n", err.msg);
         rc = 1;
     }
+out_scn:
     sgr_scenario_free(&scn);
 out:
     cli_free(&c);

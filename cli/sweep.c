@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,8 +154,13 @@ static pid_t start_run(const sweep_plan *p, const sweep_run *r, const char *self
     if (!argv)
         return -1;
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* The run ends with the sweep, however the sweep ends (even SIGKILL): it gets SIGTERM,
+         * writes its summary marked incomplete, and cannot race a resumed sweep. */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+            _exit(127);
         char log[SWEEP_PATH + 64];
         snprintf(log, sizeof log, "%s/run.log", r->dir);
         sgr_err err;

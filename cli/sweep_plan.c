@@ -349,15 +349,20 @@ static int plan_run(sweep_plan *p, size_t index, long seed0)
     return 0;
 }
 
+/* More runs than anyone can mean (each is a process and a directory), and far less than
+ * would overflow the count: a grid or replica count of that size is a typo. */
+enum { SWEEP_MAX_RUNS = 100000 };
+
 static int plan_expand(sweep_plan *p, sgr_err *err)
 {
-    size_t ncomb = 1;
+    double nruns = (double)p->replicas * (p->list ? (double)json_array_size(p->list) : 1.0);
     const char *key;
     json_t *val;
-    json_object_foreach(p->grid, key, val) ncomb *= json_array_size(val);
-    if (p->list)
-        ncomb *= json_array_size(p->list);
-    p->nruns = ncomb * p->replicas;
+    json_object_foreach(p->grid, key, val) nruns *= (double)json_array_size(val);
+    if (nruns > SWEEP_MAX_RUNS)
+        return sgr_fail(err, "%s: %.0f runs (grid x list x replicas); a sweep has at most %d runs",
+                        p->file, nruns, SWEEP_MAX_RUNS);
+    p->nruns = (size_t)nruns;
     p->runs = calloc(p->nruns, sizeof *p->runs);
     if (!p->runs)
         return sgr_fail(err, "out of memory");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "simgrad/output.h"
 #include "simgrad/report.h"
@@ -380,8 +381,14 @@ int sgr_report_write(const sgr_report_opts *opts, char *out_used, size_t out_siz
         snprintf(dir, sizeof dir, "%s", opts->out_dir);
     else
         snprintf(dir, sizeof dir, "%s/report", runs[0].dir);
-    if (sgr_mkdir_p(dir, err) < 0)
+    int made = sgr_mkdir_p(dir, err);
+    if (made == 0 && access(dir, W_OK) < 0)
+        made = sgr_fail(err, "cannot write into %s: %s", dir, strerror(errno));
+    if (made < 0) {
+        if (opts->out_dir) /* the user's --out: bad input (exit 2), not a failed report */
+            rc = SGR_REPORT_EINPUT;
         goto out;
+    }
     sgr_report_runs_label(runs, n);
     sgr_report_plot plots[SGR_REPORT_MAX_PLOTS];
     sgr_report_ctx ctx = {dir, gnuplot, runs, n, plots, 0, err};

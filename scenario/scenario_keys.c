@@ -90,7 +90,7 @@ const sgr_key sgr_core_keys[] = {
      "How workers are slowed down, round by round."},
     {"stragglers.p", SGR_T_NUM, "0.1", UNIT, NULL, "stragglers.model=iid|bursty",
      "Probability that a worker straggles in a round (iid) or starts a burst (bursty)."},
-    {"stragglers.slowdown", SGR_T_NUM, "5", 1, INFINITY, NULL,
+    {"stragglers.slowdown", SGR_T_NUM, "5", 1, 1e6, NULL,
      "stragglers.model=iid|gilbert-elliott|bursty",
      "Factor applied to a straggler's compute time."},
     {"stragglers.delay_mean", SGR_T_TIME, "0", NONNEG, NULL,

@@ -500,7 +500,7 @@ static void test_bad_reference_inputs(void)
     expect_error("ragged", algo, "algorithm.trace_fit");
     expect_error("ragged2", algo, "ragged.csv:2: row has 2 columns, expected 3");
     write_file(prof, "1,2\n1,-2\n");
-    expect_error("negative", algo, "ragged.csv:2:3: field 2 is a negative task time");
+    expect_error("negative", algo, "ragged.csv:2:3: field 2 is negative (-2)");
     snprintf(fmt, sizeof fmt, "\"trace_fit\": \"%%s@0.5\", %s", tail);
     snprintf(algo, sizeof algo, fmt, good, good);
     expect_error("one_load", algo, "needs profiles at two loads or more (got 1)");

@@ -2,13 +2,7 @@
 # The gossip family through the command: DADAO converges linearly to the true optimum (instant
 # events as in the paper, and over the network when delays are small against its time unit),
 # the baselines make progress, the graph constants match the closed forms, bad inputs exit 2.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
+. "$(dirname "$0")/lib.sh"
 num() { grep -m1 "\"$2\":" "$1" | sed 's/.*: *\([-0-9.eE+]*\).*/\1/'; }
 
 cat >"$tmp/g.json" <<'JSON'
@@ -241,5 +235,4 @@ expect_p replay_synchronous "dsgd is synchronous" --set "algorithm.replay=\"$tmp
     --set 'algorithm.methods="dadao,dsgd"'
 expect_p problem_L_below_mu "problem.L = 0.5 is below problem.mu = 1" --set problem.L=0.5
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -79,7 +79,8 @@ static void test_csv_dataset_nodes(void)
 
 static void test_libsvm_nodes_and_files(void)
 {
-    sgr_dataset all, parts[2];
+    /* 3: the last case asks for 3 nodes (the third is read into parts[2], then fails) */
+    sgr_dataset all, parts[3];
     sgr_err err;
     const char *p = write_file("a.svm", "1 qid:1 1:0.5 3:2\n-1 qid:0 2:1\n1 qid:1 1:1\n");
     CU_ASSERT_EQUAL_FATAL(

@@ -3,14 +3,8 @@
 # packet level (ns-3) and writes complete outputs (exit 0 although SimGrid's teardown crashes
 # under ns-3; summary.json complete; metrics.csv renamed into place with every row), and what
 # packet level cannot run exits 2 with the reason.
-set -u
-bin=${SIMGRAD_BIN:-build/simgrad}
+. "$(dirname "$0")/lib.sh"
 src=${SIMGRAD_SOURCE_DIR:-..}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1 ${3:-}"; fi; }
 
 # complete RUN ROWS: the run's outputs are whole: summary complete, metrics.csv (no .part)
 # with ROWS data rows at least
@@ -128,5 +122,4 @@ refuse huge_message "32 bits" "$tmp/np.json" --set network.model=packet \
     --set 'algorithm.sizes="5GB"'
 refuse bad_model "network.model" "$src/scenarios/quickstart.json" --set network.model='"ns3"'
 
-echo "test_packet_models: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

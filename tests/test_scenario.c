@@ -380,7 +380,10 @@ static void test_errors_types_ranges_enums(void)
     load_fails_with("{\"stragglers\": {\"model\": \"iid\", \"p\": 1.5}}", NULL, 0, "stragglers.p",
                     "[0, 1]", NULL);
     load_fails_with("{\"stragglers\": {\"model\": \"iid\", \"slowdown\": 0.5}}", NULL, 0,
-                    "stragglers.slowdown", ">= 1", NULL);
+                    "stragglers.slowdown", "[1, 1e+06]", NULL);
+    /* an infinite compute time would leave the simulation deadlocked */
+    load_fails_with("{\"stragglers\": {\"model\": \"iid\", \"slowdown\": 1e308}}", NULL, 0,
+                    "stragglers.slowdown", "[1, 1e+06]", NULL);
     load_fails_with("{\"seed\": -1}", NULL, 0, "seed", "[0, 4.29497e+09]", NULL);
     load_fails_with("{\"simulation\": {\"stack_size\": \"1KiB\"}}", NULL, 0,
                     "simulation.stack_size", "[16384, ", NULL);

@@ -484,7 +484,7 @@ static void test_trace_read_errors(void)
 {
     trace_expect_error("cols.csv", "1,2,3\n4,5\n", ":2: row has 2 columns, expected 3");
     trace_expect_error("hdrcols.csv", "a,b,c\n4,5\n", ":2: row has 2 columns, expected 3");
-    trace_expect_error("neg.csv", "1,2\n3,-0.5\n", ":2:3: field 2 is a negative");
+    trace_expect_error("neg.csv", "1,2\n3,-0.5\n", ":2:3: field 2 is negative (-0.5)");
     trace_expect_error("nan.csv", "1,2\n3,4\n5,abc\n", ":3:3: field 2 is not a number");
     trace_expect_error("empty.csv", "1,,2\n", ":1:3: field 2 is not a number");
     trace_expect_error("mixed.csv", "1,x\n", ":1:3: field 2 is not a number");

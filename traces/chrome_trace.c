@@ -1,5 +1,6 @@
 /* Chrome trace-event writer: see include/simgrad/chrome_trace.h. Pure C (no SimGrid). */
 #include "simgrad/chrome_trace.h"
+#include "simgrad/output.h"
 
 #include <errno.h>
 #include <math.h>
@@ -26,6 +27,7 @@ struct sgr_ctrace {
     char *path, *part;
     size_t sample, max_events, events, dropped;
     bool oom, aborted; /* an actor could not be recorded; the trace is to be discarded */
+    int error;         /* errno of the first failed write: nothing more is written */
     idx_map actors;    /* SimGrid pid -> threads[] */
     idx_map by_name;   /* hash of (process id, thread name) -> threads[] */
     idx_map pids;      /* process ids already named */
@@ -124,9 +126,17 @@ static void put_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Room for one more event? Metadata events count too, so the budget bounds the file. */
+/* Room for one more event? Metadata events count too, so the budget bounds the file. A
+ * failed write (disk full, file-size limit) stops the trace and asks the run to stop. */
 static bool event_begin(sgr_ctrace *tr)
 {
+    if (tr->error)
+        return false;
+    if (ferror(tr->f)) {
+        tr->error = errno ? errno : EIO;
+        sgr_stop_request(SGR_STOP_OUTPUT);
+        return false;
+    }
     if (tr->max_events && tr->events >= tr->max_events) {
         tr->dropped++;
         return false;
@@ -185,21 +195,26 @@ int sgr_ctrace_close(sgr_ctrace *tr, bool complete, double end_time, sgr_err *er
     if (!tr)
         return 0;
     int rc = 0;
+    errno = 0;
     fprintf(tr->f,
             "\n],\n\"otherData\":{\"time\":\"simulated\",\"simulated_end_us\":%.15g,"
             "\"traced_actors\":%zu,\"events\":%zu,\"events_dropped\":%zu,\"max_events\":%zu,"
             "\"sampled_per_group\":%zu,\"complete\":%s}}\n",
             end_time * 1e6, tr->nthreads, tr->events, tr->dropped, tr->max_events, tr->sample,
             complete ? "true" : "false");
-    bool bad = ferror(tr->f);
-    if (fclose(tr->f) != 0 || bad || tr->oom || tr->aborted) {
+    if (!tr->error && (fflush(tr->f) != 0 || ferror(tr->f)))
+        tr->error = errno ? errno : EIO;
+    if (fclose(tr->f) != 0 && !tr->error)
+        tr->error = errno ? errno : EIO;
+    if (tr->error || tr->oom || tr->aborted) {
         if (tr->oom)
-            rc = sgr_fail(err, "%s: out of memory while tracing", tr->part);
+            rc = sgr_fail(err, "%s: out of memory while tracing", tr->path);
         else if (!tr->aborted)
-            rc = sgr_fail(err, "cannot write %s: %s", tr->part, strerror(errno ? errno : EIO));
+            rc = sgr_fail(err, "cannot write %s: %s", tr->path, strerror(tr->error));
         unlink(tr->part);
     } else if (rename(tr->part, tr->path) < 0) {
         rc = sgr_fail(err, "cannot rename %s: %s", tr->part, strerror(errno));
+        unlink(tr->part);
     }
     for (size_t i = 0; i < tr->nthreads; i++)
         free(tr->threads[i].name);

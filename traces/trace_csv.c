@@ -96,8 +96,8 @@ static int line_parse_row(const char *path, size_t lineno, const char *line, dve
             return sgr_fail(err, "%s:%zu:%zu: field %zu is not a number: \"%.*s\"", path, lineno,
                             col, field, (int)(end - s), s);
         if (x < 0)
-            return sgr_fail(err, "%s:%zu:%zu: field %zu is a negative task time (%g s)", path,
-                            lineno, col, field, x);
+            return sgr_fail(err, "%s:%zu:%zu: field %zu is negative (%g); values must be >= 0",
+                            path, lineno, col, field, x);
         if (dvec_push(d, x))
             return sgr_fail(err, "%s: out of memory reading the trace", path);
         if (!*end)

@@ -190,6 +190,14 @@ size_t gc_workers(const gc_cfg *c, size_t nhosts)
     return c->workers > 0 ? (size_t)c->workers : (nhosts > 1 ? nhosts - 1 : 0);
 }
 
+/* A scheme's error, named once: "sr-sgc: ..." unless the message already starts with it. */
+static int scheme_error(sgr_err *err, sgr_scheme_kind kind)
+{
+    const char *name = sgr_scheme_name(kind);
+    return err && strncmp(err->msg, name, strlen(name)) == 0 ? -1
+                                                             : sgr_fail_prefix(err, "%s", name);
+}
+
 int gc_scheme_params(const sgr_config *cfg, size_t n, size_t samples, bool schedule_only,
                      sgr_sgc_params *params, size_t *count, size_t *maxT, size_t *maxR,
                      sgr_err *err)
@@ -217,7 +225,7 @@ int gc_scheme_params(const sgr_config *cfg, size_t n, size_t samples, bool sched
         p->schedule_only = schedule_only;
         sgr_sgc *sc = sgr_sgc_new(p, err);
         if (!sc)
-            return sgr_fail_prefix(err, "%s", sgr_scheme_name(p->kind));
+            return scheme_error(err, p->kind);
         if (sgr_sgc_delay(sc) > *maxT)
             *maxT = sgr_sgc_delay(sc);
         if (sgr_sgc_rounds(sc) > *maxR)
@@ -244,7 +252,7 @@ static int gc_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_er
     for (size_t i = 0; i < count; i++) {
         params[i].samples = (size_t)1 << 40; /* the codes' constraints, without the rows */
         if (sgr_sgc_runnable(&params[i], err) < 0)
-            return sgr_fail_prefix(err, "%s", sgr_scheme_name(params[i].kind));
+            return scheme_error(err, params[i].kind);
     }
     if (c->models > 0 && (size_t)c->models < maxT + 1)
         return sgr_fail(err,

@@ -107,7 +107,7 @@ int sgr_graph_build_regular(sgr_graph *g, size_t n, size_t d, gsl_rng *rng, sgr_
 int sgr_graph_build_watts(sgr_graph *g, size_t n, size_t k, double beta, gsl_rng *rng,
                           sgr_err *err);
 /* Edge list file: "u v" per line, 0-based, '#' starts a comment, blank lines allowed,
- * duplicates merged. n = 0: n is 1 + the largest index; n > 0: indices must be < n.
+ * duplicates merged. n = 0: n is 1 + the largest index (below 10^8); n > 0: indices must be < n.
  * Errors read "graph.file PATH:LINE: ...". */
 int sgr_graph_load_file(sgr_graph *g, const char *path, size_t n, sgr_err *err);
 

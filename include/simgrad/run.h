@@ -32,12 +32,12 @@ struct sgr_run {
     char *outdir;
     unsigned long seed; /* cfg->seed */
     size_t nhosts;
-    sg_host_t *hosts; /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
-    double *speed;    /* relative speed of each host (heterogeneity) */
-    unsigned stack_size;
-    sgr_platform_cfg platform;     /* cfg->platform */
-    sgr_straggler_cfg stragglers;  /* cfg->stragglers */
-    const char *failures_path;     /* cfg->host_failures: stragglers.host_failures, or NULL */
+    sg_host_t *hosts;             /* hosts[i] is "h<i>" (generated) or the i-th by name (file) */
+    double *speed;                /* relative speed of each host (heterogeneity) */
+    unsigned stack_size;          /* bytes (simulation.stack_size) */
+    sgr_platform_cfg platform;    /* cfg->platform */
+    sgr_straggler_cfg stragglers; /* cfg->stragglers */
+    const char *failures_path;    /* cfg->host_failures: stragglers.host_failures, or NULL */
     sgr_workload workload;
     size_t nparts;
     sgr_metrics *metrics;
@@ -57,13 +57,22 @@ typedef struct sgr_run_opts {
 } sgr_run_opts;
 
 /* Run a validated scenario end to end: platform, workload, actors, simulation, outputs.
- * Returns 0, SGR_EUSER (bad input, err says what), SGR_EFAIL, or 130 when interrupted by
- * Ctrl-C (the summary is then written and marked incomplete). */
+ * Once the scenario checks out, the run directory's summary.json says "status": "running"
+ * (an earlier run's outputs there are removed); at the end it says "complete",
+ * "interrupted" or "failed" (with "error"). SIGINT and SIGTERM are caught for the whole call
+ * (sgr_run_catch_signals) and the previous handlers restored after. Returns 0, SGR_EUSER
+ * (bad input, err says what), SGR_EFAIL (err names the file when an output could not be
+ * written), or 130 when interrupted (the summary, if the directory was reached, is then
+ * marked incomplete). */
 int sgr_run_scenario(const sgr_scenario *scn, const sgr_run_opts *opts, sgr_err *err);
 
 /* Check a scenario as far as possible without running it (platform, family parameters,
  * straggler trace, data files). Returns 0 or SGR_EUSER with err. */
 int sgr_run_validate(const sgr_scenario *scn, sgr_err *err);
+
+/* The actors' stack size in KiB, the unit of SimGrid 3.32's sg_actor_set_stacksize and of
+ * --cfg=contexts/stack-size (run->stack_size is bytes, rounded up here). Can't fail. */
+unsigned sgr_run_stack_kib(const sgr_run *run);
 
 /* Create and start an actor on `host` with the run's stack size and `data` as its user data. */
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*code)(int, char **),
@@ -82,8 +91,14 @@ void *sgr_actor_data(int argc, char **argv);
 /* Open metrics.csv in the run directory with these columns. */
 int sgr_run_metrics(sgr_run *run, const char *const *columns, size_t ncols, sgr_err *err);
 
-/* True once the user pressed Ctrl-C: actors should wind down. */
+/* True once the run was asked to stop (SIGINT, SIGTERM, or an output that could not be
+ * written: sgr_stop_reason()): actors and set-up loops should wind down. */
 bool sgr_run_interrupted(void);
+
+/* Catch SIGINT and SIGTERM as a stop request (a second one of the same kind ends the process
+ * at once) and ignore SIGXFSZ (a file-size limit becomes a write error). simgrad run calls it
+ * first thing, so the scenario's loading is covered too. Can't fail. */
+void sgr_run_catch_signals(void);
 
 /* Simulated compute of one task on the calling actor's host: `flops` at the host's relative
  * speed, slowed down as the straggle says (factor, then added delay), or exactly
