@@ -17,6 +17,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/version.h>
+#include <xbt/config.h>
 #include <xbt/log.h>
 
 #include "simgrad/config.h"
@@ -79,6 +80,40 @@ sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*
     sg_actor_set_data(a, data);
     sg_actor_start(a, code, 2, (char **)argv);
     return a;
+}
+
+/* Above this many live actors, stacks lose their guard page: with one, each stack is two
+ * mappings, and the kernel's default vm.max_map_count (65,530) stops SimGrid at about 32,700
+ * actors ("Failed to protect stack"). Below it the guard page stays: without it, a stack
+ * overflow corrupts the heap silently. bench/README.md, "100,000 nodes", has the figures. */
+#define SGR_RUN_GUARDED_ACTORS 25000
+#define SGR_RUN_BIG_STACK (256u * 1024u)
+
+void sgr_run_expect_actors(sgr_run *run, size_t n)
+{
+    if (n <= SGR_RUN_GUARDED_ACTORS || run->many_actors)
+        return;
+    /* A stack is freed by the guard size in force then, not at its creation: switching with
+     * actors alive would free their stacks at a wrong address. */
+    if (sg_actor_count() > 0) {
+        XBT_WARN("%zu actors expected, but %zu exist already: stacks keep their guard page", n,
+                 sg_actor_count());
+        return;
+    }
+    run->many_actors = n;
+    /* Without a guard page SimGrid calloc's the stack: stacks at or above glibc's mmap
+     * threshold, fixed here, are mapped on their own, untouched pages cost nothing and the
+     * kernel merges adjacent mappings; smaller ones would come from the heap, zeroed, so all
+     * resident. glibc maps at most M_MMAP_MAX blocks (65,536 by default), then uses the heap. */
+    if (run->stack_size < SGR_RUN_BIG_STACK)
+        run->stack_size = SGR_RUN_BIG_STACK;
+    unsigned threshold = run->stack_size < (32u << 20) ? run->stack_size : (32u << 20);
+    mallopt(M_MMAP_THRESHOLD, (int)threshold);
+    mallopt(M_MMAP_MAX, 1 << 22);
+    sg_cfg_set_int("contexts/guard-size", 0);
+    XBT_INFO("actor stacks: guard pages off above %d actors (%zu expected), %u KiB each, "
+             "mapped on their own",
+             SGR_RUN_GUARDED_ACTORS, n, sgr_run_stack_kib(run));
 }
 
 void *sgr_actor_data(int argc, char **argv)
@@ -307,6 +342,11 @@ static json_t *summary_new(const sgr_run *run, const run_ctx *ctx, const char *s
         json_object_set_new(s, "stopped_in", json_string(phase));
     if (s && error)
         json_object_set_new(s, "error", json_string(error));
+    if (s && run->many_actors)
+        json_object_set_new(s, "actor_stacks",
+                            json_pack("{s:b, s:I, s:I}", "guard_pages", 0, "actors_expected",
+                                      (json_int_t)run->many_actors, "stack_kib",
+                                      (json_int_t)sgr_run_stack_kib(run)));
     return s;
 }
 

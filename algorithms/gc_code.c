@@ -46,7 +46,7 @@ static void fractional_fill(sgr_gc_code *code)
         size_t first = i / w * w;
         for (size_t j = 0; j < w; j++) {
             code->support[i * w + j] = first + j;
-            code->B[i * n + first + j] = 1.0;
+            code->coef[i * w + j] = 1.0;
         }
     }
 }
@@ -117,8 +117,11 @@ static int cyclic_row(sgr_gc_code *code, const double *H, size_t i, double *A, d
     if (info != 0)
         return sgr_fail(err, "cyclic code: the %zu x %zu system for row %zu is singular", s, s, i);
     code->B[i * n + i] = 1.0;
-    for (size_t c = 0; c < s; c++)
+    code->coef[i * (s + 1)] = 1.0;
+    for (size_t c = 0; c < s; c++) {
         code->B[i * n + sup[c + 1]] = x[c];
+        code->coef[i * (s + 1) + c + 1] = x[c];
+    }
     return 0;
 }
 
@@ -154,15 +157,19 @@ int sgr_gc_code_init(sgr_gc_code *code, sgr_gc_kind kind, size_t n, size_t s, gs
     code->kind = kind;
     code->n = n;
     code->s = s;
-    code->B = calloc(n * n, sizeof *code->B);
     code->support = malloc(n * (s + 1) * sizeof *code->support);
-    if (!code->B || !code->support) {
+    code->coef = malloc(n * (s + 1) * sizeof *code->coef);
+    if (kind == SGR_GC_CYCLIC) /* the fractional code's rows are 0/1 over their support */
+        code->B = calloc(n * n, sizeof *code->B);
+    if (!code->support || !code->coef || (kind == SGR_GC_CYCLIC && !code->B)) {
         sgr_gc_code_free(code);
         return sgr_fail(err, "out of memory for a %zu x %zu gradient code", n, n);
     }
     /* s = 0 is the identity (uncoded) for both kinds: groups of one, windows of one. */
     if (kind == SGR_GC_FRACTIONAL || s == 0) {
         fractional_fill(code);
+        for (size_t i = 0; code->B && i < n; i++)
+            code->B[i * n + i] = 1.0;
         return 0;
     }
     if (cyclic_fill(code, rng, err)) {
@@ -176,8 +183,10 @@ void sgr_gc_code_free(sgr_gc_code *code)
 {
     free(code->B);
     free(code->support);
+    free(code->coef);
     code->B = NULL;
     code->support = NULL;
+    code->coef = NULL;
 }
 
 static size_t count_stragglers(size_t n, const bool *responded)

@@ -228,7 +228,7 @@ static int build_code(sgr_sgc *sc, sgr_err *err)
         for (size_t k = 0; k < w; k++) {
             size_t part = sc->code.support[i * w + k];
             sc->task_seg[i * w + k] = part; /* M-SGC adds the group's base when planning */
-            sc->task_coef[i * w + k] = sc->code.B[i * p->n + part];
+            sc->task_coef[i * w + k] = sc->code.coef[i * w + k];
         }
     sc->d2_width = w;
     return 0;

@@ -21,7 +21,8 @@ static void code_make(sgr_gc_code *code, sgr_gc_kind kind, size_t n, size_t s, u
     gsl_rng *rng = sgr_rng_new(seed, "test_gc_code", 0);
     sgr_err err = {""};
     int rc = sgr_gc_code_init(code, kind, n, s, rng, &err);
-    if (rc) fprintf(stderr, "gc init failed: %s\n", err.msg);
+    if (rc)
+        fprintf(stderr, "gc init failed: %s\n", err.msg);
     CU_ASSERT_FATAL(rc == 0);
     gsl_rng_free(rng);
 }
@@ -70,13 +71,26 @@ static void grads_free(grads *gr)
     free(gr->truth);
 }
 
+/* B as a dense n x n matrix (malloc'ed), from the rows' nonzeros (support, coef): what every
+ * code has, where B itself is kept for cyclic codes only. */
+static double *dense_B(const sgr_gc_code *code)
+{
+    size_t n = code->n, w = code->s + 1;
+    double *B = calloc(n * n, sizeof *B);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < w; k++)
+            B[i * n + code->support[i * w + k]] = code->coef[i * w + k];
+    return B;
+}
+
 /* The coded results c_i = sum_p B[i][p] g_p every worker would send. */
 static double *coded_results(const sgr_gc_code *code, const grads *gr)
 {
     size_t n = code->n, dim = gr->dim;
-    double *c = malloc(n * dim * sizeof *c);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)dim, (int)n, 1.0, code->B,
-                (int)n, gr->g, (int)dim, 0.0, c, (int)dim);
+    double *c = malloc(n * dim * sizeof *c), *B = dense_B(code);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)dim, (int)n, 1.0, B, (int)n,
+                gr->g, (int)dim, 0.0, c, (int)dim);
+    free(B);
     return c;
 }
 
@@ -169,6 +183,9 @@ static void test_cyclic_structure(void)
             hnorm += H[k] * H[k];
         hnorm = sqrt(hnorm);
         int ok = 1;
+        double *dense = dense_B(&code); /* from the nonzeros: must be B exactly */
+        ok &= memcmp(dense, code.B, n * n * sizeof *dense) == 0;
+        free(dense);
         for (size_t i = 0; i < n; i++) {
             const double *b = code.B + i * n;
             const size_t *sup = code.support + i * (s + 1);
@@ -203,15 +220,17 @@ static void test_fractional_structure(void)
     size_t n = 18, s = 2;
     sgr_gc_code code;
     code_make(&code, SGR_GC_FRACTIONAL, n, s, SEED);
-    int ok = 1;
+    int ok = code.B == NULL; /* no dense matrix: 80 GB at 100,000 workers */
+    double *B = dense_B(&code);
     for (size_t i = 0; i < n; i++) {
         size_t g = i / (s + 1);
         for (size_t p = 0; p < n; p++)
-            ok &= code.B[i * n + p] == (p / (s + 1) == g ? 1.0 : 0.0);
+            ok &= B[i * n + p] == (p / (s + 1) == g ? 1.0 : 0.0);
         for (size_t j = 0; j <= s; j++)
             ok &= code.support[i * (s + 1) + j] == g * (s + 1) + j;
     }
     CU_ASSERT(ok);
+    free(B);
     sgr_gc_code_free(&code);
 }
 
@@ -221,11 +240,14 @@ static void test_identity_when_s_zero(void)
         sgr_gc_code code;
         code_make(&code, (sgr_gc_kind)kind, 7, 0, SEED);
         int ok = 1;
+        double *B = dense_B(&code);
         for (size_t i = 0; i < 7; i++) {
             ok &= code.support[i] == i;
             for (size_t p = 0; p < 7; p++)
-                ok &= code.B[i * 7 + p] == (i == p ? 1.0 : 0.0);
+                ok &= B[i * 7 + p] == (i == p ? 1.0 : 0.0) &&
+                      (!code.B || code.B[i * 7 + p] == B[i * 7 + p]);
         }
+        free(B);
         CU_ASSERT(ok);
         sgr_gc_code_free(&code);
     }
@@ -300,14 +322,16 @@ static void test_exhaustive_20(void)
     bool responded[20];
     for (int kind = SGR_GC_FRACTIONAL; kind <= SGR_GC_CYCLIC; kind++) {
         for (size_t s = 1; s <= 2; s++) {
-            if (kind == SGR_GC_FRACTIONAL && n % (s + 1)) continue;
+            if (kind == SGR_GC_FRACTIONAL && n % (s + 1))
+                continue;
             sgr_gc_code code;
             code_make(&code, (sgr_gc_kind)kind, n, s, SEED + s);
             double *c = coded_results(&code, &gr);
             decode_stats st = {0, 0, 0, 0, 0};
             for (size_t i = 0; i < n; i++)
                 for (size_t j = i; j < n; j++) {
-                    if (s == 1 && j != i) continue;
+                    if (s == 1 && j != i)
+                        continue;
                     for (size_t k = 0; k < n; k++)
                         responded[k] = k != i && k != j;
                     decode_check(&code, &gr, c, responded, &st);
@@ -391,7 +415,8 @@ static void test_deterministic(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
     CU_pSuite su = CU_add_suite("gc_code", NULL, NULL);
     TEST_ADD(su, test_loads);
     TEST_ADD(su, test_cyclic_structure);

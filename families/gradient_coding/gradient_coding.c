@@ -315,6 +315,10 @@ static int gc_deploy_state(sgr_run *run, gc_state *gs, sgr_err *err)
         if (!gs->inbox)
             return sgr_fail(err, "out of memory");
     }
+    /* a task actor per worker each round (a straggler's may outlive its round while its result
+     * is on the wire), the master and an alarm */
+    if (!gs->ideal)
+        sgr_run_expect_actors(run, gs->n + 2);
     sgr_run_spawn(run, "master", run->hosts[gs->master_host], master_main, gs);
     return 0;
 }

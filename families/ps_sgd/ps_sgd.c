@@ -3,7 +3,15 @@
  * Each round the server sends the model to every worker, each worker computes a real
  * minibatch gradient on its shard (BLAS), spends the kernel's flops in simulated time on its
  * host (slowed as the straggler model says), and sends the gradient back. The server averages
- * the first `wait_for` gradients of the round (all by default), drops late ones, and steps. */
+ * the first `wait_for` gradients of the round (all by default), drops late ones, and steps.
+ *
+ * The model goes out through relay actors on the server's host, each sending to a group of
+ * PS_RELAY_GROUP workers with put_async and waiting for its sends (never detaching): SimGrid
+ * 3.32 keeps an actor's (or, detached, maestro's) activities in a list that every completion
+ * walks, so one actor with N sends in flight costs O(N^2) a round (bench/README.md, "100,000
+ * nodes"). The relays send one after the other, woken in a chain of semaphores within the
+ * same simulated instant, so the transfers start at the same time and in the same order
+ * (worker 0 first) as from one sender: simulated results do not depend on the fan-out. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +22,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/mailbox.h>
+#include <simgrid/semaphore.h>
 #include <xbt/log.h>
 #include <xbt/sysdep.h>
 
@@ -44,13 +53,28 @@ typedef struct grad_msg {
 
 typedef struct ps_state ps_state;
 
+/* Workers per relay actor (the last relay may have fewer). */
+enum { PS_RELAY_GROUP = 100 };
+
 typedef struct ps_worker {
     ps_state *ps;
     size_t index, host;
     sg_mailbox_t inbox, server;
     double *work;
     size_t offset, batch;
+    /* Models sent to it and not yet waited for by its relay, oldest first: a worker takes
+     * its models in the order they were sent, so the first `taken - waited` have landed. */
+    sg_comm_t *sent;
+    size_t nsent, cap_sent;
+    unsigned long taken, waited;
 } ps_worker;
+
+typedef struct ps_relay {
+    ps_state *ps;
+    size_t first, count; /* its workers */
+    sg_sem_t go;         /* released once a round: by the server for relay 0, else the previous */
+    sg_sem_t next;       /* the next relay's go, or NULL */
+} ps_relay;
 
 struct ps_state {
     sgr_run *run;
@@ -60,6 +84,10 @@ struct ps_state {
     double lr, lr_decay, timeout;
     double *w, *acc;
     ps_worker *workers;
+    ps_relay *relays;
+    size_t nrelays;
+    snapshot *snap; /* the round's model, read by the relays in the instant it is sent */
+    long round;
     sgr_inbox *inbox; /* gradients, received concurrently */
     bool may_lag;     /* a worker can fall a round behind (it is not always waited for) */
     sgr_straggler_model *strag;
@@ -92,11 +120,13 @@ static void worker_main(int argc, char **argv)
     for (;;) {
         double t0 = sgr_ctrace_now(tr);
         model_msg *m = sg_mailbox_get(wk->inbox);
+        wk->taken++;
         /* A straggler that fell behind takes the freshest model and skips the stale ones. */
         while (ps->may_lag && sg_mailbox_listen(sg_mailbox_get_name(wk->inbox))) {
             snapshot_unref(m->snap);
             free(m);
             m = sg_mailbox_get(wk->inbox);
+            wk->taken++;
         }
         sgr_ctrace_recv(tr, t0, "server", -1, (double)(ps->np * sizeof(double)));
         /* Each gradient travels in its own buffer: the server may read it after this worker
@@ -123,6 +153,49 @@ static void worker_main(int argc, char **argv)
         t0 = sgr_ctrace_now(tr);
         sg_mailbox_put(wk->server, out, (long)(ps->np * sizeof(double)));
         sgr_ctrace_send(tr, t0, "server", -1, (double)(ps->np * sizeof(double)));
+    }
+}
+
+/* Send the round's model to worker i and keep the comm until it is known to have landed. */
+static void relay_send(ps_state *ps, ps_worker *wk)
+{
+    if (wk->nsent == wk->cap_sent) {
+        wk->cap_sent = wk->cap_sent ? 2 * wk->cap_sent : 2;
+        wk->sent = xbt_realloc(wk->sent, wk->cap_sent * sizeof *wk->sent);
+    }
+    model_msg *m = xbt_malloc(sizeof *m);
+    m->round = ps->round;
+    m->snap = ps->snap;
+    m->straggle = ps->round_strag[wk->index];
+    wk->sent[wk->nsent++] = sg_mailbox_put_async(wk->inbox, m, (long)(ps->np * sizeof(double)));
+}
+
+/* Wait for the sends its worker has taken (they have landed, or failed with the worker's
+ * host: sg_comm_wait says so instead of aborting); a straggler's later ones stay. */
+static void relay_reap(ps_worker *wk)
+{
+    size_t done = 0;
+    while (done < wk->nsent && wk->waited < wk->taken) {
+        sg_comm_wait(wk->sent[done++]);
+        wk->waited++;
+    }
+    memmove(wk->sent, wk->sent + done, (wk->nsent - done) * sizeof *wk->sent);
+    wk->nsent -= done;
+}
+
+static void relay_main(int argc, char **argv)
+{
+    ps_relay *rl = sgr_actor_data(argc, argv);
+    ps_state *ps = rl->ps;
+    sg_actor_daemonize(sg_actor_self());
+    for (;;) {
+        sg_sem_acquire(rl->go);
+        for (size_t i = rl->first; i < rl->first + rl->count; i++)
+            relay_send(ps, &ps->workers[i]);
+        if (rl->next)
+            sg_sem_release(rl->next);
+        for (size_t i = rl->first; i < rl->first + rl->count; i++)
+            relay_reap(&ps->workers[i]);
     }
 }
 
@@ -186,17 +259,13 @@ static void server_main(int argc, char **argv)
         unsigned long nstrag = 0, nfail = 0;
         double t_send = sgr_ctrace_now(run->ctrace);
         for (size_t i = 0; i < ps->nworkers; i++) {
-            model_msg *m = xbt_malloc(sizeof *m);
-            m->round = r;
-            m->snap = snap;
-            m->straggle = ps->round_strag[i];
-            nstrag += m->straggle.straggler;
-            nfail += m->straggle.failed;
-            sg_comm_t c =
-                sg_mailbox_put_init(ps->workers[i].inbox, m, (long)(ps->np * sizeof(double)));
-            sg_comm_detach(c, NULL);
+            nstrag += ps->round_strag[i].straggler;
+            nfail += ps->round_strag[i].failed;
             ps->bytes += (double)(ps->np * sizeof(double));
         }
+        ps->snap = snap;
+        ps->round = r;
+        sg_sem_release(ps->relays[0].go); /* the relays send, in this instant */
         sgr_ctrace_send(run->ctrace, t_send, "workers", -1,
                         (double)(ps->nworkers * ps->np * sizeof(double)));
         size_t got = gather(ps, r, ps->wait_for);
@@ -232,6 +301,53 @@ static void server_main(int argc, char **argv)
         }
     }
     sgr_network_quiesce(); /* packet level: late gradients land before the workers die */
+}
+
+/* The server, the workers, then the relays (each worker's actor keeps the pid it had before
+ * the relays existed). */
+static int deploy_actors(sgr_run *run, ps_state *ps, const ps_sgd_cfg *c, sgr_err *err)
+{
+    char name[64];
+    ps->nrelays = (ps->nworkers + PS_RELAY_GROUP - 1) / PS_RELAY_GROUP;
+    ps->relays = calloc(ps->nrelays, sizeof *ps->relays);
+    if (!ps->relays)
+        return sgr_fail(err, "out of memory");
+    /* the alarms of round timeouts are short-lived: one or two at a time */
+    sgr_run_expect_actors(run, 1 + ps->nworkers + ps->nrelays);
+    sgr_run_spawn(run, "server", run->hosts[ps->server_host], server_main, ps);
+    for (size_t i = 0; i < ps->nworkers; i++) {
+        ps_worker *wk = &ps->workers[i];
+        const sgr_dataset *part = &run->workload.parts[i];
+        wk->ps = ps;
+        wk->index = i;
+        wk->host = (ps->server_host + 1 + i) % run->nhosts;
+        wk->batch = c->batch_size;
+        if (wk->batch > part->n)
+            wk->batch = part->n;
+        wk->work = malloc(sgr_model_work_size(&run->workload.model, wk->batch) * sizeof(double));
+        if (!wk->work)
+            return sgr_fail(err, "out of memory");
+        snprintf(name, sizeof name, "ps-worker-%zu", i);
+        wk->inbox = sg_mailbox_by_name(name);
+        wk->server = sgr_inbox_mailbox(ps->inbox, i);
+        snprintf(name, sizeof name, "worker-%zu", i);
+        /* A worker whose host fails comes back when the host does. */
+        sg_actor_set_auto_restart(sgr_run_spawn(run, name, run->hosts[wk->host], worker_main, wk),
+                                  1);
+    }
+    for (size_t k = 0; k < ps->nrelays; k++)
+        ps->relays[k].go = sg_sem_init(0);
+    for (size_t k = 0; k < ps->nrelays; k++) {
+        ps_relay *rl = &ps->relays[k];
+        rl->ps = ps;
+        rl->first = k * PS_RELAY_GROUP;
+        rl->count =
+            ps->nworkers - rl->first < PS_RELAY_GROUP ? ps->nworkers - rl->first : PS_RELAY_GROUP;
+        rl->next = k + 1 < ps->nrelays ? ps->relays[k + 1].go : NULL;
+        snprintf(name, sizeof name, "relay-%zu", k);
+        sgr_run_spawn(run, name, run->hosts[ps->server_host], relay_main, rl);
+    }
+    return 0;
 }
 
 int sgr_ps_sgd_deploy(sgr_run *run, sgr_err *err)
@@ -281,33 +397,11 @@ int sgr_ps_sgd_deploy(sgr_run *run, sgr_err *err)
     if (sgr_run_metrics(run, columns, sizeof columns / sizeof *columns, err) < 0)
         return SGR_EFAIL;
 
-    char name[64];
     ps->inbox =
         sgr_inbox_new(run, "ps-server", ps->nworkers, run->hosts[ps->server_host], ps->timeout > 0);
     if (!ps->inbox)
         return sgr_fail(err, "out of memory");
-    sgr_run_spawn(run, "server", run->hosts[ps->server_host], server_main, ps);
-    for (size_t i = 0; i < ps->nworkers; i++) {
-        ps_worker *wk = &ps->workers[i];
-        const sgr_dataset *part = &run->workload.parts[i];
-        wk->ps = ps;
-        wk->index = i;
-        wk->host = (ps->server_host + 1 + i) % run->nhosts;
-        wk->batch = c->batch_size;
-        if (wk->batch > part->n)
-            wk->batch = part->n;
-        wk->work = malloc(sgr_model_work_size(&run->workload.model, wk->batch) * sizeof(double));
-        if (!wk->work)
-            return sgr_fail(err, "out of memory");
-        snprintf(name, sizeof name, "ps-worker-%zu", i);
-        wk->inbox = sg_mailbox_by_name(name);
-        wk->server = sgr_inbox_mailbox(ps->inbox, i);
-        snprintf(name, sizeof name, "worker-%zu", i);
-        /* A worker whose host fails comes back when the host does. */
-        sg_actor_set_auto_restart(sgr_run_spawn(run, name, run->hosts[wk->host], worker_main, wk),
-                                  1);
-    }
-    return 0;
+    return deploy_actors(run, ps, c, err);
 }
 
 int sgr_ps_sgd_finish(sgr_run *run, sgr_err *err)
@@ -335,9 +429,15 @@ int sgr_ps_sgd_finish(sgr_run *run, sgr_err *err)
         sgr_results_diverged(run->results, "round", (double)ps->diverged_round);
     else if (run->results)
         sgr_results_converged(run->results);
+    /* Sends still outstanding (to stragglers, when the server ended) die with the engine:
+     * their comms are left to it (releasing one that has not completed only logs an error). */
     for (size_t i = 0; ps->workers && i < ps->nworkers; i++) {
         free(ps->workers[i].work);
+        free(ps->workers[i].sent);
     }
+    for (size_t k = 0; ps->relays && k < ps->nrelays; k++)
+        sg_sem_destroy(ps->relays[k].go);
+    free(ps->relays);
     free(ps->workers);
     sgr_inbox_free(ps->inbox);
     free(ps->w);

@@ -28,8 +28,11 @@ typedef enum {
 typedef struct sgr_gc_code {
     sgr_gc_kind kind;
     size_t n, s;     /* workers (= partitions), stragglers tolerated */
-    double *B;       /* n x n, row-major */
+    double *B;       /* n x n, row-major, for CYCLIC codes (its decoder is dense); NULL for
+                        FRACTIONAL ones, whose rows are 1 on their support and 0 elsewhere
+                        (100,000 workers would need 80 GB) */
     size_t *support; /* n x (s+1): the partitions worker i holds, in order */
+    double *coef;    /* n x (s+1): B[i][support[i][k]], the row's nonzeros in support order */
 } sgr_gc_code;
 
 /* Build a code for n workers tolerating s stragglers (0 <= s < n). FRACTIONAL needs (s+1) | n.

@@ -46,6 +46,7 @@ struct sgr_run {
     void *state;        /* the family's own */
     int summary_digits; /* significant digits of summary.json's reals (0: 12); a family sets it */
     sgr_ctrace *ctrace; /* trace.json (output.chrome_trace), or NULL */
+    size_t many_actors; /* sgr_run_expect_actors: the actors announced when over the limit */
 };
 
 typedef struct sgr_run_opts {
@@ -76,6 +77,12 @@ unsigned sgr_run_stack_kib(const sgr_run *run);
 /* Create and start an actor on `host` with the run's stack size and `data` as its user data. */
 sg_actor_t sgr_run_spawn(sgr_run *run, const char *name, sg_host_t host, void (*code)(int, char **),
                          void *data);
+
+/* A family that will have more than 25,000 actors alive at once says so from deploy, before
+ * it spawns any: stacks are then at least 256 KiB, without a guard page and mapped on their
+ * own (no sysctl needed for 100,000 actors); the summary's actor_stacks says so. Does nothing
+ * for fewer actors. */
+void sgr_run_expect_actors(sgr_run *run, size_t n);
 
 /* The `data` an actor was spawned with by sgr_run_spawn, from its main's arguments (it
  * survives a restart after a host failure, which sg_actor_self_get_data does not). */
