@@ -241,7 +241,7 @@ static int read_row(log_reader *r, char *line)
                             r->line);
         if (parse_size(r, f[r->col[C_J]], "node j", &e->j) < 0)
             return -1;
-        size_t g;
+        size_t g = 0;
         if (r->col[C_GRAPH] >= 0 && f[r->col[C_GRAPH]][0]) {
             if (parse_size(r, f[r->col[C_GRAPH]], "graph", &g) < 0)
                 return -1;
