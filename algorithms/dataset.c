@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Allocate an n x d dataset into out (zeroed first). n == 0 gives empty arrays. */
 int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_err *err)
@@ -13,6 +14,15 @@ int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_er
     memset(out, 0, sizeof *out);
     if (d && n > SIZE_MAX / sizeof(double) / d)
         return sgr_fail(err, "dataset of %zu x %zu doubles is too large", n, d);
+    /* simgrad's models are dense: a matrix beyond the machine's memory is refused here
+     * rather than left to the allocator (which may overcommit and be killed later) */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double bytes = (double)n * (double)d * sizeof(double);
+    if (pages > 0 && page > 0 && bytes > (double)pages * (double)page)
+        return sgr_fail(err,
+                        "dataset of %zu x %zu doubles (%.1f GiB, stored dense) is larger than "
+                        "this machine's memory (%.1f GiB)",
+                        n, d, bytes / 1073741824.0, (double)pages * (double)page / 1073741824.0);
     out->n = n;
     out->d = d;
     out->nclasses = nclasses;

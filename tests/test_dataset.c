@@ -270,6 +270,13 @@ static void test_libsvm_malformed(void)
     snprintf(want, sizeof want, "%s:1:", p);
     expect_error(sgr_dataset_read_libsvm(&ds, p, 0, &err), &err, want, "NUL byte");
 
+    /* a feature index of 10^11 asks for a dense 2 x 10^11 matrix (1.6 TB): refused with the
+     * sizes, not left to the allocator */
+    static const char huge[] = "1 1:1\n0 100000000000:1\n";
+    write_file(tmp_path("huge.svm", p), huge, sizeof huge - 1);
+    expect_error(sgr_dataset_read_libsvm(&ds, p, 0, &err), &err, "larger than this machine",
+                 "GiB");
+
     tmp_path("missing.svm", p);
     expect_error(sgr_dataset_read_libsvm(&ds, p, 0, &err), &err, p, "cannot open");
 }
