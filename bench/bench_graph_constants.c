@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "bench_util.h"
 #include "simgrad/graph.h"
 #include "simgrad/graph_theory.h"
@@ -23,6 +25,7 @@ int main(int argc, char **argv)
     size_t n = strtoul(argv[1], NULL, 10), degree = strtoul(argv[2], NULL, 10);
     unsigned long seed = argc > 3 ? strtoul(argv[3], NULL, 10) : 10;
     int full = argc > 4 && strcmp(argv[4], "full") == 0;
+    openblas_set_num_threads(1); /* as a run (actors/run.c): OpenBLAS's threads doubled the CPU */
     gsl_rng *rng = sgr_rng_new(seed, "graph", 0);
     sgr_graph g;
     sgr_graph_cfg cfg = {.kind = SGR_GRAPH_REGULAR, .n = n, .degree = degree};
