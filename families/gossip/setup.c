@@ -282,3 +282,36 @@ int gs_load_replay(gs_state *gs, sgr_err *err)
         sgr_fail_prefix(err, "algorithm.replay");
     return rc;
 }
+
+/* validate (and run, before deploy) read what the run will read from files: algorithm.x0
+ * against the nodes and the model's dimension, algorithm.replay against the graphs (the
+ * graph in force at each event needs chi1 when a sequence switches every 1/chi1 and the log
+ * does not name its graphs: the constants are computed for that case only). */
+int gs_check_data(const sgr_config *cfg, const sgr_workload *wl, size_t nhosts, sgr_err *err)
+{
+    const gossip_cfg *c = cfg->algorithm;
+    if (!c->x0 && !c->replay)
+        return 0;
+    gs_state gs = {.c = c, .wl = (sgr_workload *)wl};
+    if (gs_load_graphs(cfg, nhosts, &gs.versions, &gs.nversions, err) < 0)
+        return -1;
+    gs.graph = gs.versions[0];
+    gs.n = gs.graph.n;
+    gs.d = sgr_model_nparams(&wl->model);
+    int rc = load_x0(&gs, err);
+    if (rc == 0 && c->replay) {
+        if (gs.nversions > 1 && cfg->graph.switch_rule == SGR_GRAPH_SWITCH_CHI1)
+            rc = gs_graph_constants(&gs, cfg, err);
+        else
+            gs.seq = (sgr_graph_seq){gs.versions, gs.nversions, 0, cfg->graph.switch_every};
+        if (rc == 0)
+            rc = gs_load_replay(&gs, err);
+    }
+    free(gs.x0);
+    free(gs.replay);
+    free(gs.edge_rate);
+    if (gs.edge_pick)
+        gsl_ran_discrete_free(gs.edge_pick);
+    gs_free_graphs(gs.versions, gs.nversions);
+    return rc < 0 ? -1 : 0;
+}
