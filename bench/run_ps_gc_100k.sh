@@ -16,9 +16,11 @@
 #   ps-sgd: -m relay with N/100 relays (ps-sgd's groups of 100), N workers, R rounds, P bytes
 #           (the model), F flops (sgr_model_grad_flops of logreg on a batch); no stragglers, so
 #           the simulated time is not ps-sgd's (which waits for 95% of the gradients).
-#   gc:     -m tasks: a task actor per worker per job that executes F flops (its 10 segment
-#           gradients, sgr_model_grad_flops of softmax, and their combination) and puts P bytes
-#           (one coded result) to the master, which then decodes (2 (P/8) N flops).
+#   gc:     -m gcworkers (GC_BARE="gcworkers tasks" for both): per job, each worker's actor
+#           (persistent, woken by a semaphore, as the family's; `tasks`: an actor per worker and
+#           job) executes F flops (its 10 segment gradients, sgr_model_grad_flops of softmax,
+#           and their combination) and puts P bytes (one coded result) to the master, which
+#           then decodes (2 (P/8) N flops).
 # PS_SET / GC_SET: more arguments for simgrad (e.g. "--set platform.leaves=10 --set
 # algorithm.workers=1000 ..."), to check the script in seconds; the verdicts then do not apply.
 # Each run takes minutes and GiBs: on a shared machine run the script under a lock of its own
@@ -98,10 +100,12 @@ if want gc; then
         F=$(((s + 1) * (4 * rows * d * k + rows * (5 * k + 5) + 4 * NP + 2 * NP)))
         sp=$(sed -n 's/.*"host_speed": *"\([0-9.]*\)Mf".*/\1e6/p; s/.*"host_speed": *"\([0-9.]*\)Gf".*/\1e9/p' "$S")
         PLAT="leaf-spine:$(json_num "$S" leaves),$(json_num "$S" hosts_per_leaf),$(json_num "$S" spines),$sp,$(json_num "$S" oversubscription)"
-        timed "$OUT/gc-bare" env GLIBC_TUNABLES=$TUNE "$BUILD/bench_ps_bare" -m tasks \
-            "${STACK[@]}" "$N" "$R" $((NP * 8)) "$F" "$PLAT" "${CFG[@]}"
-        report "bare (tasks), N=$N R=$R" "$OUT/gc-bare.time" "$(val "$OUT/gc-bare.out" peak_rss_mb)" 600 8192
-        echo "  P=$((NP * 8)) bytes, F=$F flops, $PLAT; simulated $(val "$OUT/gc-bare.out" simulated_time_s) s (no stragglers)"
+        for m in ${GC_BARE:-gcworkers}; do
+            timed "$OUT/gc-bare-$m" env GLIBC_TUNABLES=$TUNE "$BUILD/bench_ps_bare" -m "$m" \
+                "${STACK[@]}" "$N" "$R" $((NP * 8)) "$F" "$PLAT" "${CFG[@]}"
+            report "bare ($m), N=$N R=$R" "$OUT/gc-bare-$m.time" "$(val "$OUT/gc-bare-$m.out" peak_rss_mb)" 600 8192
+            echo "  P=$((NP * 8)) bytes, F=$F flops, $PLAT; simulated $(val "$OUT/gc-bare-$m.out" simulated_time_s) s (no stragglers)"
+        done
     fi
 fi
 echo "load average at end: $(cat /proc/loadavg 2>/dev/null || uptime)"
