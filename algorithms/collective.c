@@ -520,6 +520,7 @@ int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_f
     if (!live)
         return sgr_fail(err, "out of memory");
     int rc = 0;
+    size_t la = SIZE_MAX, lb = SIZE_MAX, nl = 0; /* the last leaf pair's live paths */
     for (size_t i = 0; i < flows->n && rc == 0; i++) {
         const sgr_flow *fl = &flows->v[i];
         size_t a = sgr_fabric_leaf(f, fl->src), b = sgr_fabric_leaf(f, fl->dst);
@@ -527,7 +528,11 @@ int sgr_policy_place(const sgr_fabric *f, const sgr_policy_cfg *cfg, const sgr_f
             rc = sgr_flows_push(out, fl->src, fl->dst, 0, fl->bytes);
             continue;
         }
-        size_t nl = sgr_fabric_live_paths(f, a, b, live);
+        if (a != la || b != lb) {
+            nl = sgr_fabric_live_paths(f, a, b, live);
+            la = a;
+            lb = b;
+        }
         switch (cfg->policy) {
         case SGR_POLICY_ECMP:
             rc = sgr_flows_push(out, fl->src, fl->dst,

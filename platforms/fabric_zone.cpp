@@ -54,6 +54,7 @@ class FabricZone : public NetZoneImpl {
   std::unordered_map<uint64_t, std::deque<Hint>> hints_; /* (src, dst) -> queued, in order */
   std::vector<double> bytes_;                            /* per link of links_ */
   std::vector<double> agg_bytes_;                        /* per link of agg_ */
+  std::vector<size_t> leaf_live_, pod_live_;             /* live planes per leaf (pod) */
   bool spray_agg_;
 
   size_t host_up(size_t h) const { return h; }
@@ -147,12 +148,16 @@ public:
     for (int dir = 0; dir < 2; dir++)
       for (size_t l = 0; l < f.nleaves; l++) {
         size_t live = sgr_fabric_leaf_live(f_, l, &slowest);
+        if (dir == 0)
+          leaf_live_.push_back(live);
         agg_.push_back(make_link(std::string(dir ? "spray_down_l" : "spray_up_l") + std::to_string(l),
                                  (double)live * slowest * f.leaf_bw, f.leaf_lat));
       }
     for (int dir = 0; dir < 2; dir++)
       for (size_t p = 0; p < (f.cores ? f.pods : 0); p++) {
         size_t live = sgr_fabric_pod_live(f_, p, &slowest);
+        if (dir == 0)
+          pod_live_.push_back(live);
         agg_.push_back(make_link(std::string(dir ? "spray_down_p" : "spray_up_p") + std::to_string(p),
                                  (double)live * slowest * f.core_bw, f.core_lat));
       }
@@ -278,15 +283,13 @@ public:
       case SGR_LINK_LEAF_DOWN:
         x = f.leaf_factor[k.a * f.planes + k.b];
         if (x > 0)
-          b += agg_bytes_[(k.tier == SGR_LINK_LEAF_DOWN ? f.nleaves : 0) + k.a] /
-               (double)sgr_fabric_leaf_live(f_, k.a, &x);
+          b += agg_bytes_[(k.tier == SGR_LINK_LEAF_DOWN ? f.nleaves : 0) + k.a] / (double)leaf_live_[k.a];
         break;
       case SGR_LINK_CORE_UP:
       case SGR_LINK_CORE_DOWN:
         x = f.core_factor[(k.a * f.planes + k.b) * f.cores + k.c];
         if (x > 0)
-          b += agg_bytes_[2 * f.nleaves + (k.tier == SGR_LINK_CORE_DOWN ? f.pods : 0) + k.a] /
-               (double)sgr_fabric_pod_live(f_, k.a, &x);
+          b += agg_bytes_[2 * f.nleaves + (k.tier == SGR_LINK_CORE_DOWN ? f.pods : 0) + k.a] / (double)pod_live_[k.a];
         break;
       default:
         break;
