@@ -148,7 +148,8 @@ struct gc_state {
     double **seg_cache;  /* jobs x nsegs */
     gc_result_ref *rmap; /* jobs x n x nslots */
     gc_task **round_tasks;
-    gc_worker *workers; /* n, with a network (rounds.c) */
+    gc_worker *workers;     /* n, with a network (rounds.c) */
+    gc_task *last_computed; /* the last task whose results were computed (rounds.c) */
     size_t decode_job;
     gc_task **all_tasks;
     size_t ntasks, cap_tasks;

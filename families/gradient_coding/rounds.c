@@ -46,10 +46,35 @@ static size_t worker_host(const gc_state *gs, size_t w)
     return (gs->master_host + 1 + w) % gs->run->nhosts;
 }
 
-/* A worker's real work: the coded combination of each minitask. */
+/* Whether task a's work is task b's, computed in the same scheme and round (so from the same
+ * models and segment gradients): the same minitasks (jobs, segments and coefficients, bit for
+ * bit) in the same order, and b's results still held. */
+static bool same_work(const gc_task *a, const gc_task *b)
+{
+    if (!b || !b->results || a->scheme != b->scheme || a->round != b->round || a->nmini != b->nmini)
+        return false;
+    for (size_t k = 0; k < a->nmini; k++) {
+        const sgr_minitask *x = &a->mini[k], *y = &b->mini[k];
+        if (x->job != y->job || x->nseg != y->nseg ||
+            memcmp(x->seg, y->seg, x->nseg * sizeof *x->seg) != 0 ||
+            memcmp(x->coef, y->coef, x->nseg * sizeof *x->coef) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* A worker's real work: the coded combination of each minitask. The workers of a fractional
+ * repetition group (consecutive, computing in worker order) do the same work: a task whose
+ * work is that of the task computed just before copies its results, the same numbers. */
 static void task_compute(gc_task *t)
 {
     gc_state *gs = t->gs;
+    if (same_work(t, gs->last_computed)) {
+        memcpy(t->results, gs->last_computed->results, t->nmini * gs->np * sizeof *t->results);
+        gs->last_computed = t;
+        return;
+    }
+    gs->last_computed = t;
     for (size_t k = 0; k < t->nmini; k++) {
         double *out = t->results + k * gs->np;
         memset(out, 0, gs->np * sizeof *out);
