@@ -7,11 +7,13 @@
 # algorithm.reuse_equivalent_steps). ECMP and the 4-way split simulate every step (hashed
 # placements never repeat): they are run for their first A and first B steps, and the whole
 # is projected as T(A) + (T(B) - T(A)) / (B - A) x (8,191 - A): the steps after the first 31
-# (where most flows stay in their leaf) all cost alike. FULL=1 runs the whole scenario instead
-# (hours: see bench/README.md). Then bench_fabric_bare gives SimGrid's own cost per step of
-# the same flows (steps 64.., where every flow crosses the spines), for each policy.
+# (where most flows stay in their leaf) all cost alike. The defaults sample 992 ECMP steps and
+# 16 4-way-split steps (about 12 min of CPU, 20 s per 4-way step). FULL=1 runs the whole
+# scenario instead (about 48 h: see bench/README.md). Then bench_fabric_bare gives SimGrid's
+# own cost per step of the same flows (steps 64.., where every flow crosses the spines), for
+# each policy.
 # CPU time (user + system) is the figure; the load average is printed.
-#   [FULL=1] [A=32 B=48 KA=32 KB=35] bench/run_fabric_full.sh [OUTDIR]
+#   [FULL=1] [A=32 B=1024 KA=32 KB=48] bench/run_fabric_full.sh [OUTDIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/simgrad ] || tools/setup.sh >/dev/null
@@ -20,7 +22,7 @@ out=${1:-build/bench-out/fabric-full}
 mkdir -p "$out"
 scn=scenarios/fabric-8192-full.json
 N=8191
-A=${A:-32} B=${B:-48} KA=${KA:-32} KB=${KB:-35}
+A=${A:-32} B=${B:-1024} KA=${KA:-32} KB=${KB:-48}
 cpu() { awk '{ printf "%.2f", $1 + $2 }' "$1"; }
 verdict() { if awk "BEGIN { exit !($1 $2 $3) }"; then echo met; else echo MISSED; fi; }
 simgrad() { # simgrad NAME ARGS...: CPU seconds of one run into $out/NAME.cpu
