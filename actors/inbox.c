@@ -10,6 +10,8 @@
 #include <simgrid/mailbox.h>
 #include <xbt/asserts.h>
 
+#include "actors/comm_set.h"
+
 typedef struct alarm_msg {
     long tag;
     double at;
@@ -17,8 +19,8 @@ typedef struct alarm_msg {
 
 struct sgr_inbox {
     size_t ngroups;
-    sg_mailbox_t *mbox; /* ngroups data mailboxes, then the alarm mailbox */
-    sg_comm_t *pending;
+    sg_mailbox_t *mbox;    /* ngroups data mailboxes, then the alarm mailbox */
+    sgr_comm_set *pending; /* a receive posted on each */
     void **data;
     bool alarms;
     bool closed;  /* the receiver is gone: pending alarms must not send */
@@ -61,7 +63,7 @@ sgr_inbox *sgr_inbox_new(sgr_run *run, const char *name, size_t nsenders, sg_hos
     in->ngroups = (size_t)ceil(sqrt((double)(nsenders ? nsenders : 1)));
     in->alarms = alarms;
     in->mbox = calloc(in->ngroups + 1, sizeof *in->mbox);
-    in->pending = calloc(in->ngroups + 1, sizeof *in->pending);
+    in->pending = sgr_comm_set_new(in->ngroups + alarms);
     in->data = calloc(in->ngroups + 1, sizeof *in->data);
     if (!in->mbox || !in->pending || !in->data) {
         sgr_inbox_free(in);
@@ -84,11 +86,8 @@ void sgr_inbox_free(sgr_inbox *in)
     /* The receives re-posted after the last message were never waited on: release them, or
      * SimGrid keeps each one (and what it refers to) past the end of the run. Not while the
      * receiver is still blocked on them (an actor left waiting when the simulation ended). */
-    for (size_t g = 0; in->pending && !in->waiting && g <= in->ngroups; g++)
-        if (in->pending[g])
-            sg_comm_unref(in->pending[g]);
+    sgr_comm_set_free(in->pending, !in->waiting);
     free(in->mbox);
-    free(in->pending);
     free(in->data);
     free(in);
 }
@@ -103,7 +102,7 @@ void sgr_inbox_start(sgr_inbox *in)
     size_t n = in->ngroups + in->alarms;
     for (size_t g = 0; g < n; g++) {
         sg_mailbox_set_receiver(sg_mailbox_get_name(in->mbox[g]));
-        in->pending[g] = sg_mailbox_get_async(in->mbox[g], &in->data[g]);
+        sgr_comm_set_put(in->pending, g, sg_mailbox_get_async(in->mbox[g], &in->data[g]));
     }
 }
 
@@ -118,12 +117,11 @@ void sgr_inbox_alarm(sgr_inbox *in, long tag, double at)
 
 void *sgr_inbox_next(sgr_inbox *in, long *alarm_tag)
 {
-    size_t n = in->ngroups + in->alarms;
     in->waiting = true;
-    ssize_t idx = sg_comm_wait_any(in->pending, n);
+    ssize_t idx = sgr_comm_set_wait_any(in->pending);
     in->waiting = false;
     void *data = in->data[idx];
-    in->pending[idx] = sg_mailbox_get_async(in->mbox[idx], &in->data[idx]);
+    sgr_comm_set_put(in->pending, (size_t)idx, sg_mailbox_get_async(in->mbox[idx], &in->data[idx]));
     if ((size_t)idx == in->ngroups) {
         alarm_msg *a = data;
         *alarm_tag = a->tag;

@@ -137,6 +137,15 @@ int sgr_graph_load_file(sgr_graph *g, const char *path, size_t n, sgr_err *err)
         rc = sgr_fail(err, "graph.file %s: no edges (set graph.n for a graph without edges)", path);
         goto out;
     }
+    /* n from the file: an index far beyond what the edges can touch is a typo, not a graph
+     * of mostly isolated nodes (which graph.n states when it is meant) */
+    if (!n && max_index >= 2 * ep.m) {
+        rc = sgr_fail(err,
+                      "graph.file %s: node index %zu makes %zu nodes, but its %zu edges touch at "
+                      "most %zu: the others would be isolated (set graph.n if that is meant)",
+                      path, max_index, max_index + 1, ep.m, 2 * ep.m);
+        goto out;
+    }
     rc = sgr_graph_from_edges(g, n ? n : max_index + 1, ep.u, ep.v, ep.m, err);
     if (rc)
         sgr_fail_prefix(err, "graph.file %s", path);

@@ -23,6 +23,15 @@
  *   dag     no actors at all: each round is a graph of activities started from maestro
  *           (SimGrid's DAG mode): model comm -> exec -> gradient comm -> the server's exec,
  *           chained with add_successor; the server exec's completion builds the next round.
+ *   tasks   gradient coding's activities (families/gradient_coding/rounds.c): no model
+ *           message; each round the server (the master) starts one task actor per worker on
+ *           its host, which executes F flops, puts P bytes into one of the ceil(sqrt(N))
+ *           server mailboxes and ends; the server gathers the N results, then executes
+ *           2*(P/8)*N flops (decoding: combining N results of P/8 doubles).
+ *   gcworkers the same activities as tasks, driven by one persistent actor per worker that
+ *           the server wakes each round with a semaphore; it executes, then puts its result
+ *           with put_async and reaps its earlier sends without waiting (the next round's work
+ *           must not wait for a late result still on the wire).
  * Why relay and coord: SimGrid 3.32 keeps every detached comm in maestro's std::list of
  * activities and every other one in its issuer's, and CommImpl::finish / ExecImpl::finish
  * remove the finished activity with std::list::remove, a walk of the whole list: one actor
@@ -121,6 +130,54 @@ void server_with_workers(bool relays)
         B.rounds_done = r + 1;
     }
     /* The posted receives are never completed; the engine reclaims them at exit. */
+}
+
+/* ---- tasks ------------------------------------------------------------------------------ */
+
+void task(long i)
+{
+    B.group_inbox[(size_t)i % B.ngroups]->put(&B.token, (uint64_t)B.msg_bytes);
+}
+
+void spawn_task(long r, long i);
+
+void gc_worker(long i)
+{
+    sg4::Actor::self()->daemonize();
+    sg4::Mailbox *server = B.group_inbox[(size_t)i % B.ngroups];
+    std::vector<sg4::CommPtr> sent;
+    for (;;) {
+        B.wake[(size_t)i]->acquire();
+        sg4::this_actor::execute(B.worker_flops);
+        sent.push_back(server->put_async(&B.token, (uint64_t)B.msg_bytes));
+        ssize_t k;
+        while (!sent.empty() && (k = sg4::Comm::test_any(sent)) >= 0)
+            sent.erase(sent.begin() + k);
+    }
+}
+
+/* Each round: a task actor per worker, then gather N results, then decode. */
+void server_with_tasks()
+{
+    std::vector<sg4::CommPtr> pending(B.ngroups);
+    std::vector<int *> data(B.ngroups);
+    for (size_t g = 0; g < B.ngroups; g++) {
+        B.group_inbox[g]->set_receiver(sg4::Actor::self());
+        pending[g] = B.group_inbox[g]->get_async<int>(&data[g]);
+    }
+    for (long r = 0; r < B.rounds; r++) {
+        for (long i = 0; i < B.nworkers; i++)
+            if (B.wake.empty())
+                spawn_task(r, i);
+            else
+                B.wake[(size_t)i]->release();
+        for (long got = 0; got < B.nworkers; got++) {
+            ssize_t g = sg4::Comm::wait_any(pending);
+            pending[g] = B.group_inbox[g]->get_async<int>(&data[g]);
+        }
+        sg4::this_actor::execute(2.0 * (B.msg_bytes / 8.0) * (double)B.nworkers);
+        B.rounds_done = r + 1;
+    }
 }
 
 /* ---- coord ----------------------------------------------------------------------------- */
@@ -224,10 +281,19 @@ template <typename F> void spawn(const std::string &name, sg4::Host *host, F cod
     sg4::Actor::init(name, host)->set_stacksize(B.stack_kib)->start(code);
 }
 
+void spawn_task(long r, long i)
+{
+    spawn("task-" + std::to_string(r) + "-" + std::to_string(i), B.worker_host(i), [i] {
+        sg4::this_actor::execute(B.worker_flops);
+        task(i);
+    });
+}
+
 int usage(const char *prog)
 {
     fprintf(stderr,
-            "usage: %s [-m actors|relay|coord|dag] [-s STACK_KIB] [-c C] N R P F PLATFORM "
+            "usage: %s [-m actors|relay|coord|dag|tasks|gcworkers] [-s STACK_KIB] [-c C] N R P F "
+            "PLATFORM "
             "[--cfg=...]\n"
             "  N workers, R rounds, P bytes per message, F flops per worker per round;\n"
             "  PLATFORM an XML file (hosts h0..h{H-1}), star:N or leaf-spine:L,H,S\n",
@@ -257,6 +323,14 @@ void deploy(const std::string &mode)
     bool relays = mode == "relay";
     for (size_t g = 0; g < B.ngroups; g++)
         B.group_inbox.push_back(sg4::Mailbox::by_name("server-" + std::to_string(g)));
+    if (mode == "tasks" || mode == "gcworkers") {
+        spawn("server", B.hosts[0], server_with_tasks);
+        for (long i = 0; mode == "gcworkers" && i < B.nworkers; i++) {
+            B.wake.push_back(sg4::Semaphore::create(0));
+            spawn("worker-" + std::to_string(i), B.worker_host(i), [i] { gc_worker(i); });
+        }
+        return;
+    }
     spawn("server", B.hosts[0], [relays] { server_with_workers(relays); });
     for (size_t g = 0; relays && g < B.ncoords; g++) {
         B.wake.push_back(sg4::Semaphore::create(0));
@@ -286,8 +360,8 @@ int main(int argc, char **argv)
         else
             return usage(argv[0]);
     }
-    if (argc - optind != 5 ||
-        (mode != "actors" && mode != "relay" && mode != "coord" && mode != "dag"))
+    if (argc - optind != 5 || (mode != "actors" && mode != "relay" && mode != "coord" &&
+                               mode != "dag" && mode != "tasks" && mode != "gcworkers"))
         return usage(argv[0]);
     char **a = argv + optind;
     B.nworkers = strtol(a[0], nullptr, 10);
@@ -319,8 +393,11 @@ int main(int argc, char **argv)
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    /* Per round: N model messages, N worker executes, N gradient messages, 1 server execute. */
-    double activities = (double)B.rounds_done * (3.0 * (double)B.nworkers + 1.0);
+    /* Per round: N model messages (not in tasks mode), N worker executes, N gradient
+     * messages, 1 server execute. */
+    double activities =
+        (double)B.rounds_done *
+        ((mode == "tasks" || mode == "gcworkers" ? 2.0 : 3.0) * (double)B.nworkers + 1.0);
     printf("bench_ps_bare mode=%s N=%ld R=%ld P=%g F=%g platform=%s hosts=%zu groups=%zu "
            "relays_or_coordinators=%zu stack_kib=%u\n",
            mode.c_str(), B.nworkers, B.rounds, B.msg_bytes, B.worker_flops, a[4], B.hosts.size(),

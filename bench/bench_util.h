@@ -5,8 +5,9 @@
  * platform with the parameters of scenarios/ps-sgd-10k.json (5 Gf hosts, 25 Gbps NICs, 5 us
  * host latency, 1 us spine latency, oversubscription 3):
  *   star:N             N hosts on a non-blocking switch
- *   leaf-spine:L,H,S   L leaves of H hosts, S spines, built in memory as simgrad builds it
- *                      (sgr_platform_load), since SimGrid loads a zone per leaf in O(L x H)
+ *   leaf-spine:L,H,S[,SPEED[,OVER]]  L leaves of H hosts, S spines, built in memory as
+ *                      simgrad builds it (sgr_platform_load), since SimGrid loads a zone per
+ *                      leaf in O(L x H); SPEED flops/s and oversubscription OVER if given
  * Hosts are h0..h{N-1} either way. */
 #ifndef SIMGRAD_BENCH_UTIL_H
 #define SIMGRAD_BENCH_UTIL_H
@@ -51,9 +52,12 @@ static inline int bench_load_platform(const char *spec)
         c.hosts = (size_t)strtoul(spec + 5, NULL, 10);
     } else if (strncmp(spec, "leaf-spine:", 11) == 0) {
         c.kind = SGR_PLAT_LEAF_SPINE;
-        if (sscanf(spec + 11, "%zu,%zu,%zu", &c.leaves, &c.hosts_per_leaf, &c.spines) != 3) {
-            fprintf(stderr, "platform %s: expected leaf-spine:LEAVES,HOSTS_PER_LEAF,SPINES\n",
-                    spec);
+        if (sscanf(spec + 11, "%zu,%zu,%zu,%lf,%lf", &c.leaves, &c.hosts_per_leaf, &c.spines,
+                   &c.host_speed, &c.oversubscription) < 3) {
+            fprintf(
+                stderr,
+                "platform %s: expected leaf-spine:LEAVES,HOSTS_PER_LEAF,SPINES[,SPEED[,OVER]]\n",
+                spec);
             return -1;
         }
     } else {

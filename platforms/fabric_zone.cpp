@@ -299,7 +299,13 @@ public:
 
 };
 
-FabricZone* the_zone = nullptr;
+/* The fabric zone is the engine's root zone (sgr_fabric_build makes it so): found there
+ * rather than kept in a global. */
+FabricZone* the_zone()
+{
+  const simgrid::s4u::NetZone* root = simgrid::s4u::Engine::get_instance()->get_netzone_root();
+  return root ? dynamic_cast<FabricZone*>(root->get_impl()) : nullptr;
+}
 
 } // namespace
 
@@ -307,15 +313,15 @@ extern "C" int sgr_fabric_build(const sgr_fabric* f, sgr_err* err)
 {
   if (simgrid::s4u::Engine::get_instance()->get_netzone_root() != nullptr)
     return sgr_fail(err, "internal: a platform is already loaded");
-  the_zone = new FabricZone(f); /* becomes the root zone; SimGrid frees it at exit */
-  the_zone->build();
+  auto* zone = new FabricZone(f); /* becomes the root zone; SimGrid frees it at exit */
+  zone->build();
   return 0;
 }
 
 extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int path)
 {
-  the_zone->push_hint(src, dst, path, bytes);
-  simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone->host(src), the_zone->host(dst), (uint64_t)bytes);
+  the_zone()->push_hint(src, dst, path, bytes);
+  simgrid::s4u::CommPtr c = simgrid::s4u::Comm::sendto_async(the_zone()->host(src), the_zone()->host(dst), (uint64_t)bytes);
   c->add_ref(); /* the C API's wait functions drop this reference */
   return c.get();
 }
@@ -323,7 +329,7 @@ extern "C" sg_comm_t sgr_fabric_send(size_t src, size_t dst, double bytes, int p
 extern "C" sg_comm_t sgr_fabric_put(size_t src, size_t dst, double bytes, int path, sg_mailbox_t mbox,
                                     void* payload)
 {
-  the_zone->push_hint(src, dst, path, bytes);
+  the_zone()->push_hint(src, dst, path, bytes);
   simgrid::s4u::CommPtr c = mbox->put_async(payload, (uint64_t)bytes);
   c->add_ref(); /* the C API's wait functions drop this reference */
   return c.get();
@@ -331,37 +337,39 @@ extern "C" sg_comm_t sgr_fabric_put(size_t src, size_t dst, double bytes, int pa
 
 extern "C" void sgr_fabric_credit(size_t src, size_t dst, int path, double bytes)
 {
-  the_zone->credit(src, dst, path, bytes);
+  the_zone()->credit(src, dst, path, bytes);
 }
 
 extern "C" size_t sgr_fabric_route_ids(size_t src, size_t dst, int path, size_t* out)
 {
-  return the_zone->route_ids(src, dst, path, out);
+  return the_zone()->route_ids(src, dst, path, out);
 }
 
 extern "C" size_t sgr_fabric_nids(void)
 {
-  return the_zone ? the_zone->nids() : 0;
+  FabricZone* zone = the_zone();
+  return zone ? zone->nids() : 0;
 }
 
 extern "C" void sgr_fabric_id_speed(size_t id, double* bw, double* lat)
 {
-  Link* l = the_zone->link_by_id(id);
+  Link* l = the_zone()->link_by_id(id);
   *bw     = l->get_bandwidth();
   *lat    = l->get_latency();
 }
 
 extern "C" size_t sgr_fabric_nlinks(void)
 {
-  return the_zone ? the_zone->nlinks() : 0;
+  FabricZone* zone = the_zone();
+  return zone ? zone->nlinks() : 0;
 }
 
 extern "C" void sgr_fabric_link_info(size_t i, sgr_fabric_link* out)
 {
-  *out = the_zone->info(i);
+  *out = the_zone()->info(i);
 }
 
 extern "C" double sgr_fabric_link_bytes(size_t i)
 {
-  return the_zone->bytes(i);
+  return the_zone()->bytes(i);
 }

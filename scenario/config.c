@@ -163,6 +163,7 @@ int sgr_config_parse(sgr_config *cfg, const sgr_scenario *scn, sgr_err *err)
     output_parse(scn, &cfg->output);
     cfg->simulation.stack_size = sgr_scn_num(scn, "simulation.stack_size");
     cfg->simulation.network_model = sgr_scn_str(scn, "simulation.network_model");
+    cfg->simulation.max_events = sgr_scn_num(scn, "simulation.max_events");
     sgr_network_cfg_from_scenario(scn, &cfg->network);
     if (cfg->family->parse && cfg->family->parse(scn, &cfg->algorithm, err) < 0) {
         sgr_fail_prefix(err, "%s", scn->path);

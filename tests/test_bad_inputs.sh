@@ -34,6 +34,9 @@ printf '0 1\n2 3\n' >"$T/edges-split.txt"
 printf '1 1:0.5 3:1\n-1 3:1 2:2\n' >"$T/order.svm"
 printf '1.0\n-2\n1\n1\n1\n1\n1\n1\n' >"$T/rates-neg.txt"
 printf '0.5\n0.5\n' >"$T/target-short.txt"
+printf '0.1,0.2\n' >"$T/x0-short.csv"
+printf 'method,t,kind,i,j,graph\ndadao,0.5,gossip,0,1,\ndadao,0.25,gradient,2,,\n' >"$T/log-back.csv"
+printf 'method,t,kind,i,j,graph\ndadao,0.5,gossip,0,5,\n' >"$T/log-noedge.csv"
 mkdir -p "$T/notarun" "$T/half"
 printf '{"status": "running", "complete": false, "family": "ps-sgd", "config": {}, "results": {}}\n' >"$T/half/summary.json"
 
@@ -67,6 +70,9 @@ gc_s_too_large	2	algorithm.s	validate \$S	{$gc, "schemes": "gc", "s": 8}}
 gc_unknown_scheme	2	algorithm.schemes	validate \$S	{$gc, "schemes": "gc,frc"}}
 gossip_rates_negative	2	algorithm.edge_rates;field 1 is negative (-2)	run --quiet --out \$T/o-er \$S	{$go, "graph": {"type": "cycle"}, "algorithm": {"family": "gossip", "methods": "dadao", "instant": true, "duration": 2, "edge_rates": "rates-neg.txt"}}
 gossip_graph_file	2	graph.file;edges-bad.txt:3	run --quiet --out \$T/o-gf \$S	{$go, "graph": {"type": "file", "file": "edges-bad.txt"}, "algorithm": {"family": "gossip", "methods": "dadao", "instant": true, "duration": 2}}
+gossip_x0_dimension	2	algorithm.x0;x0-short.csv:1: 2 values, expected	run --quiet --out \$T/o-x0 \$S	{$go, "graph": {"type": "cycle"}, "algorithm": {"family": "gossip", "methods": "dadao", "instant": true, "duration": 2, "x0": "x0-short.csv"}}
+gossip_replay_back_in_time	2	algorithm.replay;log-back.csv:3: the log goes back in time	run --quiet --out \$T/o-rb \$S	{$go, "graph": {"type": "cycle"}, "algorithm": {"family": "gossip", "methods": "dadao", "instant": true, "duration": 2, "replay": "log-back.csv"}}
+gossip_replay_missing_edge	2	algorithm.replay;log-noedge.csv:2	run --quiet --out \$T/o-re \$S	{$go, "graph": {"type": "cycle"}, "algorithm": {"family": "gossip", "methods": "dadao", "instant": true, "duration": 2, "replay": "log-noedge.csv"}}
 gossip_unknown_method	2	algorithm.methods	validate \$S	{$go, "graph": {"type": "cycle"}, "algorithm": {"family": "gossip", "methods": "dadao,push-sum"}}
 token_graph_disconnected	2	disconnected	run --quiet --out \$T/o-gd \$S	{$tk, "graph": {"type": "file", "file": "edges-split.txt"}, "algorithm": {"family": "token", "walks": "srw", "hops": 10, "replicas": 1}}
 token_target_rows	2	algorithm.target_file;target-short.txt has 2 rows	run --quiet --out \$T/o-tt \$S	{$tk, "graph": {"type": "cycle"}, "algorithm": {"family": "token", "walks": "mhrw", "hops": 10, "replicas": 1, "target": "file", "target_file": "target-short.txt"}}

@@ -35,7 +35,14 @@ for name in $units; do
 done
 for s in "$src"/tests/smoke/*.json; do
   name=$(basename "$s" .json)
-  if "$san/simgrad" run "$s" --quiet --out "$tmp/$name" >"$tmp/$name.log" 2>&1 &&
+  # Without guard pages: SimGrid 3.32 never frees an actor killed while blocked when the
+  # simulation ends (valgrind: its pending receive or semaphore wait is lost), and
+  # LeakSanitizer, following that lost activity to the actor's stack (an ASan heap chunk
+  # whose guard page SimGrid mprotect'ed), dies there ("Tracer caught signal 11"; ps-sgd's
+  # relays since issue 14). Without the guard page the scan goes through and the leak is
+  # SimGrid's, suppressed by lsan.supp.
+  if "$san/simgrad" run "$s" --quiet --out "$tmp/$name" --cfg=contexts/guard-size:0 \
+      >"$tmp/$name.log" 2>&1 &&
       grep -q '"complete": true' "$tmp/$name/summary.json"; then
     pass=$((pass + 1))
   else

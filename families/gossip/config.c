@@ -178,6 +178,7 @@ const sgr_family sgr_family_gossip = {
     .parse = gs_parse,
     .free_cfg = gs_free_cfg,
     .check = gs_check,
+    .check_data = gs_check_data,
     .deploy = gs_deploy,
     .finish = gs_finish,
     .report = &sgr_gossip_report,

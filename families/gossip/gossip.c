@@ -78,13 +78,18 @@ int gs_deploy(sgr_run *run, sgr_err *err)
     if (gs_load_graphs(cfg, run->nhosts, &gs->versions, &gs->nversions, err) < 0)
         return SGR_EUSER;
     read_settings(gs);
-    if (gs_graph_constants(gs, cfg, err) < 0 || gs_load_replay(gs, err) < 0)
+    /* the set-up can take a minute on a large or long graph: the progress line says which */
+    sgr_progress_phase(&run->progress, "computing the graph's constants");
+    if (gs_graph_constants(gs, cfg, err) < 0 || gs_check_work(gs, cfg, err) < 0 ||
+        gs_load_replay(gs, err) < 0)
         return SGR_EUSER;
+    sgr_progress_phase(&run->progress, "solving for x*");
     int rc = gs_problem_setup(gs, cfg, err);
     if (rc < 0)
         return rc;
     if (alloc_results(gs, err) < 0 || open_outputs(gs, err) < 0)
         return SGR_EFAIL;
+    sgr_progress_phase(&run->progress, "deploying the actors");
     sgr_run_spawn(run, "gossip-driver", run->hosts[0], gs_driver_main, gs);
     return 0;
 }

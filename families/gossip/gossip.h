@@ -149,6 +149,9 @@ int gs_deploy(sgr_run *run, sgr_err *err);
 int gs_load_graphs(const sgr_config *cfg, size_t nhosts, sgr_graph **g, size_t *k, sgr_err *err);
 void gs_free_graphs(sgr_graph *g, size_t k);
 int gs_graph_constants(gs_state *gs, const sgr_config *cfg, sgr_err *err);
+double gs_expected_events(const gs_state *gs);
+int gs_check_work(const gs_state *gs, const sgr_config *cfg, sgr_err *err);
+int gs_check_data(const sgr_config *cfg, const sgr_workload *wl, size_t nhosts, sgr_err *err);
 int gs_problem_setup(gs_state *gs, const sgr_config *cfg, sgr_err *err);
 int gs_load_replay(gs_state *gs, sgr_err *err);
 

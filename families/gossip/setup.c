@@ -145,6 +145,38 @@ int gs_graph_constants(gs_state *gs, const sgr_config *cfg, sgr_err *err)
     return 0;
 }
 
+/* The events the methods are expected to simulate (issue 16 item 8): a Poisson method draws
+ * n gradients and lambda_mix gossips per time unit, a synchronous one n gradients and a
+ * message per edge end. A replayed log brings its own events. */
+double gs_expected_events(const gs_state *gs)
+{
+    size_t m = 0;
+    for (size_t v = 0; v < gs->nversions; v++)
+        m = gs->versions[v].m > m ? gs->versions[v].m : m;
+    double per_unit = 0;
+    for (size_t k = 0; k < gs->c->nmethods; k++) {
+        method_kind mk = gs->c->methods[k];
+        bool poisson = mk == M_DADAO || mk == M_PAIRWISE;
+        per_unit += (double)gs->n + (poisson ? gs->lambda_mix : 2.0 * (double)m);
+    }
+    return per_unit * gs->c->duration;
+}
+
+int gs_check_work(const gs_state *gs, const sgr_config *cfg, sgr_err *err)
+{
+    double events = gs_expected_events(gs), limit = cfg->simulation.max_events;
+    if (gs->c->replay || events <= limit)
+        return 0;
+    return sgr_fail(err,
+                    "this run would simulate about %.3g events (%zu nodes, lambda_mix %.4g "
+                    "gossips per time unit from the graph's chi1 %.4g and chi2 %.4g, %zu "
+                    "method(s), %g time units), above simulation.max_events (%.3g): shorten "
+                    "algorithm.duration, use a better connected graph (a cycle's chi1 grows as "
+                    "n^2), or raise simulation.max_events if the hours are meant",
+                    events, gs->n, gs->lambda_mix, gs->gc.chi1, gs->gc.chi2, gs->c->nmethods,
+                    gs->c->duration, limit);
+}
+
 /* algorithm.x0: one row for every node, or n rows, of d values each. */
 static int load_x0(gs_state *gs, sgr_err *err)
 {
@@ -249,4 +281,37 @@ int gs_load_replay(gs_state *gs, sgr_err *err)
     if (rc < 0)
         sgr_fail_prefix(err, "algorithm.replay");
     return rc;
+}
+
+/* validate (and run, before deploy) read what the run will read from files: algorithm.x0
+ * against the nodes and the model's dimension, algorithm.replay against the graphs (the
+ * graph in force at each event needs chi1 when a sequence switches every 1/chi1 and the log
+ * does not name its graphs: the constants are computed for that case only). */
+int gs_check_data(const sgr_config *cfg, const sgr_workload *wl, size_t nhosts, sgr_err *err)
+{
+    const gossip_cfg *c = cfg->algorithm;
+    if (!c->x0 && !c->replay)
+        return 0;
+    gs_state gs = {.c = c, .wl = (sgr_workload *)wl};
+    if (gs_load_graphs(cfg, nhosts, &gs.versions, &gs.nversions, err) < 0)
+        return -1;
+    gs.graph = gs.versions[0];
+    gs.n = gs.graph.n;
+    gs.d = sgr_model_nparams(&wl->model);
+    int rc = load_x0(&gs, err);
+    if (rc == 0 && c->replay) {
+        if (gs.nversions > 1 && cfg->graph.switch_rule == SGR_GRAPH_SWITCH_CHI1)
+            rc = gs_graph_constants(&gs, cfg, err);
+        else
+            gs.seq = (sgr_graph_seq){gs.versions, gs.nversions, 0, cfg->graph.switch_every};
+        if (rc == 0)
+            rc = gs_load_replay(&gs, err);
+    }
+    free(gs.x0);
+    free(gs.replay);
+    free(gs.edge_rate);
+    if (gs.edge_pick)
+        gsl_ran_discrete_free(gs.edge_pick);
+    gs_free_graphs(gs.versions, gs.nversions);
+    return rc < 0 ? -1 : 0;
 }

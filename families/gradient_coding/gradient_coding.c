@@ -312,11 +312,11 @@ static int gc_deploy_state(sgr_run *run, gc_state *gs, sgr_err *err)
         return SGR_EFAIL;
     if (!gs->ideal) {
         gs->inbox = sgr_inbox_new(run, "gc-master", gs->n, run->hosts[gs->master_host], true);
-        if (!gs->inbox)
+        if (!gs->inbox || gc_workers_new(gs) < 0)
             return sgr_fail(err, "out of memory");
     }
-    /* a task actor per worker each round (a straggler's may outlive its round while its result
-     * is on the wire), the master and an alarm */
+    /* an actor per worker (and a straggler's older one while its result is on the wire), the
+     * master and an alarm */
     if (!gs->ideal)
         sgr_run_expect_actors(run, gs->n + 2);
     sgr_run_spawn(run, "master", run->hosts[gs->master_host], master_main, gs);

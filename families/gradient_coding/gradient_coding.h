@@ -100,6 +100,7 @@ void gc_results_print(FILE *out, const gc_result *res, size_t count, const gc_tr
 /* ---- a run: the master's state (gradient_coding.c, rounds.c, results.c) ---- */
 
 typedef struct gc_state gc_state;
+typedef struct gc_worker gc_worker; /* the actor serving a worker (rounds.c) */
 
 /* One worker's task in one round: its minitasks, their coded results and its straggle. */
 typedef struct gc_task {
@@ -147,6 +148,8 @@ struct gc_state {
     double **seg_cache;  /* jobs x nsegs */
     gc_result_ref *rmap; /* jobs x n x nslots */
     gc_task **round_tasks;
+    gc_worker *workers;     /* n, with a network (rounds.c) */
+    gc_task *last_computed; /* the last task whose results were computed (rounds.c) */
     size_t decode_job;
     gc_task **all_tasks;
     size_t ntasks, cap_tasks;
@@ -158,6 +161,9 @@ struct gc_state {
 
 /* rounds.c: segment gradients (cached per job), one round, the late results. */
 const double *gc_seg_grad(gc_state *gs, size_t job, size_t seg);
+/* The workers' actors' state (with a network), before the master starts; freed with the state. */
+int gc_workers_new(gc_state *gs);
+void gc_workers_free(gc_state *gs);
 void gc_task_release_results(gc_task *t);
 /* One round of the current scheme: plan, dispatch, the round model, commit. Returns its
  * duration; *nstrag the stragglers dropped, *waited whether it waited for all. */

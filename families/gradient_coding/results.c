@@ -82,6 +82,7 @@ static void free_state(gc_state *gs)
         free(t);
     }
     free(gs->all_tasks);
+    gc_workers_free(gs);
     sgr_inbox_free(gs->inbox);
     free(gs->work);
     free(gs->models);

@@ -13,6 +13,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/mailbox.h>
+#include <simgrid/semaphore.h>
 #include <xbt/log.h>
 
 #include "simgrad/inbox.h"
@@ -45,10 +46,35 @@ static size_t worker_host(const gc_state *gs, size_t w)
     return (gs->master_host + 1 + w) % gs->run->nhosts;
 }
 
-/* A worker's real work: the coded combination of each minitask. */
+/* Whether task a's work is task b's, computed in the same scheme and round (so from the same
+ * models and segment gradients): the same minitasks (jobs, segments and coefficients, bit for
+ * bit) in the same order, and b's results still held. */
+static bool same_work(const gc_task *a, const gc_task *b)
+{
+    if (!b || !b->results || a->scheme != b->scheme || a->round != b->round || a->nmini != b->nmini)
+        return false;
+    for (size_t k = 0; k < a->nmini; k++) {
+        const sgr_minitask *x = &a->mini[k], *y = &b->mini[k];
+        if (x->job != y->job || x->nseg != y->nseg ||
+            memcmp(x->seg, y->seg, x->nseg * sizeof *x->seg) != 0 ||
+            memcmp(x->coef, y->coef, x->nseg * sizeof *x->coef) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* A worker's real work: the coded combination of each minitask. The workers of a fractional
+ * repetition group (consecutive, computing in worker order) do the same work: a task whose
+ * work is that of the task computed just before copies its results, the same numbers. */
 static void task_compute(gc_task *t)
 {
     gc_state *gs = t->gs;
+    if (same_work(t, gs->last_computed)) {
+        memcpy(t->results, gs->last_computed->results, t->nmini * gs->np * sizeof *t->results);
+        gs->last_computed = t;
+        return;
+    }
+    gs->last_computed = t;
     for (size_t k = 0; k < t->nmini; k++) {
         double *out = t->results + k * gs->np;
         memset(out, 0, gs->np * sizeof *out);
@@ -64,16 +90,47 @@ static void task_compute(gc_task *t)
     }
 }
 
-static void task_main(int argc, char **argv)
+/* A worker's actor runs the tasks the master hands it, one after the other: the task's real
+ * work, its compute time, then its result to the master. The master hands a task to the actor
+ * that ran the worker's previous one if that actor waits for the next; otherwise (the first
+ * task, or the previous one was killed as a straggler, or its result is still on the wire, or
+ * its actor has not come back to wait yet) to a new actor, and an older one ends once it has
+ * sent. So each task starts in the instant and order it would in an actor of its own (what
+ * this family did before), without creating an actor and its stack per task and round. */
+struct gc_worker {
+    gc_state *gs;
+    size_t index;
+    sg_sem_t go;       /* released by the master once `next` is set */
+    gc_task *next;     /* handed over, not taken yet */
+    aid_t pid;         /* the current actor */
+    unsigned long gen; /* the current actor's generation */
+    bool idle;         /* the current actor waits on go */
+};
+
+int gc_workers_new(gc_state *gs)
 {
-    gc_task *t = sgr_actor_data(argc, argv);
-    gc_state *gs = t->gs;
-    sgr_ctrace *tr = gs->run->ctrace;
-    if (sgr_ctrace_sampled(tr, t->worker, gs->n)) {
-        char name[64];
-        snprintf(name, sizeof name, "worker-%zu", t->worker); /* one row for all its tasks */
-        sgr_run_trace_self(gs->run, t->host, name);
+    gs->workers = calloc(gs->n, sizeof *gs->workers);
+    if (!gs->workers)
+        return -1;
+    for (size_t w = 0; w < gs->n; w++) {
+        gs->workers[w].gs = gs;
+        gs->workers[w].index = w;
+        gs->workers[w].go = sg_sem_init(0);
     }
+    return 0;
+}
+
+void gc_workers_free(gc_state *gs)
+{
+    for (size_t w = 0; gs->workers && w < gs->n; w++)
+        sg_sem_destroy(gs->workers[w].go);
+    free(gs->workers);
+    gs->workers = NULL;
+}
+
+static void run_task(gc_state *gs, gc_task *t)
+{
+    sgr_ctrace *tr = gs->run->ctrace;
     task_compute(t);
     sgr_run_compute(gs->run, t->flops, gs->run->speed[t->host], &t->straggle);
     double t0 = sgr_ctrace_now(tr);
@@ -81,6 +138,50 @@ static void task_main(int argc, char **argv)
     sg_mailbox_put(sgr_inbox_mailbox(gs->inbox, t->worker), t,
                    (long)(t->nmini * gs->np * sizeof(double)));
     sgr_ctrace_send(tr, t0, "master", -1, (double)(t->nmini * gs->np * sizeof(double)));
+}
+
+static void worker_main(int argc, char **argv)
+{
+    gc_worker *wk = sgr_actor_data(argc, argv);
+    gc_state *gs = wk->gs;
+    unsigned long gen = wk->gen;
+    bool daemon = false;
+    if (sgr_ctrace_sampled(gs->run->ctrace, wk->index, gs->n))
+        sgr_run_trace_self(gs->run, wk->next->host, argv[0]); /* one row for all its tasks */
+    for (;;) {
+        gc_task *t = wk->next;
+        wk->next = NULL;
+        run_task(gs, t);
+        if (!daemon && wk->gen == gen) {
+            /* not before its first task is out: in the instant a task's actor started, it
+             * computes first, as an actor of its own would */
+            sg_actor_daemonize(sg_actor_self());
+            daemon = true;
+        }
+        if (wk->gen != gen)
+            return; /* a newer actor serves this worker */
+        wk->idle = true;
+        sg_sem_acquire(wk->go);
+    }
+}
+
+/* Start task t on its worker's actor (see struct gc_worker). */
+static void hand_over(gc_state *gs, gc_task *t)
+{
+    gc_worker *wk = &gs->workers[t->worker];
+    wk->next = t;
+    if (wk->idle) {
+        wk->idle = false;
+        sg_sem_release(wk->go);
+    } else {
+        XBT_VERB("round %zu: worker %zu on a new actor", t->round, t->worker);
+        char name[64];
+        snprintf(name, sizeof name, "worker-%zu", t->worker);
+        wk->gen++;
+        wk->pid = sg_actor_get_pid(
+            sgr_run_spawn(gs->run, name, gs->run->hosts[t->host], worker_main, wk));
+    }
+    t->pid = wk->pid;
 }
 
 static gc_task *task_new(gc_state *gs, size_t r, size_t w, const sgr_minitask *mt, size_t count)
@@ -254,10 +355,7 @@ static size_t dispatch_round(gc_state *gs, size_t r, arrivals *arr)
                                                   t->straggle.delay);
             arr->order[arr->count++] = t;
         } else {
-            char name[64];
-            snprintf(name, sizeof name, "task-%zu-%zu", r, w);
-            sg_actor_t a = sgr_run_spawn(gs->run, name, gs->run->hosts[t->host], task_main, t);
-            t->pid = sg_actor_get_pid(a);
+            hand_over(gs, t);
         }
     }
     free(mt);

@@ -34,6 +34,7 @@ typedef struct sgr_output_cfg {
 typedef struct sgr_simulation_cfg {
     double stack_size;         /* bytes of each actor's stack */
     const char *network_model; /* SimGrid's network/model */
+    double max_events;         /* the most events a run may be expected to simulate */
 } sgr_simulation_cfg;
 
 /* graph.switch: when the graph in force changes in a sequence of graphs. */
