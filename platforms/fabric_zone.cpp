@@ -17,6 +17,7 @@
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
+#include <xbt/config.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -372,4 +373,20 @@ extern "C" void sgr_fabric_link_info(size_t i, sgr_fabric_link* out)
 extern "C" double sgr_fabric_link_bytes(size_t i)
 {
   return the_zone()->bytes(i);
+}
+
+extern "C" int sgr_fabric_plain_cm02(double* tcp_gamma, sgr_err* err)
+{
+  using simgrid::config::get_value;
+  const std::string& model = get_value<std::string>("network/model");
+  if (model != "CM02")
+    return sgr_fail(err, "network/model is %s, not CM02", model.c_str());
+  if (get_value<double>("network/latency-factor") != 1.0 || get_value<double>("network/bandwidth-factor") != 1.0)
+    return sgr_fail(err, "network/latency-factor or network/bandwidth-factor is not 1");
+  if (get_value<double>("network/weight-S") != 0.0)
+    return sgr_fail(err, "network/weight-S is not 0");
+  if (get_value<bool>("network/crosstraffic"))
+    return sgr_fail(err, "network/crosstraffic is on");
+  *tcp_gamma = get_value<double>("network/TCP-gamma");
+  return 0;
 }

@@ -40,6 +40,11 @@ static const sgr_key fabric_keys[] = {
      "shared alike: SimGrid then solves the same system) and reuse the time; each match is "
      "checked word for word. Exact; all-to-all under spray or planned paths needs ~100 "
      "simulated steps instead of n-1."},
+    {"algorithm.step_solver", SGR_T_ENUM, "\"simgrid\"", ANY, "simgrid|fluid", NULL,
+     "Who times a step: \"simgrid\" (its communications run in SimGrid) or \"fluid\" (simgrad's "
+     "own max-min solver over the same routes, bandwidths and latencies, which re-solves only "
+     "the flows a completion can speed up: the same times as SimGrid's CM02 to its solver "
+     "precision, far faster on hashed placements; needs network_model CM02, not packet)."},
     {NULL, 0, NULL, ANY, NULL, NULL, NULL},
 };
 
@@ -118,6 +123,7 @@ static int fabric_parse(const sgr_scenario *scn, void **out, sgr_err *err)
     c->max_steps = (size_t)sgr_scn_int(scn, "algorithm.max_steps");
     c->hash_seeds = (size_t)sgr_scn_int(scn, "algorithm.hash_seeds");
     c->failures = sgr_scn_str(scn, "algorithm.failures");
+    c->fluid = strcmp(sgr_scn_str(scn, "algorithm.step_solver"), "fluid") == 0;
     return 0;
 }
 
@@ -178,6 +184,25 @@ static int check_packet(const sgr_config *cfg, const sgr_fabric *fab, sgr_err *e
     return 0;
 }
 
+/* The fluid step solver reproduces CM02 over the zone's routes (fluid.c checks SimGrid's
+ * settings again when the run starts, --cfg overrides included). */
+static int check_fluid(const sgr_config *cfg, sgr_err *err)
+{
+    const fabric_cfg *c = cfg->algorithm;
+    if (!c->fluid)
+        return 0;
+    if (cfg->network.model == SGR_NET_PACKET)
+        return sgr_fail(err, "algorithm.step_solver: \"fluid\" is a flow-level model; at packet "
+                             "level (network.model \"packet\") ns-3 times the steps");
+    if (strcmp(cfg->simulation.network_model, "CM02") != 0)
+        return sgr_fail(err,
+                        "algorithm.step_solver: \"fluid\" reproduces SimGrid's CM02 model, but "
+                        "simulation.network_model is \"%s\" (set it to \"CM02\", or use "
+                        "step_solver \"simgrid\")",
+                        cfg->simulation.network_model);
+    return 0;
+}
+
 static int fabric_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sgr_err *err)
 {
     sgr_fabric fab;
@@ -185,6 +210,8 @@ static int fabric_check(const sgr_config *cfg, size_t nhosts, size_t *nparts, sg
     if (sgr_fabric_family_init(cfg, &fab, err) < 0)
         return -1;
     int rc = check_packet(cfg, &fab, err);
+    if (rc == 0)
+        rc = check_fluid(cfg, err);
     sgr_fabric_free(&fab);
     return rc;
 }

@@ -99,6 +99,7 @@ struct fb_state {
     sgr_balls_cache *balls; /* balls-into-bins distributions computed so far */
     fb_reuse *reuse;        /* steps simulated, by signature (NULL: no equivalent reuse) */
     sgr_flows vflows, vsub; /* an earlier step regenerated, to compare signatures */
+    fb_fluid *fluid;        /* algorithm.step_solver "fluid" (NULL: SimGrid times the steps) */
     sgr_err err;
 };
 
@@ -398,10 +399,17 @@ static int place_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, step_rec
 /* Whether an earlier step has the signature of the step in pr->sub (sorted): on a hash hit
  * the earlier step is placed again and the signatures compared word for word. Returns it,
  * NULL, or NULL with st->err set. */
+/* Whether steps are signed for equivalent-step reuse: not hashed placements under the fluid
+ * solver (they almost never repeat, and signing one costs more than solving it). */
+static bool signed_steps(const pair_run *pr)
+{
+    return pr->st->reuse && !(pr->st->fluid && hashed(pr->r->policy));
+}
+
 static const fb_rep *equivalent_step(pair_run *pr)
 {
     fb_state *st = pr->st;
-    if (!st->reuse)
+    if (!signed_steps(pr))
         return NULL;
     if (fb_reuse_sign(st->reuse, 0, &pr->sub) < 0) {
         sgr_fail(&st->err, "out of memory");
@@ -441,6 +449,23 @@ static void replay_equivalent(pair_run *pr, const fb_rep *rep, step_record *x)
     x->dt = rep->dt;
 }
 
+/* Time the step with the fluid solver: sleep its time, and load the links its routes cross as
+ * its communications would have. Returns 0 or -1 with st->err. */
+static int fluid_step(pair_run *pr, step_record *x)
+{
+    fb_state *st = pr->st;
+    double t0 = sgr_ctrace_now(st->run->ctrace);
+    if (fb_fluid_step(st->fluid, &pr->sub, &x->dt, &st->err) < 0)
+        return -1;
+    sg_actor_sleep_for(x->dt);
+    sgr_ctrace_wait(st->run->ctrace, t0, "a step timed by the fluid solver");
+    for (size_t i = 0; i < pr->sub.n; i++) {
+        const sgr_flow *fl = &pr->sub.v[i];
+        sgr_fabric_credit(fl->src, fl->dst, fl->path, fl->bytes);
+    }
+    return 0;
+}
+
 /* Place, simulate (or time by an equivalent step) and record step s. Returns 0 or -1 with
  * st->err. */
 static int simulate_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, size_t seed)
@@ -458,11 +483,16 @@ static int simulate_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, size_
         pr->r->equivalent++;
     } else {
         double t0 = simgrid_get_clock();
-        run_step(st, &pr->sub);
+        if (st->fluid) {
+            if (fluid_step(pr, &x) < 0)
+                return -1;
+        } else {
+            run_step(st, &pr->sub);
+        }
         x.dt = simgrid_get_clock() - t0;
         pr->r->simulated++;
         fb_rep me = {pr->r->coll, pr->r->policy, seed, s, x.dt};
-        if (st->reuse && fb_reuse_add(st->reuse, &me) < 0)
+        if (signed_steps(pr) && fb_reuse_add(st->reuse, &me) < 0)
             return sgr_fail(&st->err, "out of memory");
     }
     /* packet level: no zone of ours counts the links' bytes */
@@ -544,7 +574,12 @@ static void driver_main(int argc, char **argv)
     }
     for (size_t i = 0; i < nlinks; i++)
         before[i] = sgr_fabric_link_bytes(i);
-    if (hosts_start(st) < 0) {
+    if (st->c->fluid) {
+        if (!(st->fluid = fb_fluid_new(&st->err))) {
+            free(before);
+            return;
+        }
+    } else if (hosts_start(st) < 0) {
         free(before);
         return;
     }
@@ -770,6 +805,7 @@ int sgr_fabric_family_finish(sgr_run *run, sgr_err *err)
     sgr_balls_cache_free(st->balls);
     free(st->hosts);
     fb_reuse_free(st->reuse);
+    fb_fluid_free(st->fluid);
     sgr_flows_free(&st->vflows);
     sgr_flows_free(&st->vsub);
     free(st->step.out);

@@ -9,6 +9,7 @@
 #include "simgrad/config.h"
 #include "simgrad/fabric.h"
 #include "simgrad/family.h"
+#include "simgrad/maxmin.h"
 
 enum { FABRIC_MAX_ITEMS = 8 };
 
@@ -23,6 +24,7 @@ typedef struct fabric_cfg {
     size_t hash_seeds;
     bool reuse;            /* simulate identical steps once */
     bool reuse_equivalent; /* simulate steps equal up to a relabelling of links once */
+    bool fluid;            /* algorithm.step_solver "fluid": steps timed by fluid.c */
     const char *failures;  /* algorithm.failures, as written */
 } fabric_cfg;
 
@@ -55,6 +57,16 @@ const fb_rep *fb_reuse_find(const fb_reuse *r);
 bool fb_reuse_same(const fb_reuse *r);
 /* Remember a simulated step under slot 0's signature. Returns 0 or -1 (out of memory). */
 int fb_reuse_add(fb_reuse *r, const fb_rep *rep);
+
+/* fluid.c: a step timed by simgrad/maxmin.h over the zone's routes (algorithm.step_solver
+ * "fluid"). After the platform is built, in the simulation; NULL with err when SimGrid's
+ * network model is not the one it reproduces, or out of memory. */
+typedef struct fb_fluid fb_fluid;
+fb_fluid *fb_fluid_new(sgr_err *err);
+void fb_fluid_free(fb_fluid *f);
+/* The time from the start of sub's subflows to the end of the last. Returns 0 or -1 with err. */
+int fb_fluid_step(fb_fluid *f, const sgr_flows *sub, double *dt, sgr_err *err);
+sgr_maxmin_stats fb_fluid_stats(const fb_fluid *f);
 
 /* report.c: the family's part of `simgrad report` and `simgrad sweep`. */
 extern const sgr_family_report sgr_fabric_report;

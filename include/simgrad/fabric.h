@@ -138,6 +138,11 @@ size_t sgr_fabric_route_ids(size_t src, size_t dst, int path, size_t *out);
 /* A link's bandwidth (bytes/s, as SimGrid has it) and latency (s), by id. */
 void sgr_fabric_id_speed(size_t id, double *bw, double *lat);
 
+/* Whether SimGrid runs the CM02 model with its factors at 1, network/weight-S 0 and no cross
+ * traffic (the model simgrad/maxmin.h reproduces), after the platform is built: 0 with
+ * network/TCP-gamma in *tcp_gamma, or -1 with err saying which setting differs. */
+int sgr_fabric_plain_cm02(double *tcp_gamma, sgr_err *err);
+
 /* The physical links (down links included, with bw 0): count, description, and the bytes
  * routed over each so far: the sizes of the communications whose route SimGrid took from the
  * zone through that link. Under aggregate spraying the physical links of a leaf (pod) are
