@@ -523,6 +523,67 @@ static void test_equivalent_steps_equal_simulated_ones(void)
     json_decref(b);
 }
 
+/* Two metrics.csv files, without their `reused` column, agree field by field: numbers within
+ * `rel` of each other, the rest the same. */
+static bool csv_agree(char *a, char *b, double rel)
+{
+    drop_reused_column(a);
+    drop_reused_column(b);
+    char *sa, *sb;
+    char *ta = strtok_r(a, ",\n", &sa), *tb = strtok_r(b, ",\n", &sb);
+    for (; ta && tb; ta = strtok_r(NULL, ",\n", &sa), tb = strtok_r(NULL, ",\n", &sb)) {
+        char *ea, *eb;
+        double x = strtod(ta, &ea), y = strtod(tb, &eb);
+        bool numbers = ea != ta && eb != tb && !*ea && !*eb;
+        if (numbers ? fabs(x - y) > rel * fmax(fabs(x), fabs(y)) : strcmp(ta, tb) != 0) {
+            fprintf(stderr, "\n  differ: %s against %s\n", ta, tb);
+            return false;
+        }
+    }
+    return !ta && !tb;
+}
+
+/* algorithm.step_solver "fluid" gives the step times SimGrid gives, on every collective and
+ * policy: a healthy leaf-spine, failed and slowed uplinks with incast and reduce-scatter, and
+ * a three-tier fabric without host latency (intra- and inter-pod subflows then share links at
+ * different penalties) with a 3-way split. Step times, congestion and link loads agree. */
+static void test_fluid_solver_equals_simgrid(void)
+{
+    const char *cases[] = {
+        "",
+        "--set algorithm.failures='\"uplink:1/2;uplink:2/0@0.5\"' "
+        "--set algorithm.collectives='\"all-to-all,incast,reduce-scatter\"'",
+        "--set platform.type='\"three-tier\"' --set platform.pods=3 --set platform.leaves=2 "
+        "--set platform.core_switches=3 --set platform.host_lat='\"0us\"' --set algorithm.k=3 "
+        "--set algorithm.collectives='\"all-to-all,incast\"' --set algorithm.hash_seeds=4",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[768], sg[32], fl[32];
+        snprintf(sg, sizeof sg, "solver-sg%zu", i);
+        snprintf(fl, sizeof fl, "solver-fluid%zu", i);
+        CU_ASSERT_EQUAL_FATAL(run(sg, small, cases[i]), 0);
+        snprintf(args, sizeof args, "%s --set algorithm.step_solver='\"fluid\"'", cases[i]);
+        CU_ASSERT_EQUAL_FATAL(run(fl, small, args), 0);
+        char *ma = slurp(sg, "metrics.csv"), *mb = slurp(fl, "metrics.csv");
+        char *la = slurp(sg, "link_loads.csv"), *lb = slurp(fl, "link_loads.csv");
+        CU_ASSERT_FATAL(ma && mb && la && lb);
+        CU_ASSERT(strlen(ma) > 1000);
+        CU_ASSERT(csv_agree(ma, mb, 1e-9));
+        CU_ASSERT_STRING_EQUAL(la, lb);
+        free(ma);
+        free(mb);
+        free(la);
+        free(lb);
+    }
+    /* a SimGrid setting the solver does not reproduce, given on the command line: refused */
+    CU_ASSERT_EQUAL(run("solver-ws", small,
+                        "--set algorithm.step_solver='\"fluid\"' --cfg=network/weight-S:100"),
+                    1);
+    char *e = slurp("solver-ws", "summary.json");
+    CU_ASSERT(e && strstr(e, "network/weight-S is not 0"));
+    free(e);
+}
+
 /* Hash seeds give a single-pattern collective (a ring) its spread: the mean over seeds of
  * ECMP's and k-split's busiest link against balls into bins, and every seed's run of the
  * ring takes the same time (the NICs bind), so the mean time is that time. */
@@ -599,6 +660,10 @@ static void test_bad_scenarios_exit_2(void)
     expect_exit2("ttmissing",
                  "--set platform.type='\"three-tier\"' --set algorithm.failures='\"agg:5/0\"'",
                  "agg:P/A");
+    expect_exit2("fluidlv08",
+                 "--set algorithm.step_solver='\"fluid\"' "
+                 "--set simulation.network_model='\"LV08\"'",
+                 "reproduces SimGrid's CM02");
 }
 
 int main(void)
@@ -620,6 +685,7 @@ int main(void)
     TEST_ADD(s, test_runs_agree_with_counting_and_fluid_model);
     TEST_ADD(s, test_reused_steps_equal_simulated_ones);
     TEST_ADD(s, test_equivalent_steps_equal_simulated_ones);
+    TEST_ADD(s, test_fluid_solver_equals_simgrid);
     TEST_ADD(s, test_hash_seeds_give_a_spread);
     TEST_ADD(s, test_three_tier_and_failures_run);
     TEST_ADD(s, test_bad_scenarios_exit_2);

@@ -28,7 +28,7 @@ check token_checkpoints $? "$(tail -2 "$tmp/tok/metrics.csv")"
 awk '/^srrw/ { n++; if ($5 != "nan") bad = 1 } END { exit !(n == 1 && !bad) }' "$tmp/tok.txt"
 check token_no_dense_theory $? "$(cat "$tmp/tok.txt")"
 
-# ---- fabric-8192-full on 8 leaves x 32 hosts
+# ---- fabric-8192-full on 8 leaves x 32 hosts (256 hosts)
 set_small=(--set platform.leaves=8)
 "$bin" validate "$src/scenarios/fabric-8192-full.json" >/dev/null 2>&1
 check fabric_validates $?
@@ -62,4 +62,12 @@ cmp -s "$tmp/m1" "$tmp/m2"
 check fabric_same_metrics $?
 [ "$(json_num "$s" simulated_time_s)" = "$(json_num "$tmp/fab-all/summary.json" simulated_time_s)" ]
 check fabric_same_time $?
+# the scenario times its steps with simgrad's fluid solver (algorithm.step_solver): SimGrid
+# itself gives every step the same time, digit for digit, and the links the same loads
+"$bin" run "$src/scenarios/fabric-8192-full.json" --quiet --out "$tmp/fab-sg" "${set_small[@]}" \
+    --set algorithm.step_solver='"simgrid"' >/dev/null 2>&1
+check fabric_simgrid_runs $?
+cut -d, -f1-3,5- "$tmp/fab-sg/metrics.csv" >"$tmp/m3"
+cmp -s "$tmp/m1" "$tmp/m3" && cmp -s "$tmp/fab/link_loads.csv" "$tmp/fab-sg/link_loads.csv"
+check fabric_fluid_equals_simgrid $?
 finish

@@ -28,12 +28,13 @@ fb_fluid *fb_fluid_new(sgr_err *err)
         sgr_fail(err, "out of memory");
         return NULL;
     }
-    if (sgr_fabric_plain_cm02(&f->gamma, err) < 0) {
+    sgr_err why = {""};
+    if (sgr_fabric_plain_cm02(&f->gamma, &why) < 0) {
         sgr_fail(err,
                  "algorithm.step_solver \"fluid\" reproduces SimGrid's CM02 model as the fabric "
                  "family sets it, but %s: use simulation.network_model \"CM02\" without "
                  "--cfg=network/ overrides, or step_solver \"simgrid\"",
-                 err->msg);
+                 why.msg);
         fb_fluid_free(f);
         return NULL;
     }
