@@ -221,51 +221,7 @@ static void hosts_stop(fb_state *st)
         sg_sem_release(st->hosts[h].go);
 }
 
-static int cmp_pair(const void *x, const void *y)
-{
-    const sgr_flow *a = x, *b = y;
-    if (a->src != b->src)
-        return a->src < b->src ? -1 : 1;
-    if (a->dst != b->dst)
-        return a->dst < b->dst ? -1 : 1;
-    return (a->path > b->path) - (a->path < b->path);
-}
-
-/* Sort subflows by (source, destination, path), stably: bucketed by source, then each
- * source's few subflows by insertion (the same order as glibc's merge sort, without its
- * log factor: planned paths at 8,192 hosts sorted 8,192 subflows twice a step). The hashed
- * and sprayed placements come sorted already; qsort if the buckets cannot be allocated. */
-static void sort_pairs(sgr_flows *sub, size_t nhosts)
-{
-    size_t i = 1;
-    while (i < sub->n && cmp_pair(&sub->v[i - 1], &sub->v[i]) <= 0)
-        i++;
-    if (i >= sub->n)
-        return;
-    size_t *first = calloc(nhosts + 1, sizeof *first);
-    sgr_flow *tmp = malloc(sub->n * sizeof *tmp);
-    if (first && tmp) {
-        for (i = 0; i < sub->n; i++)
-            first[sub->v[i].src + 1]++;
-        for (size_t h = 0; h < nhosts; h++)
-            first[h + 1] += first[h];
-        for (i = 0; i < sub->n; i++)
-            tmp[first[sub->v[i].src]++] = sub->v[i];
-        for (i = 1; i < sub->n; i++) /* within a source: cmp_pair stops at its first */
-            for (size_t j = i; j > 0 && cmp_pair(&tmp[j - 1], &tmp[j]) > 0; j--) {
-                sgr_flow t = tmp[j];
-                tmp[j] = tmp[j - 1];
-                tmp[j - 1] = t;
-            }
-        memcpy(sub->v, tmp, sub->n * sizeof *tmp);
-    } else {
-        qsort(sub->v, sub->n, sizeof *sub->v, cmp_pair);
-    }
-    free(first);
-    free(tmp);
-}
-
-/* Start the step's subflows (sorted by cmp_pair) from the host actors and wait for all of
+/* Start the step's subflows (sorted by fb_sort_subflows) from the host actors and wait for all of
  * them. */
 static void run_step(fb_state *st, sgr_flows *sub)
 {
@@ -426,7 +382,7 @@ static const fb_rep *equivalent_step(pair_run *pr)
     }
     if (sgr_policy_place(&st->fab, &pc, &st->vflows, &st->vsub, NULL, &st->err) < 0)
         return NULL;
-    sort_pairs(&st->vsub, st->fab.nhosts);
+    fb_sort_subflows(&st->vsub, st->fab.nhosts);
     if (fb_reuse_sign(st->reuse, 1, &st->vsub) < 0) {
         sgr_fail(&st->err, "out of memory");
         return NULL;
@@ -474,7 +430,7 @@ static int simulate_step(pair_run *pr, const sgr_policy_cfg *pc, size_t s, size_
     step_record x;
     if (place_step(pr, pc, s, &x) < 0)
         return -1;
-    sort_pairs(&pr->sub, st->fab.nhosts); /* each host's subflows together */
+    fb_sort_subflows(&pr->sub, st->fab.nhosts); /* each host's subflows together */
     const fb_rep *rep = equivalent_step(pr);
     if (st->err.msg[0])
         return -1;

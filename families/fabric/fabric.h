@@ -49,6 +49,9 @@ typedef struct fb_reuse fb_reuse;
 /* After the platform is built. Returns NULL when out of memory. */
 fb_reuse *fb_reuse_new(size_t nhosts);
 void fb_reuse_free(fb_reuse *r);
+/* Sort subflows by (source, destination, path), stably: the order the host actors start them
+ * in and the order signatures read them in. */
+void fb_sort_subflows(sgr_flows *sub, size_t nhosts);
 /* Sign subflows sorted by (source, destination, path). Returns 0 or -1 (out of memory). */
 int fb_reuse_sign(fb_reuse *r, int slot, const sgr_flows *sub);
 /* The simulated step whose signature hash equals slot 0's, or NULL. */
