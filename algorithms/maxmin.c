@@ -494,6 +494,8 @@ int sgr_maxmin_run(sgr_maxmin *m, const sgr_maxmin_flows *fl, double *end, doubl
                    sgr_maxmin_stats *stats)
 {
     *end = 0;
+    if (fl->n == 0)
+        return 0;
     if (fl->n >= UINT32_MAX || reserve(m, fl->n, fl->off[fl->n]) < 0)
         return -1;
     m->fl = fl;

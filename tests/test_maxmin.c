@@ -29,7 +29,8 @@ static void add(batch *b, double bytes, double lat, double bound, size_t len, co
 {
     size_t i = b->n++;
     b->off[0] = 0;
-    memcpy(&b->ids[b->off[i]], r, len * sizeof *r);
+    if (len) /* r may be NULL then */
+        memcpy(&b->ids[b->off[i]], r, len * sizeof *r);
     b->off[i + 1] = b->off[i] + len;
     b->bytes[i] = bytes;
     b->lat[i] = lat;
