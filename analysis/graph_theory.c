@@ -20,6 +20,7 @@
 #define SKETCH_RTOL 1e-3        /* CG relative residual for the sketch's solves */
 #define REFINE_MIN 20           /* candidate edges always refined exactly */
 #define REFINE_MAX 1024         /* at most this many */
+#define REFINE_COARSE 1e-3      /* relative bound of the first, bracketing solve of each */
 #define CG_MAX_ITER 100000
 
 double *sgr_graph_laplacian_dense(const sgr_graph *g)
@@ -452,14 +453,20 @@ static double edge_resistance(cg_work *w, size_t e, double lambda_lo, double tol
 
 /* Max resistance: sketch every edge, then refine the candidates exactly. Candidates are the
  * edges whose sketch is within the sketch's own spread (4 standard deviations, sqrt(2/k)
- * relative each) of the largest, at least REFINE_MIN and at most REFINE_MAX of them. */
+ * relative each) of the largest, at least REFINE_MIN and at most REFINE_MAX of them. Each
+ * candidate is first solved coarsely (relative REFINE_COARSE), which brackets its resistance:
+ * CG from 0 underestimates it, by at most the energy bound, and more iterations only raise the
+ * estimate. Only the candidates whose upper end reaches the largest lower end can hold the
+ * maximum; they alone are solved to tol, from scratch, as every candidate was before: the same
+ * maximum, for about half the iterations when all candidates are close (expanders). */
 static int max_resistance(cg_work *w, double lambda_lo, double tol, sgr_graph_constants *out)
 {
-    size_t n = w->g->n, m = w->g->m;
+    size_t n = w->g->n, m = w->g->m, nc = 0;
     int rc = -1;
     double *rs = malloc(m * sizeof *rs), *b = malloc(n * sizeof *b), *x = malloc(n * sizeof *x);
     size_t *order = malloc(m * sizeof *order);
-    if (!rs || !b || !x || !order)
+    double *hi = malloc((m < REFINE_MAX ? m : REFINE_MAX) * sizeof *hi);
+    if (!rs || !b || !x || !order || !hi)
         goto out;
     if (sketch_resistances(w, rs, 0x5EEDULL) < 0)
         goto out;
@@ -469,15 +476,20 @@ static int max_resistance(cg_work *w, double lambda_lo, double tol, sgr_graph_co
     size_t k = (size_t)ceil(24.0 * log((double)n) / (SKETCH_EPS * SKETCH_EPS));
     double spread = 4.0 * sqrt(2.0 / (double)k);
     double floor_r = rs[order[0]] * (1.0 - spread) / (1.0 + spread);
-    double best = 0, best_hi = 0;
-    for (size_t c = 0; c < m && c < REFINE_MAX && !sgr_stop_reason(); c++) {
-        if (c >= REFINE_MIN && rs[order[c]] < floor_r)
+    double lo_best = 0, best = 0, best_hi = 0;
+    for (; nc < m && nc < REFINE_MAX && !sgr_stop_reason(); nc++) {
+        if (nc >= REFINE_MIN && rs[order[nc]] < floor_r)
             break;
+        double bound, r = edge_resistance(w, order[nc], lambda_lo, REFINE_COARSE, b, x, &bound);
+        lo_best = fmax(lo_best, r);
+        hi[nc] = r + bound;
+    }
+    for (size_t c = 0; c < nc && !sgr_stop_reason(); c++) {
+        if (hi[c] < lo_best)
+            continue; /* cannot hold the maximum */
         double bound, r = edge_resistance(w, order[c], lambda_lo, tol, b, x, &bound);
-        if (r > best)
-            best = r;
-        if (r + bound > best_hi)
-            best_hi = r + bound;
+        best = fmax(best, r);
+        best_hi = fmax(best_hi, r + bound);
     }
     out->max_resistance = best;
     out->chi2_rel_error = best_hi / best - 1.0;
@@ -487,6 +499,7 @@ out:
     free(b);
     free(x);
     free(order);
+    free(hi);
     return rc;
 }
 
