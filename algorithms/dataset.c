@@ -8,10 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Allocate an n x d dataset into out (zeroed first). n == 0 gives empty arrays. */
-int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_err *err)
+int sgr_dataset_check_size(size_t n, size_t d, sgr_err *err)
 {
-    memset(out, 0, sizeof *out);
     if (d && n > SIZE_MAX / sizeof(double) / d)
         return sgr_fail(err, "dataset of %zu x %zu doubles is too large", n, d);
     /* simgrad's models are dense: a matrix beyond the machine's memory is refused here
@@ -23,6 +21,15 @@ int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_er
                         "dataset of %zu x %zu doubles (%.1f GiB, stored dense) is larger than "
                         "this machine's memory (%.1f GiB)",
                         n, d, bytes / 1073741824.0, (double)pages * (double)page / 1073741824.0);
+    return 0;
+}
+
+/* Allocate an n x d dataset into out (zeroed first). n == 0 gives empty arrays. */
+int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (sgr_dataset_check_size(n, d, err) < 0)
+        return -1;
     out->n = n;
     out->d = d;
     out->nclasses = nclasses;
@@ -52,24 +59,32 @@ static double column_scale(size_t j, size_t d, double cond)
     return pow(cond, -0.5 * (double)j / (double)(d - 1));
 }
 
-static int check_synth_args(size_t n, size_t d, double cond, gsl_rng *rng, sgr_err *err)
+int sgr_dataset_synth_check(size_t n, size_t d, bool classes, int nclasses, double cond,
+                            double noise, double separation, sgr_err *err)
 {
     if (n == 0 || d == 0)
         return sgr_fail(err, "synthetic dataset needs n >= 1 and d >= 1 (got n=%zu, d=%zu)", n, d);
     if (!(cond >= 1.0) || !isfinite(cond))
         return sgr_fail(err, "condition number must be a finite number >= 1 (got %g)", cond);
-    if (!rng)
-        return sgr_fail(err, "synthetic dataset needs a random generator");
+    if (!classes) {
+        if (!(noise >= 0) || !isfinite(noise))
+            return sgr_fail(err, "noise must be a finite number >= 0 (got %g)", noise);
+        return 0;
+    }
+    if (nclasses < 2)
+        return sgr_fail(err, "synthetic classification needs nclasses >= 2 (got %d)", nclasses);
+    if (!(separation >= 0) || !isfinite(separation))
+        return sgr_fail(err, "class separation must be a finite number >= 0 (got %g)", separation);
     return 0;
 }
 
 int sgr_dataset_synth_lsq(sgr_dataset *out, size_t n, size_t d, double cond, double noise,
                           gsl_rng *rng, sgr_err *err)
 {
-    if (check_synth_args(n, d, cond, rng, err))
+    if (sgr_dataset_synth_check(n, d, false, 0, cond, noise, 0, err))
         return -1;
-    if (!(noise >= 0) || !isfinite(noise))
-        return sgr_fail(err, "noise must be a finite number >= 0 (got %g)", noise);
+    if (!rng)
+        return sgr_fail(err, "synthetic dataset needs a random generator");
     double *wstar = malloc(d * sizeof *wstar);
     if (!wstar)
         return sgr_fail(err, "out of memory for a %zu-vector", d);
@@ -111,12 +126,10 @@ static void class_centres(double *mu, int k, size_t d, double separation, gsl_rn
 int sgr_dataset_synth_classes(sgr_dataset *out, size_t n, size_t d, int nclasses, double cond,
                               double separation, gsl_rng *rng, sgr_err *err)
 {
-    if (check_synth_args(n, d, cond, rng, err))
+    if (sgr_dataset_synth_check(n, d, true, nclasses, cond, 0, separation, err))
         return -1;
-    if (nclasses < 2)
-        return sgr_fail(err, "synthetic classification needs nclasses >= 2 (got %d)", nclasses);
-    if (!(separation >= 0) || !isfinite(separation))
-        return sgr_fail(err, "class separation must be a finite number >= 0 (got %g)", separation);
+    if (!rng)
+        return sgr_fail(err, "synthetic dataset needs a random generator");
     double *mu = malloc((size_t)nclasses * d * sizeof *mu);
     if (!mu)
         return sgr_fail(err, "out of memory for %d class centres", nclasses);

@@ -240,14 +240,21 @@ static int repair_empty_parts(size_t n, size_t k, size_t *owner, sgr_err *err)
     return 0;
 }
 
+int sgr_partition_check_sizes(size_t n, size_t k, sgr_err *err)
+{
+    if (k == 0)
+        return sgr_fail(err, "partition needs at least one part");
+    if (n < k)
+        return sgr_fail(err, "cannot split %zu samples into %zu non-empty parts", n, k);
+    return 0;
+}
+
 int sgr_partition_assign(const sgr_dataset *ds, size_t k, sgr_partition_kind kind, double param,
                          gsl_rng *rng, size_t *owner, sgr_err *err)
 {
     int rc;
-    if (k == 0)
-        return sgr_fail(err, "partition needs at least one part");
-    if (ds->n < k)
-        return sgr_fail(err, "cannot split %zu samples into %zu non-empty parts", ds->n, k);
+    if (sgr_partition_check_sizes(ds->n, k, err) < 0)
+        return -1;
     if (kind != SGR_PART_IID && ds->nclasses < 1)
         return sgr_fail(err, "%s partition needs class labels, but the dataset is regression",
                         sgr_partition_kind_name(kind));

@@ -2,6 +2,7 @@
  * section (sgr_workload_cfg) says. */
 #include "simgrad/workload.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,7 @@ static int load_fashion_mnist(const sgr_workload_cfg *c, sgr_dataset *train, sgr
         goto out;
     snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte.gz", dir);
     snprintf(b, sizeof b, "%s/t10k-labels-idx1-ubyte.gz", dir);
-    if (sgr_dataset_read_idx(test, a, b, c->test_samples, err) <
-        0) {
+    if (sgr_dataset_read_idx(test, a, b, c->test_samples, err) < 0) {
         sgr_dataset_free(train);
         goto out;
     }
@@ -42,8 +42,8 @@ static int read_file(const sgr_workload_cfg *c, bool csv, const char *path, size
     return sgr_dataset_read_libsvm(out, path, d_min, err);
 }
 
-static int load_libsvm(const sgr_workload_cfg *c, gsl_rng *rng, sgr_dataset *train, sgr_dataset *test,
-                       sgr_err *err)
+static int load_libsvm(const sgr_workload_cfg *c, gsl_rng *rng, sgr_dataset *train,
+                       sgr_dataset *test, sgr_err *err)
 {
     const char *path = c->path, *test_path = c->test_path;
     bool csv = strcmp(c->dataset, "csv") == 0;
@@ -90,8 +90,9 @@ static int load_per_node(sgr_workload *wl, const sgr_workload_cfg *c, size_t npa
     const char *key = column ? "workload.path" : "workload.node_files";
     const char *path = column ? c->path : c->node_files;
     if (!csv && strcmp(c->dataset, "libsvm") != 0)
-        return sgr_fail(err, "workload.partition %s: per-node data comes from files "
-                             "(workload.dataset csv or libsvm)",
+        return sgr_fail(err,
+                        "workload.partition %s: per-node data comes from files "
+                        "(workload.dataset csv or libsvm)",
                         c->partition_name);
     if (!path)
         return sgr_fail(err, "%s: required with workload.partition %s", key, c->partition_name);
@@ -118,8 +119,8 @@ static int add_bias_parts(sgr_workload *wl, sgr_err *err)
     return 0;
 }
 
-static int generate(const sgr_workload_cfg *c, sgr_model_kind kind, gsl_rng *rng, sgr_dataset *train,
-                    sgr_dataset *test, sgr_err *err)
+static int generate(const sgr_workload_cfg *c, sgr_model_kind kind, gsl_rng *rng,
+                    sgr_dataset *train, sgr_dataset *test, sgr_err *err)
 {
     size_t n = c->samples;
     size_t nt = c->test_samples;
@@ -133,13 +134,10 @@ static int generate(const sgr_workload_cfg *c, sgr_model_kind kind, gsl_rng *rng
     sgr_dataset all = {0};
     int rc;
     if (kind == SGR_MODEL_LSQ)
-        rc = sgr_dataset_synth_lsq(&all, total, d, cond, c->noise, rng,
-                                   err);
+        rc = sgr_dataset_synth_lsq(&all, total, d, cond, c->noise, rng, err);
     else
-        rc = sgr_dataset_synth_classes(
-            &all, total, d,
-            kind == SGR_MODEL_LOGREG ? 2 : c->classes, cond,
-            c->separation, rng, err);
+        rc = sgr_dataset_synth_classes(&all, total, d, kind == SGR_MODEL_LOGREG ? 2 : c->classes,
+                                       cond, c->separation, rng, err);
     if (rc < 0)
         return -1;
     rc = sgr_dataset_split(&all, test_frac, rng, train, test, err);
@@ -187,9 +185,8 @@ int sgr_workload_load(sgr_workload *wl, const sgr_workload_cfg *c, size_t nparts
         rc = generate(c, kind, rng, &wl->train, &wl->test, err);
     if (rc < 0 || check_labels(c, kind, &wl->train, err) < 0)
         goto fail;
-    if (c->bias &&
-        (sgr_dataset_add_bias(&wl->train, err) < 0 || sgr_dataset_add_bias(&wl->test, err) < 0 ||
-         add_bias_parts(wl, err) < 0))
+    if (c->bias && (sgr_dataset_add_bias(&wl->train, err) < 0 ||
+                    sgr_dataset_add_bias(&wl->test, err) < 0 || add_bias_parts(wl, err) < 0))
         goto fail;
     wl->model.kind = kind;
     wl->model.d = wl->train.d;
@@ -199,8 +196,7 @@ int sgr_workload_load(sgr_workload *wl, const sgr_workload_cfg *c, size_t nparts
     if (nparts == 0 || per_node)
         goto done;
     sgr_partition_kind pk = c->partition;
-    double param = pk == SGR_PART_SHARDS ? (double)c->shards_per_node
-                                         : c->dirichlet_alpha;
+    double param = pk == SGR_PART_SHARDS ? (double)c->shards_per_node : c->dirichlet_alpha;
     owner = malloc(wl->train.n * sizeof *owner);
     wl->parts = calloc(nparts, sizeof *wl->parts);
     if (!owner || !wl->parts) {
@@ -235,4 +231,48 @@ void sgr_workload_free(sgr_workload *wl)
     sgr_dataset_free(&wl->train);
     sgr_dataset_free(&wl->test);
     memset(wl, 0, sizeof *wl);
+}
+
+/* The synthetic dataset's train and test sizes as generate() and the split make them, with
+ * the generator's and the split's refusals. Returns 0 or -1 with err. */
+static int shape_synthetic(const sgr_workload_cfg *c, sgr_workload *wl, sgr_err *err)
+{
+    size_t n = c->samples ? c->samples : 10000, nt = c->test_samples;
+    size_t total = nt ? n + nt : (size_t)((double)n / (1.0 - c->test_fraction) + 0.5);
+    double test_frac = (double)(total - n) / (double)total;
+    bool classes = c->model != SGR_MODEL_LSQ;
+    int nclasses = c->model == SGR_MODEL_LOGREG ? 2 : classes ? c->classes : 0;
+    if (sgr_dataset_synth_check(total, c->features, classes, nclasses, c->condition, c->noise,
+                                c->separation, err) < 0 ||
+        sgr_dataset_check_size(total, c->features, err) < 0)
+        return -1;
+    if (!(test_frac >= 0 && test_frac <= 1)) /* sgr_dataset_split's refusal */
+        return sgr_fail(err, "test fraction must be in [0,1] (got %g)", test_frac);
+    size_t ntest = (size_t)llround((double)total * test_frac);
+    wl->train = (sgr_dataset){.n = total - ntest, .d = c->features, .nclasses = nclasses};
+    wl->test = (sgr_dataset){.n = ntest, .d = c->features, .nclasses = nclasses};
+    return 0;
+}
+
+int sgr_workload_shape(sgr_workload *wl, const sgr_workload_cfg *c, size_t nparts, sgr_err *err)
+{
+    memset(wl, 0, sizeof *wl);
+    const char *source = c->dataset;
+    if (strcmp(source, "fashion-mnist") == 0 || strcmp(source, "libsvm") == 0 ||
+        strcmp(source, "csv") == 0 || (nparts && c->partition != SGR_PART_IID))
+        return 0; /* files to read, or a partition that reads the labels */
+    if (shape_synthetic(c, wl, err) < 0 || check_labels(c, c->model, &wl->train, err) < 0)
+        return -1;
+    if (c->bias) {
+        wl->train.d++;
+        wl->test.d++;
+    }
+    wl->model.kind = c->model;
+    wl->model.d = wl->train.d;
+    wl->model.nclasses = wl->train.nclasses;
+    wl->model.l2 = c->l2;
+    if (nparts && sgr_partition_check_sizes(wl->train.n, nparts, err) < 0)
+        return sgr_fail_prefix(err, "workload.partition %s", c->partition_name);
+    wl->nparts = nparts;
+    return 1;
 }

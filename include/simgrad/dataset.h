@@ -92,6 +92,15 @@ int sgr_dataset_classify_labels(double *y, size_t n);
  * out of memory) returns -1 and out holds an empty dataset. */
 int sgr_dataset_alloc(sgr_dataset *out, size_t n, size_t d, int nclasses, sgr_err *err);
 
+/* What sgr_dataset_alloc refuses before allocating: a size that overflows, or a dense matrix
+ * beyond the machine's physical memory. Returns 0 or -1 with err. */
+int sgr_dataset_check_size(size_t n, size_t d, sgr_err *err);
+
+/* The arguments the synthetic generators refuse (n, d, condition; noise for least squares,
+ * nclasses and separation for classes), with their messages. Returns 0 or -1 with err. */
+int sgr_dataset_synth_check(size_t n, size_t d, bool classes, int nclasses, double cond,
+                            double noise, double separation, sgr_err *err);
+
 /* Copy the rows idx[0..m-1] of src into out (a new dataset; m may be 0). Fails if an index is
  * out of range or memory runs out; out is then left empty. */
 int sgr_dataset_subset(const sgr_dataset *src, const size_t *idx, size_t m, sgr_dataset *out,

@@ -29,6 +29,10 @@ typedef enum {
 int sgr_partition_assign(const sgr_dataset *ds, size_t k, sgr_partition_kind kind, double param,
                          gsl_rng *rng, size_t *owner, sgr_err *err);
 
+/* What sgr_partition_assign refuses whatever the rows hold: no part, or fewer rows (n) than
+ * parts (k). Returns 0 or -1 with err. */
+int sgr_partition_check_sizes(size_t n, size_t k, sgr_err *err);
+
 /* The given assignment, checked: owner[r] = node[r] for the `rows` rows, every node < k, and
  * every one of the k nodes with at least one row (else an error naming `path` and the first
  * empty node). No shuffle: rows keep their file order within a node. Returns 0 or -1. */

@@ -44,6 +44,14 @@ typedef struct sgr_workload {
  * shards, all seeded from cfg->seed. Errors name the key or the file. */
 int sgr_workload_load(sgr_workload *wl, const sgr_workload_cfg *cfg, size_t nparts, sgr_err *err);
 
+/* For `simgrad validate`: what sgr_workload_load would make of a synthetic dataset split and
+ * partitioned iid (or not partitioned), without generating it: the train and test sizes and
+ * dimensions, the model, nparts, and the same refusals (generator arguments, a matrix beyond
+ * memory, fewer rows than parts). The datasets hold no rows and there are no parts. Returns
+ * 1 when it applied, 0 when the workload must be loaded to be checked (files, or a partition
+ * that reads labels: wl is then empty), -1 with err. */
+int sgr_workload_shape(sgr_workload *wl, const sgr_workload_cfg *cfg, size_t nparts, sgr_err *err);
+
 void sgr_workload_free(sgr_workload *wl);
 
 #ifdef __cplusplus
