@@ -119,16 +119,22 @@ static int add_bias_parts(sgr_workload *wl, sgr_err *err)
     return 0;
 }
 
+/* The synthetic dataset's rows before the split, and the test fraction the split takes: the
+ * training rows (workload.samples, 10,000 if 0) plus workload.test_samples, or as many more
+ * as workload.test_fraction asks. generate() and shape_synthetic() both size it here. */
+static size_t synthetic_rows(const sgr_workload_cfg *c, double *test_frac)
+{
+    size_t n = c->samples ? c->samples : 10000, nt = c->test_samples;
+    size_t total = nt ? n + nt : (size_t)((double)n / (1.0 - c->test_fraction) + 0.5);
+    *test_frac = (double)(total - n) / (double)total;
+    return total;
+}
+
 static int generate(const sgr_workload_cfg *c, sgr_model_kind kind, gsl_rng *rng,
                     sgr_dataset *train, sgr_dataset *test, sgr_err *err)
 {
-    size_t n = c->samples;
-    size_t nt = c->test_samples;
-    double frac = c->test_fraction;
-    if (n == 0)
-        n = 10000;
-    size_t total = nt ? n + nt : (size_t)((double)n / (1.0 - frac) + 0.5);
-    double test_frac = (double)(total - n) / (double)total;
+    double test_frac;
+    size_t total = synthetic_rows(c, &test_frac);
     size_t d = c->features;
     double cond = c->condition;
     sgr_dataset all = {0};
@@ -237,9 +243,8 @@ void sgr_workload_free(sgr_workload *wl)
  * the generator's and the split's refusals. Returns 0 or -1 with err. */
 static int shape_synthetic(const sgr_workload_cfg *c, sgr_workload *wl, sgr_err *err)
 {
-    size_t n = c->samples ? c->samples : 10000, nt = c->test_samples;
-    size_t total = nt ? n + nt : (size_t)((double)n / (1.0 - c->test_fraction) + 0.5);
-    double test_frac = (double)(total - n) / (double)total;
+    double test_frac;
+    size_t total = synthetic_rows(c, &test_frac);
     bool classes = c->model != SGR_MODEL_LSQ;
     int nclasses = c->model == SGR_MODEL_LOGREG ? 2 : classes ? c->classes : 0;
     if (sgr_dataset_synth_check(total, c->features, classes, nclasses, c->condition, c->noise,

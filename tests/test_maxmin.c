@@ -38,12 +38,15 @@ static void add(batch *b, double bytes, double lat, double bound, size_t len, co
 }
 
 /* Run the batch on links of bandwidth cap[]: the last end into *end, each flow's into fin. */
+static sgr_maxmin_stats last; /* what the last run cost */
+
 static int run(const batch *b, size_t nlinks, const double *cap, double *end, double *fin)
 {
     sgr_maxmin *m = sgr_maxmin_new(nlinks, cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     sgr_maxmin_flows fl = {b->n, b->off, b->ids, b->bytes, b->lat, b->bound};
-    int rc = sgr_maxmin_run(m, &fl, end, fin, NULL);
+    last = (sgr_maxmin_stats){0};
+    int rc = sgr_maxmin_run(m, &fl, end, fin, &last);
     sgr_maxmin_free(m);
     return rc;
 }
@@ -73,6 +76,10 @@ static void test_slow_link_fixes_three(void)
     for (int i = 1; i < 4; i++)
         CU_ASSERT_DOUBLE_EQUAL(fin[i], 1 + 3, TOL);
     CU_ASSERT_DOUBLE_EQUAL(end, 4, TOL);
+    /* equal penalties, one start: the arrival solves the 4 flows, and the two ends (x at level
+     * 2/3, then y, z, w together) leave nothing at or above their level to solve again */
+    CU_ASSERT_EQUAL(last.events, 3);
+    CU_ASSERT_EQUAL(last.resolved, 4);
 }
 
 static void test_departure_speeds_up(void)

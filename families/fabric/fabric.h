@@ -69,7 +69,6 @@ fb_fluid *fb_fluid_new(sgr_err *err);
 void fb_fluid_free(fb_fluid *f);
 /* The time from the start of sub's subflows to the end of the last. Returns 0 or -1 with err. */
 int fb_fluid_step(fb_fluid *f, const sgr_flows *sub, double *dt, sgr_err *err);
-sgr_maxmin_stats fb_fluid_stats(const fb_fluid *f);
 
 /* report.c: the family's part of `simgrad report` and `simgrad sweep`. */
 extern const sgr_family_report sgr_fabric_report;

@@ -16,7 +16,6 @@ struct fb_fluid {
     size_t *off;
     uint32_t *ids;
     double *bytes, *flat, *bound;
-    sgr_maxmin_stats stats;
 };
 
 fb_fluid *fb_fluid_new(sgr_err *err)
@@ -121,13 +120,8 @@ int fb_fluid_step(fb_fluid *f, const sgr_flows *sub, double *dt, sgr_err *err)
         route_model(f, i, route, len);
     }
     sgr_maxmin_flows mf = {sub->n, f->off, f->ids, f->bytes, f->flat, f->bound};
-    if (sgr_maxmin_run(f->mm, &mf, dt, NULL, &f->stats) < 0)
+    if (sgr_maxmin_run(f->mm, &mf, dt, NULL, NULL) < 0)
         return sgr_fail(err, "the fluid step solver ran out of memory, or a subflow crosses a "
                              "link that is down");
     return 0;
-}
-
-sgr_maxmin_stats fb_fluid_stats(const fb_fluid *f)
-{
-    return f->stats;
 }
